@@ -1,0 +1,56 @@
+# MasterX Router. Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+SYNCED := $(VENV)/.synced
+
+.PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(SYNCED): pyproject.toml uv.lock
+	@test -x $(UV) || { python3 -m venv $(VENV) && $(VENV)/bin/pip install -q "uv==$(UV_VERSION)"; }
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+venv: $(SYNCED)  ## Create .venv and install the locked dependencies
+
+system-deps:  ## Install redis-server and FerretDB when missing (apt-get, go build)
+	@scripts/install-prereqs.sh
+
+deps: venv system-deps  ## Everything `make run` and `make test` need
+
+run: deps  ## Start the whole stack in the foreground; Ctrl-C stops it
+	$(PY) -m masterx.stack run
+
+up: deps  ## Start the whole stack in the background; returns when ready
+	$(PY) -m masterx.stack up
+
+down:  ## Stop what `make up` started
+	@if [ -x $(PY) ]; then $(PY) -m masterx.stack down; else echo "not up"; fi
+
+status:  ## Addresses and pids of the running stack
+	@$(PY) -m masterx.stack status
+
+test: deps lint typecheck  ## ruff, mypy and the whole pytest suite (starts its own stores)
+	$(PY) -m pytest
+
+test-fast: deps  ## The suite without the end-to-end tests
+	$(PY) -m pytest -m "not e2e"
+
+lint: venv  ## ruff
+	$(VENV)/bin/ruff check .
+
+typecheck: venv  ## mypy --strict on the hand-written code
+	$(VENV)/bin/mypy masterx services simulator
+
+proto: venv  ## Regenerate the gRPC stubs in masterx/v1 from proto/
+	$(PY) scripts/gen_proto.py
+
+clean:  ## Remove the virtualenv and local state
+	rm -rf $(VENV) .stack .pytest_cache .mypy_cache .ruff_cache

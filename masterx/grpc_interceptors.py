@@ -1,0 +1,101 @@
+"""Cross-cutting concerns of every gRPC server, written once: request id and latency metrics."""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from masterx.metrics import GRPC_LATENCY, GRPC_REQUESTS
+from masterx.request_context import REQUEST_ID_HEADER, new_request_id, request_id_var
+
+Handler = Any  # grpc.RpcMethodHandler, untyped in grpcio
+
+
+def _metadata_value(context: grpc.aio.ServicerContext, key: str) -> str:
+    for item in context.invocation_metadata() or ():
+        if item.key == key:
+            return str(item.value)
+    return ""
+
+
+def _status_code(context: grpc.aio.ServicerContext, failed: bool) -> str:
+    code = context.code()
+    if isinstance(code, grpc.StatusCode):
+        return str(code.name)
+    return "UNKNOWN" if failed else "OK"
+
+
+class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """Binds the caller's ``x-request-id`` (or a new one) and counts and times every call."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> Handler:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        method = handler_call_details.method.rsplit("/", 1)[-1]
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(handler.unary_unary, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(handler.unary_stream, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+    def _bind_request_id(self, context: grpc.aio.ServicerContext) -> None:
+        request_id_var.set(_metadata_value(context, REQUEST_ID_HEADER) or new_request_id())
+
+    def _record(
+        self, method: str, context: grpc.aio.ServicerContext, started: float, failed: bool
+    ) -> None:
+        GRPC_LATENCY.labels(self.service, method).observe(time.perf_counter() - started)
+        GRPC_REQUESTS.labels(self.service, method, _status_code(context, failed)).inc()
+
+    def _wrap_unary(self, behaviour: Any, method: str) -> Any:
+        async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            self._bind_request_id(context)
+            started = time.perf_counter()
+            failed = True
+            try:
+                reply = await behaviour(request, context)
+                failed = False
+                return reply
+            finally:
+                self._record(method, context, started, failed)
+
+        return unary
+
+    def _wrap_stream(self, behaviour: Any, method: str) -> Any:
+        if not inspect.isasyncgenfunction(behaviour):
+            # A streaming handler that writes through ``context.write`` (grpc's own health
+            # servicer does): it is awaited like a unary one.
+            return self._wrap_unary(behaviour, method)
+
+        async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            self._bind_request_id(context)
+            started = time.perf_counter()
+            failed = True
+            try:
+                async for message in behaviour(request, context):
+                    yield message
+                failed = False
+            finally:
+                self._record(method, context, started, failed)
+
+        return stream

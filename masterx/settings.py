@@ -1,0 +1,86 @@
+"""Settings every service shares, read from ``MASTERX_*`` environment variables.
+
+Each service subclasses :class:`CommonSettings` with its own fields and builds it once at
+start-up through :func:`load_settings`, which turns a validation error into a clear message
+naming each bad variable.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal, TypeVar
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+Port = int
+
+ENV_PREFIX = "MASTERX_"
+
+
+class CommonSettings(BaseSettings):
+    """Addresses of the stores and of every service, and the process-wide knobs."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    bind_host: str = Field("127.0.0.1", description="Address the servers listen on.")
+    log_level: LogLevel = "INFO"
+    redis_url: str = Field("redis://127.0.0.1:6390/0", pattern=r"^rediss?://")
+    mongodb_url: str = Field("mongodb://127.0.0.1:27027/", pattern=r"^mongodb(\+srv)?://")
+    mongodb_database: str = Field("masterx", min_length=1)
+    simulator_url: str = Field("http://127.0.0.1:8090", pattern=r"^https?://")
+
+    gateway_port: Port = Field(8001, ge=1, le=65535)
+    router_grpc_port: Port = Field(50051, ge=1, le=65535)
+    health_grpc_port: Port = Field(50052, ge=1, le=65535)
+    benchmark_grpc_port: Port = Field(50053, ge=1, le=65535)
+    router_metrics_port: Port = Field(9101, ge=1, le=65535)
+    health_metrics_port: Port = Field(9102, ge=1, le=65535)
+    benchmark_metrics_port: Port = Field(9103, ge=1, le=65535)
+
+    # host:port of each gRPC service as its clients reach it; default: local, on the port above.
+    router_target: str = ""
+    health_target: str = ""
+    benchmark_target: str = ""
+
+    shutdown_grace_seconds: float = Field(5.0, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _default_targets(self) -> CommonSettings:
+        defaults = {
+            "router_target": self.router_grpc_port,
+            "health_target": self.health_grpc_port,
+            "benchmark_target": self.benchmark_grpc_port,
+        }
+        for field, port in defaults.items():
+            if not getattr(self, field):
+                object.__setattr__(self, field, f"127.0.0.1:{port}")
+        return self
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+class SettingsError(SystemExit):
+    """Raised at start-up when the environment does not describe a valid configuration."""
+
+
+def describe_validation_error(error: ValidationError, prefix: str = ENV_PREFIX) -> str:
+    lines = ["invalid configuration:"]
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"]) or "(settings)"
+        variable = f"{prefix}{field.upper()}"
+        given = problem.get("input")
+        shown = "" if isinstance(given, dict) else f" (got {given!r})"
+        lines.append(f"  {variable}: {problem['msg']}{shown}")
+    return "\n".join(lines)
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """Build the settings once; on bad input exit with a message naming every bad variable."""
+    try:
+        return cls()
+    except ValidationError as error:
+        print(describe_validation_error(error), file=sys.stderr)
+        raise SettingsError(2) from None

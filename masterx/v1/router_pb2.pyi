@@ -1,0 +1,185 @@
+from masterx.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class RouteReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ROUTE_REASON_UNSPECIFIED: _ClassVar[RouteReason]
+    ROUTE_REASON_PINNED: _ClassVar[RouteReason]
+    ROUTE_REASON_SESSION_CONTINUITY: _ClassVar[RouteReason]
+    ROUTE_REASON_BEST_BENCHMARK: _ClassVar[RouteReason]
+    ROUTE_REASON_EMOTION_EMPATHY: _ClassVar[RouteReason]
+    ROUTE_REASON_DEFAULT: _ClassVar[RouteReason]
+    ROUTE_REASON_FALLBACK: _ClassVar[RouteReason]
+    ROUTE_REASON_LAST_RESORT: _ClassVar[RouteReason]
+ROUTE_REASON_UNSPECIFIED: RouteReason
+ROUTE_REASON_PINNED: RouteReason
+ROUTE_REASON_SESSION_CONTINUITY: RouteReason
+ROUTE_REASON_BEST_BENCHMARK: RouteReason
+ROUTE_REASON_EMOTION_EMPATHY: RouteReason
+ROUTE_REASON_DEFAULT: RouteReason
+ROUTE_REASON_FALLBACK: RouteReason
+ROUTE_REASON_LAST_RESORT: RouteReason
+
+class ChatMessage(_message.Message):
+    __slots__ = ("role", "content")
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    role: str
+    content: str
+    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
+
+class EmotionState(_message.Message):
+    __slots__ = ("primary_emotion", "frustration", "anxiety", "sadness", "confusion", "joy")
+    PRIMARY_EMOTION_FIELD_NUMBER: _ClassVar[int]
+    FRUSTRATION_FIELD_NUMBER: _ClassVar[int]
+    ANXIETY_FIELD_NUMBER: _ClassVar[int]
+    SADNESS_FIELD_NUMBER: _ClassVar[int]
+    CONFUSION_FIELD_NUMBER: _ClassVar[int]
+    JOY_FIELD_NUMBER: _ClassVar[int]
+    primary_emotion: str
+    frustration: float
+    anxiety: float
+    sadness: float
+    confusion: float
+    joy: float
+    def __init__(self, primary_emotion: _Optional[str] = ..., frustration: _Optional[float] = ..., anxiety: _Optional[float] = ..., sadness: _Optional[float] = ..., confusion: _Optional[float] = ..., joy: _Optional[float] = ...) -> None: ...
+
+class ChatRequest(_message.Message):
+    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature")
+    class ContextEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    EMOTION_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    user_id: str
+    session_id: str
+    messages: _containers.RepeatedCompositeFieldContainer[ChatMessage]
+    provider: str
+    model: str
+    emotion: EmotionState
+    context: _containers.ScalarMap[str, str]
+    max_tokens: int
+    temperature: float
+    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ...) -> None: ...
+
+class RankedProvider(_message.Message):
+    __slots__ = ("provider", "model", "score", "state")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    model: str
+    score: float
+    state: _common_pb2.BreakerState
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ...) -> None: ...
+
+class Attempt(_message.Message):
+    __slots__ = ("provider", "model", "ok", "kind", "error", "latency_ms")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    model: str
+    ok: bool
+    kind: _common_pb2.FailureKind
+    error: str
+    latency_ms: float
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., ok: _Optional[bool] = ..., kind: _Optional[_Union[_common_pb2.FailureKind, str]] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
+
+class RouteDecision(_message.Message):
+    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    EMOTION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    RANKING_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_CHANGED_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    model: str
+    category: _common_pb2.Category
+    confidence: float
+    emotion: EmotionState
+    reason: RouteReason
+    score: float
+    ranking: _containers.RepeatedCompositeFieldContainer[RankedProvider]
+    topic_changed: bool
+    session_id: str
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ...) -> None: ...
+
+class ChatReply(_message.Message):
+    __slots__ = ("request_id", "response", "provider", "model", "category", "session_id", "cost_usd", "latency_ms", "usage", "finish_reason", "decision", "attempts")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    COST_USD_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    response: str
+    provider: str
+    model: str
+    category: _common_pb2.Category
+    session_id: str
+    cost_usd: float
+    latency_ms: float
+    usage: _common_pb2.Usage
+    finish_reason: str
+    decision: RouteDecision
+    attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
+    def __init__(self, request_id: _Optional[str] = ..., response: _Optional[str] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., session_id: _Optional[str] = ..., cost_usd: _Optional[float] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., finish_reason: _Optional[str] = ..., decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ...) -> None: ...
+
+class StreamError(_message.Message):
+    __slots__ = ("provider", "message", "kind")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    message: str
+    kind: _common_pb2.FailureKind
+    def __init__(self, provider: _Optional[str] = ..., message: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.FailureKind, str]] = ...) -> None: ...
+
+class ChatChunk(_message.Message):
+    __slots__ = ("decision", "delta", "final", "error")
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    FINAL_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    decision: RouteDecision
+    delta: str
+    final: ChatReply
+    error: StreamError
+    def __init__(self, decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., delta: _Optional[str] = ..., final: _Optional[_Union[ChatReply, _Mapping]] = ..., error: _Optional[_Union[StreamError, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install what the local stack needs and the machine lacks: Debian's redis-server, and a
+# MongoDB-compatible server (FerretDB built with Go) unless mongod is on PATH or
+# MASTERX_MONGODB_URL points at a server already. Without root, say what to run instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_redis=0
+if [ -z "${MASTERX_REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1 \
+   && [ ! -x /usr/bin/redis-server ]; then
+  need_redis=1
+fi
+if [ "$need_redis" = 1 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install-prereqs: installing redis-server with apt-get ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "install-prereqs: redis-server is missing; install it with: sudo apt-get install -y redis-server" >&2
+    exit 1
+  fi
+fi
+
+have_ferretdb() {
+  command -v ferretdb >/dev/null 2>&1 && return 0
+  command -v go >/dev/null 2>&1 && [ -x "$(go env GOPATH)/bin/ferretdb" ] && return 0
+  [ -x "$HOME/go/bin/ferretdb" ]
+}
+if [ -z "${MASTERX_MONGODB_URL:-}" ] && ! command -v mongod >/dev/null 2>&1 && ! have_ferretdb; then
+  scripts/install-ferretdb.sh
+fi

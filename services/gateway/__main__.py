@@ -1,0 +1,27 @@
+"""Run the gateway: ``python -m services.gateway``."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from masterx.logs import configure_logging
+from masterx.settings import load_settings
+from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
+
+
+def main() -> None:
+    settings = load_settings(GatewaySettings)
+    configure_logging("gateway", settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.bind_host,
+        port=settings.gateway_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The latest benchmark scores, cached in process and refreshed in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import grpc
+
+from masterx.domain import Category
+from masterx.logs import log_event
+from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
+
+logger = logging.getLogger("masterx.router.scores")
+
+
+class ScoreBoard:
+    def __init__(self, stub: benchmark_pb2_grpc.BenchmarkStub, refresh_seconds: float) -> None:
+        self._stub = stub
+        self._refresh_seconds = refresh_seconds
+        self._scores: dict[tuple[str, Category], float] = {}
+        self._version = -1
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def scores(self) -> dict[tuple[str, Category], float]:
+        return self._scores
+
+    async def refresh(self) -> None:
+        reply = await self._stub.GetLatest(benchmark_pb2.GetLatestRequest(), timeout=2.0)
+        if reply.version == self._version:
+            return
+        scores: dict[tuple[str, Category], float] = {}
+        for score in reply.scores:
+            category = Category.from_proto(score.category)
+            if category is not None:
+                scores[(score.provider, category)] = score.final_score
+        self._scores, self._version = scores, reply.version
+        log_event(logger, "scores_refreshed", entries=len(scores), version=reply.version)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.refresh()
+            except grpc.aio.AioRpcError as error:
+                log_event(
+                    logger,
+                    "scores_refresh_failed",
+                    logging.WARNING,
+                    code=error.code().name,
+                    detail=error.details(),
+                )
+            await asyncio.sleep(self._refresh_seconds)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="scoreboard-refresh")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
