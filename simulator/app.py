@@ -1,75 +1,105 @@
 """The provider simulator: stands in for the outside world, speaking the providers' wire formats.
 
-Minimal version: the OpenAI chat-completions format for every simulated provider, under
-``/{provider}/v1``. Deterministic answers for a given prompt.
+Under ``/{provider}`` each simulated provider serves the OpenAI format
+(``/v1/chat/completions``, ``/v1/models``, and Groq's ``/openai/v1/...``) and its own:
+Anthropic ``/v1/messages``, Gemini ``/v1beta/models/{model}:generateContent`` and
+``:streamGenerateContent?alt=sse``. ``/_control/...`` changes behaviour at run time and
+``/healthz`` answers the launcher.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import time
-from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from masterx.providers.catalog import simulated_providers
+from simulator.answer_key import AnswerKey
+from simulator.answers import Answerer, Phrasebook
+from simulator.config import SimulatorConfig
+from simulator.control import ControlRoutes
+from simulator.exchange import FORMATS, Exchange, json_response
+from simulator.profiles import load_profiles
+from simulator.responses import quiet_dropped_connections
+from simulator.state import ProviderState
 
 
-def _answer(provider: str, prompt: str) -> str:
-    digest = hashlib.sha256(f"{provider}\x00{prompt}".encode()).hexdigest()[:8]
-    return f"[{provider}] Here is an answer to: {prompt[:200]} (ref {digest})"
+def create_app(config: SimulatorConfig | None = None) -> Starlette:
+    config = config or SimulatorConfig()
+    states = {
+        name: ProviderState(profile, config.seed)
+        for name, profile in load_profiles(config.profiles_path).items()
+    }
+    answerer = Answerer(config.seed, AnswerKey.load(config.answer_key_paths), Phrasebook.load())
+    exchange = Exchange(states, answerer, config.seed, config.hang_limit_s)
+    control = ControlRoutes(states, config.seed)
+    quiet_dropped_connections()
 
+    async def healthz(request: Request) -> Response:
+        return json_response({"status": "ok"})
 
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)
+    async def chat_completions(request: Request) -> Response:
+        return await exchange.serve(request, request.path_params["provider"], "openai")
 
+    async def messages(request: Request) -> Response:
+        return await exchange.serve(request, request.path_params["provider"], "anthropic")
 
-def create_app(latency_ms: float = 5.0) -> FastAPI:
-    app = FastAPI(title="MasterX provider simulator")
-    models = {spec.name: spec.model for spec in simulated_providers("http://unused")}
-    calls: dict[str, int] = dict.fromkeys(models, 0)
+    async def gemini(request: Request) -> Response:
+        model, _, action = request.path_params["target"].rpartition(":")
+        provider = request.path_params["provider"]
+        if action == "generateContent":
+            return await exchange.serve(request, provider, "gemini", model, stream=False)
+        if action == "streamGenerateContent" and request.query_params.get("alt") == "sse":
+            return await exchange.serve(request, provider, "gemini", model, stream=True)
+        return json_response(
+            FORMATS["gemini"].error(
+                404, "this simulator serves generateContent and streamGenerateContent?alt=sse"
+            ),
+            404,
+        )
 
-    def known(provider: str) -> str:
-        if provider not in models:
-            raise HTTPException(404, f"unknown simulated provider {provider!r}")
-        return provider
+    async def models(request: Request) -> Response:
+        provider = request.path_params["provider"]
+        state = states.get(provider)
+        if state is None:
+            return json_response(FORMATS["openai"].error(404, "unknown simulated provider"), 404)
+        if state.profile.wire == "anthropic" and "anthropic-version" in request.headers:
+            data = [
+                {"type": "model", "id": m, "display_name": m, "created_at": "2025-01-01T00:00:00Z"}
+                for m in state.profile.models
+            ]
+            return json_response(
+                {
+                    "data": data,
+                    "has_more": False,
+                    "first_id": data[0]["id"],
+                    "last_id": data[-1]["id"],
+                }
+            )
+        created = int(time.time())
+        return json_response(
+            {
+                "object": "list",
+                "data": [
+                    {"id": m, "object": "model", "created": created, "owned_by": provider}
+                    for m in state.profile.models
+                ],
+            }
+        )
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/_control/providers")
-    async def control_providers() -> dict[str, Any]:
-        providers = {name: {"model": models[name], "calls": calls[name]} for name in models}
-        return {"providers": providers}
-
-    @app.get("/{provider}/v1/models")
-    async def list_models(provider: str) -> dict[str, Any]:
-        model = models[known(provider)]
-        return {"object": "list", "data": [{"id": model, "object": "model", "owned_by": provider}]}
-
-    @app.post("/{provider}/v1/chat/completions")
-    async def chat_completions(provider: str, request: Request) -> JSONResponse:
-        known(provider)
-        calls[provider] += 1
-        body = await request.json()
-        messages = body.get("messages") or []
-        prompt = str(messages[-1].get("content", "")) if messages else ""
-        await asyncio.sleep(latency_ms / 1000)
-        text = _answer(provider, prompt)
-        prompt_tokens = sum(_tokens(str(m.get("content", ""))) for m in messages)
-        completion_tokens = _tokens(text)
-        return JSONResponse({
-            "id": "chatcmpl-" + hashlib.sha256(prompt.encode()).hexdigest()[:24],
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": body.get("model") or models[provider],
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": text}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
-        })
-
-    return app
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/_control/providers", control.list_providers),
+            Route("/_control/providers/{name}", control.change_provider, methods=["POST"]),
+            Route("/_control/reset", control.reset, methods=["POST"]),
+            Route("/{provider}/v1/chat/completions", chat_completions, methods=["POST"]),
+            Route("/{provider}/openai/v1/chat/completions", chat_completions, methods=["POST"]),
+            Route("/{provider}/v1/models", models),
+            Route("/{provider}/openai/v1/models", models),
+            Route("/{provider}/v1/messages", messages, methods=["POST"]),
+            Route("/{provider}/{version}/models/{target}", gemini, methods=["POST"]),
+        ]
+    )

@@ -6,6 +6,22 @@ from masterx.providers.base import (
     ProviderAdapter,
     ProviderError,
     ProviderSpec,
+    StreamEnd,
+    StreamEvent,
+    TextDelta,
+    Usage,
 )
+from masterx.providers.transport import ProviderTimeouts
 
-__all__ = ["ChatTurn", "Completion", "ProviderAdapter", "ProviderError", "ProviderSpec"]
+__all__ = [
+    "ChatTurn",
+    "Completion",
+    "ProviderAdapter",
+    "ProviderError",
+    "ProviderSpec",
+    "ProviderTimeouts",
+    "StreamEnd",
+    "StreamEvent",
+    "TextDelta",
+    "Usage",
+]

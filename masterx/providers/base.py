@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from masterx.domain import FailureKind
 
 ProviderKind = Literal["openai", "anthropic", "gemini", "groq", "openai_compatible"]
+PROVIDER_KINDS: tuple[ProviderKind, ...] = (
+    "openai",
+    "anthropic",
+    "gemini",
+    "groq",
+    "openai_compatible",
+)
 Role = Literal["system", "user", "assistant"]
+# Where a usage came from: the provider's own report, a tiktoken count of the text, or the
+# documented approximation used when no tiktoken encoding can be loaded (see tokens.py).
+UsageSource = Literal["reported", "counted", "estimated"]
 
 
 @dataclass(frozen=True)
@@ -26,16 +37,51 @@ class ProviderSpec:
 @dataclass(frozen=True)
 class ChatTurn:
     role: Role
-    content: str
+    content: str = field(repr=False)  # prompt text: never in a log line
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+    source: UsageSource = "reported"
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
 
 
 @dataclass(frozen=True)
 class Completion:
-    text: str
+    text: str = field(repr=False)
     model: str
     prompt_tokens: int
     completion_tokens: int
     finish_reason: str
+    usage_source: UsageSource = "reported"
+
+    @property
+    def usage(self) -> Usage:
+        return Usage(self.prompt_tokens, self.completion_tokens, self.usage_source)
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A piece of the answer, in order, as the provider streams it."""
+
+    text: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StreamEnd:
+    """The last event of a stream: what the whole answer cost and why it stopped."""
+
+    model: str
+    usage: Usage
+    finish_reason: str
+
+
+StreamEvent = TextDelta | StreamEnd
 
 
 class ProviderError(Exception):
@@ -61,8 +107,30 @@ class ProviderAdapter(Protocol):
     spec: ProviderSpec
 
     async def generate(
-        self, turns: list[ChatTurn], *, model: str | None = None, max_tokens: int | None = None,
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
         temperature: float | None = None,
-    ) -> Completion: ...
+    ) -> Completion:
+        """The whole answer; raises :class:`ProviderError`."""
+        ...
+
+    def stream(
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> AsyncGenerator[StreamEvent]:
+        """Text deltas, then exactly one :class:`StreamEnd`; raises :class:`ProviderError`.
+        ``aclose()`` it when stopping early: that releases the connection at once."""
+        ...
+
+    def cost(self, usage: Usage, model: str | None = None) -> float:
+        """USD for a usage of ``model`` (default: the provider's configured model)."""
+        ...
 
     async def aclose(self) -> None: ...

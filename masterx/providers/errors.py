@@ -1,14 +1,26 @@
-"""Classify an HTTP failure of a provider call into a :class:`FailureKind`."""
+"""Classify a failed provider call into a :class:`FailureKind`, without leaking what was sent.
+
+A message built here holds the HTTP status, the provider's short error code (only when it is a
+plain identifier such as ``rate_limit_error``) and the exception class of a transport failure:
+never a header, an API key, a URL query, the prompt, or the provider's free-text message (which
+may quote the prompt).
+"""
 
 from __future__ import annotations
 
 import email.utils
+import re
 import time
+from typing import Any
 
 import httpx
+import orjson
 
 from masterx.domain import FailureKind
 from masterx.providers.base import ProviderError
+
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")  # protobuf Duration JSON, e.g. "17s"
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -27,6 +39,27 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
+def retry_after_of(response: httpx.Response, payload: Any = None) -> float | None:
+    """Retry-After in seconds from the headers (``retry-after-ms`` first) or, as Gemini sends
+    it, from a ``google.rpc.RetryInfo`` detail in the error body."""
+    millis = response.headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    header = parse_retry_after(response.headers.get("retry-after"))
+    if header is not None:
+        return header
+    details = _error_object(payload).get("details")
+    for detail in details if isinstance(details, list) else []:
+        delay = detail.get("retryDelay") if isinstance(detail, dict) else None
+        match = _DURATION.match(delay) if isinstance(delay, str) else None
+        if match:
+            return float(match.group(1))
+    return None
+
+
 def kind_of_status(status: int) -> FailureKind:
     if status == 429:
         return FailureKind.RATE_LIMITED
@@ -37,12 +70,32 @@ def kind_of_status(status: int) -> FailureKind:
     return FailureKind.BAD_REQUEST
 
 
+def error_code_of(payload: Any) -> str | None:
+    """The provider's short error identifier, from any of the three error envelopes:
+    OpenAI ``{"error": {"code", "type"}}``, Anthropic ``{"type": "error", "error": {"type"}}``,
+    Gemini ``{"error": {"status"}}``. None unless it is a plain identifier."""
+    error = _error_object(payload)
+    for key in ("code", "type", "status"):
+        value = error.get(key)
+        if isinstance(value, str) and _SAFE_CODE.match(value):
+            return value
+    return None
+
+
 def error_from_response(provider: str, response: httpx.Response) -> ProviderError:
+    """The error for a response with status >= 400 whose body has been read."""
+    payload = _json_or_none(response.content)
     kind = kind_of_status(response.status_code)
-    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    code = error_code_of(payload)
+    message = f"HTTP {response.status_code}" + (f" ({code})" if code else "")
     return ProviderError(
-        provider, kind, f"HTTP {response.status_code}", status=response.status_code,
-        retry_after_s=retry_after,
+        provider,
+        kind,
+        message,
+        status=response.status_code,
+        retry_after_s=retry_after_of(response, payload)
+        if kind is FailureKind.RATE_LIMITED
+        else None,
     )
 
 
@@ -50,3 +103,25 @@ def error_from_transport(provider: str, error: httpx.TransportError) -> Provider
     if isinstance(error, httpx.TimeoutException):
         return ProviderError(provider, FailureKind.TIMEOUT, type(error).__name__)
     return ProviderError(provider, FailureKind.CONNECTION, type(error).__name__)
+
+
+def total_timeout_error(provider: str, seconds: float) -> ProviderError:
+    return ProviderError(provider, FailureKind.TIMEOUT, f"no complete answer within {seconds:g}s")
+
+
+def malformed_error(provider: str, what: str, status: int | None = None) -> ProviderError:
+    """The provider answered, but not in its documented format: the provider's fault."""
+    return ProviderError(provider, FailureKind.SERVER, f"malformed {what}", status=status)
+
+
+def _error_object(payload: Any) -> dict[str, Any]:
+    if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
+        return payload["error"]  # type: ignore[no-any-return]
+    return {}
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import grpc
 import httpx
 
 from masterx.grpc_server import GrpcServiceSpec, run_grpc_service
-from masterx.providers.catalog import build_adapter, simulated_providers
+from masterx.providers.catalog import build_adapter
+from masterx.providers.discovery import discover_providers
 from masterx.providers.pricing import PriceTable
 from masterx.stores import connect_mongo
 from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_pb2_grpc
@@ -22,7 +25,11 @@ SERVICE_NAME = router_pb2.DESCRIPTOR.services_by_name["Router"].full_name
 
 
 async def serve(settings: RouterSettings) -> None:
-    providers = {spec.name: spec for spec in simulated_providers(settings.simulator_url)}
+    try:
+        specs = discover_providers(os.environ, settings.simulator_url)
+    except ValueError as error:
+        raise SystemExit(f"router: {error}") from None
+    providers = {spec.name: spec for spec in specs}
     timeout = httpx.Timeout(
         settings.provider_timeout_seconds, connect=settings.provider_connect_timeout_seconds
     )

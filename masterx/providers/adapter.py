@@ -1,0 +1,153 @@
+"""The one adapter: a wire format driven over a provider's pooled HTTP transport."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+
+from masterx.domain import FailureKind
+from masterx.providers.base import (
+    ChatTurn,
+    Completion,
+    ProviderError,
+    ProviderSpec,
+    StreamEnd,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
+from masterx.providers.errors import kind_of_status, malformed_error
+from masterx.providers.pricing import PriceTable
+from masterx.providers.tokens import TokenCounter
+from masterx.providers.transport import ProviderTimeouts, ProviderTransport
+from masterx.providers.wire import (
+    MALFORMED,
+    StreamFailure,
+    StreamIncomplete,
+    WireAnswer,
+    WireFormat,
+)
+
+# Error types providers put in an error event of a stream already under way.
+_STREAM_ERROR_KINDS = {
+    "rate_limit_error": FailureKind.RATE_LIMITED,
+    "rate_limit_exceeded": FailureKind.RATE_LIMITED,
+    "RESOURCE_EXHAUSTED": FailureKind.RATE_LIMITED,
+    "authentication_error": FailureKind.AUTH,
+    "permission_error": FailureKind.AUTH,
+    "invalid_request_error": FailureKind.BAD_REQUEST,
+    "INVALID_ARGUMENT": FailureKind.BAD_REQUEST,
+}
+
+
+class HttpProviderAdapter:
+    def __init__(
+        self,
+        spec: ProviderSpec,
+        wire: WireFormat,
+        timeouts: ProviderTimeouts,
+        prices: PriceTable,
+        counter: TokenCounter,
+    ) -> None:
+        self.spec = spec
+        self._wire = wire
+        self._prices = prices
+        self._counter = counter
+        self.transport = ProviderTransport(spec, wire.headers(spec.api_key), timeouts)
+
+    async def generate(
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> Completion:
+        model = model or self.spec.model
+        request = self._wire.request(
+            turns, model=model, max_tokens=max_tokens, temperature=temperature, stream=False
+        )
+        payload = await self.transport.post_json(request.path, request.body, request.params)
+        try:
+            answer = self._wire.answer(payload)
+        except MALFORMED:
+            raise self.transport.fail(malformed_error(self.spec.name, "response body")) from None
+        usage = await self._usage(answer, turns, model)
+        return Completion(
+            text=answer.text,
+            model=answer.model or model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            finish_reason=answer.finish_reason,
+            usage_source=usage.source,
+        )
+
+    async def stream(
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> AsyncGenerator[StreamEvent]:
+        model = model or self.spec.model
+        request = self._wire.request(
+            turns, model=model, max_tokens=max_tokens, temperature=temperature, stream=True
+        )
+        decoder = self._wire.decoder()
+        events = self.transport.stream_sse(request.path, request.body, request.params)
+        async with aclosing(events):
+            async for event in events:
+                try:
+                    text = decoder.feed(event)
+                except StreamFailure as failure:
+                    raise self.transport.fail(self._stream_error(failure)) from None
+                except MALFORMED:
+                    raise self.transport.fail(
+                        malformed_error(self.spec.name, "stream event")
+                    ) from None
+                if text:
+                    yield TextDelta(text)
+                if decoder.finished:
+                    break
+        try:
+            answer = decoder.result()
+        except StreamIncomplete:
+            raise self.transport.fail(
+                ProviderError(
+                    self.spec.name,
+                    FailureKind.CONNECTION,
+                    "stream ended before the answer did",
+                )
+            ) from None
+        yield StreamEnd(
+            answer.model or model, await self._usage(answer, turns, model), answer.finish_reason
+        )
+
+    def cost(self, usage: Usage, model: str | None = None) -> float:
+        return self._prices.cost_of(usage, model or self.spec.model)
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    async def _usage(self, answer: WireAnswer, turns: list[ChatTurn], model: str) -> Usage:
+        if answer.prompt_tokens is not None and answer.completion_tokens is not None:
+            return Usage(answer.prompt_tokens, answer.completion_tokens, "reported")
+        await self._counter.prepare(model)
+        prompt = answer.prompt_tokens
+        completion = answer.completion_tokens
+        return Usage(
+            self._counter.count_turns(turns, model) if prompt is None else prompt,
+            self._counter.count_text(answer.text, model) if completion is None else completion,
+            self._counter.source(model),
+        )
+
+    def _stream_error(self, failure: StreamFailure) -> ProviderError:
+        if failure.status is not None:
+            kind = kind_of_status(failure.status)
+        else:
+            kind = _STREAM_ERROR_KINDS.get(failure.code or "", FailureKind.SERVER)
+        detail = f" ({failure.code})" if failure.code else ""
+        return ProviderError(
+            self.spec.name, kind, f"error event in stream{detail}", status=failure.status
+        )

@@ -1,0 +1,135 @@
+"""The Anthropic messages wire format.
+
+``POST {base_url}/v1/messages`` with ``x-api-key`` and ``anthropic-version``; system turns go in
+the top-level ``system`` field and ``max_tokens`` is required. Streaming is SSE with named
+events: ``message_start`` (input usage), ``content_block_delta`` (text), ``message_delta``
+(stop reason, output usage), ``message_stop``; an ``error`` event can arrive mid-stream.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from masterx.providers.base import ChatTurn
+from masterx.providers.errors import error_code_of
+from masterx.providers.sse import SseEvent
+from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, WireRequest
+
+API_VERSION = "2023-06-01"
+DEFAULT_MAX_TOKENS = 1024  # the API requires a limit; the others default to the model's own
+_FINISH = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+
+
+def _finish(stop_reason: str | None) -> str:
+    return _FINISH.get(stop_reason or "end_turn", stop_reason or "stop")
+
+
+def _input_tokens(usage: dict[str, Any]) -> int | None:
+    if usage.get("input_tokens") is None:
+        return None
+    return sum(
+        int(usage.get(key) or 0)
+        for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    )
+
+
+class AnthropicMessagesFormat:
+    def headers(self, api_key: str) -> dict[str, str]:
+        headers = {"anthropic-version": API_VERSION}
+        if api_key:
+            headers["x-api-key"] = api_key
+        return headers
+
+    def request(
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str,
+        max_tokens: int | None,
+        temperature: float | None,
+        stream: bool,
+    ) -> WireRequest:
+        system = "\n\n".join(t.content for t in turns if t.role == "system")
+        body: dict[str, Any] = {
+            "model": model,
+            "max_tokens": max_tokens or DEFAULT_MAX_TOKENS,
+            "messages": [
+                {"role": t.role, "content": t.content} for t in turns if t.role != "system"
+            ],
+        }
+        if system:
+            body["system"] = system
+        if temperature is not None:
+            body["temperature"] = temperature
+        if stream:
+            body["stream"] = True
+        return WireRequest("/v1/messages", body)
+
+    def answer(self, payload: Any) -> WireAnswer:
+        usage = payload.get("usage") or {}
+        return WireAnswer(
+            text="".join(
+                block["text"] for block in payload["content"] if block.get("type") == "text"
+            ),
+            model=payload.get("model"),
+            finish_reason=_finish(payload.get("stop_reason")),
+            prompt_tokens=_input_tokens(usage),
+            completion_tokens=None
+            if usage.get("output_tokens") is None
+            else int(usage["output_tokens"]),
+        )
+
+    def decoder(self) -> AnthropicStreamDecoder:
+        return AnthropicStreamDecoder()
+
+
+class AnthropicStreamDecoder:
+    def __init__(self) -> None:
+        self.finished = False
+        self._parts: list[str] = []
+        self._model: str | None = None
+        self._stop_reason: str | None = None
+        self._prompt_tokens: int | None = None
+        self._completion_tokens: int | None = None
+
+    def feed(self, event: SseEvent) -> str:
+        data = orjson.loads(event.data)
+        kind = data.get("type") or event.event
+        if kind == "error":
+            raise StreamFailure(error_code_of(data))
+        if kind == "message_start":
+            message = data["message"]
+            self._model = message.get("model")
+            usage = message.get("usage") or {}
+            self._prompt_tokens = _input_tokens(usage)
+        elif kind == "content_block_delta":
+            delta = data["delta"]
+            if delta.get("type") == "text_delta":
+                self._parts.append(delta["text"])
+                return str(delta["text"])
+        elif kind == "message_delta":
+            self._stop_reason = (data.get("delta") or {}).get("stop_reason") or self._stop_reason
+            output = (data.get("usage") or {}).get("output_tokens")
+            self._completion_tokens = None if output is None else int(output)
+        elif kind == "message_stop":
+            self.finished = True
+        return ""
+
+    def result(self) -> WireAnswer:
+        if not self.finished and self._stop_reason is None:
+            raise StreamIncomplete
+        return WireAnswer(
+            text="".join(self._parts),
+            model=self._model,
+            finish_reason=_finish(self._stop_reason),
+            prompt_tokens=self._prompt_tokens,
+            completion_tokens=self._completion_tokens,
+        )

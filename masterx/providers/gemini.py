@@ -1,0 +1,139 @@
+"""The Google Gemini wire format (Generative Language API, ``v1beta``).
+
+``POST {base_url}/models/{model}:generateContent`` with ``x-goog-api-key`` (a header, never the
+``?key=`` query, which would put the key in URLs and logs); streaming is
+``:streamGenerateContent?alt=sse``, each event a whole ``GenerateContentResponse`` holding the
+next piece of text, the last one its ``finishReason``. Roles are ``user`` and ``model``; system
+turns go in ``systemInstruction``. Thinking tokens are billed as output, so they count as such.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from masterx.providers.base import ChatTurn
+from masterx.providers.errors import error_code_of
+from masterx.providers.sse import SseEvent
+from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, WireRequest
+
+_FILTERED = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"}
+
+
+def _finish(reason: str) -> str:
+    if reason == "STOP":
+        return "stop"
+    if reason == "MAX_TOKENS":
+        return "length"
+    if reason in _FILTERED:
+        return "content_filter"
+    return reason.lower()
+
+
+def _text(candidate: dict[str, Any]) -> str:
+    parts = (candidate.get("content") or {}).get("parts") or []
+    return "".join(part.get("text") or "" for part in parts if not part.get("thought"))
+
+
+def _usage(payload: dict[str, Any]) -> tuple[int | None, int | None]:
+    usage = payload.get("usageMetadata") or {}
+    prompt = usage.get("promptTokenCount")
+    output = usage.get("candidatesTokenCount")
+    thoughts = usage.get("thoughtsTokenCount") or 0
+    return (
+        None if prompt is None else int(prompt),
+        None if output is None else int(output) + int(thoughts),
+    )
+
+
+class GeminiFormat:
+    def headers(self, api_key: str) -> dict[str, str]:
+        return {"x-goog-api-key": api_key} if api_key else {}
+
+    def request(
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str,
+        max_tokens: int | None,
+        temperature: float | None,
+        stream: bool,
+    ) -> WireRequest:
+        body: dict[str, Any] = {
+            "contents": [
+                {
+                    "role": "model" if t.role == "assistant" else "user",
+                    "parts": [{"text": t.content}],
+                }
+                for t in turns
+                if t.role != "system"
+            ]
+        }
+        system = [{"text": t.content} for t in turns if t.role == "system"]
+        if system:
+            body["systemInstruction"] = {"parts": system}
+        config: dict[str, Any] = {}
+        if max_tokens is not None:
+            config["maxOutputTokens"] = max_tokens
+        if temperature is not None:
+            config["temperature"] = temperature
+        if config:
+            body["generationConfig"] = config
+        name = model.removeprefix("models/")
+        if stream:
+            return WireRequest(f"/models/{name}:streamGenerateContent", body, {"alt": "sse"})
+        return WireRequest(f"/models/{name}:generateContent", body)
+
+    def answer(self, payload: Any) -> WireAnswer:
+        candidates = payload.get("candidates") or []
+        prompt, output = _usage(payload)
+        if not candidates:  # the prompt itself was blocked (promptFeedback.blockReason)
+            return WireAnswer("", payload.get("modelVersion"), "content_filter", prompt, output)
+        candidate = candidates[0]
+        return WireAnswer(
+            text=_text(candidate),
+            model=payload.get("modelVersion"),
+            finish_reason=_finish(candidate.get("finishReason") or "STOP"),
+            prompt_tokens=prompt,
+            completion_tokens=output,
+        )
+
+    def decoder(self) -> GeminiStreamDecoder:
+        return GeminiStreamDecoder()
+
+
+class GeminiStreamDecoder:
+    finished = False  # the stream simply ends after the chunk carrying finishReason
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._model: str | None = None
+        self._finish: str | None = None
+        self._usage: tuple[int | None, int | None] = (None, None)
+
+    def feed(self, event: SseEvent) -> str:
+        chunk = orjson.loads(event.data)
+        if "error" in chunk:
+            error = chunk["error"]
+            raise StreamFailure(error_code_of(chunk), optional_status(error.get("code")))
+        self._model = chunk.get("modelVersion") or self._model
+        if chunk.get("usageMetadata"):
+            self._usage = _usage(chunk)
+        text = ""
+        for candidate in chunk.get("candidates") or []:
+            text += _text(candidate)
+            if candidate.get("finishReason"):
+                self._finish = _finish(candidate["finishReason"])
+        if text:
+            self._parts.append(text)
+        return text
+
+    def result(self) -> WireAnswer:
+        if self._finish is None:
+            raise StreamIncomplete
+        return WireAnswer("".join(self._parts), self._model, self._finish, *self._usage)
+
+
+def optional_status(code: Any) -> int | None:
+    return code if isinstance(code, int) and 400 <= code <= 599 else None

@@ -1,0 +1,1 @@
+"""The wire formats the simulator speaks: OpenAI chat completions, Anthropic messages, Gemini."""
