@@ -221,8 +221,30 @@ class Stack:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
             self._temp_dir = None
 
+    def _find(self, name: str) -> Running:
+        for running in self._running:
+            if running.component.name.split()[0] == name:
+                return running
+        raise LaunchError(f"no running component {name!r}; running: {list(self.pids())}")
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        """Kill one component (a failure drill); it stays down until :meth:`restart`."""
+        running = self._find(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.process.pid, sig)
+        running.process.wait(STOP_TIMEOUT_SECONDS)
+
+    def restart(self, name: str) -> None:
+        """Start a component again, with the same command and data directory."""
+        running = self._find(name)
+        stop_process(running.process)
+        position = self._running.index(running)
+        self._running.remove(running)
+        self._start_one(running.component)
+        self._running.insert(position, self._running.pop())  # keep the stop order
+
     def pids(self) -> dict[str, int]:
-        return {r.component.name: r.process.pid for r in self._running}
+        return {r.component.name.split()[0]: r.process.pid for r in self._running}
 
     def exited(self) -> list[str]:
         """Components whose process has ended while the stack was up."""

@@ -1,94 +1,73 @@
-"""Circuit breakers held in Redis: every transition is one atomic Lua step.
+"""Circuit breakers held in Redis: every transition is one atomic Lua step (``breaker.lua``).
 
-Keys: ``masterx:breaker:{provider}`` (a hash), the set ``masterx:breaker:providers``, and the
-pub/sub channel ``masterx:breaker:changes`` on which every transition is announced.
+Per provider ``p``: ``masterx:breaker:{p}:state`` (hash), ``...:fail`` and ``...:ok`` (the rolling
+window, sorted by time), ``...:permits`` (HALF_OPEN permits by expiry). Shared: the provider set
+``masterx:breaker:providers``, the capped stream ``masterx:breaker:events`` of transitions, and
+the pub/sub channel ``masterx:breaker:changes`` on which every changed provider is announced.
+Time is Redis's own clock (so replicas agree), unless the caller passes ``now``.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import redis.asyncio as aioredis
 
+from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState, FailureKind
 
-KEY_PREFIX = "masterx:breaker:"
 PROVIDERS_KEY = "masterx:breaker:providers"
+EVENTS_STREAM = "masterx:breaker:events"
 CHANGES_CHANNEL = "masterx:breaker:changes"
 
-_ACQUIRE = """
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local max_calls = tonumber(ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-local state = redis.call('HGET', key, 'state') or 'closed'
-local changed = 0
-if state == 'open' then
-  local open_until = tonumber(redis.call('HGET', key, 'open_until') or '0')
-  if now < open_until then return {0, state, tostring(open_until - now), 0} end
-  state = 'half_open'
-  changed = 1
-  redis.call('HSET', key, 'state', state, 'half_open_successes', 0, 'in_flight', 0,
-             'updated_at', tostring(now))
-end
-if state == 'half_open' then
-  local in_flight = tonumber(redis.call('HGET', key, 'in_flight') or '0')
-  if in_flight >= max_calls then return {0, state, '1', changed} end
-  redis.call('HINCRBY', key, 'in_flight', 1)
-  return {1, state, '0', changed}
-end
-return {1, state, '0', changed}
-"""
+_SCRIPT = resources.files("services.health").joinpath("breaker.lua").read_text()
 
-_REPORT = """
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local ok = ARGV[2] == '1'
-local counts = ARGV[3] == '1'
-local failure_threshold = tonumber(ARGV[4])
-local success_threshold = tonumber(ARGV[5])
-local timeout = tonumber(ARGV[6])
-local kind = ARGV[7]
-redis.call('SADD', KEYS[2], ARGV[8])
-local state = redis.call('HGET', key, 'state') or 'closed'
-local before = state
-if state == 'half_open' then
-  local in_flight = tonumber(redis.call('HGET', key, 'in_flight') or '0')
-  if in_flight > 0 then redis.call('HINCRBY', key, 'in_flight', -1) end
-end
-if ok then
-  redis.call('HSET', key, 'consecutive_failures', 0)
-  if state == 'half_open' then
-    local successes = redis.call('HINCRBY', key, 'half_open_successes', 1)
-    if successes >= success_threshold then state = 'closed' end
-  end
-elseif counts then
-  redis.call('HSET', key, 'last_error_kind', kind, 'last_error_at', tostring(now))
-  local failures = redis.call('HINCRBY', key, 'consecutive_failures', 1)
-  if state == 'half_open' or (state == 'closed' and failures >= failure_threshold) then
-    state = 'open'
-    redis.call('HSET', key, 'open_until', tostring(now + timeout))
-    redis.call('HINCRBY', key, 'consecutive_opens', 1)
-  end
-else
-  redis.call('HSET', key, 'last_error_kind', kind, 'last_error_at', tostring(now))
-end
-if state ~= before then
-  redis.call('HSET', key, 'state', state, 'updated_at', tostring(now))
-  if state == 'closed' then redis.call('HSET', key, 'consecutive_opens', 0) end
-end
-return {state, before}
-"""
+
+def state_key(provider: str) -> str:
+    return f"masterx:breaker:{{{provider}}}:state"
+
+
+def _keys(provider: str) -> list[str]:
+    base = f"masterx:breaker:{{{provider}}}"
+    return [
+        f"{base}:state",
+        f"{base}:fail",
+        f"{base}:ok",
+        f"{base}:permits",
+        PROVIDERS_KEY,
+        EVENTS_STREAM,
+        CHANGES_CHANNEL,
+    ]
+
+
+def _params(config: BreakerConfig) -> list[Any]:
+    return [
+        config.failure_threshold,
+        config.success_threshold,
+        config.timeout_seconds,
+        config.half_open_max_calls,
+        config.window_seconds,
+        config.failure_rate,
+        config.max_timeout_seconds,
+        config.permit_ttl_seconds,
+    ]
 
 
 @dataclass(frozen=True)
-class BreakerConfig:
-    failure_threshold: int = 5
-    success_threshold: int = 2
-    timeout_seconds: float = 60.0
-    half_open_max_calls: int = 3
+class Step:
+    """What one Lua step did: the state before and after, and why it moved."""
+
+    provider: str
+    before: BreakerState
+    after: BreakerState
+    reason: str
+
+    @property
+    def moved(self) -> bool:
+        return self.before is not self.after
 
 
 @dataclass(frozen=True)
@@ -96,13 +75,8 @@ class Admission:
     admitted: bool
     state: BreakerState
     retry_after_s: float
-
-
-@dataclass(frozen=True)
-class Transition:
-    provider: str
-    before: BreakerState
-    after: BreakerState
+    permit_id: str
+    step: Step
 
 
 @dataclass(frozen=True)
@@ -115,67 +89,101 @@ class BreakerSnapshot:
     last_error_kind: FailureKind | None
     last_error_at: float
     half_open_in_flight: int
+    failures_in_window: int
+    successes_in_window: int
+    latency_ewma_ms: float
+    config_problem: bool
     updated_at: float
 
 
-def _float(fields: dict[str, Any], key: str) -> float:
+def _float(fields: dict[str, str], key: str) -> float:
     return float(fields.get(key) or 0)
 
 
+def _int(fields: dict[str, str], key: str) -> int:
+    return int(fields.get(key) or 0)
+
+
 class RedisBreakerStore:
-    def __init__(self, client: aioredis.Redis, config: BreakerConfig) -> None:
+    def __init__(self, client: aioredis.Redis, policy: BreakerPolicy) -> None:
         self._redis = client
-        self._config = config
-        self._acquire = client.register_script(_ACQUIRE)
-        self._report = client.register_script(_REPORT)
+        self._policy = policy
+        self._script = client.register_script(_SCRIPT)
+
+    async def _run(self, op: str, provider: str, now: float | None, *extra: Any) -> list[str]:
+        config = self._policy.for_provider(provider)
+        args = [op, provider, "" if now is None else repr(now), *_params(config), *extra]
+        reply = await self._script(keys=_keys(provider), args=args)
+        return [str(part) for part in reply]
+
+    @staticmethod
+    def _step(provider: str, reply: list[str]) -> Step:
+        return Step(provider, BreakerState(reply[2]), BreakerState(reply[1]), reply[3])
 
     async def acquire(self, provider: str, now: float | None = None) -> Admission:
-        now = time.time() if now is None else now
-        admitted, state, retry_after, changed = await self._acquire(
-            keys=[KEY_PREFIX + provider, PROVIDERS_KEY],
-            args=[now, self._config.half_open_max_calls, provider],
+        reply = await self._run("acquire", provider, now)
+        return Admission(
+            admitted=reply[0] == "1",
+            state=BreakerState(reply[1]),
+            retry_after_s=max(0.0, float(reply[4] or 0)),
+            permit_id=reply[5],
+            step=self._step(provider, reply),
         )
-        if int(changed):
-            await self._redis.publish(CHANGES_CHANNEL, provider)
-        return Admission(bool(int(admitted)), BreakerState(state), float(retry_after))
 
     async def report(
-        self, provider: str, ok: bool, kind: FailureKind | None, now: float | None = None
-    ) -> Transition:
-        now = time.time() if now is None else now
-        counts = kind is not None and kind.counts_against_provider
-        after, before = await self._report(
-            keys=[KEY_PREFIX + provider, PROVIDERS_KEY],
-            args=[
-                now,
-                int(ok),
-                int(counts),
-                self._config.failure_threshold,
-                self._config.success_threshold,
-                self._config.timeout_seconds,
-                kind.value if kind else "",
-                provider,
-            ],
+        self,
+        provider: str,
+        ok: bool,
+        kind: FailureKind | None,
+        *,
+        latency_ms: float = 0.0,
+        permit_id: str = "",
+        retry_after_s: float = 0.0,
+        now: float | None = None,
+    ) -> Step:
+        counts = ok or (kind is not None and kind.counts_against_provider)
+        reply = await self._run(
+            "report",
+            provider,
+            now,
+            "1" if ok else "0",
+            kind.value if kind else "",
+            "1" if counts else "0",
+            latency_ms,
+            permit_id,
+            retry_after_s,
         )
-        transition = Transition(provider, BreakerState(before), BreakerState(after))
-        if transition.before != transition.after:
-            await self._redis.publish(CHANGES_CHANNEL, provider)
-        return transition
+        return self._step(provider, reply)
 
-    async def snapshot(self, provider: str) -> BreakerSnapshot:
-        fields: dict[str, Any] = {
-            str(k): str(v) for k, v in (await self._redis.hgetall(KEY_PREFIX + provider)).items()
-        }
+    async def sweep(self, provider: str, now: float | None = None) -> Step:
+        """Move an OPEN breaker whose timeout has passed to HALF_OPEN (and announce it)."""
+        return self._step(provider, await self._run("sweep", provider, now))
+
+    async def snapshot(self, provider: str, now: float | None = None) -> BreakerSnapshot:
+        keys = _keys(provider)
+        moment = time.time() if now is None else now
+        window_start = f"({moment - self._policy.for_provider(provider).window_seconds!r}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hgetall(keys[0])
+            pipe.zcount(keys[1], window_start, "+inf")
+            pipe.zcount(keys[2], window_start, "+inf")
+            pipe.zcount(keys[3], f"({moment!r}", "+inf")
+            raw, failures, successes, permits = await pipe.execute()
+        fields = {str(k): str(v) for k, v in raw.items()}
         kind = fields.get("last_error_kind")
         return BreakerSnapshot(
             provider=provider,
             state=BreakerState(fields.get("state") or "closed"),
-            consecutive_failures=int(fields.get("consecutive_failures") or 0),
-            consecutive_opens=int(fields.get("consecutive_opens") or 0),
+            consecutive_failures=_int(fields, "consecutive_failures"),
+            consecutive_opens=_int(fields, "consecutive_opens"),
             open_until=_float(fields, "open_until"),
             last_error_kind=FailureKind(kind) if kind else None,
             last_error_at=_float(fields, "last_error_at"),
-            half_open_in_flight=int(fields.get("in_flight") or 0),
+            half_open_in_flight=int(permits),
+            failures_in_window=int(failures),
+            successes_in_window=int(successes),
+            latency_ewma_ms=_float(fields, "latency_ewma_ms"),
+            config_problem=fields.get("config_problem") == "1",
             updated_at=_float(fields, "updated_at"),
         )
 
@@ -184,3 +192,8 @@ class RedisBreakerStore:
 
     async def snapshots(self) -> list[BreakerSnapshot]:
         return [await self.snapshot(p) for p in await self.providers()]
+
+    async def events(self, count: int = 100) -> list[dict[str, str]]:
+        """The newest transitions, newest first."""
+        entries = await self._redis.xrevrange(EVENTS_STREAM, count=count) or []
+        return [{str(k): str(v) for k, v in (fields or {}).items()} for _, fields in entries]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import grpc
@@ -12,28 +13,56 @@ from redis.exceptions import RedisError
 from masterx.domain import FailureKind
 from masterx.logs import log_event
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
-from services.health.breaker_store import CHANGES_CHANNEL, BreakerSnapshot, RedisBreakerStore
+from services.health.breaker_store import (
+    CHANGES_CHANNEL,
+    BreakerSnapshot,
+    RedisBreakerStore,
+    Step,
+)
+from services.health.metrics import (
+    ACQUIRE_LATENCY,
+    BREAKER_STATE,
+    BREAKER_TRANSITIONS,
+    PROVIDER_OUTCOMES,
+    REPORT_LATENCY,
+    STATE_VALUE,
+)
 
 logger = logging.getLogger("masterx.health")
 
 
 def status_message(snapshot: BreakerSnapshot) -> health_pb2.ProviderStatus:
+    kind = snapshot.last_error_kind
     return health_pb2.ProviderStatus(
         provider=snapshot.provider,
         state=snapshot.state.to_proto(),
+        failures_in_window=snapshot.failures_in_window,
+        successes_in_window=snapshot.successes_in_window,
         consecutive_failures=snapshot.consecutive_failures,
-        consecutive_opens=snapshot.consecutive_opens,
-        open_until=snapshot.open_until,
-        last_error_kind=(
-            snapshot.last_error_kind.to_proto()
-            if snapshot.last_error_kind
-            else common_pb2.FAILURE_KIND_UNSPECIFIED
-        ),
+        last_error_kind=kind.to_proto() if kind else common_pb2.FAILURE_KIND_UNSPECIFIED,
         last_error_at=snapshot.last_error_at,
+        open_until=snapshot.open_until,
+        consecutive_opens=snapshot.consecutive_opens,
+        latency_ewma_ms=snapshot.latency_ewma_ms,
         half_open_in_flight=snapshot.half_open_in_flight,
-        config_problem=snapshot.last_error_kind is FailureKind.AUTH,
+        config_problem=snapshot.config_problem,
         updated_at=snapshot.updated_at,
     )
+
+
+def record_step(step: Step) -> None:
+    """Count and log a transition this replica made (once per transition, across replicas)."""
+    if not step.moved:
+        return
+    BREAKER_TRANSITIONS.labels(step.provider, step.before.value, step.after.value).inc()
+    BREAKER_STATE.labels(step.provider).set(STATE_VALUE[step.after])
+    fields = {
+        "provider": step.provider,
+        "from": step.before.value,
+        "to": step.after.value,
+        "reason": step.reason,
+    }
+    logger.info("circuit_breaker_event", extra=fields)
 
 
 class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
@@ -41,7 +70,8 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
         self._store = store
         self._redis = redis_client
 
-    async def _unavailable(self, context: grpc.aio.ServicerContext, error: RedisError) -> None:
+    @staticmethod
+    async def _unavailable(context: grpc.aio.ServicerContext, error: RedisError) -> None:
         log_event(logger, "redis_unavailable", logging.WARNING, error=type(error).__name__)
         await context.abort(
             grpc.StatusCode.UNAVAILABLE,
@@ -50,21 +80,28 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
 
     @staticmethod
     async def _require_provider(provider: str, context: grpc.aio.ServicerContext) -> None:
-        if not provider.strip():
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "provider must not be empty")
+        if not provider.strip() or len(provider) > 128:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                "provider must be a non-empty name of at most 128 characters",
+            )
 
     async def Acquire(
         self, request: health_pb2.AcquireRequest, context: grpc.aio.ServicerContext
     ) -> health_pb2.AcquireReply:
         await self._require_provider(request.provider, context)
+        started = time.perf_counter()
         try:
             admission = await self._store.acquire(request.provider)
         except RedisError as error:
             await self._unavailable(context, error)
             raise
+        ACQUIRE_LATENCY.observe(time.perf_counter() - started)
+        record_step(admission.step)
         return health_pb2.AcquireReply(
             admitted=admission.admitted,
             state=admission.state.to_proto(),
+            permit_id=admission.permit_id,
             retry_after_s=admission.retry_after_s,
         )
 
@@ -78,23 +115,33 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
                 "outcome must be OUTCOME_SUCCESS or OUTCOME_FAILURE",
             )
         ok = request.outcome == health_pb2.OUTCOME_SUCCESS
-        kind = FailureKind.from_proto(request.kind)
+        kind = None if ok else FailureKind.from_proto(request.kind)
         if not ok and kind is None:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "a failure needs its kind")
+        if request.latency_ms < 0 or request.retry_after_s < 0:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                "latency_ms and retry_after_s must not be negative",
+            )
+        started = time.perf_counter()
         try:
-            transition = await self._store.report(request.provider, ok, kind)
+            step = await self._store.report(
+                request.provider,
+                ok,
+                kind,
+                latency_ms=request.latency_ms,
+                permit_id=request.permit_id,
+                retry_after_s=request.retry_after_s,
+            )
         except RedisError as error:
             await self._unavailable(context, error)
             raise
-        if transition.before != transition.after:
-            transition_fields = {
-                "provider": request.provider,
-                "from": transition.before.value,
-                "to": transition.after.value,
-                "kind": kind.value if kind else None,
-            }
-            logger.info("circuit_breaker_event", extra=transition_fields)
-        return health_pb2.ReportReply(state=transition.after.to_proto())
+        REPORT_LATENCY.observe(time.perf_counter() - started)
+        PROVIDER_OUTCOMES.labels(
+            request.provider, "success" if ok else "failure", kind.value if kind else "none"
+        ).inc()
+        record_step(step)
+        return health_pb2.ReportReply(state=step.after.to_proto())
 
     async def GetStatus(
         self, request: health_pb2.GetStatusRequest, context: grpc.aio.ServicerContext
@@ -120,4 +167,7 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
         except RedisError as error:
             await self._unavailable(context, error)
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            try:
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+            except RedisError:
+                pass

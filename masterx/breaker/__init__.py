@@ -1,0 +1,1 @@
+"""Circuit-breaker semantics shared by the health service (Redis) and the router (fallback)."""

@@ -1,0 +1,127 @@
+"""Breaker parameters: global defaults from ``MASTERX_BREAKER_*``, per provider from a file.
+
+The configuration file (``MASTERX_BREAKER_CONFIG_FILE``, JSON) overrides any parameter per
+provider::
+
+    {"providers": {"groq": {"failure_threshold": 3, "timeout_seconds": 30}}}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from masterx.settings import CommonSettings
+
+
+@dataclass(frozen=True)
+class BreakerConfig:
+    failure_threshold: int = 5
+    success_threshold: int = 2
+    timeout_seconds: float = 60.0
+    half_open_max_calls: int = 3
+    window_seconds: float = 60.0
+    failure_rate: float = 0.5
+    max_timeout_seconds: float = 600.0
+    # A HALF_OPEN permit never reported (its caller crashed) is released after this long.
+    permit_ttl_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name in ("failure_threshold", "success_threshold", "half_open_max_calls"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be at least 1")
+        for name in ("timeout_seconds", "window_seconds", "permit_ttl_seconds"):
+            if getattr(self, name) <= 0:
+                problems.append(f"{name} must be positive")
+        if not 0 < self.failure_rate <= 1:
+            problems.append("failure_rate must be in (0, 1]")
+        if self.max_timeout_seconds < self.timeout_seconds:
+            problems.append("max_timeout_seconds must be at least timeout_seconds")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def open_duration(self, consecutive_opens: int) -> float:
+        """Exponential backoff: timeout x 2 per consecutive open, capped."""
+        exponent = max(0, consecutive_opens - 1)
+        return float(min(self.timeout_seconds * 2.0 ** min(exponent, 30), self.max_timeout_seconds))
+
+
+class BreakerSettings(CommonSettings):
+    breaker_failure_threshold: int = Field(5, ge=1)
+    breaker_success_threshold: int = Field(2, ge=1)
+    breaker_timeout_seconds: float = Field(60.0, gt=0)
+    breaker_half_open_max_calls: int = Field(3, ge=1)
+    breaker_window_seconds: float = Field(60.0, gt=0)
+    breaker_failure_rate: float = Field(0.5, gt=0, le=1)
+    breaker_max_timeout_seconds: float = Field(600.0, gt=0)
+    breaker_permit_ttl_seconds: float = Field(30.0, gt=0)
+    breaker_config_file: Path | None = None
+
+    def breaker_defaults(self) -> BreakerConfig:
+        return BreakerConfig(
+            failure_threshold=self.breaker_failure_threshold,
+            success_threshold=self.breaker_success_threshold,
+            timeout_seconds=self.breaker_timeout_seconds,
+            half_open_max_calls=self.breaker_half_open_max_calls,
+            window_seconds=self.breaker_window_seconds,
+            failure_rate=self.breaker_failure_rate,
+            max_timeout_seconds=max(self.breaker_max_timeout_seconds, self.breaker_timeout_seconds),
+            permit_ttl_seconds=self.breaker_permit_ttl_seconds,
+        )
+
+
+class BreakerPolicy:
+    """The parameters of each provider's breaker."""
+
+    def __init__(self, defaults: BreakerConfig, overrides: dict[str, BreakerConfig]) -> None:
+        self.defaults = defaults
+        self._overrides = overrides
+
+    def for_provider(self, provider: str) -> BreakerConfig:
+        return self._overrides.get(provider, self.defaults)
+
+    @classmethod
+    def from_settings(cls, settings: BreakerSettings) -> BreakerPolicy:
+        defaults = settings.breaker_defaults()
+        if settings.breaker_config_file is None:
+            return cls(defaults, {})
+        return cls(defaults, load_overrides(settings.breaker_config_file, defaults))
+
+
+def load_overrides(path: Path, defaults: BreakerConfig) -> dict[str, BreakerConfig]:
+    """Per-provider overrides from the JSON file; ValueError naming file, provider and field."""
+    try:
+        document: Any = json.loads(path.read_text())
+    except OSError as error:
+        raise ValueError(f"breaker config {path}: cannot read: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"breaker config {path}: invalid JSON: {error}") from None
+    providers = document.get("providers", {}) if isinstance(document, dict) else None
+    if not isinstance(providers, dict):
+        raise ValueError(f'breaker config {path}: expected {{"providers": {{name: {{...}}}}}}')
+    known = {f.name: f.type for f in fields(BreakerConfig)}
+    overrides = {}
+    for provider, values in providers.items():
+        if not isinstance(values, dict):
+            raise ValueError(f"breaker config {path}: provider {provider!r}: expected an object")
+        for name, value in values.items():
+            if name not in known:
+                raise ValueError(
+                    f"breaker config {path}: provider {provider!r}: unknown field "
+                    f"{name!r}; known: {', '.join(known)}"
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(
+                    f"breaker config {path}: provider {provider!r}: field {name!r} "
+                    f"must be a number, got {value!r}"
+                )
+        try:
+            overrides[provider] = replace(defaults, **values)
+        except ValueError as error:
+            raise ValueError(f"breaker config {path}: provider {provider!r}: {error}") from None
+    return overrides
