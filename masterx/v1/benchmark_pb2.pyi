@@ -42,16 +42,25 @@ class GetRunRequest(_message.Message):
     def __init__(self, run_id: _Optional[str] = ...) -> None: ...
 
 class ProviderProgress(_message.Message):
-    __slots__ = ("provider", "tests_done", "tests_total", "tests_failed")
+    __slots__ = ("provider", "tests_done", "tests_total", "tests_failed", "failures")
+    class FailuresEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     TESTS_DONE_FIELD_NUMBER: _ClassVar[int]
     TESTS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     TESTS_FAILED_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
     provider: str
     tests_done: int
     tests_total: int
     tests_failed: int
-    def __init__(self, provider: _Optional[str] = ..., tests_done: _Optional[int] = ..., tests_total: _Optional[int] = ..., tests_failed: _Optional[int] = ...) -> None: ...
+    failures: _containers.ScalarMap[str, int]
+    def __init__(self, provider: _Optional[str] = ..., tests_done: _Optional[int] = ..., tests_total: _Optional[int] = ..., tests_failed: _Optional[int] = ..., failures: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class BenchmarkRun(_message.Message):
     __slots__ = ("run_id", "status", "categories", "providers", "tests_done", "tests_total", "progress", "errors", "started_at", "finished_at", "trigger")
@@ -80,12 +89,14 @@ class BenchmarkRun(_message.Message):
     def __init__(self, run_id: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., providers: _Optional[_Iterable[str]] = ..., tests_done: _Optional[int] = ..., tests_total: _Optional[int] = ..., progress: _Optional[_Iterable[_Union[ProviderProgress, _Mapping]]] = ..., errors: _Optional[_Iterable[str]] = ..., started_at: _Optional[float] = ..., finished_at: _Optional[float] = ..., trigger: _Optional[str] = ...) -> None: ...
 
 class GetLatestRequest(_message.Message):
-    __slots__ = ("categories", "max_age_hours")
+    __slots__ = ("categories", "max_age_hours", "known_version")
     CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     MAX_AGE_HOURS_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_VERSION_FIELD_NUMBER: _ClassVar[int]
     categories: _containers.RepeatedScalarFieldContainer[_common_pb2.Category]
     max_age_hours: float
-    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., max_age_hours: _Optional[float] = ...) -> None: ...
+    known_version: int
+    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., max_age_hours: _Optional[float] = ..., known_version: _Optional[int] = ...) -> None: ...
 
 class ScoreWeights(_message.Message):
     __slots__ = ("quality", "speed", "cost")
@@ -98,7 +109,7 @@ class ScoreWeights(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., speed: _Optional[float] = ..., cost: _Optional[float] = ...) -> None: ...
 
 class BenchmarkScore(_message.Message):
-    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights")
+    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -114,6 +125,7 @@ class BenchmarkScore(_message.Message):
     MEASURED_AT_FIELD_NUMBER: _ClassVar[int]
     IMPORTED_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    FAILED_TESTS_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -129,15 +141,18 @@ class BenchmarkScore(_message.Message):
     measured_at: float
     imported: bool
     weights: ScoreWeights
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ...) -> None: ...
+    failed_tests: int
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ...) -> None: ...
 
 class GetLatestReply(_message.Message):
-    __slots__ = ("scores", "version")
+    __slots__ = ("scores", "version", "unchanged")
     SCORES_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     scores: _containers.RepeatedCompositeFieldContainer[BenchmarkScore]
     version: int
-    def __init__(self, scores: _Optional[_Iterable[_Union[BenchmarkScore, _Mapping]]] = ..., version: _Optional[int] = ...) -> None: ...
+    unchanged: bool
+    def __init__(self, scores: _Optional[_Iterable[_Union[BenchmarkScore, _Mapping]]] = ..., version: _Optional[int] = ..., unchanged: _Optional[bool] = ...) -> None: ...
 
 class ImportResultsRequest(_message.Message):
     __slots__ = ("scores", "source")

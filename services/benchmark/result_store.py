@@ -1,6 +1,7 @@
-"""Benchmark runs and per provider/category scores in MongoDB.
+"""Per provider/category scores in MongoDB, and the newest of them ("latest").
 
-Collections (database ``masterx``): ``benchmark_runs`` and ``benchmark_results``.
+Collections (database ``masterx``): ``benchmark_results`` (one document per run, provider and
+category), ``benchmark_runs`` (read here by id; written by :mod:`run_store`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.domain import Category
+from services.benchmark.clock import Clock, SystemClock
 
 RUNS = "benchmark_runs"
 RESULTS = "benchmark_results"
@@ -37,6 +39,7 @@ class ScoreRecord:
     measured_at: float = field(default_factory=time.time)
     imported: bool = False
     weights: dict[str, float] = field(default_factory=dict)
+    failed_tests: int = 0
 
     def to_document(self) -> dict[str, Any]:
         document = asdict(self)
@@ -52,21 +55,25 @@ class ScoreRecord:
 
 
 class ResultStore:
-    def __init__(self, database: AsyncDatabase[dict[str, Any]]) -> None:
+    def __init__(
+        self, database: AsyncDatabase[dict[str, Any]], clock: Clock | None = None
+    ) -> None:
         self._db = database
+        self._clock = clock or SystemClock()
 
     async def ensure_indexes(self) -> None:
         await self._db[RESULTS].create_index(
             [("category", ASCENDING), ("provider", ASCENDING), ("measured_at", DESCENDING)],
             name="latest_per_category",
         )
+        await self._db[RESULTS].create_index([("measured_at", DESCENDING)], name="newest")
         await self._db[RUNS].create_index([("run_id", ASCENDING)], name="run_id", unique=True)
 
     async def latest(
         self, categories: Iterable[Category], max_age_hours: float, now: float | None = None
     ) -> list[ScoreRecord]:
         """For each provider and category, its newest result within the age."""
-        cutoff = (time.time() if now is None else now) - max_age_hours * 3600
+        cutoff = (self._clock.time() if now is None else now) - max_age_hours * 3600
         wanted = [c.value for c in categories]
         cursor = self._db[RESULTS].find(
             {"category": {"$in": wanted}, "measured_at": {"$gte": cutoff}},
@@ -84,9 +91,14 @@ class ResultStore:
         document = await self._db[RESULTS].find_one({}, sort=[("measured_at", DESCENDING)])
         return int(document["measured_at"] * 1000) if document else 0
 
+    async def save_scores(self, scores: list[ScoreRecord]) -> None:
+        """The scores of a completed run (their ``measured_at`` is the run's end)."""
+        if scores:
+            await self._db[RESULTS].insert_many([score.to_document() for score in scores])
+
     async def import_scores(self, scores: list[ScoreRecord], source: str) -> str:
         run_id = f"import-{uuid.uuid4().hex[:12]}"
-        now = time.time()
+        now = self._clock.time()
         await self._db[RUNS].insert_one(
             {
                 "run_id": run_id,
@@ -98,7 +110,9 @@ class ResultStore:
                 "providers": sorted({s.provider for s in scores}),
                 "tests_done": 0,
                 "tests_total": 0,
+                "progress": [],
                 "errors": [],
+                "full": False,
             }
         )
         documents = []

@@ -1,13 +1,66 @@
-"""Benchmark service settings."""
+"""Benchmark service settings (``MASTERX_*`` and ``MASTERX_BENCHMARK_*``)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
 
+from pydantic import Field, field_validator
+
+from masterx.domain import Category
 from masterx.settings import CommonSettings
+from services.benchmark.scoring import DEFAULT_WEIGHTS, Weights
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
 
 class BenchmarkSettings(CommonSettings):
     benchmark_max_age_hours: float = Field(
         24.0, gt=0, description="Default age limit of GetLatest."
     )
+    benchmark_suites_dir: Path = Field(SUITES_DIR, description="One <category>.json per suite.")
+    benchmark_interval_hours: float = Field(
+        6.0, ge=1, le=12, description="A scheduled run every this many hours."
+    )
+    benchmark_interval_seconds: float | None = Field(
+        None, gt=0, description="For tests only: replaces the interval in hours."
+    )
+    benchmark_schedule_enabled: bool = Field(True, description="Off: runs only by hand.")
+    benchmark_schedule_check_seconds: float = Field(
+        60.0, gt=0, le=3600, description="How often each replica looks whether a run is due."
+    )
+    benchmark_lease_seconds: float = Field(
+        30.0, ge=1, le=600, description="Lease time to live; its holder renews it at a third."
+    )
+    benchmark_provider_concurrency: int = Field(
+        4, ge=1, le=64, description="Tests in flight at once per provider."
+    )
+    benchmark_test_timeout_seconds: float = Field(
+        60.0, gt=0, le=600, description="Per test: the provider's whole answer."
+    )
+    benchmark_max_tokens: int = Field(1024, ge=16, description="Answer length limit per test.")
+    benchmark_excerpt_chars: int = Field(
+        600, ge=0, le=20000, description="Answer excerpt kept per test result."
+    )
+    benchmark_sandbox_cpu_seconds: float = Field(5.0, gt=0, le=120)
+    benchmark_sandbox_memory_mb: int = Field(256, ge=64, le=8192)
+    benchmark_sandbox_wall_seconds: float = Field(10.0, gt=0, le=300)
+    benchmark_sandbox_concurrency: int = Field(
+        0, ge=0, description="Code tests run at once; 0: the number of CPUs."
+    )
+    benchmark_judge_provider: str = Field(
+        "", description="Provider that grades 'judge' checks; empty: judging off."
+    )
+    benchmark_weights: dict[Category, Weights] = Field(
+        default_factory=dict, description="JSON: per-category weight overrides."
+    )
+
+    @field_validator("benchmark_weights")
+    @classmethod
+    def _complete_weights(cls, value: dict[Category, Weights]) -> dict[Category, Weights]:
+        return {**DEFAULT_WEIGHTS, **value}
+
+    @property
+    def interval_seconds(self) -> float:
+        if self.benchmark_interval_seconds is not None:
+            return self.benchmark_interval_seconds
+        return self.benchmark_interval_hours * 3600

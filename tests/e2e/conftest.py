@@ -16,7 +16,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     state_dir: Path = tmp_path_factory.mktemp("stack")
     config = replace(
         StackConfig(state_dir=state_dir).with_free_ports(),
-        env={"MASTERX_SCORES_REFRESH_SECONDS": "0.5"},
+        env={
+            "MASTERX_SCORES_REFRESH_SECONDS": "0.5",
+            "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
+        },
     )
     with Stack(config) as running:
         yield running

@@ -71,6 +71,8 @@ def test_up_serves_chat_with_the_callers_settings_and_down_leaves_nothing(tmp_pa
         marker: "1",
         # A caller's MASTERX_* setting must reach the services: the router's default order.
         "MASTERX_DEFAULT_PROVIDER_ORDER": "groq,openai",
+        # No benchmark run at start-up: its scores would replace the default order.
+        "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
     }
     env.update(
         {f"MASTERX_{name.upper()}": str(getattr(config, name)) for name in config.port_fields}

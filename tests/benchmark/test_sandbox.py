@@ -1,0 +1,136 @@
+"""The sandbox runs answers' code and refuses to let it run away, with a clear outcome."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from services.benchmark.sandbox import Sandbox, SandboxLimits, SandboxOutcome
+
+ADD = "def add(a, b):\n    return a + b\n"
+
+
+async def test_code_that_passes_its_tests_passes(sandbox: Sandbox) -> None:
+    result = await sandbox.run(ADD, ["assert add(1, 2) == 3", "assert add('a', 'b') == 'ab'"])
+    assert (result.outcome, result.passed, result.total, result.score) == (
+        SandboxOutcome.PASSED, 2, 2, 1.0)
+
+
+async def test_a_failing_test_is_named(sandbox: Sandbox) -> None:
+    result = await sandbox.run(ADD, ["assert add(1, 2) == 3", "assert add(1, 1) == 3"])
+    assert (result.outcome, result.passed) == (SandboxOutcome.FAILED, 1)
+    assert "assert add(1, 1) == 3 -> AssertionError" in result.detail
+
+
+async def test_a_syntax_error_fails_with_its_line(sandbox: Sandbox) -> None:
+    result = await sandbox.run("x = 1\ndef broken(:\n", ["pass"])
+    assert result.outcome == SandboxOutcome.FAILED and "SyntaxError (line 2)" in result.detail
+
+
+async def test_tests_do_not_see_each_others_changes(sandbox: Sandbox) -> None:
+    result = await sandbox.run("items = []\n", ["items.append(1)\nassert items == [1]",
+                                               "assert 'x' not in globals()\nx = 1"])
+    assert result.outcome == SandboxOutcome.PASSED
+
+
+async def test_an_infinite_loop_is_stopped_by_the_cpu_limit(sandbox: Sandbox) -> None:
+    result = await sandbox.run("while True:\n    pass\n", ["pass"])
+    assert result.outcome == SandboxOutcome.TIMEOUT and "CPU" in result.detail
+    assert result.duration_s < sandbox.limits.wall_seconds
+
+
+async def test_a_sleeping_program_is_stopped_by_the_wall_timeout() -> None:
+    sandbox = Sandbox(SandboxLimits(wall_seconds=1.0))
+    result = await sandbox.run("import time\ntime.sleep(60)\n", ["pass"])
+    assert result.outcome == SandboxOutcome.TIMEOUT and "wall time" in result.detail
+    assert result.duration_s < 5
+
+
+async def test_huge_memory_is_refused(sandbox: Sandbox) -> None:
+    at_once = await sandbox.run("block = bytearray(4 * 1024 ** 3)\n", ["pass"])
+    assert at_once.outcome == SandboxOutcome.MEMORY
+    growing = await sandbox.run("keep = []\nwhile True:\n    keep.append(bytearray(10 ** 7))\n",
+                                ["pass"])
+    assert growing.outcome == SandboxOutcome.MEMORY
+
+
+async def test_secrets_in_the_environment_are_not_inherited(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-value")
+    result = await sandbox.run(
+        "import os\nseen = dict(os.environ)\n",
+        ["assert 'OPENAI_API_KEY' not in seen",
+         "assert set(seen) <= {'LC_CTYPE'}, seen"],  # Python's own C-locale coercion only
+    )
+    assert result.outcome == SandboxOutcome.PASSED, result.detail
+
+
+async def test_reading_the_parents_environment_through_proc_is_forbidden(
+    sandbox: Sandbox,
+) -> None:
+    result = await sandbox.run("import os\nopen(f'/proc/{os.getppid()}/environ').read()\n",
+                               ["pass"])
+    assert result.outcome == SandboxOutcome.FORBIDDEN and "environ" in result.detail
+
+
+async def test_writing_outside_its_directory_is_forbidden(
+    sandbox: Sandbox, tmp_path: Path,
+) -> None:
+    target = tmp_path / "escaped.txt"
+    result = await sandbox.run(f"open({str(target)!r}, 'w').write('x')\n", ["pass"])
+    assert result.outcome == SandboxOutcome.FORBIDDEN and "for writing" in result.detail
+    assert not target.exists()
+    relative = await sandbox.run("open('../escaped.txt', 'a').write('x')\n", ["pass"])
+    assert relative.outcome == SandboxOutcome.FORBIDDEN
+    removal = await sandbox.run(f"import os\nos.remove({str(tmp_path)!r})\n", ["pass"])
+    assert removal.outcome == SandboxOutcome.FORBIDDEN
+
+
+async def test_files_inside_its_directory_are_allowed(sandbox: Sandbox) -> None:
+    code = "with open('notes.txt', 'w') as f:\n    f.write('hi')\n"
+    result = await sandbox.run(code, ["assert open('notes.txt').read() == 'hi'"])
+    assert result.outcome == SandboxOutcome.PASSED, result.detail
+
+
+@pytest.mark.parametrize(
+    ("code", "what"),
+    [
+        ("import subprocess\nsubprocess.run(['true'])\n", "import subprocess"),
+        ("import os\nos.system('true')\n", "os.system"),
+        ("import os\nos.fork()\n", "os.fork"),
+        ("import os\nos.execv('/bin/true', ['true'])\n", "os.exec"),
+        ("import os, signal\nos.kill(os.getppid(), signal.SIGTERM)\n", "os.kill"),
+        ("import socket\n", "import socket"),
+        ("import ctypes\n", "import ctypes"),
+        ("open('/etc/hostname').read()\n", "for reading"),
+    ],
+)
+async def test_processes_signals_sockets_and_outside_files_are_forbidden(
+    sandbox: Sandbox, code: str, what: str,
+) -> None:
+    result = await sandbox.run(code, ["pass"])
+    assert result.outcome == SandboxOutcome.FORBIDDEN, result
+    assert what in result.detail
+    assert os.getpid() > 0  # still here
+
+
+async def test_a_forbidden_call_cannot_be_swallowed_by_the_code(sandbox: Sandbox) -> None:
+    code = "try:\n    open('/tmp/x-outside', 'w')\nexcept BaseException:\n    pass\n"
+    result = await sandbox.run(code, ["pass"])
+    assert result.outcome == SandboxOutcome.FORBIDDEN
+
+
+async def test_output_is_capped(sandbox: Sandbox) -> None:
+    printed = await sandbox.run("print('x' * 10 ** 6)\n", ["pass"])
+    assert printed.outcome == SandboxOutcome.OUTPUT_LIMIT
+    raw = await sandbox.run("import os\nfor _ in range(100):\n    os.write(1, b'y' * 10 ** 5)\n",
+                            ["pass"])
+    assert raw.outcome == SandboxOutcome.OUTPUT_LIMIT
+
+
+async def test_a_process_that_exits_without_a_result_crashed(sandbox: Sandbox) -> None:
+    result = await sandbox.run("import os\nos._exit(3)\n", ["pass"])
+    assert result.outcome == SandboxOutcome.CRASHED and "code 3" in result.detail
