@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 SYNCED := $(VENV)/.synced
 
-.PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean
+.PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean \
+	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -37,11 +38,28 @@ down:  ## Stop what `make up` started
 status:  ## Addresses and pids of the running stack
 	@$(PY) -m masterx.stack status
 
-test: deps lint typecheck  ## ruff, mypy and the whole pytest suite (starts its own stores)
+test: deps lint typecheck eval-classifier  ## ruff, mypy, classifier evaluation, the whole pytest suite
 	$(PY) -m pytest
+
+eval-classifier: venv  ## The category classifier: held-back and challenge accuracy, confusion matrix
+	$(PY) scripts/evaluate_category_model.py
+
+train-classifier: venv  ## Rebuild the category model from its dataset (reproducible, byte for byte)
+	$(PY) scripts/train_category_model.py
 
 test-fast: deps  ## The suite without the end-to-end tests
 	$(PY) -m pytest -m "not e2e"
+
+bench: bench-breakers bench-benchmark-run bench-routing  ## Every project benchmark, with pass/fail budget lines
+
+bench-breakers: deps  ## Breaker check time, Report round trip, failure detection time
+	$(PY) -m bench.breakers
+
+bench-routing: deps  ## Selection time in process, session lookup against MongoDB
+	$(PY) -m bench.routing
+
+bench-benchmark-run: deps  ## Wall time of a full benchmark run against the simulator
+	$(PY) bench/benchmark_run.py
 
 lint: venv  ## ruff
 	$(VENV)/bin/ruff check .

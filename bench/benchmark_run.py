@@ -49,8 +49,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="masterx-bench-") as state:
         config = replace(
             StackConfig(state_dir=Path(state)).with_free_ports(),
-            env={"MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
-                 "MASTERX_SIMULATED_PROVIDERS": "1"},
+            env={"MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false", "MASTERX_SIMULATED_PROVIDERS": "1"},
         )
         with Stack(config, components=("mongodb", "simulator", "benchmark")):
             target = f"{config.host}:{config.benchmark_grpc_port}"
@@ -60,18 +59,25 @@ def main() -> int:
                 for number in range(1, args.repeat + 1):
                     wall, run = one_run(stub)
                     status = benchmark_pb2.RunStatus.Name(run.status)
-                    print(f"run {number}: {status}, {run.tests_done}/{run.tests_total} tests "
-                          f"({len(run.providers)} providers), wall time {wall:.2f} s "
-                          f"(server: {run.finished_at - run.started_at:.2f} s)")
+                    print(
+                        f"run {number}: {status}, {run.tests_done}/{run.tests_total} tests "
+                        f"({len(run.providers)} providers), wall time {wall:.2f} s "
+                        f"(server: {run.finished_at - run.started_at:.2f} s)"
+                    )
                     for error in run.errors:
                         print(f"  {error}")
                     timings.append(wall)
-    print("tests per category: " + ", ".join(f"{c} {n}" for c, n in per_category.items())
-          + f" (total {sum(per_category.values())})")
+    print(
+        "tests per category: "
+        + ", ".join(f"{c} {n}" for c, n in per_category.items())
+        + f" (total {sum(per_category.values())})"
+    )
     best = min(timings)
     verdict = "meets" if best < GOAL_SECONDS else "MISSES"
-    print(f"full run wall time: {best:.2f} s (best of {len(timings)}); "
-          f"goal < {GOAL_SECONDS:.0f} s: {verdict}")
+    print(
+        f"full run wall time: {best:.2f} s (best of {len(timings)}); "
+        f"goal < {GOAL_SECONDS:.0f} s: {verdict}"
+    )
     return 0 if best < GOAL_SECONDS else 1
 
 

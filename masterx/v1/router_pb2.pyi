@@ -183,3 +183,67 @@ class ChatChunk(_message.Message):
     final: ChatReply
     error: StreamError
     def __init__(self, decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., delta: _Optional[str] = ..., final: _Optional[_Union[ChatReply, _Mapping]] = ..., error: _Optional[_Union[StreamError, _Mapping]] = ...) -> None: ...
+
+class ListProvidersRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ProviderInfo(_message.Message):
+    __slots__ = ("name", "kind", "model", "simulated", "state")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: str
+    model: str
+    simulated: bool
+    state: _common_pb2.BreakerState
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., model: _Optional[str] = ..., simulated: _Optional[bool] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ...) -> None: ...
+
+class ListProvidersReply(_message.Message):
+    __slots__ = ("providers",)
+    PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    providers: _containers.RepeatedCompositeFieldContainer[ProviderInfo]
+    def __init__(self, providers: _Optional[_Iterable[_Union[ProviderInfo, _Mapping]]] = ...) -> None: ...
+
+class GetCostsRequest(_message.Message):
+    __slots__ = ("since", "until")
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    since: float
+    until: float
+    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ...) -> None: ...
+
+class CostBucket(_message.Message):
+    __slots__ = ("key", "cost_usd", "requests", "prompt_tokens", "completion_tokens")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    COST_USD_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    cost_usd: float
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    def __init__(self, key: _Optional[str] = ..., cost_usd: _Optional[float] = ..., requests: _Optional[int] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ...) -> None: ...
+
+class CostsReply(_message.Message):
+    __slots__ = ("since", "until", "total_cost_usd", "total_requests", "by_provider", "by_category", "by_day")
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COST_USD_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    BY_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    BY_CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    BY_DAY_FIELD_NUMBER: _ClassVar[int]
+    since: float
+    until: float
+    total_cost_usd: float
+    total_requests: int
+    by_provider: _containers.RepeatedCompositeFieldContainer[CostBucket]
+    by_category: _containers.RepeatedCompositeFieldContainer[CostBucket]
+    by_day: _containers.RepeatedCompositeFieldContainer[CostBucket]
+    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., total_cost_usd: _Optional[float] = ..., total_requests: _Optional[int] = ..., by_provider: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_category: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ...) -> None: ...

@@ -49,6 +49,16 @@ class RouterStub:
                 request_serializer=masterx_dot_v1_dot_router__pb2.ChatRequest.SerializeToString,
                 response_deserializer=masterx_dot_v1_dot_router__pb2.RouteDecision.FromString,
                 _registered_method=True)
+        self.ListProviders = channel.unary_unary(
+                '/masterx.v1.Router/ListProviders',
+                request_serializer=masterx_dot_v1_dot_router__pb2.ListProvidersRequest.SerializeToString,
+                response_deserializer=masterx_dot_v1_dot_router__pb2.ListProvidersReply.FromString,
+                _registered_method=True)
+        self.GetCosts = channel.unary_unary(
+                '/masterx.v1.Router/GetCosts',
+                request_serializer=masterx_dot_v1_dot_router__pb2.GetCostsRequest.SerializeToString,
+                response_deserializer=masterx_dot_v1_dot_router__pb2.CostsReply.FromString,
+                _registered_method=True)
 
 
 class RouterServicer:
@@ -75,6 +85,20 @@ class RouterServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListProviders(self, request, context):
+        """The providers this router discovered, with their breaker state as it sees them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCosts(self, request, context):
+        """The cost dashboard: usage records totalled by provider, category and day.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RouterServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -92,6 +116,16 @@ def add_RouterServicer_to_server(servicer, server):
                     servicer.Route,
                     request_deserializer=masterx_dot_v1_dot_router__pb2.ChatRequest.FromString,
                     response_serializer=masterx_dot_v1_dot_router__pb2.RouteDecision.SerializeToString,
+            ),
+            'ListProviders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProviders,
+                    request_deserializer=masterx_dot_v1_dot_router__pb2.ListProvidersRequest.FromString,
+                    response_serializer=masterx_dot_v1_dot_router__pb2.ListProvidersReply.SerializeToString,
+            ),
+            'GetCosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCosts,
+                    request_deserializer=masterx_dot_v1_dot_router__pb2.GetCostsRequest.FromString,
+                    response_serializer=masterx_dot_v1_dot_router__pb2.CostsReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -175,6 +209,60 @@ class Router:
             '/masterx.v1.Router/Route',
             masterx_dot_v1_dot_router__pb2.ChatRequest.SerializeToString,
             masterx_dot_v1_dot_router__pb2.RouteDecision.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProviders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/masterx.v1.Router/ListProviders',
+            masterx_dot_v1_dot_router__pb2.ListProvidersRequest.SerializeToString,
+            masterx_dot_v1_dot_router__pb2.ListProvidersReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/masterx.v1.Router/GetCosts',
+            masterx_dot_v1_dot_router__pb2.GetCostsRequest.SerializeToString,
+            masterx_dot_v1_dot_router__pb2.CostsReply.FromString,
             options,
             channel_credentials,
             insecure,

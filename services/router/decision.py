@@ -1,15 +1,41 @@
-"""Turn a chat request into a routing decision: category, ranking, reason."""
+"""Turn a chat message into a routing decision (DESIGN.md, "Routing").
+
+1. A pinned provider bypasses routing (still breaker-checked).
+2. Emotion, detected or given by the client: distress above the threshold makes it ``empathy``.
+3. Category, with the detector's confidence.
+4. Session continuity: same topic (or no confident change) and its provider admitted: keep it.
+5. Otherwise the best final score for the category among admitted providers; no scores: the
+   ``general`` scores, then the configured default order.
+6. The rest of the ranking is the fallback chain.
+"""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.providers import ProviderSpec
-from services.router.category import KeywordCategoryDetector
-from services.router.scoreboard import ScoreBoard
+from services.router.detection import EmotionReading, is_distressed
 from services.router.selection import Candidate, rank_providers
+from services.router.sessions import SessionState
+
+
+class CategoryDetecting(Protocol):
+    def detect(self, text: str) -> CategoryGuessLike: ...
+
+
+class CategoryGuessLike(Protocol):
+    @property
+    def category(self) -> Category: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+class EmotionDetecting(Protocol):
+    def detect(self, text: str) -> EmotionReading: ...
 
 
 @dataclass(frozen=True)
@@ -17,8 +43,15 @@ class Decision:
     session_id: str
     category: Category
     confidence: float
+    emotion: EmotionReading
     reason: RouteReason
     ranking: list[Candidate]
+    topic_changed: bool
+    detected_category: Category  # what the detector said before topic and emotion rules
+    # The provider the session's topic stays assigned to: the chosen one, except while the
+    # session's own provider is unavailable (served by a stand-in, it comes back once it
+    # recovers) or the request pinned another.
+    assigned_provider: str
 
     @property
     def chosen(self) -> Candidate:
@@ -29,31 +62,92 @@ class UnknownProviderError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class RoutingPolicy:
+    default_order: list[str]
+    empathy_threshold: float
+    topic_change_confidence: float
+
+
 class Decider:
     def __init__(
-        self, providers: dict[str, ProviderSpec], scoreboard: ScoreBoard, default_order: list[str]
+        self,
+        providers: dict[str, ProviderSpec],
+        scores: Callable[[], dict[tuple[str, Category], float]],
+        breaker_state: Callable[[str], BreakerState],
+        categories: CategoryDetecting,
+        emotions: EmotionDetecting,
+        policy: RoutingPolicy,
     ) -> None:
-        self._providers = providers
         self._models = {name: spec.model for name, spec in providers.items()}
-        self._scoreboard = scoreboard
-        self._default_order = default_order
-        self._detector = KeywordCategoryDetector()
+        self._scores = scores
+        self._breaker_state = breaker_state
+        self._categories = categories
+        self._emotions = emotions
+        self._policy = policy
 
-    def decide(self, message: str, session_id: str, pinned: str, pinned_model: str) -> Decision:
-        guess = self._detector.detect(message)
-        session_id = session_id or uuid.uuid4().hex
-        if pinned:
-            if pinned not in self._providers:
-                known = ", ".join(sorted(self._providers))
-                raise UnknownProviderError(f"unknown provider {pinned!r}; known: {known}")
-            model = pinned_model or self._models[pinned]
-            ranking = [Candidate(pinned, model, None, BreakerState.CLOSED)]
-            return Decision(
-                session_id, guess.category, guess.confidence, RouteReason.PINNED, ranking
+    def _pinned(self, provider: str, model: str) -> list[Candidate]:
+        if provider not in self._models:
+            known = ", ".join(sorted(self._models))
+            raise UnknownProviderError(f"unknown provider {provider!r}; known: {known}")
+        return [
+            Candidate(
+                provider, model or self._models[provider], None, self._breaker_state(provider)
             )
+        ]
+
+    def decide(
+        self,
+        text: str,
+        session_id: str,
+        session: SessionState | None,
+        *,
+        pinned: str = "",
+        pinned_model: str = "",
+        emotion: EmotionReading | None = None,
+    ) -> Decision:
+        reading = emotion if emotion is not None else self._emotions.detect(text)
+        guess = self._categories.detect(text)
+        detected, confidence = guess.category, guess.confidence
+        distressed = is_distressed(reading, self._policy.empathy_threshold)
+        category = Category.EMPATHY if distressed else detected
+        topic = session.current_topic if session else None
+        topic_changed = False
+        if topic is not None and category is not topic:
+            if distressed or confidence >= self._policy.topic_change_confidence:
+                topic_changed = True
+            else:
+                category = topic  # not confident enough to call it a new topic
+
+        def decision(reason: RouteReason, ranking: list[Candidate], assigned: str = "") -> Decision:
+            return Decision(
+                session_id,
+                category,
+                confidence,
+                reading,
+                reason,
+                ranking,
+                topic_changed,
+                detected,
+                assigned or ranking[0].provider,
+            )
+
+        keep = session.current_provider if session and not topic_changed else ""
+        keep = keep if keep in self._models and topic is not None else ""
+        if pinned:
+            return decision(RouteReason.PINNED, self._pinned(pinned, pinned_model), keep)
+        states = {name: self._breaker_state(name) for name in self._models}
         selection = rank_providers(
-            self._models, guess.category, self._scoreboard.scores, {}, self._default_order
+            self._models, category, self._scores(), states, self._policy.default_order
         )
-        return Decision(
-            session_id, guess.category, guess.confidence, selection.reason, selection.ranking
-        )
+        ranking = selection.ranking
+        if keep and states[keep] is not BreakerState.OPEN:
+            kept = next(c for c in ranking if c.provider == keep)
+            return decision(
+                RouteReason.SESSION_CONTINUITY, [kept, *(c for c in ranking if c.provider != keep)]
+            )
+        if keep:  # the session's provider is down: a stand-in serves, the assignment stays
+            return decision(RouteReason.FALLBACK, ranking, keep)
+        if distressed:
+            return decision(RouteReason.EMOTION_EMPATHY, ranking)
+        return decision(selection.reason, ranking)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from masterx.domain import FailureKind
 from masterx.providers import ChatTurn, Completion, ProviderAdapter, ProviderError
-from services.router.breaker_client import BreakerClient
+from masterx.providers.base import StreamEvent
+from services.router.breaker_view import ADMIT, BreakerView, Permit
 from services.router.selection import Candidate
 
 
@@ -27,6 +29,17 @@ class Served:
     candidate: Candidate
     completion: Completion
     latency_ms: float
+    attempts: list[AttemptRecord]
+    last_resort: bool = False
+
+
+@dataclass
+class OpenStream:
+    candidate: Candidate
+    permit: Permit
+    first: StreamEvent
+    events: AsyncGenerator[StreamEvent]
+    started: float
     attempts: list[AttemptRecord]
 
 
@@ -59,9 +72,36 @@ class AllProvidersFailedError(Exception):
 
 
 class ProviderCaller:
-    def __init__(self, adapters: dict[str, ProviderAdapter], breakers: BreakerClient) -> None:
+    def __init__(self, adapters: dict[str, ProviderAdapter], breakers: BreakerView) -> None:
         self._adapters = adapters
         self._breakers = breakers
+
+    async def _attempt(
+        self,
+        candidate: Candidate,
+        permit: Permit,
+        turns: list[ChatTurn],
+        max_tokens: int | None,
+        temperature: float | None,
+    ) -> tuple[Completion | None, AttemptRecord]:
+        started = time.perf_counter()
+        try:
+            completion = await self._adapters[candidate.provider].generate(
+                turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
+            )
+        except ProviderError as error:
+            latency_ms = (time.perf_counter() - started) * 1000
+            self._breakers.report(
+                candidate.provider, permit, latency_ms, error.kind, error.retry_after_s
+            )
+            return None, AttemptRecord(
+                candidate.provider, candidate.model, False, error.kind, str(error), latency_ms
+            )
+        latency_ms = (time.perf_counter() - started) * 1000
+        self._breakers.report(candidate.provider, permit, latency_ms, None)
+        return completion, AttemptRecord(
+            candidate.provider, candidate.model, True, None, "", latency_ms
+        )
 
     async def call(
         self,
@@ -71,8 +111,53 @@ class ProviderCaller:
         temperature: float | None,
     ) -> Served:
         attempts: list[AttemptRecord] = []
+        refused: list[Candidate] = []
         for candidate in ranking:
-            permit = await self._breakers.acquire(candidate.provider)
+            permit = await self._breakers.admit(candidate.provider)
+            if not permit.admitted:
+                refused.append(candidate)
+                attempts.append(
+                    AttemptRecord(
+                        candidate.provider,
+                        candidate.model,
+                        False,
+                        None,
+                        f"breaker {permit.state.value}",
+                        0.0,
+                    )
+                )
+                continue
+            completion, record = await self._attempt(
+                candidate, permit, turns, max_tokens, temperature
+            )
+            attempts.append(record)
+            if completion is not None:
+                return Served(candidate, completion, record.latency_ms, attempts)
+        if refused and len(refused) == len(ranking):
+            # Every breaker refused: try the one that will reopen soonest rather than fail hard.
+            nearest = min(
+                refused, key=lambda c: (self._breakers.open_until(c.provider), c.provider)
+            )
+            completion, record = await self._attempt(nearest, ADMIT, turns, max_tokens, temperature)
+            attempts.append(record)
+            if completion is not None:
+                return Served(nearest, completion, record.latency_ms, attempts, last_resort=True)
+        raise AllProvidersFailedError(attempts)
+
+    async def open_stream(
+        self,
+        ranking: list[Candidate],
+        turns: list[ChatTurn],
+        max_tokens: int | None,
+        temperature: float | None,
+    ) -> OpenStream:
+        """Start streaming from the first provider that yields its first event.
+
+        A failure before the first token moves on to the next provider, transparently.
+        """
+        attempts: list[AttemptRecord] = []
+        for candidate in ranking:
+            permit = await self._breakers.admit(candidate.provider)
             if not permit.admitted:
                 attempts.append(
                     AttemptRecord(
@@ -86,30 +171,46 @@ class ProviderCaller:
                 )
                 continue
             started = time.perf_counter()
+            events = self._adapters[candidate.provider].stream(
+                turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
+            )
             try:
-                completion = await self._adapters[candidate.provider].generate(
-                    turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
-                )
-            except ProviderError as error:
+                first = await anext(events)
+            except (ProviderError, StopAsyncIteration) as error:
+                await events.aclose()
                 latency_ms = (time.perf_counter() - started) * 1000
-                await self._breakers.report(
-                    candidate.provider, permit, latency_ms, error.kind, error.retry_after_s
-                )
+                kind = error.kind if isinstance(error, ProviderError) else FailureKind.SERVER
+                retry_after = error.retry_after_s if isinstance(error, ProviderError) else None
+                self._breakers.report(candidate.provider, permit, latency_ms, kind, retry_after)
                 attempts.append(
                     AttemptRecord(
                         candidate.provider,
                         candidate.model,
                         False,
-                        error.kind,
-                        str(error),
+                        kind,
+                        str(error) or "empty stream",
                         latency_ms,
                     )
                 )
                 continue
-            latency_ms = (time.perf_counter() - started) * 1000
-            await self._breakers.report(candidate.provider, permit, latency_ms, None)
-            attempts.append(
-                AttemptRecord(candidate.provider, candidate.model, True, None, "", latency_ms)
-            )
-            return Served(candidate, completion, latency_ms, attempts)
+            return OpenStream(candidate, permit, first, events, started, attempts)
         raise AllProvidersFailedError(attempts)
+
+    def finish_stream(
+        self, stream: OpenStream, kind: FailureKind | None, retry_after_s: float | None = None
+    ) -> AttemptRecord:
+        """Report how a started stream ended; the attempt is added to its list."""
+        latency_ms = (time.perf_counter() - stream.started) * 1000
+        self._breakers.report(
+            stream.candidate.provider, stream.permit, latency_ms, kind, retry_after_s
+        )
+        record = AttemptRecord(
+            stream.candidate.provider,
+            stream.candidate.model,
+            kind is None,
+            kind,
+            "" if kind is None else "failed mid-stream",
+            latency_ms,
+        )
+        stream.attempts.append(record)
+        return record

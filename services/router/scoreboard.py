@@ -1,4 +1,8 @@
-"""The latest benchmark scores, cached in process and refreshed in the background."""
+"""The latest benchmark scores, cached in process and refreshed in the background.
+
+Each refresh sends the version it holds; the benchmark service answers ``unchanged`` until a
+run completes or results are imported, so the hot path never waits on MongoDB.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +31,10 @@ class ScoreBoard:
         return self._scores
 
     async def refresh(self) -> None:
-        reply = await self._stub.GetLatest(benchmark_pb2.GetLatestRequest(), timeout=2.0)
-        if reply.version == self._version:
-            return
+        request = benchmark_pb2.GetLatestRequest(known_version=max(self._version, 0))
+        reply = await self._stub.GetLatest(request, timeout=2.0)
+        if reply.unchanged or reply.version == self._version:
+            return  # nothing new since the last refresh: one indexed lookup on their side
         scores: dict[tuple[str, Category], float] = {}
         for score in reply.scores:
             category = Category.from_proto(score.category)

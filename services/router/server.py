@@ -2,69 +2,134 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 
 import grpc
-import httpx
+from pymongo.errors import PyMongoError
 
+from masterx.breaker.config import BreakerPolicy
 from masterx.grpc_server import GrpcServiceSpec, run_grpc_service
+from masterx.logs import log_event
 from masterx.providers.catalog import build_adapter
 from masterx.providers.discovery import discover_providers
 from masterx.providers.pricing import PriceTable
+from masterx.providers.transport import ProviderTimeouts
 from masterx.stores import connect_mongo
 from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_pb2_grpc
-from services.router.breaker_client import BreakerClient
-from services.router.decision import Decider
+from services.router.breaker_view import BreakerView
+from services.router.chat_flow import ChatFlow
+from services.router.costs import CostLedger
+from services.router.decision import Decider, RoutingPolicy
+from services.router.detection import CategoryDetector, EmotionDetector
 from services.router.provider_calls import ProviderCaller
 from services.router.scoreboard import ScoreBoard
 from services.router.servicer import RouterServicer
+from services.router.sessions import SessionStore
 from services.router.settings import RouterSettings
-from services.router.usage_recorder import UsageRecorder
+from services.router.write_buffer import WriteBuffer
 
 SERVICE_NAME = router_pb2.DESCRIPTOR.services_by_name["Router"].full_name
+logger = logging.getLogger("masterx.router")
+
+
+async def _ensure_indexes(sessions: SessionStore, ledger: CostLedger) -> None:
+    """Create the router's indexes once MongoDB answers (the router does not wait for it)."""
+    delay = 0.5
+    while True:
+        try:
+            await sessions.ensure_indexes()
+            await ledger.ensure_indexes()
+            return
+        except PyMongoError as error:
+            log_event(
+                logger, "session_indexes_pending", logging.WARNING, error=type(error).__name__
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
 
 async def serve(settings: RouterSettings) -> None:
     try:
+        policy = BreakerPolicy.from_settings(settings)
         specs = discover_providers(os.environ, settings.simulator_url)
+        prices = PriceTable.from_environment(os.environ)
     except ValueError as error:
         raise SystemExit(f"router: {error}") from None
     providers = {spec.name: spec for spec in specs}
-    timeout = httpx.Timeout(
-        settings.provider_timeout_seconds, connect=settings.provider_connect_timeout_seconds
+    timeouts = ProviderTimeouts(
+        settings.provider_connect_timeout_seconds,
+        settings.provider_read_timeout_seconds,
+        settings.provider_timeout_seconds,
     )
-    adapters = {name: build_adapter(spec, timeout) for name, spec in providers.items()}
+    adapters = {
+        name: build_adapter(spec, timeouts, prices=prices) for name, spec in providers.items()
+    }
 
     health_channel = grpc.aio.insecure_channel(settings.health_target)
     benchmark_channel = grpc.aio.insecure_channel(settings.benchmark_target)
     scoreboard = ScoreBoard(
         benchmark_pb2_grpc.BenchmarkStub(benchmark_channel), settings.scores_refresh_seconds
     )
-    breakers = BreakerClient(health_pb2_grpc.ProviderHealthStub(health_channel))
+    breakers = BreakerView(health_pb2_grpc.ProviderHealthStub(health_channel), policy)
     mongo = connect_mongo(settings.mongodb_url)
-    usage = UsageRecorder(mongo[settings.mongodb_database]["usage"], settings.usage_buffer_size)
-
-    servicer = RouterServicer(
-        Decider(providers, scoreboard, settings.default_order),
-        ProviderCaller(adapters, breakers),
-        PriceTable.load(),
-        usage,
+    database = mongo[settings.mongodb_database]
+    usage = WriteBuffer(database["usage"], settings.usage_buffer_size)
+    session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size)
+    sessions = SessionStore(
+        database["sessions"],
+        session_writes,
+        idle_seconds=settings.session_idle_seconds,
+        cache_size=settings.session_cache_size,
+        cache_ttl_seconds=settings.session_cache_ttl_seconds,
     )
+    emotions = EmotionDetector()  # one reading per message, shared with the category model
+    decider = Decider(
+        providers,
+        lambda: scoreboard.scores,
+        breakers.state,
+        CategoryDetector.load(emotions=emotions),
+        emotions,
+        RoutingPolicy(
+            settings.default_order, settings.empathy_threshold, settings.topic_change_confidence
+        ),
+    )
+    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, usage)
+    ledger = CostLedger(database["usage"])
+    servicer = RouterServicer(flow, providers, breakers.state, ledger)
 
     def register(server: grpc.aio.Server) -> None:
         router_pb2_grpc.add_RouterServicer_to_server(servicer, server)
 
+    indexes = asyncio.create_task(_ensure_indexes(sessions, ledger))
+
     async def close() -> None:
+        indexes.cancel()
         await scoreboard.stop()
+        await breakers.stop()
+        await sessions.stop()
         await usage.stop()
+        await session_writes.stop()
         for adapter in adapters.values():
             await adapter.aclose()
         await health_channel.close()
         await benchmark_channel.close()
         await mongo.close()
 
+    for writer in (usage, session_writes):
+        writer.start()
+    sessions.start()
     scoreboard.start()
-    usage.start()
+    await breakers.start()
+    log_event(
+        logger,
+        "providers_configured",
+        providers=sorted(providers),
+        simulated=sorted(n for n, s in providers.items() if s.simulated),
+    )
+    # No store probe: the router keeps serving chats while MongoDB is down (writes wait in
+    # their buffers), so its health must not follow MongoDB.
     await run_grpc_service(
         GrpcServiceSpec(
             name="router",
@@ -74,8 +139,6 @@ async def serve(settings: RouterSettings) -> None:
             port=settings.router_grpc_port,
             metrics_port=settings.router_metrics_port,
             grace_seconds=settings.shutdown_grace_seconds,
-            # No store probe: the router keeps serving chats while MongoDB is down (usage records
-            # wait in the buffer), so its health must not follow MongoDB.
             on_stop=close,
         )
     )

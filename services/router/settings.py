@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from masterx.settings import CommonSettings
+from masterx.breaker.config import BreakerSettings
 
 
-class RouterSettings(CommonSettings):
+class RouterSettings(BreakerSettings):
+    """Router settings; the breaker parameters drive its in-process fallback breaker."""
+
     provider_connect_timeout_seconds: float = Field(2.0, gt=0)
-    provider_timeout_seconds: float = Field(30.0, gt=0)
+    provider_read_timeout_seconds: float = Field(30.0, gt=0, description="Longest wait for bytes.")
+    provider_timeout_seconds: float = Field(60.0, gt=0, description="A whole call, streams too.")
     # Comma-separated provider names tried first when no benchmark scores exist.
     default_provider_order: str = ""
     scores_refresh_seconds: float = Field(10.0, gt=0)
+    empathy_threshold: float = Field(0.6, gt=0, le=1)
+    topic_change_confidence: float = Field(0.55, ge=0, le=1)
+    session_idle_seconds: float = Field(1800.0, gt=0)
+    session_cache_size: int = Field(10_000, ge=1)
+    session_cache_ttl_seconds: float = Field(60.0, ge=0)
     usage_buffer_size: int = Field(10_000, ge=1)
 
     @field_validator("default_provider_order")

@@ -1,0 +1,66 @@
+"""Text normalisation and n-gram extraction shared by training and inference.
+
+Training hands :func:`normalise` to scikit-learn's ``TfidfVectorizer`` as its ``preprocessor``
+and uses its built-in ``word`` and ``char_wb`` analyzers; :func:`word_ngrams` and
+:func:`char_wb_ngrams` re-implement those two analyzers (scikit-learn 1.x,
+``feature_extraction/text.py``) so the router needs no scikit-learn at run time. A test checks
+that both give the same n-grams on every example of the dataset.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Detection reads the head of a message: a pasted file says nothing more about the category
+# than its first screens do, and the cost of featurising grows with the length.
+MAX_CHARS = 1000
+
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+
+_DIGITS = re.compile(r"\d+")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalise(text: str) -> str:
+    """Lower case, typographic quotes made plain, and every run of digits made ``0``.
+
+    Numbers carry the shape of a message (``0x+0=0`` is an equation whatever the digits),
+    not its category, so they share one symbol.
+    """
+    return _DIGITS.sub("0", text[:MAX_CHARS].translate(_QUOTES).lower())
+
+
+def word_ngrams(normalised: str) -> list[str]:
+    """Word 1- and 2-grams, as ``TfidfVectorizer(analyzer="word", ngram_range=(1, 2))``."""
+    tokens = _TOKEN.findall(normalised)
+    grams = list(tokens)
+    low, high = WORD_NGRAMS
+    for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_wb_ngrams(normalised: str) -> list[str]:
+    """Character n-grams inside word boundaries, as ``analyzer="char_wb"``.
+
+    Each word is padded with one space on both sides; a padded word no longer than n is one
+    n-gram, and then longer n are skipped (scikit-learn counts a short word only once). The
+    explicit loop is scikit-learn's, and faster here than slicing in a comprehension.
+    """
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    append = grams.append
+    for word in normalised.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            offset = 0
+            append(padded[offset : offset + n])
+            while offset + n < length:
+                offset += 1
+                append(padded[offset : offset + n])
+            if offset == 0:
+                break
+    return grams

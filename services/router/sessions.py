@@ -1,0 +1,176 @@
+"""Topic-scoped sessions in MongoDB (``sessions``), read through a small in-process cache.
+
+The plan's schema: ``session_id, user_id, current_provider, current_topic, topic_history,
+provider_history, message_count, updated_at``. Reads happen on the hot path (cache first);
+writes go through the write buffer after the reply. A session idle for longer than
+``idle_seconds`` is expired: read as absent, and purged in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
+
+from masterx.domain import Category
+from masterx.logs import log_event
+from services.router.write_buffer import WriteBuffer
+
+logger = logging.getLogger("masterx.router.sessions")
+
+
+@dataclass(frozen=True)
+class SessionState:
+    session_id: str
+    user_id: str
+    current_provider: str
+    current_topic: Category | None
+    message_count: int
+    updated_at: float  # unix seconds
+
+
+def _topic(value: object) -> Category | None:
+    try:
+        return Category(str(value))
+    except ValueError:
+        return None
+
+
+def _from_document(document: dict[str, Any]) -> SessionState:
+    updated = document.get("updated_at")
+    return SessionState(
+        session_id=str(document["_id"]),
+        user_id=document.get("user_id", ""),
+        current_provider=document.get("current_provider", ""),
+        current_topic=_topic(document.get("current_topic")),
+        message_count=int(document.get("message_count", 0)),
+        updated_at=updated.timestamp() if isinstance(updated, datetime) else 0.0,
+    )
+
+
+class SessionStore:
+    def __init__(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        writes: WriteBuffer,
+        *,
+        idle_seconds: float,
+        cache_size: int,
+        cache_ttl_seconds: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._collection = collection
+        self._writes = writes
+        self._idle = idle_seconds
+        self._cache: OrderedDict[str, tuple[float, SessionState | None]] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_ttl = cache_ttl_seconds
+        self._clock = clock
+        self._purger: asyncio.Task[None] | None = None
+
+    async def ensure_indexes(self) -> None:
+        # Documents are keyed by ``_id = session_id``: the lookup every request makes is an
+        # ``_id`` equality, which every MongoDB-compatible server answers from its primary key
+        # (FerretDB pushes it down to SQLite; a secondary-index lookup there scans).
+        await self._collection.create_index([("updated_at", ASCENDING)], name="updated_at")
+
+    def _remember(self, session_id: str, state: SessionState | None) -> None:
+        self._cache[session_id] = (self._clock(), state)
+        self._cache.move_to_end(session_id)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _fresh(self, state: SessionState | None) -> SessionState | None:
+        if state is not None and self._clock() - state.updated_at > self._idle:
+            return None
+        return state
+
+    async def get(self, session_id: str) -> SessionState | None:
+        """The live session, or None (new, expired, or MongoDB unreachable: routing goes on)."""
+        cached = self._cache.get(session_id)
+        if cached is not None and self._clock() - cached[0] < self._cache_ttl:
+            return self._fresh(cached[1])
+        try:
+            document = await self._collection.find_one({"_id": session_id})
+        except PyMongoError as error:
+            log_event(logger, "session_read_failed", logging.WARNING, error=type(error).__name__)
+            return self._fresh(cached[1]) if cached else None
+        state = _from_document(document) if document else None
+        self._remember(session_id, state)
+        return self._fresh(state)
+
+    def record_turn(
+        self,
+        previous: SessionState | None,
+        session_id: str,
+        user_id: str,
+        provider: str,
+        topic: Category,
+    ) -> None:
+        """After a reply: the session's provider and topic now, written off the hot path."""
+        now = self._clock()
+        count = (previous.message_count if previous else 0) + 1
+        update: dict[str, Any] = {
+            "$set": {
+                "current_provider": provider,
+                "current_topic": topic.value,
+                "updated_at": datetime.fromtimestamp(now, UTC),
+                "user_id": user_id,
+            },
+            "$max": {"message_count": count},
+            "$setOnInsert": {
+                "session_id": session_id,
+                "created_at": datetime.fromtimestamp(now, UTC),
+            },
+        }
+        pushes = {}
+        if previous is None or previous.current_topic is not topic:
+            pushes["topic_history"] = topic.value
+        if previous is None or previous.current_provider != provider:
+            pushes["provider_history"] = provider
+        if pushes:
+            update["$push"] = pushes
+        state = SessionState(session_id, user_id, provider, topic, count, now)
+        if previous is not None:
+            state = replace(state, user_id=user_id or previous.user_id)
+        self._remember(session_id, state)
+        self._writes.submit(UpdateOne({"_id": session_id}, update, upsert=True))
+
+    async def purge_idle(self) -> int:
+        cutoff = datetime.fromtimestamp(self._clock() - self._idle, UTC)
+        result = await self._collection.delete_many({"updated_at": {"$lt": cutoff}})
+        return result.deleted_count
+
+    async def _purge_forever(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                removed = await self.purge_idle()
+            except PyMongoError as error:
+                log_event(
+                    logger, "session_purge_failed", logging.WARNING, error=type(error).__name__
+                )
+                continue
+            if removed:
+                log_event(logger, "sessions_expired", count=removed)
+
+    def start(self) -> None:
+        self._purger = asyncio.create_task(
+            self._purge_forever(min(self._idle, 300.0)), name="session-purge"
+        )
+
+    async def stop(self) -> None:
+        if self._purger is not None:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger

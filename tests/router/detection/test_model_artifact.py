@@ -1,0 +1,74 @@
+"""The committed model: reproducible from the dataset, and the numpy path equals scikit-learn's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from masterx.evaluation import LabelledText
+from services.router.detection import CategoryDetector
+from services.router.detection.model_artifact import (
+    DEFAULT_MODEL_DIR,
+    MANIFEST,
+    VOCABULARY,
+    WEIGHTS,
+    CategoryModel,
+    ModelFormatError,
+)
+from services.router.detection.training import DATASET, TrainingRun, digest, predict_proba
+
+
+def test_training_again_writes_the_committed_model_byte_for_byte(
+    training_run: TrainingRun, tmp_path: Path
+) -> None:
+    training_run.model.save(tmp_path)
+    for name in (MANIFEST, VOCABULARY, WEIGHTS):
+        committed = (DEFAULT_MODEL_DIR / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == committed, (
+            f"{name} differs: retrain with scripts/train_category_model.py and commit the model"
+        )
+
+
+def test_the_committed_model_was_trained_on_the_committed_dataset(
+    detector: CategoryDetector,
+) -> None:
+    assert detector.model.provenance["dataset_sha256"] == digest(DATASET)
+
+
+def test_the_numpy_path_gives_scikit_learns_probabilities_on_every_example(
+    training_run: TrainingRun,
+    dataset: list[LabelledText],
+    challenge: list[LabelledText],
+) -> None:
+    texts = [e.text for e in dataset + challenge] + ["", "ok", "x^2 == 0 ;; 'q'"]
+    detector = CategoryDetector(training_run.model)
+    expected = predict_proba(training_run.pipeline, texts)
+    classes = [str(c) for c in training_run.pipeline.named_steps["classifier"].classes_]
+    assert classes == [c.value for c in detector.model.classes]
+    fast = np.array([[detector.probabilities(t)[c] for c in detector.model.classes] for t in texts])
+    np.testing.assert_allclose(fast, expected, atol=1e-6)
+    assert (fast.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_a_model_of_another_format_version_is_refused(tmp_path: Path) -> None:
+    model = CategoryModel.load()
+    model.save(tmp_path)
+    manifest = tmp_path / MANIFEST
+    manifest.write_text(manifest.read_text().replace('"format_version": 1', '"format_version": 9'))
+    with pytest.raises(ModelFormatError, match="format_version"):
+        CategoryModel.load(tmp_path)
+
+
+def test_weights_that_do_not_fit_the_vocabulary_are_refused(tmp_path: Path) -> None:
+    model = CategoryModel.load()
+    model.save(tmp_path)
+    np.save(tmp_path / WEIGHTS, np.zeros((3, 6), dtype=np.float32))
+    with pytest.raises(ModelFormatError, match="do not fit"):
+        CategoryModel.load(tmp_path)
+
+
+def test_a_missing_model_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelFormatError, match="cannot read"):
+        CategoryDetector.load(tmp_path / "nowhere")

@@ -1,0 +1,83 @@
+"""The router's breaker view: follows health's stream, degrades to its own breaker, resyncs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
+
+import grpc
+import pytest
+
+from masterx.breaker.config import BreakerConfig, BreakerPolicy
+from masterx.domain import BreakerState, FailureKind
+from masterx.stack import Stack, StackConfig
+from masterx.v1 import health_pb2_grpc
+from services.router.breaker_view import BreakerView
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def health_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    config = StackConfig(state_dir=tmp_path_factory.mktemp("view")).with_free_ports()
+    with Stack(
+        replace(config, env={"MASTERX_SHUTDOWN_GRACE_SECONDS": "0"}), components=("redis", "health")
+    ) as stack:
+        yield stack
+
+
+@pytest.fixture
+async def view(health_stack: Stack) -> AsyncIterator[BreakerView]:
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{health_stack.config.health_grpc_port}")
+    breaker_view = BreakerView(
+        health_pb2_grpc.ProviderHealthStub(channel), BreakerPolicy(BreakerConfig(), {})
+    )
+    await breaker_view.start()
+    try:
+        yield breaker_view
+    finally:
+        await breaker_view.stop()
+        await channel.close()
+
+
+async def _eventually(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.02)
+    return condition()
+
+
+async def _fail(view: BreakerView, provider: str, times: int = 5) -> None:
+    for _ in range(times):
+        permit = await view.admit(provider)
+        view.report(provider, permit, 1.0, FailureKind.SERVER)
+
+
+async def test_reported_failures_reach_health_and_come_back_as_open(view: BreakerView) -> None:
+    assert (await view.admit("flaky")).admitted
+    await _fail(view, "flaky")
+    assert await _eventually(lambda: view.state("flaky") is BreakerState.OPEN)
+    refused = await view.admit("flaky")
+    assert not refused.admitted and refused.state is BreakerState.OPEN
+    assert not view.degraded
+
+
+async def test_without_health_it_degrades_to_its_own_breaker_then_resyncs(
+    health_stack: Stack, view: BreakerView
+) -> None:
+    await asyncio.to_thread(health_stack.kill, "health")
+    try:
+        assert await _eventually(lambda: view.degraded)
+        assert (await view.admit("lonely")).admitted
+        await _fail(view, "lonely")
+        assert view.state("lonely") is BreakerState.OPEN
+        assert not (await view.admit("lonely")).admitted
+    finally:
+        await asyncio.to_thread(health_stack.restart, "health")
+    assert await _eventually(lambda: not view.degraded)
+    # Health never heard of "lonely": after the resync, its (CLOSED) view applies again.
+    assert (await view.admit("lonely")).admitted
