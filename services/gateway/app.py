@@ -7,33 +7,62 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.gateway.docs import install_openapi
 from services.gateway.errors import install_error_handlers
+from services.gateway.limits import BodyLimitMiddleware
 from services.gateway.metrics import HttpMetricsMiddleware
 from services.gateway.middleware import RequestIdMiddleware
-from services.gateway.router_client import RouterClient
-from services.gateway.routes import chat, probes
+from services.gateway.routes import admin, benchmarks, chat, costs, openai, probes, providers, route
 from services.gateway.settings import GatewaySettings
+from services.gateway.upstreams import Upstreams
+
+DESCRIPTION = """\
+Benchmark-driven, category- and emotion-aware LLM routing.
+
+* `/api/v1/*`: MasterX's own API (chat, routing explained, benchmarks, providers, costs).
+* `/v1/*`: OpenAI-compatible: point any OpenAI SDK or tool at `<gateway>/v1`;
+  `model: "auto"` routes, `"<provider>/<model>"` pins.
+* `/api/v1/admin/*` needs `Authorization: Bearer <MASTERX_ADMIN_TOKEN>`; the other API
+  endpoints need `Authorization: Bearer <key>` only when `MASTERX_API_KEYS` is set.
+
+Errors use OpenAI's envelope `{"error": {"message", "type", "param", "code"}}`.
+Every response carries `X-Request-ID`; chat responses also `X-MasterX-Provider`,
+`X-MasterX-Category` and `X-MasterX-Route-Reason`.
+"""
+
+TAGS = [
+    {"name": "chat", "description": "Chat with routing, and the routing decision explained."},
+    {"name": "openai", "description": "The OpenAI-compatible API."},
+    {"name": "benchmarks", "description": "Benchmark scores per provider and category."},
+    {"name": "providers", "description": "Discovered providers and their circuit breakers."},
+    {"name": "costs", "description": "The cost dashboard, from the usage records."},
+    {"name": "admin", "description": "Benchmark runs; needs the admin token."},
+    {"name": "operations", "description": "Probes and metrics."},
+]
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.router = RouterClient(settings.router_target)
+        app.state.upstreams = Upstreams(settings)
         try:
             yield
         finally:
-            await app.state.router.close()
+            await app.state.upstreams.close()
 
     app = FastAPI(
         title="MasterX Router",
         version="0.1.0",
-        description="Benchmark-driven, category- and emotion-aware LLM routing gateway.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    app.include_router(probes.router)
-    app.include_router(chat.router)
+    for feature in (probes, chat, route, openai, benchmarks, providers, costs, admin):
+        app.include_router(feature.router)
+    install_openapi(app, settings)
     return app

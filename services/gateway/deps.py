@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
-from services.gateway.router_client import RouterClient
 from services.gateway.settings import GatewaySettings
+from services.gateway.upstreams import BenchmarkUpstream, HealthUpstream, RouterUpstream, Upstreams
+
+# OpenAI SDKs send their read timeout; a non-streamed call has no use for more time than that.
+SDK_TIMEOUT_HEADER = "x-stainless-read-timeout"
 
 
 def get_settings(request: Request) -> GatewaySettings:
@@ -15,10 +20,70 @@ def get_settings(request: Request) -> GatewaySettings:
     return settings
 
 
-def get_router(request: Request) -> RouterClient:
-    client: RouterClient = request.app.state.router
-    return client
+def _upstreams(request: Request) -> Upstreams:
+    upstreams: Upstreams = request.app.state.upstreams
+    return upstreams
+
+
+def get_router(request: Request) -> RouterUpstream:
+    return _upstreams(request).router
+
+
+def get_health(request: Request) -> HealthUpstream:
+    return _upstreams(request).health
+
+
+def get_benchmark(request: Request) -> BenchmarkUpstream:
+    return _upstreams(request).benchmark
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The gRPC deadline of the request's upstream calls, in seconds."""
+
+    limit: float
+    client_read_timeout: float | None = None
+
+    def seconds(self, stream: bool = False) -> float:
+        if stream or self.client_read_timeout is None:
+            return self.limit
+        return min(self.limit, self.client_read_timeout)
+
+
+TimeoutHeader = Annotated[
+    float | None,
+    Header(
+        alias="X-MasterX-Timeout",
+        ge=1,
+        le=3600,
+        allow_inf_nan=False,
+        description="Give up after this many seconds, 1 to 3600 (capped by the gateway's limit).",
+    ),
+]
+
+
+def _client_read_timeout(request: Request) -> float | None:
+    raw = request.headers.get(SDK_TIMEOUT_HEADER)
+    try:
+        value = float(raw) if raw else math.nan
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def chat_deadline(request: Request, timeout: TimeoutHeader = None) -> Deadline:
+    limit = get_settings(request).router_timeout_seconds
+    return Deadline(min(limit, timeout or limit), _client_read_timeout(request))
+
+
+def query_deadline(request: Request, timeout: TimeoutHeader = None) -> Deadline:
+    limit = get_settings(request).query_timeout_seconds
+    return Deadline(min(limit, timeout or limit))
 
 
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
-RouterDep = Annotated[RouterClient, Depends(get_router)]
+RouterDep = Annotated[RouterUpstream, Depends(get_router)]
+HealthDep = Annotated[HealthUpstream, Depends(get_health)]
+BenchmarkDep = Annotated[BenchmarkUpstream, Depends(get_benchmark)]
+ChatDeadline = Annotated[Deadline, Depends(chat_deadline)]
+QueryDeadline = Annotated[Deadline, Depends(query_deadline)]

@@ -1,12 +1,15 @@
 """One place that maps failures to responses, in the OpenAI error envelope.
 
-``{"error": {"message", "type", "param", "code"}}``
+``{"error": {"message", "type", "param", "code"}}``: :func:`from_grpc` maps an upstream gRPC
+status, :func:`from_validation` a request that does not match its schema, and
+:func:`install_error_handlers` turns every exception into such a response.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import grpc
@@ -20,6 +23,8 @@ from masterx.logs import log_event
 logger = logging.getLogger("masterx.gateway.errors")
 
 ATTEMPTS_METADATA_KEY = "x-masterx-attempts"
+INVALID = "invalid_request_error"
+UNAVAILABLE = "service_unavailable_error"
 
 
 class GatewayError(Exception):
@@ -44,7 +49,11 @@ class GatewayError(Exception):
         self.extra = extra or {}
 
 
-def error_response(error: GatewayError) -> JSONResponse:
+def bad_request(message: str, param: str | None, code: str | None = None) -> GatewayError:
+    return GatewayError(400, message, INVALID, param=param, code=code)
+
+
+def error_body(error: GatewayError) -> dict[str, Any]:
     body: dict[str, Any] = {
         "message": error.message,
         "type": error.error_type,
@@ -52,97 +61,141 @@ def error_response(error: GatewayError) -> JSONResponse:
         "code": error.code,
     }
     body.update(error.extra)
-    return JSONResponse({"error": body}, status_code=error.status, headers=error.headers)
+    return {"error": body}
 
 
-def _attempts(error: grpc.aio.AioRpcError) -> list[Any]:
+def error_response(error: GatewayError) -> JSONResponse:
+    return JSONResponse(error_body(error), status_code=error.status, headers=error.headers)
+
+
+def _attempts(error: grpc.aio.AioRpcError) -> list[dict[str, Any]]:
     for key, value in error.trailing_metadata() or ():
         if key == ATTEMPTS_METADATA_KEY:
             try:
                 attempts = json.loads(value)
             except ValueError:
                 return []
-            return attempts if isinstance(attempts, list) else []
+            if not isinstance(attempts, list):
+                return []
+            return [a for a in attempts if isinstance(a, dict)]
     return []
 
 
-def from_grpc(error: grpc.aio.AioRpcError) -> GatewayError:
+_SIMPLE: dict[grpc.StatusCode, tuple[int, str]] = {
+    grpc.StatusCode.INVALID_ARGUMENT: (400, INVALID),
+    grpc.StatusCode.OUT_OF_RANGE: (400, INVALID),
+    grpc.StatusCode.NOT_FOUND: (404, "not_found_error"),
+    grpc.StatusCode.ALREADY_EXISTS: (409, "conflict_error"),
+    grpc.StatusCode.FAILED_PRECONDITION: (409, "conflict_error"),
+    grpc.StatusCode.UNAUTHENTICATED: (401, "authentication_error"),
+    grpc.StatusCode.PERMISSION_DENIED: (403, "permission_error"),
+    grpc.StatusCode.UNIMPLEMENTED: (501, "not_implemented_error"),
+}
+
+
+def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayError:
+    """The HTTP error for a failed gRPC call to ``service`` (router, health or benchmark)."""
     code, detail = error.code(), error.details() or ""
-    if code == grpc.StatusCode.INVALID_ARGUMENT:
-        return GatewayError(400, detail, "invalid_request_error")
-    if code == grpc.StatusCode.NOT_FOUND:
-        return GatewayError(404, detail, "not_found_error")
+    if code in _SIMPLE:
+        status, kind = _SIMPLE[code]
+        return GatewayError(status, detail or f"{service}: {code.name.lower()}", kind)
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return GatewayError(
             504,
-            "the router did not answer within the deadline",
+            f"the {service} did not answer within the deadline",
             "timeout_error",
             code="deadline_exceeded",
         )
+    if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return GatewayError(
+            429, detail, "rate_limit_error", code="resource_exhausted", headers={"retry-after": "5"}
+        )
     if code == grpc.StatusCode.UNAVAILABLE:
         attempts = _attempts(error)
+        if attempts and all(a.get("kind") == "bad_request" for a in attempts):
+            # Every provider refused the request itself (an unknown pinned model, ...): the
+            # caller's to fix, not an outage.
+            return GatewayError(
+                400,
+                detail or "every provider refused the request",
+                INVALID,
+                code="rejected_by_provider",
+                extra={"attempts": attempts},
+            )
         if attempts:
             return GatewayError(
                 503,
-                detail,
-                "service_unavailable_error",
+                detail or "every provider failed",
+                UNAVAILABLE,
                 code="all_providers_failed",
                 headers={"retry-after": "5"},
                 extra={"attempts": attempts},
             )
         return GatewayError(
             503,
-            f"router unavailable: {detail}",
-            "service_unavailable_error",
-            code="router_unavailable",
+            f"{service} unavailable: {detail}",
+            UNAVAILABLE,
+            code=f"{service}_unavailable",
             headers={"retry-after": "1"},
         )
-    if code == grpc.StatusCode.UNIMPLEMENTED:
-        return GatewayError(501, detail, "not_implemented_error")
-    return GatewayError(502, f"router error ({code.name})", "api_error")
+    return GatewayError(502, f"{service} error ({code.name})", "api_error", code="upstream_error")
 
 
-def _validation_error(error: RequestValidationError) -> GatewayError:
-    problems = error.errors()
+def _location(loc: Sequence[int | str]) -> list[str]:
+    # The first element says where (body, query, header, path); union members add their
+    # type names (``str``, ``list[TextPart]``), which are not fields.
+    return [str(part) for part in loc[1:] if not (isinstance(part, str) and "[" in part)]
+
+
+def _common_prefix(paths: list[list[str]]) -> list[str]:
+    prefix = paths[0] if paths else []
+    for path in paths[1:]:
+        size = 0
+        while size < min(len(prefix), len(path)) and prefix[size] == path[size]:
+            size += 1
+        prefix = prefix[:size]
+    return prefix
+
+
+def from_validation(error: RequestValidationError) -> GatewayError:
+    """A 400 naming the field(s) that do not match the schema."""
+    problems = list(error.errors())
     if any(p.get("type") == "json_invalid" for p in problems):
-        return GatewayError(
-            400, "the request body is not valid JSON", "invalid_request_error", code="invalid_json"
-        )
-    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
-    location = [str(p) for p in first.get("loc", ())[1:]]
-    param = ".".join(location) or None
+        return bad_request("the request body is not valid JSON", None, "invalid_json")
+    paths = [_location(p.get("loc", ())) for p in problems]
+    param = ".".join(_common_prefix(paths)) or None
     message = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
-        for e in problems
+        f"{'.'.join(path) or 'body'}: {p.get('msg', 'invalid')}"
+        for path, p in zip(paths, problems, strict=True)
     )
-    return GatewayError(400, message or "invalid request", "invalid_request_error", param=param)
+    return bad_request(message or "invalid request", param)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GatewayError)
     async def gateway_error(_: Request, error: GatewayError) -> JSONResponse:
+        if error.status >= 500:
+            log_event(
+                logger, "request_failed", logging.WARNING, status=error.status, code=error.code
+            )
         return error_response(error)
 
     @app.exception_handler(grpc.aio.AioRpcError)
-    async def grpc_error(_: Request, error: grpc.aio.AioRpcError) -> JSONResponse:
-        mapped = from_grpc(error)
-        log_event(
-            logger,
-            "router_call_failed",
-            logging.WARNING,
-            code=error.code().name,
-            status=mapped.status,
-        )
-        return error_response(mapped)
+    async def grpc_error(request: Request, error: grpc.aio.AioRpcError) -> JSONResponse:
+        return await gateway_error(request, from_grpc(error))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        return error_response(_validation_error(error))
+        return error_response(from_validation(error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        kind = "not_found_error" if error.status_code == 404 else "invalid_request_error"
-        return error_response(GatewayError(error.status_code, str(error.detail), kind))
+        kind = "not_found_error" if error.status_code == 404 else INVALID
+        return error_response(
+            GatewayError(
+                error.status_code, str(error.detail), kind, headers=dict(error.headers or {})
+            )
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:

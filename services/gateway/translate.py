@@ -1,11 +1,65 @@
-"""Translate between the HTTP API's bodies and the router's gRPC messages."""
+"""Translate between the seed API's bodies and the router's gRPC messages."""
 
 from __future__ import annotations
 
-from masterx.domain import Category, FailureKind, RouteReason
+import logging
+
+from masterx.domain import BreakerState, Category, FailureKind, RouteReason
+from masterx.logs import log_event
 from masterx.request_context import current_request_id
 from masterx.v1 import router_pb2
-from services.gateway.schemas import AttemptOut, ChatIn, ChatOut
+from services.gateway.schemas import (
+    AttemptOut,
+    ChatIn,
+    ChatOut,
+    EmotionOut,
+    RankedProviderOut,
+    RouteIn,
+    RouteOut,
+)
+
+
+def category_name(value: int) -> str:
+    category = Category.from_proto(value)
+    return category.value if category is not None else Category.GENERAL.value
+
+
+def reason_name(value: int) -> str:
+    reason = RouteReason.from_proto(value)
+    return reason.value if reason is not None else RouteReason.DEFAULT.value
+
+
+def failure_name(value: int) -> str | None:
+    kind = FailureKind.from_proto(value)
+    return kind.value if kind is not None else None
+
+
+def routing_headers(decision: router_pb2.RouteDecision, provider: str = "") -> dict[str, str]:
+    """The X-MasterX-* headers every chat response carries: who answers, and why."""
+    return {
+        "x-masterx-provider": provider or decision.provider,
+        "x-masterx-model": decision.model,
+        "x-masterx-category": category_name(decision.category),
+        "x-masterx-route-reason": reason_name(decision.reason),
+        "x-masterx-session-id": decision.session_id,
+    }
+
+
+logger = logging.getLogger("masterx.gateway.chat")
+
+
+def log_routed(endpoint: str, headers: dict[str, str], stream: bool = False) -> None:
+    """One structured event per answered chat: who answered, and why."""
+    log_event(
+        logger,
+        "chat_routed",
+        endpoint=endpoint,
+        stream=stream,
+        provider=headers["x-masterx-provider"],
+        model=headers["x-masterx-model"],
+        category=headers["x-masterx-category"],
+        reason=headers["x-masterx-route-reason"],
+    )
 
 
 def chat_request(body: ChatIn) -> router_pb2.ChatRequest:
@@ -23,8 +77,27 @@ def chat_request(body: ChatIn) -> router_pb2.ChatRequest:
     return request
 
 
-def _name(value: Category | RouteReason | FailureKind | None) -> str | None:
-    return value.value if value is not None else None
+def route_request(body: RouteIn) -> router_pb2.ChatRequest:
+    return router_pb2.ChatRequest(
+        request_id=current_request_id(),
+        user_id=body.user_id or "",
+        session_id=body.session_id or "",
+        messages=[router_pb2.ChatMessage(role="user", content=body.message)],
+    )
+
+
+def attempts_out(attempts: list[router_pb2.Attempt]) -> list[AttemptOut]:
+    return [
+        AttemptOut(
+            provider=a.provider,
+            model=a.model,
+            ok=a.ok,
+            kind=failure_name(a.kind),
+            error=a.error,
+            latency_ms=a.latency_ms,
+        )
+        for a in attempts
+    ]
 
 
 def chat_response(reply: router_pb2.ChatReply) -> ChatOut:
@@ -32,24 +105,45 @@ def chat_response(reply: router_pb2.ChatReply) -> ChatOut:
         response=reply.response,
         provider=reply.provider,
         model=reply.model,
-        category=_name(Category.from_proto(reply.category)) or "general",
+        category=category_name(reply.category),
         confidence=reply.decision.confidence,
-        reason=_name(RouteReason.from_proto(reply.decision.reason)) or "default",
+        reason=reason_name(reply.decision.reason),
         session_id=reply.session_id,
         request_id=reply.request_id or current_request_id(),
         cost_usd=reply.cost_usd,
         latency_ms=reply.latency_ms,
         prompt_tokens=reply.usage.prompt_tokens,
         completion_tokens=reply.usage.completion_tokens,
-        attempts=[
-            AttemptOut(
-                provider=a.provider,
-                model=a.model,
-                ok=a.ok,
-                kind=_name(FailureKind.from_proto(a.kind)),
-                error=a.error,
-                latency_ms=a.latency_ms,
+        attempts=attempts_out(list(reply.attempts)),
+    )
+
+
+def route_response(decision: router_pb2.RouteDecision) -> RouteOut:
+    emotion = decision.emotion
+    return RouteOut(
+        category=category_name(decision.category),
+        confidence=decision.confidence,
+        emotion=EmotionOut(
+            primary_emotion=emotion.primary_emotion or "neutral",
+            frustration=emotion.frustration,
+            anxiety=emotion.anxiety,
+            sadness=emotion.sadness,
+            confusion=emotion.confusion,
+            joy=emotion.joy,
+        ),
+        provider=decision.provider,
+        model=decision.model,
+        reason=reason_name(decision.reason),
+        score=decision.score,
+        ranking=[
+            RankedProviderOut(
+                provider=r.provider,
+                model=r.model,
+                score=r.score,
+                state=BreakerState.from_proto(r.state).value,
             )
-            for a in reply.attempts
+            for r in decision.ranking
         ],
+        topic_changed=decision.topic_changed,
+        session_id=decision.session_id,
     )

@@ -3,40 +3,72 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from grpc_health.v1 import health_pb2
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.gateway.deps import RouterDep
-from services.gateway.errors import GatewayError
+from services.gateway.docs import error_responses
+from services.gateway.errors import UNAVAILABLE, GatewayError
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", summary="Liveness: the gateway process is alive")
+@router.get(
+    "/healthz",
+    summary="Liveness: the gateway process is alive",
+    responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+)
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: the router answers its gRPC health check")
+@router.get(
+    "/readyz",
+    summary="Readiness: the router answers its gRPC health check",
+    responses={
+        200: {
+            "content": {
+                "application/json": {"example": {"status": "ready", "router": "127.0.0.1:50051"}}
+            }
+        },
+        **error_responses(503),
+    },
+)
 async def readyz(router_client: RouterDep) -> dict[str, str]:
     try:
-        reply = await router_client.health.Check(
-            health_pb2.HealthCheckRequest(service=""), timeout=1.0
-        )
+        serving = await router_client.serving(timeout=1.0)
     except Exception as error:
         raise GatewayError(
             503,
             f"router at {router_client.target} unreachable: {type(error).__name__}",
-            "service_unavailable_error",
+            UNAVAILABLE,
             code="router_unavailable",
+            headers={"retry-after": "1"},
         ) from None
-    if reply.status != health_pb2.HealthCheckResponse.SERVING:
+    if not serving:
         raise GatewayError(
-            503, "router is not serving", "service_unavailable_error", code="router_not_serving"
+            503,
+            "router is not serving",
+            UNAVAILABLE,
+            code="router_not_serving",
+            headers={"retry-after": "1"},
         )
     return {"status": "ready", "router": router_client.target}
 
 
-@router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/plain": {
+                    "schema": {"type": "string"},
+                    "example": 'masterx_http_requests_total{route="/healthz",status="200"} 1.0\n',
+                }
+            }
+        }
+    },
+)
 async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

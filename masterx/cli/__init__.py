@@ -1,0 +1,65 @@
+"""``masterx``: the command line client of a MasterX gateway (HTTP only, like any user).
+
+Each group of subcommands lives in its own module with a ``register(subparsers)`` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from masterx.cli import bench, chat, health
+from masterx.cli.client import DEFAULT_URL, CliError, GatewayClient
+
+COMMAND_MODULES = (chat, bench, health)
+
+
+def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    def default(value: str | None) -> str | None:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--url",
+        default=default(os.environ.get("MASTERX_GATEWAY_URL", DEFAULT_URL)),
+        help=f"gateway URL (env MASTERX_GATEWAY_URL; default {DEFAULT_URL})",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=default(os.environ.get("MASTERX_API_KEY")),
+        help="API key, when the gateway has MASTERX_API_KEYS (env MASTERX_API_KEY)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        default=default(os.environ.get("MASTERX_ADMIN_TOKEN")),
+        help="admin token for bench run (env MASTERX_ADMIN_TOKEN)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="masterx", description="Talk to a MasterX gateway: chat, routing, benchmarks, health."
+    )
+    _connection_options(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _connection_options(common, suppress=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        with GatewayClient(args.url, api_key=args.api_key, admin_token=args.admin_token) as client:
+            code: int = args.run(client, args)
+            return code
+    except CliError as error:
+        sys.stdout.flush()
+        print(f"masterx: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130

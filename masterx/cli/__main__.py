@@ -1,0 +1,5 @@
+"""``python -m masterx.cli``."""
+
+from masterx.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""``masterx chat`` (streams the answer) and ``masterx route`` (why that provider)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from masterx.cli.client import CliError, GatewayClient
+from masterx.cli.output import table
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    chat = subparsers.add_parser(
+        "chat", parents=[common], help="send a message; streams the answer and who gave it"
+    )
+    chat.add_argument("message", help="the message")
+    chat.add_argument("--user", default="cli", help="user id (default: cli)")
+    chat.add_argument("--session", help="continue this session (its id is printed)")
+    chat.add_argument(
+        "--model", default="auto", help='auto (default), or "<provider>/<model>" to pin'
+    )
+    chat.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    chat.set_defaults(run=run_chat)
+
+    route = subparsers.add_parser(
+        "route", parents=[common], help="explain which provider would answer, without calling it"
+    )
+    route.add_argument("message", help="the message")
+    route.add_argument("--user", help="user id")
+    route.add_argument("--session", help="session id")
+    route.set_defaults(run=run_route)
+
+
+def _routing_line(headers: httpx.Headers) -> str:
+    return (
+        f"→ {headers.get('x-masterx-provider')}/{headers.get('x-masterx-model')}"
+        f"  category: {headers.get('x-masterx-category')}"
+        f"  reason: {headers.get('x-masterx-route-reason')}"
+        f"  session: {headers.get('x-masterx-session-id')}"
+    )
+
+
+def _usage_line(usage: dict[str, Any] | None, seconds: float) -> str:
+    tokens = (
+        f"{usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion tokens, "
+        if usage
+        else ""
+    )
+    return f"[{tokens}{seconds:.2f} s]"
+
+
+def run_chat(client: GatewayClient, args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {
+        "model": args.model,
+        "user": args.user,
+        "messages": [{"role": "user", "content": args.message}],
+    }
+    if args.session:
+        body["metadata"] = {"session_id": args.session}
+    started = time.monotonic()
+    if args.no_stream:
+        reply = client.request("POST", "/api/v1/chat", json=_seed_body(args))
+        print(
+            f"→ {reply['provider']}/{reply['model']}  category: {reply['category']}"
+            f"  reason: {reply['reason']}  session: {reply['session_id']}"
+        )
+        print(reply["response"])
+        totals: dict[str, Any] | None = {
+            "prompt_tokens": reply["prompt_tokens"],
+            "completion_tokens": reply["completion_tokens"],
+        }
+        print(_usage_line(totals, time.monotonic() - started))
+        return 0
+    body["stream"] = True
+    body["stream_options"] = {"include_usage": True}
+    with client.stream("/v1/chat/completions", body) as response:
+        print(_routing_line(response.headers), flush=True)
+        usage = _print_events(response)
+    print(_usage_line(usage, time.monotonic() - started))
+    return 0
+
+
+def _seed_body(args: argparse.Namespace) -> dict[str, Any]:
+    body: dict[str, Any] = {"user_id": args.user, "message": args.message}
+    if args.session:
+        body["session_id"] = args.session
+    if args.model != "auto":
+        provider, _, model = args.model.partition("/")
+        body["provider"] = provider
+        if model:
+            body["model"] = model
+    return body
+
+
+def _print_events(response: httpx.Response) -> dict[str, Any] | None:
+    usage: dict[str, Any] | None = None
+    for line in response.iter_lines():
+        if not line.startswith("data: "):
+            continue
+        data = line.removeprefix("data: ")
+        if data == "[DONE]":
+            break
+        event = json.loads(data)
+        if "error" in event:
+            print()
+            raise CliError(f"the answer broke off: {event['error'].get('message')}")
+        usage = event.get("usage") or usage
+        for choice in event.get("choices", []):
+            text = choice.get("delta", {}).get("content")
+            if text:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+    print()
+    return usage
+
+
+def run_route(client: GatewayClient, args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {"message": args.message}
+    if args.user:
+        body["user_id"] = args.user
+    if args.session:
+        body["session_id"] = args.session
+    decision = client.request("POST", "/api/v1/route", json=body)
+    emotion = decision["emotion"]
+    print(f"category  {decision['category']} (confidence {decision['confidence']:.2f})")
+    print(
+        f"emotion   {emotion['primary_emotion']} (frustration {emotion['frustration']:.2f}, "
+        f"anxiety {emotion['anxiety']:.2f}, sadness {emotion['sadness']:.2f})"
+    )
+    print(f"provider  {decision['provider']}/{decision['model']}")
+    print(f"reason    {decision['reason']} (score {decision['score']:.1f})")
+    if decision["topic_changed"]:
+        print("          the session's topic changes")
+    print("ranking (the fallback chain):")
+    rows = [
+        [i, r["provider"], r["model"], r["score"], r["state"]]
+        for i, r in enumerate(decision["ranking"], 1)
+    ]
+    print(table(["#", "provider", "model", "score", "breaker"], rows))
+    return 0

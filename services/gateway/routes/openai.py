@@ -1,0 +1,120 @@
+"""The OpenAI-compatible API: point any OpenAI SDK or tool at MasterX by its base URL."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from masterx.v1 import router_pb2
+from services.gateway.auth import ApiKeyRequired
+from services.gateway.deps import ChatDeadline, QueryDeadline, RouterDep, SettingsDep
+from services.gateway.docs import QUERY_ERRORS, STREAM_RESPONSE, error_responses
+from services.gateway.errors import GatewayError, bad_request
+from services.gateway.openai_schemas import ChatCompletion, ChatCompletionRequest, ModelList
+from services.gateway.openai_translate import (
+    ChunkMaker,
+    chat_request,
+    completion,
+    model_name,
+)
+from services.gateway.schemas import NAME_PATTERN
+from services.gateway.sse import HEADERS, MEDIA_TYPE, openai_events, stream_error
+from services.gateway.translate import log_routed, routing_headers
+from services.gateway.upstreams import ChunkStream
+
+_SESSION_ID = re.compile(NAME_PATTERN)
+COMPLETIONS = "/v1/chat/completions"
+router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[ApiKeyRequired])
+
+SessionHeader = Annotated[
+    str | None,
+    Header(
+        alias="X-Session-ID",
+        min_length=1,
+        max_length=128,
+        pattern=NAME_PATTERN,
+        description="Continue this conversation (or metadata.session_id); omit to start one.",
+    ),
+]
+
+
+def _session_id(header: str | None, body: ChatCompletionRequest) -> str | None:
+    if header:
+        return header
+    given = (body.metadata or {}).get("session_id")
+    if given is not None and (len(given) > 128 or not _SESSION_ID.match(given)):
+        raise bad_request(
+            "metadata.session_id: 1 to 128 characters of letters, digits and _.:@-",
+            "metadata.session_id",
+        )
+    return given
+
+
+async def _started(stream: ChunkStream) -> router_pb2.RouteDecision:
+    """The stream once its first chunk (the decision) is in; before that, errors are JSON."""
+    try:
+        first = await stream.read()
+        if first is not None and first.WhichOneof("kind") == "error":
+            raise stream_error(first.error)
+        if first is None or first.WhichOneof("kind") != "decision":
+            raise GatewayError(
+                502,
+                "the router's stream did not start with its decision",
+                "api_error",
+                code="upstream_error",
+            )
+    except BaseException:
+        stream.cancel()
+        raise
+    return first.decision
+
+
+@router.post(
+    COMPLETIONS.removeprefix("/v1"),
+    response_model=ChatCompletion,
+    summary="OpenAI chat completions: model auto routes, <provider>/<model> pins",
+    responses={200: STREAM_RESPONSE, **error_responses(400, 401, 413, 502, 503, 504)},
+)
+async def chat_completions(
+    body: ChatCompletionRequest,
+    settings: SettingsDep,
+    router_client: RouterDep,
+    deadline: ChatDeadline,
+    session_header: SessionHeader = None,
+) -> Response:
+    request = chat_request(body, settings, _session_id(session_header, body))
+    created = int(time.time())
+    if not body.stream:
+        reply = await router_client.chat(request, deadline.seconds())
+        headers = routing_headers(reply.decision, reply.provider)
+        log_routed(COMPLETIONS, headers)
+        return JSONResponse(completion(reply, created), headers=headers)
+    stream = router_client.chat_stream(request, deadline.seconds(stream=True))
+    decision = await _started(stream)
+    include_usage = bool(body.stream_options and body.stream_options.include_usage)
+    maker = ChunkMaker(model_name(decision.provider, decision.model), created, include_usage)
+    headers = routing_headers(decision)
+    log_routed(COMPLETIONS, headers, stream=True)
+    return StreamingResponse(
+        openai_events(stream, maker), media_type=MEDIA_TYPE, headers={**HEADERS, **headers}
+    )
+
+
+@router.get(
+    "/models",
+    response_model=ModelList,
+    summary="OpenAI model list: auto, then <provider>/<model> for each provider",
+    responses=error_responses(*QUERY_ERRORS),
+)
+async def models(router_client: RouterDep, deadline: QueryDeadline) -> ModelList:
+    reply = await router_client.providers(deadline.seconds())
+    data = [{"id": "auto", "object": "model", "created": 0, "owned_by": "masterx"}]
+    data += [
+        {"id": model_name(p.name, p.model), "object": "model", "created": 0, "owned_by": p.name}
+        for p in reply.providers
+    ]
+    return ModelList.model_validate({"object": "list", "data": data})

@@ -1,0 +1,125 @@
+"""The ``masterx`` command against a gateway (scripted services behind it): output checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from masterx.cli import main
+from tests.gateway.fake_upstreams import FakeUpstreams
+from tests.gateway.running import ADMIN_TOKEN
+
+
+def _run(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, str, str]:
+    code = main([*argv, "--url", url, "--admin-token", ADMIN_TOKEN])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_chat_streams_the_answer_and_says_who_and_why(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(
+        capsys, gateway_url, "chat", "Explain bubble sort", "--user", "u9", "--session", "s-9"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "→ anthropic/claude-sonnet-4-6  category: coding  reason: best_benchmark"
+        "  session: sess-fake"
+    )
+    assert lines[1] == "Bubble sort swaps."
+    assert lines[2].startswith("[7 prompt + 5 completion tokens, ")
+    request = fakes.router.seen.requests[0]
+    assert (request.user_id, request.session_id) == ("u9", "s-9")
+
+
+def test_chat_reports_an_answer_that_breaks_off(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from masterx.v1 import common_pb2, router_pb2
+    from tests.gateway.fake_upstreams import stream_of
+
+    fakes.router.script.chunks = [
+        *stream_of("Half an ")[:2],
+        router_pb2.ChatChunk(
+            error=router_pb2.StreamError(
+                provider="anthropic", message="reset", kind=common_pb2.FAILURE_KIND_CONNECTION
+            )
+        ),
+    ]
+    code, out, err = _run(capsys, gateway_url, "chat", "hi")
+    assert code == 1
+    assert "Half an" in out
+    assert "the answer broke off" in err and "anthropic" in err
+
+
+def test_route_explains_the_decision(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, gateway_url, "route", "Explain bubble sort")
+    assert code == 0
+    assert "category  coding (confidence 0.90)" in out
+    assert "provider  anthropic/claude-sonnet-4-6" in out
+    assert "reason    best_benchmark (score 88.0)" in out
+    assert out.splitlines()[-2:] == [
+        "  1  anthropic  claude-sonnet-4-6   88.0  closed",
+        "  2  groq       llama               60.0  open",
+    ]
+
+
+def test_bench_run_follows_the_run_then_prints_its_scores(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fakes.benchmark.script.run_id = "run-fake2"
+    code, out, _ = _run(
+        capsys,
+        gateway_url,
+        "bench",
+        "run",
+        "--category",
+        "coding",
+        "--provider",
+        "groq",
+        "--poll",
+        "0.01",
+    )
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == "benchmark run run-fake2 started"
+    assert lines[1].startswith("[###############---------------]  50.0%  5/10 tests  running")
+    assert lines[2].startswith("[##############################] 100.0%  10/10 tests  completed")
+    assert lines[3] == "run run-fake2 completed: 10 tests in 12.5 s"
+    assert "coding" in lines and "  anthropic  m       90.0" in out
+    request = fakes.benchmark.seen.requests[0]
+    assert list(request.providers) == ["groq"]
+
+
+def test_bench_scores_prints_a_table_per_category(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, gateway_url, "bench", "scores")
+    assert code == 0
+    for category in ("coding", "math", "research", "language", "empathy", "general"):
+        assert f"\n{category}\n" in out
+    assert "(no scores yet)" in out
+
+
+def test_health_prints_the_breakers(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, gateway_url, "health")
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.split()[:3] == ["provider", "state", "consecutive"]
+    assert rows[1].split()[:4] == ["groq", "OPEN", "5", "0"]
+
+
+def test_errors_are_one_clear_line_and_exit_1(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench", "run", "--url", gateway_url, "--admin-token", "wrong"]) == 1
+    assert "admin token is not valid (HTTP 401)" in capsys.readouterr().err
+    assert main(["route", "hello", "--url", "http://127.0.0.1:9"]) == 1
+    assert "cannot reach the gateway at http://127.0.0.1:9" in capsys.readouterr().err
+    assert main(["chat", "  ", "--url", gateway_url]) == 1
+    assert "messages.0.content must not be empty" in capsys.readouterr().err

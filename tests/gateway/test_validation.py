@@ -1,0 +1,195 @@
+"""Bad input gets a clear 400 (413 for a body too large) naming the field; never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.gateway.fake_upstreams import FakeUpstreams
+
+USER = {"role": "user", "content": "hi"}
+JSON = {"content-type": "application/json"}
+
+
+def _completion(**fields: Any) -> dict[str, Any]:
+    return {"model": "auto", "messages": [USER], **fields}
+
+
+def _assert_400(response: httpx.Response, param: str | None, *words: str) -> dict[str, Any]:
+    assert response.status_code == 400, response.text
+    error: dict[str, Any] = response.json()["error"]
+    assert error["type"] == "invalid_request_error"
+    assert error["param"] == param, error
+    for word in words:
+        assert word in error["message"], error
+    return error
+
+
+@pytest.mark.parametrize(
+    ("body", "param", "words"),
+    [
+        ({"model": "auto"}, "messages", ["Field required"]),
+        ({"messages": [USER]}, "model", ["Field required"]),
+        (_completion(messages=[]), "messages", ["at least 1"]),
+        (_completion(messages=[{"role": "tool", "content": "x"}]), "messages.0.role", ["'user'"]),
+        (_completion(messages=[{"role": "user"}]), "messages.0.content", ["Field required"]),
+        (
+            _completion(messages=[{"role": "user", "content": None}]),
+            "messages.0.content",
+            ["string or a list of text parts"],
+        ),
+        (
+            _completion(messages=[{"role": "user", "content": [{"type": "image_url"}]}]),
+            "messages.0.content",
+            ["text parts"],
+        ),
+        (
+            _completion(messages=[{"role": "user", "content": "  \n "}]),
+            "messages.0.content",
+            ["empty"],
+        ),
+        (
+            _completion(messages=[USER, {"role": "assistant", "content": ""}]),
+            "messages.1.content",
+            ["empty"],
+        ),
+        (
+            _completion(messages=[USER, {"role": "assistant", "content": "ok"}]),
+            "messages.1.role",
+            ["last message"],
+        ),
+        (_completion(stream="yes"), "stream", ["boolean"]),
+        (_completion(temperature="0.5"), "temperature", ["number"]),
+        (_completion(temperature=3), "temperature", ["less than or equal to 2"]),
+        (_completion(max_tokens=0), "max_tokens", ["greater than or equal to 1"]),
+        (_completion(max_tokens=2**40), "max_tokens", ["less than or equal"]),
+        (_completion(n=2), "n", ["less than or equal to 1"]),
+        (_completion(model=""), "model", ["at least 1"]),
+        (_completion(model="/gpt-4o"), "model", ["auto"]),
+        (_completion(model="no such!/x"), "model", ["auto"]),
+        (_completion(tools=[{"type": "function"}]), "tools", ["not supported"]),
+        (_completion(user=5), "user", ["string"]),
+        (_completion(metadata={"session_id": "bad id!"}), "metadata.session_id", ["letters"]),
+        (
+            _completion(messages=[{"role": "user", "content": "a\ud800b"}]),
+            "messages.0.content",
+            ["string or a list"],
+        ),
+        ([USER], None, ["dictionary"]),
+    ],
+)
+def test_chat_completions_rejects_bad_input(
+    client: httpx.Client, body: Any, param: str | None, words: list[str], fakes: FakeUpstreams
+) -> None:
+    raw = json.dumps(body).encode()  # ASCII escapes: a lone surrogate travels as \\ud800
+    response = client.post("/v1/chat/completions", content=raw, headers=JSON)
+    _assert_400(response, param, *words)
+    assert fakes.router.seen.requests == []
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"user_id": "u1"}, "message"),
+        ({"message": "x"}, "user_id"),
+        ({"user_id": "u1", "message": "   "}, "message"),
+        ({"user_id": "u1", "message": 5}, "message"),
+        ({"user_id": "has space", "message": "x"}, "user_id"),
+        ({"user_id": "u1", "message": "x", "surprise": 1}, "surprise"),
+        ({"user_id": "u1", "message": "x", "emotion": {"frustration": 2}}, "emotion.frustration"),
+        ({"user_id": "u1", "message": "x", "emotion": {"joy": "1"}}, "emotion.joy"),
+        ({"user_id": "u1", "message": "x", "context": {"k": 1}}, "context.k"),
+        ({"user_id": "u1", "message": "x", "session_id": ""}, "session_id"),
+    ],
+)
+def test_seed_chat_rejects_bad_input(
+    client: httpx.Client, body: dict[str, Any], param: str
+) -> None:
+    _assert_400(client.post("/api/v1/chat", json=body), param)
+
+
+def test_a_message_longer_than_the_limit_is_refused_naming_the_field(
+    client: httpx.Client, fakes: FakeUpstreams
+) -> None:
+    long = "x" * 32_001
+    error = _assert_400(
+        client.post("/api/v1/chat", json={"user_id": "u", "message": long}), "message", "32000"
+    )
+    assert error["code"] == "message_too_long"
+    body = _completion(messages=[{"role": "user", "content": [{"type": "text", "text": long}]}])
+    _assert_400(client.post("/v1/chat/completions", json=body), "messages.0.content", "32000")
+    _assert_400(client.post("/api/v1/route", json={"message": long}), "message", "32000")
+    assert fakes.router.seen.requests == []
+    exactly = client.post("/api/v1/chat", json={"user_id": "u", "message": "x" * 32_000})
+    assert exactly.status_code == 200
+
+
+def test_too_many_messages_are_refused(client: httpx.Client) -> None:
+    error = _assert_400(
+        client.post("/v1/chat/completions", json=_completion(messages=[USER] * 257)),
+        "messages",
+        "257",
+        "256",
+    )
+    assert error["code"] == "too_many_messages"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/chat", "/v1/chat/completions", "/api/v1/route"])
+def test_malformed_json_is_a_400(client: httpx.Client, path: str) -> None:
+    response = client.post(
+        path, content=b'{"model": ', headers={"content-type": "application/json"}
+    )
+    assert _assert_400(response, None, "not valid JSON")["code"] == "invalid_json"
+
+
+def test_a_body_larger_than_the_limit_is_a_413(client: httpx.Client) -> None:
+    huge = b'{"model": "auto", "messages": [], "pad": "' + b"x" * (4 * 1024 * 1024) + b'"}'
+    response = client.post(
+        "/v1/chat/completions", content=huge, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+    def chunked() -> Any:
+        for _ in range(5):
+            yield b"x" * (1024 * 1024)
+
+    response = client.post(
+        "/api/v1/chat", content=chunked(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/api/v1/benchmarks?category=cooking", "category"),
+        ("/api/v1/benchmarks?max_age_hours=-1", "max_age_hours"),
+        ("/api/v1/costs?since=yesterday", "since"),
+        ("/api/v1/costs?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "since"),
+        ("/api/v1/costs?since=1900-01-01T00:00:00Z", "since"),
+    ],
+)
+def test_bad_query_parameters_are_a_400(client: httpx.Client, path: str, param: str) -> None:
+    _assert_400(client.get(path), param)
+
+
+def test_bad_headers_are_a_400_naming_the_header(client: httpx.Client) -> None:
+    response = client.post(
+        "/v1/chat/completions", json=_completion(), headers={"x-session-id": "bad id!"}
+    )
+    _assert_400(response, "X-Session-ID")
+    response = client.post(
+        "/api/v1/chat", json={"user_id": "u", "message": "x"}, headers={"x-masterx-timeout": "soon"}
+    )
+    _assert_400(response, "X-MasterX-Timeout")
+
+
+def test_unknown_paths_and_methods_use_the_error_envelope(client: httpx.Client) -> None:
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["type"] == "not_found_error"
+    wrong = client.get("/v1/chat/completions")
+    assert wrong.status_code == 405 and wrong.json()["error"]["message"]
