@@ -11,6 +11,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 DAY_SECONDS = 86_400.0
+_GROUPS = ("provider", "category", "day")
 
 
 @dataclass(frozen=True)
@@ -50,33 +51,33 @@ class CostLedger:
     async def ensure_indexes(self) -> None:
         await self._usage.create_index([("created_at", ASCENDING)], name="created_at")
 
-    async def _sum(self, match: dict[str, Any], field: str, value: object) -> dict[str, float]:
+    async def _sums(self, match: dict[str, Any], value: object) -> dict[tuple[str, ...], float]:
+        """One accumulator over (provider, category, day): FerretDB 1.24 computes only the first
+        accumulator of a ``$group`` and returns 0 for the others, so each sum is its own query."""
         pipeline: list[dict[str, Any]] = [
             {"$match": match},
-            {"$group": {"_id": f"${field}", "total": {"$sum": value}}},
+            {
+                "$group": {
+                    "_id": {"provider": "$provider", "category": "$category", "day": "$day"},
+                    "total": {"$sum": value},
+                }
+            },
         ]
         sums = {}
         async for row in await self._usage.aggregate(pipeline):
-            key = str(row["_id"]) if row["_id"] is not None else "(none)"
+            key = tuple(str(row["_id"].get(f) or "(none)") for f in _GROUPS)
             sums[key] = float(row["total"])
         return sums
 
-    async def _totals(self, match: dict[str, Any], field: str) -> list[CostTotal]:
-        # One accumulator per $group: FerretDB 1.24 computes only the first accumulator of a
-        # $group and returns 0 for the others (MongoDB is fine either way).
-        cost = await self._sum(match, field, "$cost_usd")
-        requests = await self._sum(match, field, 1)
-        prompt = await self._sum(match, field, "$prompt_tokens")
-        completion = await self._sum(match, field, "$completion_tokens")
+    @staticmethod
+    def _roll_up(sums: list[dict[tuple[str, ...], float]], position: int) -> list[CostTotal]:
+        totals: dict[str, list[float]] = {}
+        for index, by_key in enumerate(sums):
+            for key, value in by_key.items():
+                totals.setdefault(key[position], [0.0] * len(sums))[index] += value
         return [
-            CostTotal(
-                key,
-                cost[key],
-                int(requests.get(key, 0)),
-                int(prompt.get(key, 0)),
-                int(completion.get(key, 0)),
-            )
-            for key in sorted(cost)
+            CostTotal(key, cost, int(requests), int(prompt), int(completion))
+            for key, (cost, requests, prompt, completion) in sorted(totals.items())
         ]
 
     async def report(self, since: float = 0.0, until: float = 0.0) -> CostReport:
@@ -92,10 +93,8 @@ class CostLedger:
                 "$lte": datetime.fromtimestamp(until, UTC),
             },
         }
-        return CostReport(
-            since,
-            until,
-            await self._totals(match, "provider"),
-            await self._totals(match, "category"),
-            await self._totals(match, "day"),
-        )
+        sums = [
+            await self._sums(match, value)
+            for value in ("$cost_usd", 1, "$prompt_tokens", "$completion_tokens")
+        ]
+        return CostReport(since, until, *(self._roll_up(sums, i) for i in range(len(_GROUPS))))

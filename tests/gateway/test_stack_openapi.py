@@ -35,6 +35,10 @@ schema = schemathesis.openapi.from_dict(
     ],
 )
 def test_the_stack_matches_the_openapi_document(case: Any, gateway_stack: Stack) -> None:
+    # A deadline the client asks for and the machine cannot meet is a 504 by design, not a
+    # server error: keep the header in play, with a deadline a busy CI machine can meet.
+    if case.headers and "X-MasterX-Timeout" in case.headers:
+        case.headers["X-MasterX-Timeout"] = "30"
     # Schema-valid data the router refuses (an unknown pinned provider) is a 400 by design.
     case.call_and_validate(
         base_url=gateway_stack.gateway_url, excluded_checks=[positive_data_acceptance]
