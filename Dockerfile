@@ -1,41 +1,90 @@
-# One multi-stage build, one image target per service:
-#   docker build --target gateway -t masterx/gateway .   (router, health, benchmark, simulator)
-FROM python:3.11-slim AS build
-ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/opt/venv
-RUN pip install --no-cache-dir uv==0.13.9
+# syntax=docker/dockerfile:1.7
+# One multi-stage build, one final image per component:
+#   docker build --target router -t masterx/router .     (gateway, router, health, benchmark, simulator)
+# Every service shares one locked dependency set (uv.lock), so the dependency layer is built once
+# and shared by the five images; each final stage then adds only its own package (plus the
+# shared `masterx` package), so a router image holds no gateway or benchmark code.
+# The final stages hold no compiler, no uv and no source of the build tooling; they run as the
+# numeric non-root user 10001 and write nothing outside /tmp (Kubernetes mounts the root
+# file system read-only; `docker compose` does too).
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG UV_VERSION=0.13.9
+
+# ---- dependencies: their own layer, rebuilt only when pyproject.toml or uv.lock changes ----
+FROM ${PYTHON_IMAGE} AS deps
+ARG UV_VERSION
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv
+RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 WORKDIR /src
-# Dependencies first, in their own layer.
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+# grpcio-tools (protoc) only generates the committed stubs: a build tool, left out of the images.
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project \
+        --no-install-package grpcio-tools --no-install-package setuptools
+
+# ---- the code, byte-compiled once (the images' root file system is read-only) ----
+FROM ${PYTHON_IMAGE} AS code
+WORKDIR /app
 COPY masterx ./masterx
 COPY services ./services
 COPY simulator ./simulator
-COPY README.md ./
-RUN uv sync --frozen --no-dev --no-editable
+RUN python -m compileall -q -j 0 masterx services simulator
 
-FROM python:3.11-slim AS runtime
-ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 MASTERX_BIND_HOST=0.0.0.0
-COPY --from=build /opt/venv /opt/venv
+# ---- what every final image shares: the interpreter, the dependencies, the shared package ----
+FROM ${PYTHON_IMAGE} AS runtime
+RUN groupadd --system --gid 10001 masterx \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /tmp \
+        --shell /usr/sbin/nologin masterx
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONPATH=/app \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    HOME=/tmp \
+    MASTERX_BIND_HOST=0.0.0.0
+COPY --from=deps /opt/venv /opt/venv
+COPY --chmod=0755 deploy/docker/healthcheck.py /usr/local/bin/masterx-healthcheck
+WORKDIR /app
+COPY --from=code /app/masterx ./masterx
+COPY --from=code /app/services/__init__.py ./services/__init__.py
 USER 10001:10001
 
 FROM runtime AS gateway
+COPY --from=code /app/services/gateway ./services/gateway
 EXPOSE 8001
-HEALTHCHECK CMD ["python", "-c", "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8001/healthz', timeout=2)"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["masterx-healthcheck", "http", "gateway"]
 CMD ["python", "-m", "services.gateway"]
 
 FROM runtime AS router
+COPY --from=code /app/services/router ./services/router
 EXPOSE 50051 9101
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+    CMD ["masterx-healthcheck", "grpc", "router"]
 CMD ["python", "-m", "services.router"]
 
 FROM runtime AS health
+COPY --from=code /app/services/health ./services/health
 EXPOSE 50052 9102
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["masterx-healthcheck", "grpc", "health"]
 CMD ["python", "-m", "services.health"]
 
 FROM runtime AS benchmark
+COPY --from=code /app/services/benchmark ./services/benchmark
 EXPOSE 50053 9103
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["masterx-healthcheck", "grpc", "benchmark"]
 CMD ["python", "-m", "services.benchmark"]
 
+# The simulator answers benchmark prompts from the suites: it gets their data files, not the code.
 FROM runtime AS simulator
+COPY --from=code /app/simulator ./simulator
+COPY --from=code /app/services/benchmark/suites ./services/benchmark/suites
 EXPOSE 8090
-HEALTHCHECK CMD ["python", "-c", "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8090/healthz', timeout=2)"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["masterx-healthcheck", "http", "simulator"]
 CMD ["python", "-m", "simulator"]

@@ -9,10 +9,11 @@ UV := $(VENV)/bin/uv
 SYNCED := $(VENV)/.synced
 
 .PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean \
-	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier
+	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier \
+	deploy-tools k8s deploy-check
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
 $(SYNCED): pyproject.toml uv.lock
 	@test -x $(UV) || { python3 -m venv $(VENV) && $(VENV)/bin/pip install -q "uv==$(UV_VERSION)"; }
@@ -38,7 +39,7 @@ down:  ## Stop what `make up` started
 status:  ## Addresses and pids of the running stack
 	@$(PY) -m masterx.stack status
 
-test: deps lint typecheck eval-classifier  ## ruff, mypy, classifier evaluation, the whole pytest suite
+test: deps deploy-tools lint typecheck eval-classifier  ## ruff, mypy, classifier evaluation, the whole pytest suite
 	$(PY) -m pytest
 
 eval-classifier: venv  ## The category classifier: held-back and challenge accuracy, confusion matrix
@@ -47,7 +48,7 @@ eval-classifier: venv  ## The category classifier: held-back and challenge accur
 train-classifier: venv  ## Rebuild the category model from its dataset (reproducible, byte for byte)
 	$(PY) scripts/train_category_model.py
 
-test-fast: deps  ## The suite without the end-to-end tests
+test-fast: deps deploy-tools  ## The suite without the end-to-end tests
 	$(PY) -m pytest -m "not e2e"
 
 bench: bench-breakers bench-benchmark-run bench-routing  ## Every project benchmark, with pass/fail budget lines
@@ -60,6 +61,18 @@ bench-routing: deps  ## Selection time in process, session lookup against MongoD
 
 bench-benchmark-run: deps  ## Wall time of a full benchmark run against the simulator
 	$(PY) bench/benchmark_run.py
+
+OVERLAY ?= prod
+
+deploy-tools:  ## kustomize, prometheus/promtool and the schemas the deploy checks read
+	@scripts/install-deploy-tools.sh
+
+k8s:  ## Print the rendered Kubernetes manifests as YAML (OVERLAY=prod, or OVERLAY=dev)
+	@scripts/install-deploy-tools.sh kustomize
+	@"$$(go env GOPATH)/bin/kustomize" build deploy/k8s/overlays/$(OVERLAY)
+
+deploy-check: venv deploy-tools  ## Images, compose, manifests, rules, dashboards, live Prometheus
+	$(PY) -m pytest tests/deploy
 
 lint: venv  ## ruff
 	$(VENV)/bin/ruff check .

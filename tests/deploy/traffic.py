@@ -1,0 +1,149 @@
+"""Traffic that makes every dashboard panel and alert rule have something to show: chats in
+every category, a session that changes topic and one that stays, a pinned provider, a
+benchmark run and imported scores, a request no provider can answer, and an outage of the
+best provider long enough to open its breaker and see it close again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+import httpx
+
+from masterx.domain import Category, RouteReason
+from masterx.stack import Stack
+from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc, router_pb2, router_pb2_grpc
+
+PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
+# Imported scores: each category has its own winner; groq is best for "general".
+BEST = {
+    Category.CODING: "anthropic",
+    Category.MATH: "gemini",
+    Category.RESEARCH: "openai",
+    Category.LANGUAGE: "gemini",
+    Category.EMPATHY: "openai",
+    Category.GENERAL: "groq",
+}
+MESSAGES = (
+    "Explain bubble sort",
+    "Solve 2x+5=15",
+    "Summarize the main causes of the French Revolution, with sources",
+    "Translate 'good morning' into Spanish",
+    "I'm so frustrated with this!",
+    "hello there, how are you?",
+)
+GENERAL = "hello there, how are you?"
+
+
+def poll(check: Callable[[], bool], what: str, timeout: float = 30.0, every: float = 0.2) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(every)
+
+
+class Traffic:
+    def __init__(self, stack: Stack, http: httpx.Client) -> None:
+        self.stack = stack
+        self.http = http
+        c = stack.config
+        self.simulator = f"http://{c.host}:{c.simulator_port}"
+        self.benchmark = grpc.insecure_channel(f"{c.host}:{c.benchmark_grpc_port}")
+        self.router = grpc.insecure_channel(f"{c.host}:{c.router_grpc_port}")
+
+    def close(self) -> None:
+        self.benchmark.close()
+        self.router.close()
+
+    def chat(self, message: str, **fields: Any) -> httpx.Response:
+        body = {"user_id": "observer", "message": message, **fields}
+        return self.http.post(f"{self.stack.gateway_url}/api/v1/chat", json=body, timeout=30)
+
+    def control(self, provider: str, **body: Any) -> None:
+        url = f"{self.simulator}/_control/providers/{provider}"
+        self.http.post(url, json=body, timeout=5).raise_for_status()
+
+    def import_scores(self) -> None:
+        scores = [
+            benchmark_pb2.BenchmarkScore(
+                provider=provider,
+                category=category.to_proto(),
+                quality_score=final,
+                speed_score=final,
+                cost_score=final,
+                final_score=final,
+            )
+            for category, best in BEST.items()
+            for provider in PROVIDERS
+            for final in (90.0 if provider == best else 50.0 + PROVIDERS.index(provider),)
+        ]
+        benchmark_pb2_grpc.BenchmarkStub(self.benchmark).ImportResults(
+            benchmark_pb2.ImportResultsRequest(scores=scores, source="deploy-test"), timeout=10
+        )
+        route = router_pb2_grpc.RouterStub(self.router).Route
+        request = router_pb2.ChatRequest(
+            user_id="observer", messages=[router_pb2.ChatMessage(role="user", content=GENERAL)]
+        )
+        poll(
+            lambda: route(request, timeout=5).reason == RouteReason.BEST_BENCHMARK.to_proto(),
+            "the router to pick up the imported scores",
+        )
+
+    def start_benchmark_run(self) -> str:
+        """A short real run: the math suite on emergent (whose score, lower than the imported
+        winner's, leaves routing as the imported scores set it)."""
+        request = benchmark_pb2.RunBenchmarksRequest(
+            categories=[Category.MATH.to_proto()], providers=["emergent"]
+        )
+        reply = benchmark_pb2_grpc.BenchmarkStub(self.benchmark).RunBenchmarks(request, timeout=10)
+        return str(reply.run_id)
+
+    def wait_for_run(self, run_id: str) -> None:
+        stub = benchmark_pb2_grpc.BenchmarkStub(self.benchmark)
+        done = {benchmark_pb2.RUN_STATUS_COMPLETED, benchmark_pb2.RUN_STATUS_FAILED}
+        poll(
+            lambda: (
+                stub.GetRun(benchmark_pb2.GetRunRequest(run_id=run_id), timeout=5).status in done
+            ),
+            "the benchmark run",
+            timeout=90,
+        )
+        run = stub.GetRun(benchmark_pb2.GetRunRequest(run_id=run_id), timeout=5)
+        assert run.status == benchmark_pb2.RUN_STATUS_COMPLETED, run.errors
+
+    def everyday_chats(self, session: str) -> None:
+        """One chat per category, a session changing topic then staying, a pinned provider."""
+        for message in MESSAGES:
+            assert self.chat(message).status_code == 200
+        first = self.chat("Explain sorting", session_id=session).json()
+        changed = self.chat("Solve 2x+5=15", session_id=session).json()
+        stayed = self.chat("Now solve 3x = 12", session_id=session).json()
+        assert first["category"] == "coding" and changed["category"] == "math"
+        assert stayed["reason"] == RouteReason.SESSION_CONTINUITY.value, stayed
+        assert self.chat("hello", provider="openai").json()["reason"] == "pinned"
+
+    def nobody_answers(self) -> None:
+        """Every provider fails once: the gateway answers 503."""
+        for provider in PROVIDERS:
+            self.control(provider, mode="error", status=503)
+        try:
+            assert self.chat(GENERAL).status_code == 503
+        finally:
+            for provider in PROVIDERS:
+                self.control(provider, mode="ok")
+
+    def best_provider_fails(self, chats: int) -> None:
+        """groq (best for general) answers 503: each chat falls back to the next provider."""
+        self.control("groq", mode="error", status=503)
+        try:
+            for _ in range(chats):
+                answer = self.chat(GENERAL).json()
+                assert answer["provider"] != "groq", answer
+        finally:
+            self.control("groq", mode="ok")
+
+    def best_provider_recovers(self) -> None:
+        """After the breaker's timeout, half-open probes succeed and groq serves again."""
+        poll(lambda: self.chat(GENERAL).json()["provider"] == "groq", "groq to recover", 30, 0.3)
