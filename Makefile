@@ -10,7 +10,7 @@ SYNCED := $(VENV)/.synced
 
 .PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean \
 	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier \
-	deploy-tools k8s deploy-check
+	deploy-tools k8s deploy-check eval-replay-sample eval-continuity
 
 help:  ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -44,6 +44,14 @@ test: deps deploy-tools lint typecheck eval-classifier  ## ruff, mypy, classifie
 
 eval-classifier: venv  ## The category classifier: held-back and challenge accuracy, confusion matrix
 	$(PY) scripts/evaluate_category_model.py
+
+eval-replay-sample: venv  ## Replay routing over the synthetic RouterBench-layout sample (offline)
+	$(VENV)/bin/masterx eval replay --calibration bench/eval/outcomes_sample_calibration.csv \
+	  --test bench/eval/outcomes_sample_test.csv \
+	  --category-map mbpp=coding,arc-challenge=research,winogrande=general --offline
+
+eval-continuity: venv  ## Session continuity over the shipped conversations (needs `make up`)
+	$(VENV)/bin/masterx eval continuity
 
 train-classifier: venv  ## Rebuild the category model from its dataset (reproducible, byte for byte)
 	$(PY) scripts/train_category_model.py

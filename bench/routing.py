@@ -20,11 +20,11 @@ from pathlib import Path
 from bench.stats import budget_line, percentile
 from masterx.domain import BreakerState, Category
 from masterx.providers import ProviderSpec
+from masterx.selection import rank_providers
 from masterx.stack import Stack, StackConfig
 from masterx.stores import connect_mongo
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
-from services.router.selection import rank_providers
 from services.router.sessions import SessionState, SessionStore
 from services.router.write_buffer import WriteBuffer
 

@@ -10,10 +10,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from masterx.cli import bench, chat, health
+from masterx.cli import bench, chat, eval_commands, health
 from masterx.cli.client import DEFAULT_URL, CliError, GatewayClient
 
-COMMAND_MODULES = (chat, bench, health)
+COMMAND_MODULES = (chat, bench, health, eval_commands)
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

@@ -19,6 +19,8 @@ from masterx.domain import Category, FailureKind
 from masterx.logs import log_event
 from masterx.providers.base import ChatTurn, ProviderAdapter, ProviderError, ProviderSpec
 from masterx.providers.pricing import PriceTable
+from masterx.scoring import DEFAULT_WEIGHTS, Measurement, Weights, score_providers
+from masterx.scoring import summarise as summarise_measures
 from services.benchmark import metrics
 from services.benchmark.answer_record import AnswerRecord
 from services.benchmark.clock import Clock
@@ -26,8 +28,6 @@ from services.benchmark.graders import Grader
 from services.benchmark.progress import RunProgress
 from services.benchmark.result_store import ResultStore, ScoreRecord
 from services.benchmark.run_store import RunStore
-from services.benchmark.scoring import DEFAULT_WEIGHTS, Measurement, Weights, score_providers
-from services.benchmark.scoring import summarise as summarise_measures
 from services.benchmark.suite_model import BenchTest, Suite
 
 logger = logging.getLogger("masterx.benchmark.run")

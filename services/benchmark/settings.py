@@ -7,8 +7,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from masterx.domain import Category
+from masterx.scoring import DEFAULT_WEIGHTS, Weights
 from masterx.settings import CommonSettings
-from services.benchmark.scoring import DEFAULT_WEIGHTS, Weights
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 

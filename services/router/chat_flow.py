@@ -17,6 +17,7 @@ from masterx.logs import log_event
 from masterx.providers import ChatTurn, ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEnd, TextDelta, Usage
 from masterx.request_context import current_request_id
+from masterx.selection import Candidate
 from services.router.costs import usage_day
 from services.router.decision import Decider, Decision
 from services.router.detection import EmotionReading
@@ -32,7 +33,6 @@ from services.router.metrics import (
     TOPIC_CHANGES,
 )
 from services.router.provider_calls import AllProvidersFailedError, AttemptRecord, ProviderCaller
-from services.router.selection import Candidate
 from services.router.sessions import SessionState, SessionStore
 from services.router.write_buffer import WriteBuffer
 

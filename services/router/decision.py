@@ -17,8 +17,8 @@ from typing import Protocol
 
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.providers import ProviderSpec
+from masterx.selection import Candidate, rank_providers
 from services.router.detection import EmotionReading, is_distressed
-from services.router.selection import Candidate, rank_providers
 from services.router.sessions import SessionState
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from masterx.domain import FailureKind
 from masterx.providers import ChatTurn, Completion, ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEvent
+from masterx.selection import Candidate
 from services.router.breaker_view import ADMIT, BreakerView, Permit
-from services.router.selection import Candidate
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.domain import Category
 from masterx.providers.catalog import simulated_providers
+from masterx.scoring import DEFAULT_WEIGHTS
 from masterx.stores import MongoClient
 from services.benchmark.result_store import RESULTS, ScoreRecord
 from services.benchmark.run_engine import EngineOptions
 from services.benchmark.sandbox import Sandbox
-from services.benchmark.scoring import DEFAULT_WEIGHTS
 from services.benchmark.suite_model import Suite
 from tests.benchmark.engine_support import Bench, build_bench
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from masterx.domain import Category
-from services.benchmark.scoring import (
+from masterx.scoring import (
     DEFAULT_WEIGHTS,
     CategoryStats,
     Measurement,

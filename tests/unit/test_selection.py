@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from masterx.domain import BreakerState, Category, RouteReason
-from services.router.selection import rank_providers
+from masterx.selection import rank_providers
 
 PROVIDERS = {"alpha": "a-1", "beta": "b-1", "gamma": "g-1"}
 names = st.sampled_from(sorted(PROVIDERS))

@@ -1,4 +1,7 @@
-"""Choose a provider: a pure function of the candidates, their scores and breaker states."""
+"""Choose a provider: a pure function of the candidates, their scores and breaker states.
+
+Shared: the router routes with it, and `masterx eval replay` replays routing with the same code.
+"""
 
 from __future__ import annotations
 

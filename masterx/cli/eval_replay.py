@@ -1,0 +1,229 @@
+"""``masterx eval replay``: routing replayed offline over a RouterBench-layout outcomes table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from masterx.cli.client import CliError, GatewayClient
+from masterx.cli.eval_import import default_target, import_and_read_back
+from masterx.cli.output import Cell, table
+from masterx.domain import Category
+from masterx.evaluation.outcomes import (
+    CategoryMap,
+    Outcome,
+    OutcomesError,
+    OutcomesTable,
+    parse_category_map,
+    read_outcomes_csv,
+)
+from masterx.evaluation.replay import POLICIES, ReplayReport, calibrate, replay
+
+Detect = Callable[[str], Category]
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "replay",
+        parents=[common],
+        help="replay routing over an outcomes table (RouterBench layout) against baselines",
+        epilog="Without --offline the scores are imported into the benchmark service (marked"
+        " imported, source replay:<file>, each model as a provider): they show in"
+        " `masterx bench scores` for its max age; the router ignores providers it does not have.",
+    )
+    parser.add_argument(
+        "outcomes",
+        nargs="?",
+        type=Path,
+        help="one table, split into calibration and test rows by sample_id (or use the options)",
+    )
+    parser.add_argument("--calibration", type=Path, help="the rows that make the scores")
+    parser.add_argument("--test", type=Path, help="the rows that are routed and scored")
+    parser.add_argument(
+        "--test-fraction",
+        type=float,
+        default=0.3,
+        help="with one table: the share of rows held out for the test (default 0.3)",
+    )
+    parser.add_argument(
+        "--category-map",
+        default="",
+        help="eval_name=category,... ('mmlu=research' covers mmlu-*; 'mmlu-*=' only subsets)",
+    )
+    parser.add_argument(
+        "--detect",
+        action="store_true",
+        help="route test prompts by the category the router's detector gives them (in process);"
+        " calibration rows whose eval name is unmapped are detected too",
+    )
+    parser.add_argument(
+        "--default-category",
+        type=Category,
+        choices=list(Category),
+        metavar="CATEGORY",
+        help="category of unmapped eval names (one of: " + ", ".join(Category) + ")",
+    )
+    parser.add_argument(
+        "--cost-weight",
+        type=float,
+        help="cost weight (quality gets the rest); default: each category's benchmark weights"
+        " without speed, renormalised",
+    )
+    parser.add_argument(
+        "--benchmark-target",
+        default=default_target(),
+        help="benchmark service host:port for the import (env MASTERX_BENCHMARK_TARGET)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="compute the same scores in process instead of importing them",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.set_defaults(run=run_replay)
+
+
+def _read(path: Path) -> OutcomesTable:
+    try:
+        return read_outcomes_csv(path)
+    except OutcomesError as error:
+        raise CliError(str(error)) from None
+
+
+def _tables(args: argparse.Namespace) -> tuple[list[str], list[Outcome], list[Outcome]]:
+    if args.outcomes is not None and (args.calibration or args.test):
+        raise CliError("give either OUTCOMES or --calibration and --test, not both")
+    if args.outcomes is not None:
+        if not 0 < args.test_fraction < 1:
+            raise CliError("--test-fraction must be between 0 and 1")
+        both = _read(args.outcomes)
+        held = [_held_out(r.sample_id, args.test_fraction) for r in both.rows]
+        calibration = [r for r, h in zip(both.rows, held, strict=True) if not h]
+        test = [r for r, h in zip(both.rows, held, strict=True) if h]
+        if not calibration or not test:
+            raise CliError(f"{args.outcomes}: too few rows to split; use --calibration/--test")
+        return list(both.models), calibration, test
+    if not (args.calibration and args.test):
+        raise CliError("give OUTCOMES, or both --calibration and --test")
+    train, held_out = _read(args.calibration), _read(args.test)
+    missing = sorted(set(train.models) - set(held_out.models))
+    if missing:
+        raise CliError(f"{args.test}: no columns for model(s) {', '.join(missing)}")
+    return list(train.models), list(train.rows), list(held_out.rows)
+
+
+def _held_out(sample_id: str, fraction: float) -> bool:
+    return zlib.crc32(sample_id.encode()) % 1000 < fraction * 1000
+
+
+def _categories(
+    rows: Sequence[Outcome],
+    mapping: CategoryMap,
+    default: Category | None,
+    detect: Detect | None,
+    always_detect: bool,
+) -> list[Category]:
+    if always_detect and detect is not None:
+        return [detect(r.prompt) for r in rows]
+    unmapped = sorted({r.eval_name for r in rows if mapping.category_of(r.eval_name) is None})
+    if unmapped and default is None and detect is None:
+        raise CliError(
+            f"eval names with no category: {', '.join(unmapped)}; map them with"
+            " --category-map, or use --detect or --default-category"
+        )
+    categories = []
+    for row in rows:
+        category = mapping.category_of(row.eval_name) or default
+        if category is None and detect is not None:
+            category = detect(row.prompt)
+        assert category is not None
+        categories.append(category)
+    return categories
+
+
+def _detector() -> Detect:
+    # The router's own model, loaded in process: the same classifier the router runs, without
+    # a stack (the empathy rule on detected emotions is the router's, not applied here).
+    from services.router.detection import CategoryDetector
+
+    detector = CategoryDetector.load()
+    return lambda text: detector.detect(text).category
+
+
+def run_replay(client: GatewayClient, args: argparse.Namespace) -> int:
+    try:
+        mapping = parse_category_map(args.category_map)
+    except OutcomesError as error:
+        raise CliError(str(error)) from None
+    if args.cost_weight is not None and not 0 <= args.cost_weight <= 1:
+        raise CliError("--cost-weight must be between 0 and 1")
+    models, calibration, test = _tables(args)
+    detect = _detector() if args.detect else None
+    calibration_categories = _categories(
+        calibration, mapping, args.default_category, detect, always_detect=False
+    )
+    test_categories = _categories(
+        test, mapping, args.default_category, detect, always_detect=args.detect
+    )
+    scores = calibrate(calibration, calibration_categories, models, args.cost_weight)
+    if args.offline:
+        finals = {(s.model, s.category): s.final for s in scores}
+        where = "computed in process (--offline)"
+    else:
+        source = f"replay:{(args.calibration or args.outcomes).name}"
+        imported = import_and_read_back(args.benchmark_target, scores, source)
+        finals = imported.finals
+        where = f"imported into {args.benchmark_target} as run {imported.run_id} and read back"
+    report = replay(calibration, test, test_categories, models, finals, scores)
+    if args.json:
+        print(json.dumps({**report.to_dict(), "scores": where}))
+    else:
+        print(
+            f"replay: {len(calibration)} calibration rows, {len(test)} test rows,"
+            f" {len(models)} models; scores {where}"
+        )
+        print(format_replay(report))
+    return 0
+
+
+def format_replay(report: ReplayReport) -> str:
+    names = {
+        "routed": "routed",
+        "most_expensive": f"most expensive ({report.most_expensive})",
+        "best_single": f"best single ({report.best_single})",
+        "oracle": "oracle",
+    }
+    rows: list[list[Cell]] = [
+        [
+            names[p],
+            f"{report.results[p].accuracy:.3f}",
+            f"{report.results[p].cost_usd:.6f}",
+            report.results[p].n,
+        ]
+        for p in POLICIES
+    ]
+    by_key = {(s.model, s.category): s for s in report.scores}
+    choices: list[list[Cell]] = []
+    for category, model in report.routed_choice.items():
+        s = by_key.get((model, category))
+        choices.append(
+            [
+                category.value,
+                model,
+                s.final if s else None,
+                s.quality if s else None,
+                s.cost_score if s else None,
+            ]
+        )
+    return "\n".join(
+        [
+            table(["policy", "accuracy", "cost usd", "n"], rows),
+            "",
+            "model chosen per category (routed):",
+            table(["category", "model", "final", "quality", "cost"], choices),
+        ]
+    )
