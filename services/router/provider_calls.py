@@ -33,6 +33,13 @@ class Served:
     last_resort: bool = False
 
 
+def refused_attempt(candidate: Candidate, permit: Permit) -> AttemptRecord:
+    """A provider its breaker did not admit: listed among the attempts, never called."""
+    return AttemptRecord(
+        candidate.provider, candidate.model, False, None, f"breaker {permit.state.value}", 0.0
+    )
+
+
 @dataclass
 class OpenStream:
     candidate: Candidate
@@ -116,16 +123,7 @@ class ProviderCaller:
             permit = await self._breakers.admit(candidate.provider)
             if not permit.admitted:
                 refused.append(candidate)
-                attempts.append(
-                    AttemptRecord(
-                        candidate.provider,
-                        candidate.model,
-                        False,
-                        None,
-                        f"breaker {permit.state.value}",
-                        0.0,
-                    )
-                )
+                attempts.append(refused_attempt(candidate, permit))
                 continue
             completion, record = await self._attempt(
                 candidate, permit, turns, max_tokens, temperature
@@ -159,16 +157,7 @@ class ProviderCaller:
         for candidate in ranking:
             permit = await self._breakers.admit(candidate.provider)
             if not permit.admitted:
-                attempts.append(
-                    AttemptRecord(
-                        candidate.provider,
-                        candidate.model,
-                        False,
-                        None,
-                        f"breaker {permit.state.value}",
-                        0.0,
-                    )
-                )
+                attempts.append(refused_attempt(candidate, permit))
                 continue
             started = time.perf_counter()
             events = self._adapters[candidate.provider].stream(
