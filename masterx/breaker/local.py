@@ -79,6 +79,22 @@ class LocalBreakers:
     def open_until(self, provider: str) -> float:
         return self._get(provider).open_until
 
+    def adopt(self, provider: str, state: BreakerState, open_until: float) -> None:
+        """Take the shared breaker's state (from the health service) as this one's own, so the
+        local breaker is current the moment it has to decide alone."""
+        breaker = self._get(provider)
+        if state is breaker.state and (
+            state is not BreakerState.OPEN or open_until == breaker.open_until
+        ):
+            return
+        if state is BreakerState.CLOSED:
+            breaker.close()
+            return
+        breaker.state, breaker.permits = state, {}
+        breaker.half_open_successes = breaker.consecutive_failures = 0
+        if state is BreakerState.OPEN:
+            breaker.open_until = open_until
+
     def acquire(self, provider: str, now: float) -> LocalAdmission:
         breaker = self._get(provider)
         breaker.due(now)

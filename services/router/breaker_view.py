@@ -100,9 +100,9 @@ class BreakerView:
         return view.open_until if view else 0.0
 
     def apply(self, status: health_pb2.ProviderStatus) -> None:
-        self._views[status.provider] = ProviderView(
-            BreakerState.from_proto(status.state), status.open_until
-        )
+        state = BreakerState.from_proto(status.state)
+        self._views[status.provider] = ProviderView(state, status.open_until)
+        self._local.adopt(status.provider, state, status.open_until)
 
     def _degrade(self, why: str) -> None:
         if not self._degraded:
@@ -117,15 +117,34 @@ class BreakerView:
             DEGRADED.set(0)
             log_event(logger, "breaker_resynced", providers=len(self._views))
 
+    async def _resync(self) -> None:
+        """The whole snapshot from health; leaving degraded mode as soon as it answers (after a
+        Redis restart the stream's snapshot may be empty, so the stream alone cannot tell)."""
+        reply = await self._stub.GetStatus(health_pb2.GetStatusRequest(), timeout=self._timeout)
+        for status in reply.providers:
+            self.apply(status)
+        known = {status.provider for status in reply.providers}
+        for provider in [p for p in self._views if p not in known]:
+            # Health has forgotten it (a Redis restart): it starts CLOSED there, so here too.
+            self.apply(
+                health_pb2.ProviderStatus(provider=provider, state=BreakerState.CLOSED.to_proto())
+            )
+        self._recover()
+        self._synced.set()
+
     async def _watch_forever(self) -> None:
         delay = 0.2
         while True:
             try:
                 stream = self._stub.WatchStatus(health_pb2.WatchStatusRequest())
+                try:
+                    await self._resync()
+                except grpc.aio.AioRpcError:
+                    stream.cancel()
+                    raise
                 async for status in stream:
                     self.apply(status)
                     self._recover()
-                    self._synced.set()
                     delay = 0.2
                 self._degrade("status stream ended")
             except grpc.aio.AioRpcError as error:

@@ -14,6 +14,7 @@ import contextlib
 import logging
 from typing import Any
 
+import pymongo
 from prometheus_client import Counter, Gauge
 from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -44,10 +45,17 @@ WriteOp = InsertOne[dict[str, Any]] | UpdateOne
 
 
 class WriteBuffer:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]], capacity: int) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        capacity: int,
+        write_timeout: float = 30.0,
+    ) -> None:
         self._collection = collection
         self._name = collection.name
         self._queue: asyncio.Queue[WriteOp] = asyncio.Queue(maxsize=capacity)
+        self._chunk = BATCH
+        self._write_timeout = write_timeout
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -66,23 +74,30 @@ class WriteBuffer:
         return True
 
     async def _send(self, batch: list[WriteOp]) -> None:
+        """Store the batch, in chunks that halve after a failure (a batch too slow for the
+        server's time limit would otherwise fail the same way forever) and grow back after
+        successes; retried with backoff until stored."""
         total, delay = len(batch), 0.1
-        while True:
+        while batch:
+            chunk = batch[: self._chunk]
             try:
-                await self._collection.bulk_write(batch, ordered=True)
-                break
+                with pymongo.timeout(self._write_timeout):
+                    await self._collection.bulk_write(chunk, ordered=True)
             except BulkWriteError as error:
                 details = error.details.get("writeErrors", [])
                 if details and all(e.get("code") == DUPLICATE_KEY for e in details):
                     # Stored by an earlier attempt whose reply was lost; continue after it.
-                    stopped = max(e.get("index", 0) for e in details)
-                    batch = batch[stopped + 1 :]
-                    if not batch:
-                        break
+                    batch = batch[max(e.get("index", 0) for e in details) + 1 :]
                     continue
                 self._failed(error)
             except PyMongoError as error:
                 self._failed(error)
+            else:
+                batch = batch[len(chunk) :]
+                self._chunk = min(BATCH, self._chunk * 2)
+                delay = 0.1
+                continue
+            self._chunk = max(1, len(chunk) // 2)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
         WRITTEN.labels(self._name).inc(total)
