@@ -20,7 +20,25 @@ from services.gateway.errors import from_grpc
 from services.gateway.settings import GatewaySettings
 
 ReplyT = TypeVar("ReplyT")
-CHANNEL_OPTIONS = [("grpc.keepalive_time_ms", 30_000)]
+CHANNEL_OPTIONS: list[tuple[str, int | str]] = [("grpc.keepalive_time_ms", 30_000)]
+# Several replicas behind one target: spread calls over every ready one, skip the dead, and
+# retry a lost one often (the default backoff grows to 2 minutes: a replica back sooner idles).
+ROUND_ROBIN: tuple[str, str] = ("grpc.lb_policy_name", "round_robin")
+REPLICA_RECONNECT: tuple[str, int] = ("grpc.max_reconnect_backoff_ms", 2_000)
+
+
+def channel_target(target: str) -> tuple[str, list[tuple[str, int | str]]]:
+    """The gRPC target and channel options for ``target``.
+
+    ``host:port`` (or any gRPC URI) is used as given; a comma-separated list of IPv4
+    ``host:port`` pairs (``127.0.0.1:50051,127.0.0.1:50061``) becomes one ``ipv4:`` target
+    balanced round robin, so a dead replica's share goes to the survivors.
+    """
+    addresses = [a.strip() for a in target.split(",") if a.strip()]
+    if len(addresses) < 2:
+        return target, list(CHANNEL_OPTIONS)
+    scheme = "" if addresses[0].startswith("ipv4:") else "ipv4:"
+    return scheme + ",".join(addresses), [*CHANNEL_OPTIONS, ROUND_ROBIN, REPLICA_RECONNECT]
 
 
 def call_metadata() -> tuple[tuple[str, str], ...]:
@@ -33,7 +51,8 @@ class Upstream:
     def __init__(self, name: str, target: str) -> None:
         self.name = name
         self.target = target
-        self.channel = grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS)
+        address, options = channel_target(target)
+        self.channel = grpc.aio.insecure_channel(address, options=options)
         self._health = health_pb2_grpc.HealthStub(self.channel)
 
     async def unary(

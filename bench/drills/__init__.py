@@ -1,0 +1,1 @@
+"""Failure drills (issue 9): outages injected under steady load, and what the client saw."""

@@ -1,0 +1,43 @@
+"""Run every drill, in order, against one stack."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+
+from bench.drills.harness import FULL, SHORT, DrillResult, DrillStack, Timing
+from bench.drills.process_outages import mongodb_killed, redis_killed, router_killed
+from bench.drills.provider_outages import every_provider_down, one_provider_down
+
+Drill = Callable[[DrillStack, Timing], Awaitable[DrillResult]]
+
+
+def drills(database: str) -> list[tuple[str, Drill]]:
+    async def mongodb(stack: DrillStack, timing: Timing) -> DrillResult:
+        return await mongodb_killed(stack, timing, database)
+
+    return [
+        ("one provider down", one_provider_down),
+        ("every provider down", every_provider_down),
+        ("Redis killed and restarted", redis_killed),
+        ("MongoDB killed and restarted", mongodb),
+        ("one of two routers killed", router_killed),  # last: it leaves one router dead
+    ]
+
+
+async def run_drills(short: bool = False, announce: bool = False) -> list[DrillResult]:
+    timing = SHORT if short else FULL
+    database = os.environ.get("MASTERX_MONGODB_DATABASE", "masterx")
+    results: list[DrillResult] = []
+    with DrillStack(announce=announce) as stack:
+        try:
+            for name, drill in drills(database):
+                if announce:
+                    print(f"[drills] {name} ...", flush=True)
+                try:
+                    results.append(await drill(stack, timing))
+                except Exception as error:  # one broken drill must not hide the others
+                    results.append(DrillResult(name, [], error=f"{type(error).__name__}: {error}"))
+        finally:
+            await stack.simulator.close()
+    return results

@@ -1,0 +1,61 @@
+"""The failure drills of issue 9 in their short form: every outage under load, judged."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.drills.harness import DrillResult
+from bench.drills.report import markdown_table
+from bench.drills.runner import run_drills
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+async def results() -> dict[str, DrillResult]:
+    ran = await run_drills(short=True)
+    print("\n" + markdown_table(ran))
+    return {result.name.split(" (")[0]: result for result in ran}
+
+
+def _passed(result: DrillResult) -> None:
+    assert not result.error, result.error
+    assert result.replies, "no load was sent"
+    failing = [name for name, ok in result.checks.items() if not ok]
+    assert not failing, f"{result.name}: {failing}; {result.record()}"
+
+
+def test_one_provider_down_is_invisible_to_users_and_opens_its_breaker(
+    results: dict[str, DrillResult],
+) -> None:
+    result = results["one provider down"]
+    _passed(result)
+    assert float(result.measures["time_to_open_s"]) < 30
+
+
+def test_every_provider_down_gives_clear_503s_then_recovers_through_half_open(
+    results: dict[str, DrillResult],
+) -> None:
+    result = results["every provider down"]
+    _passed(result)
+    assert any(r.status == 503 and r.attempts > 0 for r in result.replies)
+
+
+def test_redis_killed_and_restarted_keeps_chats_flowing_and_resyncs(
+    results: dict[str, DrillResult],
+) -> None:
+    _passed(results["Redis killed and restarted"])
+
+
+def test_mongodb_killed_and_restarted_loses_no_usage_or_session_record(
+    results: dict[str, DrillResult],
+) -> None:
+    result = results["MongoDB killed and restarted"]
+    _passed(result)
+    assert result.measures["usage_records"] == result.measures["served"]
+
+
+def test_a_killed_router_fails_its_calls_clearly_and_the_survivor_serves(
+    results: dict[str, DrillResult],
+) -> None:
+    _passed(results["one of two routers killed"])
