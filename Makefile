@@ -10,7 +10,7 @@ SYNCED := $(VENV)/.synced
 
 .PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean \
 	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier \
-	deploy-tools k8s deploy-check eval-replay-sample eval-continuity
+	deploy-tools k8s deploy-check eval-replay-sample eval-continuity drills bench-load bench-micro
 
 help:  ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -59,10 +59,19 @@ train-classifier: venv  ## Rebuild the category model from its dataset (reproduc
 test-fast: deps deploy-tools  ## The suite without the end-to-end tests
 	$(PY) -m pytest -m "not e2e"
 
-bench: bench-breakers bench-benchmark-run bench-routing  ## Every project benchmark, with pass/fail budget lines
+bench: bench-breakers bench-benchmark-run bench-routing bench-micro bench-load  ## Every project benchmark, with pass/fail budget lines
+
+bench-load: deps  ## Open-loop load: gateway overhead over the bare simulator at 50-400 requests/s (~5 min)
+	$(PY) -m bench.load
+
+bench-micro: deps  ## pytest-benchmark: selection, decision, detectors, breaker check, session lookup
+	$(PY) -m pytest bench/micro --benchmark-only -p no:cacheprovider --benchmark-columns=min,median,mean,max,rounds -q
 
 bench-breakers: deps  ## Breaker check time, Report round trip, failure detection time
 	$(PY) -m bench.breakers
+
+drills: deps  ## Failure drills under steady load: provider, Redis, MongoDB and router outages
+	$(PY) -m bench.drills --json .stack/drills.json
 
 bench-routing: deps  ## Selection time in process, session lookup against MongoDB
 	$(PY) -m bench.routing

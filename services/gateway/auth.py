@@ -51,7 +51,8 @@ def _matches(given: str, secrets: list[bytes]) -> bool:
     return matched
 
 
-def require_admin(request: Request, credentials: AdminCredentials) -> None:
+# ``async def`` checks, though they never await: a plain ``def`` dependency costs a thread hop.
+async def require_admin(request: Request, credentials: AdminCredentials) -> None:
     token = _settings(request).admin_token_bytes
     if token is None:
         raise GatewayError(
@@ -72,7 +73,7 @@ def require_admin(request: Request, credentials: AdminCredentials) -> None:
         )
 
 
-def require_api_key(request: Request, credentials: ApiKeyCredentials) -> None:
+async def require_api_key(request: Request, credentials: ApiKeyCredentials) -> None:
     keys = _settings(request).api_key_list
     if not keys:
         return

@@ -15,9 +15,17 @@ from services.gateway.upstreams import BenchmarkUpstream, HealthUpstream, Router
 SDK_TIMEOUT_HEADER = "x-stainless-read-timeout"
 
 
-def get_settings(request: Request) -> GatewaySettings:
+# The dependencies are ``async def`` although none awaits: FastAPI runs a plain ``def``
+# dependency in its thread pool, a thread hop per dependency per request.
+
+
+def _settings(request: Request) -> GatewaySettings:
     settings: GatewaySettings = request.app.state.settings
     return settings
+
+
+async def get_settings(request: Request) -> GatewaySettings:
+    return _settings(request)
 
 
 def _upstreams(request: Request) -> Upstreams:
@@ -25,15 +33,15 @@ def _upstreams(request: Request) -> Upstreams:
     return upstreams
 
 
-def get_router(request: Request) -> RouterUpstream:
+async def get_router(request: Request) -> RouterUpstream:
     return _upstreams(request).router
 
 
-def get_health(request: Request) -> HealthUpstream:
+async def get_health(request: Request) -> HealthUpstream:
     return _upstreams(request).health
 
 
-def get_benchmark(request: Request) -> BenchmarkUpstream:
+async def get_benchmark(request: Request) -> BenchmarkUpstream:
     return _upstreams(request).benchmark
 
 
@@ -71,13 +79,13 @@ def _client_read_timeout(request: Request) -> float | None:
     return value if math.isfinite(value) and value > 0 else None
 
 
-def chat_deadline(request: Request, timeout: TimeoutHeader = None) -> Deadline:
-    limit = get_settings(request).router_timeout_seconds
+async def chat_deadline(request: Request, timeout: TimeoutHeader = None) -> Deadline:
+    limit = _settings(request).router_timeout_seconds
     return Deadline(min(limit, timeout or limit), _client_read_timeout(request))
 
 
-def query_deadline(request: Request, timeout: TimeoutHeader = None) -> Deadline:
-    limit = get_settings(request).query_timeout_seconds
+async def query_deadline(request: Request, timeout: TimeoutHeader = None) -> Deadline:
+    limit = _settings(request).query_timeout_seconds
     return Deadline(min(limit, timeout or limit))
 
 

@@ -1,0 +1,1 @@
+"""Load benchmark: an open-loop generator against the gateway and, as baseline, the simulator."""

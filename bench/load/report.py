@@ -1,0 +1,99 @@
+"""Overhead = gateway latency percentile - baseline latency percentile, at the same rate."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from bench.stats import budget_line, percentile
+
+QUANTILES = (50, 90, 99)
+SATURATION_P99_MS = 100.0
+
+
+def distribution(values: list[float]) -> dict[str, float]:
+    return {f"p{q}": round(percentile(values, q), 3) for q in QUANTILES}
+
+
+def level_summary(gateway: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    """One (mode, rate) row from the raw generator results of both targets."""
+    summary: dict[str, Any] = {"rate": gateway["rate"], "stream": gateway["stream"]}
+    metrics = ("total", "ttft") if gateway["stream"] else ("total",)
+    for index, metric in enumerate(metrics):
+        gw = distribution([s[index] for s in gateway["samples"] if s[2] == 200])
+        base = distribution([s[index] for s in baseline["samples"] if s[2] == 200])
+        summary[metric] = {
+            "gateway_ms": gw,
+            "baseline_ms": base,
+            "overhead_ms": {k: round(gw[k] - base[k], 3) for k in gw},
+        }
+    for name, raw in (("gateway", gateway), ("baseline", baseline)):
+        summary[name] = {
+            key: raw[key]
+            for key in ("sent", "completed", "errors", "lost", "max_in_flight", "connections")
+        } | {"max_client_lag_ms": raw["max_client_lag_ms"]}
+    return summary
+
+
+def errors_of(side: dict[str, Any]) -> int:
+    return int(sum(side["errors"].values()) + side["lost"])
+
+
+def highest_rate(rows: list[dict[str, Any]], stream: bool) -> float:
+    """The highest rate whose p99 overhead (and every lower rate's) stays under the limit."""
+    best = 0.0
+    for row in sorted((r for r in rows if r["stream"] == stream), key=lambda r: r["rate"]):
+        p99 = row["total"]["overhead_ms"]["p99"]
+        if math.isnan(p99) or p99 >= SATURATION_P99_MS or errors_of(row["gateway"]):
+            break
+        best = row["rate"]
+    return best
+
+
+def markdown(rows: list[dict[str, Any]], header: str) -> str:
+    lines = [
+        header,
+        "",
+        "| mode | rate/s | overhead p50 | p90 | p99 | gateway p50 / p99 | baseline p50 / p99 "
+        "| TTFT overhead p50 / p99 | errors gw / base |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        total = row["total"]
+        over, gw, base = total["overhead_ms"], total["gateway_ms"], total["baseline_ms"]
+        ttft = "-"
+        if "ttft" in row:
+            t = row["ttft"]["overhead_ms"]
+            ttft = f"{t['p50']:.1f} / {t['p99']:.1f}"
+        lines.append(
+            f"| {'streamed' if row['stream'] else 'plain'} | {row['rate']:g} "
+            f"| {over['p50']:.1f} | {over['p90']:.1f} | {over['p99']:.1f} "
+            f"| {gw['p50']:.1f} / {gw['p99']:.1f} | {base['p50']:.1f} / {base['p99']:.1f} "
+            f"| {ttft} | {errors_of(row['gateway'])} / {errors_of(row['baseline'])} |"
+        )
+    lines.append("")
+    lines.append("All times in ms. Overhead = gateway percentile - baseline percentile.")
+    for stream in (False, True):
+        label = "streamed" if stream else "plain"
+        lines.append(
+            f"Highest rate with p99 overhead < {SATURATION_P99_MS:g} ms ({label}): "
+            f"{highest_rate(rows, stream):g} requests/s (of the rates measured)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def budget_lines(rows: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    at_100 = [r for r in rows if not r["stream"] and r["rate"] == 100]
+    if at_100:
+        over = at_100[0]["total"]["overhead_ms"]
+        lines.append(budget_line("overhead p50 at 100 requests/s", over["p50"], 3, "ms"))
+        lines.append(budget_line("overhead p99 at 100 requests/s", over["p99"], 15, "ms"))
+    # budget_line passes below its limit; this budget is "at least 200": compare negated.
+    best = highest_rate(rows, stream=False)
+    verdict = "PASS" if best >= 200 else "FAIL"
+    lines.append(
+        f"{verdict} highest rate with p99 overhead < {SATURATION_P99_MS:g} ms: "
+        f"{best:g} requests/s (budget >= 200 requests/s)"
+    )
+    return lines

@@ -1,0 +1,1 @@
+"""In-process micro-benchmarks (pytest-benchmark): ``make bench-micro``."""
