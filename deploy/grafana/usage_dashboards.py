@@ -1,0 +1,219 @@
+"""The cost and sessions dashboards."""
+
+from __future__ import annotations
+
+from panel_model import (  # noqa: F401 - the names every dashboard module uses
+    BREAKER_STATES,
+    NOT_API,
+    RANGE,
+    RATE,
+    Dashboard,
+    Panel,
+    Query,
+    q,
+    quantiles,
+)
+
+COST = Dashboard(
+    "masterx-cost",
+    "MasterX / Cost",
+    "Provider spend in USD (usage x the price table) and tokens, by provider and category.",
+    (
+        Panel(
+            "Spend in the range",
+            "stat",
+            (q(f"sum(increase(masterx_cost_usd_total[{RANGE}]))"),),
+            "USD spent on providers over the dashboard's time range.",
+            unit="currencyUSD",
+            width=6,
+            height=4,
+            decimals=4,
+        ),
+        Panel(
+            "Spend rate",
+            "stat",
+            (q(f"sum(rate(masterx_cost_usd_total[{RATE}])) * 3600"),),
+            "USD per hour at the current pace.",
+            unit="currencyUSD",
+            width=6,
+            height=4,
+            decimals=4,
+        ),
+        Panel(
+            "Cost per 1,000 chats",
+            "stat",
+            (
+                q(
+                    f"1000 * sum(rate(masterx_cost_usd_total[{RATE}])) "
+                    f"/ sum(rate(masterx_route_decisions_total[{RATE}]))"
+                ),
+            ),
+            "USD per thousand answered chats.",
+            unit="currencyUSD",
+            width=6,
+            height=4,
+            decimals=4,
+        ),
+        Panel(
+            "Tokens in the range",
+            "stat",
+            (q(f"sum(increase(masterx_tokens_total[{RANGE}]))"),),
+            "Prompt and completion tokens over the dashboard's time range.",
+            width=6,
+            height=4,
+            decimals=0,
+        ),
+        Panel(
+            "USD per hour by provider",
+            "timeseries",
+            (
+                q(
+                    f"sum by (provider) (rate(masterx_cost_usd_total[{RATE}])) * 3600",
+                    "{{provider}}",
+                ),
+            ),
+            "Spend rate by provider.",
+            unit="currencyUSD",
+            stacked=True,
+        ),
+        Panel(
+            "USD per hour by category",
+            "timeseries",
+            (
+                q(
+                    f"sum by (category) (rate(masterx_cost_usd_total[{RATE}])) * 3600",
+                    "{{category}}",
+                ),
+            ),
+            "Spend rate by chat category.",
+            unit="currencyUSD",
+            stacked=True,
+        ),
+        Panel(
+            "Tokens per second by provider and direction",
+            "timeseries",
+            (
+                q(
+                    f"sum by (provider, direction) (rate(masterx_tokens_total[{RATE}]))",
+                    "{{provider}} {{direction}}",
+                ),
+            ),
+            "Prompt and completion tokens.",
+            unit="short",
+        ),
+        Panel(
+            "Tokens per second by category",
+            "timeseries",
+            (
+                q(
+                    f"sum by (category) (rate(masterx_tokens_total[{RATE}]))",
+                    "{{category}}",
+                ),
+            ),
+            "Prompt plus completion tokens.",
+            unit="short",
+            stacked=True,
+        ),
+        Panel(
+            "Spend by provider and category in the range",
+            "table",
+            (
+                q(
+                    f"sum by (provider, category) (increase(masterx_cost_usd_total[{RANGE}]))",
+                    instant=True,
+                ),
+            ),
+            "USD over the dashboard's time range.",
+            unit="currencyUSD",
+            width=24,
+            decimals=4,
+        ),
+    ),
+)
+
+CONTINUITY = (
+    f'(sum(rate(masterx_route_decisions_total{{reason="session_continuity"}}[{RATE}])) '
+    f"or vector(0)) / sum(rate(masterx_route_decisions_total[{RATE}]))"
+)
+
+SESSIONS = Dashboard(
+    "masterx-sessions",
+    "MasterX / Sessions",
+    "Conversation continuity: chats kept with the session's provider, topic changes, and the "
+    "session and usage writes behind them.",
+    (
+        Panel(
+            "Session continuity share",
+            "stat",
+            (q(CONTINUITY),),
+            "Chats that stayed with their session's provider (reason session_continuity).",
+            unit="percentunit",
+            width=8,
+            height=4,
+        ),
+        Panel(
+            "Topic changes in the range",
+            "stat",
+            (q(f"sum(increase(masterx_session_topic_changes_total[{RANGE}]))"),),
+            "Sessions re-routed because a confident new category started a new topic.",
+            width=8,
+            height=4,
+            decimals=0,
+        ),
+        Panel(
+            "Session writes waiting",
+            "stat",
+            (q('sum(masterx_store_writes_pending{collection="sessions"})'),),
+            "Session updates buffered in the routers, not yet in MongoDB.",
+            width=8,
+            height=4,
+        ),
+        Panel(
+            "Continuity share over time",
+            "timeseries",
+            (q(CONTINUITY, "session_continuity"),),
+            "Share of chats routed by session continuity.",
+            unit="percentunit",
+            max_value=1,
+        ),
+        Panel(
+            "Topic changes (from -> to)",
+            "timeseries",
+            (
+                q(
+                    "sum by (from_topic, to_topic) "
+                    f"(rate(masterx_session_topic_changes_total[{RATE}]))",
+                    "{{from_topic}} -> {{to_topic}}",
+                ),
+            ),
+            "Topic changes per second, by the old and the new topic.",
+            unit="ops",
+            stacked=True,
+        ),
+        Panel(
+            "Topic changes in the range (from -> to)",
+            "table",
+            (
+                q(
+                    "sum by (from_topic, to_topic) "
+                    f"(increase(masterx_session_topic_changes_total[{RANGE}]))",
+                    instant=True,
+                ),
+            ),
+            "Which topics conversations move between.",
+            decimals=0,
+        ),
+        Panel(
+            "Session and usage writes to MongoDB",
+            "timeseries",
+            (
+                q(
+                    f"sum by (collection) (rate(masterx_store_writes_total[{RATE}]))",
+                    "{{collection}}",
+                ),
+            ),
+            "Buffered writes stored per second (sessions, usage), off the hot path.",
+            unit="ops",
+        ),
+    ),
+)
