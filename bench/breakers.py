@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +20,7 @@ from bench.stats import budget_line, percentile
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState
 from masterx.stack import Stack, StackConfig
-from masterx.stack.readiness import free_port, grpc_serving
+from masterx.stack.replica import replica
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
 from services.router.breaker_view import BreakerView
 
@@ -106,36 +103,12 @@ def main() -> None:
     parser.add_argument("--routers", type=int, default=3)
     args = parser.parse_args()
     config = StackConfig(state_dir=Path(tempfile.mkdtemp(prefix="bench-breakers-")))
-    with Stack(config.with_free_ports(), components=("redis", "health")) as stack:
-        port = free_port()
-        env = {
-            **os.environ,
-            **stack.service_env(),
-            "MASTERX_HEALTH_GRPC_PORT": str(port),
-            "MASTERX_HEALTH_METRICS_PORT": str(free_port()),
-        }
-        replica = subprocess.Popen(
-            [sys.executable, "-m", "services.health"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            second = f"127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    grpc_serving(second)()
-                    break
-                except Exception:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
-            first = f"127.0.0.1:{stack.config.health_grpc_port}"
-            asyncio.run(measure([first, second], args.trips, args.routers))
-        finally:
-            replica.terminate()
-            replica.wait(15)
+    with (
+        Stack(config.with_free_ports(), components=("redis", "health")) as stack,
+        replica(stack, "health") as second,
+    ):
+        first = f"127.0.0.1:{stack.config.health_grpc_port}"
+        asyncio.run(measure([first, second.target], args.trips, args.routers))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.messages import LEARNER_MESSAGES
 from bench.stats import budget_line, percentile
 from masterx.domain import BreakerState, Category
 from masterx.providers import ProviderSpec
@@ -29,18 +30,7 @@ from services.router.sessions import SessionState, SessionStore
 from services.router.write_buffer import WriteBuffer
 
 PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
-MESSAGES = [
-    "Explain bubble sort",
-    "Solve 2x+5=15",
-    "I'm so frustrated with this!",
-    "Can you review my Python function for off-by-one bugs?",
-    "What themes does Orwell explore in 1984?",
-    "Fix the grammar: me and him goes to school",
-    "A train leaves at 3pm travelling 60 mph; when does it arrive 150 miles away?",
-    "What's a good recipe for pancakes?",
-    "Translate 'see you tomorrow' into French",
-    "Compare the causes of World War I and World War II",
-]
+MESSAGES = LEARNER_MESSAGES
 
 
 def _decider() -> Decider:

@@ -6,24 +6,14 @@ import json
 from enum import StrEnum
 
 from bench.load.http1 import request_head
+from bench.messages import LEARNER_MESSAGES
 
 PROVIDER = "groq"  # pinned, so the gateway and the baseline hit one simulated provider
 PROVIDER_MODEL = "llama-3.3-70b-versatile"
 SIMULATOR_PATH = "/groq/openai/v1/chat/completions"  # where the router calls it
 GATEWAY_PATH = "/v1/chat/completions"
 USERS = 50
-MESSAGES = (
-    "Explain bubble sort",
-    "Solve 2x+5=15",
-    "I'm so frustrated with this!",
-    "Can you review my Python function for off-by-one bugs?",
-    "What themes does Orwell explore in 1984?",
-    "Fix the grammar: me and him goes to school",
-    "A train leaves at 3pm travelling 60 mph; when does it arrive 150 miles away?",
-    "Translate 'see you tomorrow' into French",
-    "Compare the causes of World War I and World War II",
-    "What's a good recipe for pancakes?",
-)
+MESSAGES = LEARNER_MESSAGES
 
 
 class Target(StrEnum):

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import random
 
+from bench.messages import LEARNER_MESSAGES
 from masterx.domain import BreakerState, Category
 from masterx.providers import ProviderSpec
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
 
 PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
-MESSAGES = (
-    "Explain bubble sort",
-    "Solve 2x+5=15",
-    "I'm so frustrated with this!",
-    "Can you review my Python function for off-by-one bugs?",
-    "What themes does Orwell explore in 1984?",
-    "Fix the grammar: me and him goes to school",
-    "A train leaves at 3pm travelling 60 mph; when does it arrive 150 miles away?",
-    "Translate 'see you tomorrow' into French",
-    "Compare the causes of World War I and World War II",
-    "What's a good recipe for pancakes?",
-)
+MESSAGES = LEARNER_MESSAGES
 
 
 def scores() -> dict[tuple[str, Category], float]:

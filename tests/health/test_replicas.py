@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
@@ -15,7 +12,7 @@ from grpc_health.v1 import health_pb2 as grpc_health_pb2
 from grpc_health.v1 import health_pb2_grpc as grpc_health_pb2_grpc
 
 from masterx.stack import Stack, StackConfig
-from masterx.stack.readiness import free_port, grpc_serving
+from masterx.stack.replica import replica
 from masterx.stores import connect_redis
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
 from services.health.breaker_store import RedisBreakerStore
@@ -36,41 +33,8 @@ def health_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stac
         StackConfig(state_dir=tmp_path_factory.mktemp("replicas")).with_free_ports(),
         env=FAST_BREAKER,
     )
-    with Stack(config, components=("redis", "health")) as stack:
-        port = free_port()
-        env = {
-            **os.environ,
-            **stack.service_env(),
-            "MASTERX_HEALTH_GRPC_PORT": str(port),
-            "MASTERX_HEALTH_METRICS_PORT": str(free_port()),
-        }
-        second = subprocess.Popen(
-            [sys.executable, "-m", "services.health"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            target = f"127.0.0.1:{port}"
-            _wait(lambda: grpc_serving(target)())
-            yield stack, [f"127.0.0.1:{config.health_grpc_port}", target]
-        finally:
-            second.terminate()
-            second.wait(15)
-
-
-def _wait(check: object, seconds: float = 30.0) -> None:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            check()  # type: ignore[operator]
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    with Stack(config, components=("redis", "health")) as stack, replica(stack, "health") as second:
+        yield stack, [f"127.0.0.1:{config.health_grpc_port}", second.target]
 
 
 @pytest.fixture
