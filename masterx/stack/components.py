@@ -75,7 +75,7 @@ def mongodb_component(config: StackConfig, data_dir: Path) -> Component:
         argv = [
             str(server.binary),
             "--handler=sqlite",
-            f"--sqlite-url=file:{data_dir}/",
+            f"--sqlite-url=file:{data_dir}/?_pragma=synchronous(normal)",
             f"--state-dir={data_dir}",
             f"--listen-addr={address}",
             "--debug-addr=-",

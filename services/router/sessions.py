@@ -39,6 +39,16 @@ class SessionState:
     updated_at: float  # unix seconds
 
 
+# What routing reads of a session; the histories stay in MongoDB for analysis.
+_ROUTING_FIELDS = {
+    "user_id": True,
+    "current_provider": True,
+    "current_topic": True,
+    "message_count": True,
+    "updated_at": True,
+}
+
+
 def _topic(value: object) -> Category | None:
     try:
         return Category(str(value))
@@ -81,7 +91,8 @@ class SessionStore:
     async def ensure_indexes(self) -> None:
         # Documents are keyed by ``_id = session_id``: the lookup every request makes is an
         # ``_id`` equality, which every MongoDB-compatible server answers from its primary key
-        # (FerretDB pushes it down to SQLite; a secondary-index lookup there scans).
+        # (FerretDB pushes it down to SQLite's `_id_` index, with the fix
+        # scripts/install-ferretdb.sh applies; a secondary-index lookup there scans).
         await self._collection.create_index([("updated_at", ASCENDING)], name="updated_at")
 
     def _remember(self, session_id: str, state: SessionState | None) -> None:
@@ -101,7 +112,7 @@ class SessionStore:
         if cached is not None and self._clock() - cached[0] < self._cache_ttl:
             return self._fresh(cached[1])
         try:
-            document = await self._collection.find_one({"_id": session_id})
+            document = await self._collection.find_one({"_id": session_id}, _ROUTING_FIELDS)
         except PyMongoError as error:
             log_event(logger, "session_read_failed", logging.WARNING, error=type(error).__name__)
             return self._fresh(cached[1]) if cached else None
