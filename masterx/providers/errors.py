@@ -11,9 +11,10 @@ from __future__ import annotations
 import email.utils
 import re
 import time
+from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 
 from masterx.domain import FailureKind
@@ -39,16 +40,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
-def retry_after_of(response: httpx.Response, payload: Any = None) -> float | None:
+def retry_after_of(headers: Mapping[str, str], payload: Any = None) -> float | None:
     """Retry-After in seconds from the headers (``retry-after-ms`` first) or, as Gemini sends
-    it, from a ``google.rpc.RetryInfo`` detail in the error body."""
-    millis = response.headers.get("retry-after-ms")
+    it, from a ``google.rpc.RetryInfo`` detail in the error body. ``headers`` is looked up by
+    lower-case name (an aiohttp or httpx header map is case-insensitive)."""
+    millis = headers.get("retry-after-ms")
     if millis:
         try:
             return max(0.0, float(millis) / 1000)
         except ValueError:
             pass
-    header = parse_retry_after(response.headers.get("retry-after"))
+    header = parse_retry_after(headers.get("retry-after"))
     if header is not None:
         return header
     details = _error_object(payload).get("details")
@@ -82,25 +84,32 @@ def error_code_of(payload: Any) -> str | None:
     return None
 
 
-def error_from_response(provider: str, response: httpx.Response) -> ProviderError:
-    """The error for a response with status >= 400 whose body has been read."""
-    payload = _json_or_none(response.content)
-    kind = kind_of_status(response.status_code)
+def error_from_response(
+    provider: str, status: int, headers: Mapping[str, str], content: bytes
+) -> ProviderError:
+    """The error for a response with status >= 400, from its status, headers and whole body."""
+    payload = _json_or_none(content)
+    kind = kind_of_status(status)
     code = error_code_of(payload)
-    message = f"HTTP {response.status_code}" + (f" ({code})" if code else "")
+    message = f"HTTP {status}" + (f" ({code})" if code else "")
     return ProviderError(
         provider,
         kind,
         message,
-        status=response.status_code,
-        retry_after_s=retry_after_of(response, payload)
+        status=status,
+        retry_after_s=retry_after_of(headers, payload)
         if kind is FailureKind.RATE_LIMITED
         else None,
     )
 
 
-def error_from_transport(provider: str, error: httpx.TransportError) -> ProviderError:
-    if isinstance(error, httpx.TimeoutException):
+def error_from_transport(provider: str, error: Exception) -> ProviderError:
+    """A call that got no usable HTTP answer. aiohttp's connect and read timeouts
+    (``ServerTimeoutError``, ``ConnectionTimeoutError``, ``SocketTimeoutError``) and a bare
+    ``TimeoutError`` are timeouts; anything else (refused, reset, disconnected, an incomplete or
+    unparsable response) is a connection failure. Only the exception class is kept: aiohttp's
+    messages can hold the URL."""
+    if isinstance(error, aiohttp.ServerTimeoutError | TimeoutError):
         return ProviderError(provider, FailureKind.TIMEOUT, type(error).__name__)
     return ProviderError(provider, FailureKind.CONNECTION, type(error).__name__)
 

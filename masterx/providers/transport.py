@@ -3,22 +3,29 @@
 No retry happens here: a failed call raises a classified :class:`ProviderError` at once and the
 router falls back to the next provider. Failures are logged with the provider, the failure kind
 and the HTTP status only.
+
+The client is aiohttp (HTTP/1.1 keep-alive pools): it costs about a tenth of httpx's CPU per
+call, and the router is CPU-bound under load.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 import ssl
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import AsyncGenerator, Awaitable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import aiohttp
 import certifi
-import httpx
 import orjson
+from aiohttp.helpers import get_env_proxy_for_url
+from aiohttp.http_exceptions import ContentEncodingError, HttpProcessingError
+from yarl import URL
 
 from masterx.logs import log_event
 from masterx.providers.base import ProviderError, ProviderSpec
@@ -30,17 +37,24 @@ from masterx.providers.errors import (
 )
 from masterx.providers.sse import SseEvent, SseParser
 
+if TYPE_CHECKING:
+    import httpx
+
 logger = logging.getLogger("masterx.providers")
 
 T = TypeVar("T")
 _JSON = {"content-type": "application/json", "accept": "application/json"}
 _SSE = {"content-type": "application/json", "accept": "text/event-stream"}
+# What a call can fail with below the HTTP status: aiohttp's own errors (its timeouts included),
+# a response it could not parse, and a socket error it did not wrap.
+_TRANSPORT_ERRORS = (aiohttp.ClientError, HttpProcessingError)
+_KEEPALIVE_S = 5.0  # an idle pooled connection is closed after this (httpx's default too)
 
 
 @cache
 def tls_context() -> ssl.SSLContext:
-    """One certificate-verifying TLS context for every provider client (httpx would build one
-    per client, which costs tens of milliseconds each)."""
+    """One certificate-verifying TLS context for every provider client (building one per client
+    costs tens of milliseconds each)."""
     return ssl.create_default_context(cafile=certifi.where())
 
 
@@ -59,22 +73,32 @@ class ProviderTimeouts:
 
     @classmethod
     def of(cls, timeout: httpx.Timeout | ProviderTimeouts) -> ProviderTimeouts:
+        """These limits, or those of an ``httpx.Timeout`` (its read and connect; no total)."""
         if isinstance(timeout, ProviderTimeouts):
             return timeout
         read = timeout.read or 30.0
         return cls(connect_s=timeout.connect or read, read_s=read, total_s=None)
 
-    def as_httpx(self) -> httpx.Timeout:
-        return httpx.Timeout(self.read_s, connect=self.connect_s)
+    def as_client_timeout(self) -> aiohttp.ClientTimeout:
+        # ``connect`` bounds the wait for a pooled connection plus a new connection's setup
+        # (httpx had a pool wait of read_s, then connect_s); the total is the call's deadline.
+        return aiohttp.ClientTimeout(
+            total=None,
+            connect=self.read_s + self.connect_s,
+            sock_connect=self.connect_s,
+            sock_read=self.read_s,
+        )
 
 
 @dataclass(frozen=True)
 class PoolLimits:
     max_connections: int = 200
-    max_keepalive: int = 100  # kept open between calls: a burst does not redo TCP/TLS setup
+    max_keepalive: int = 100  # not enforced by aiohttp: every idle connection is kept (5 s)
 
 
 class ProviderTransport:
+    """HTTP/1.1 with keep-alive; the session is made at the first call, inside the loop."""
+
     def __init__(
         self,
         spec: ProviderSpec,
@@ -84,89 +108,100 @@ class ProviderTransport:
     ) -> None:
         self.provider = spec.name
         self.timeouts = timeouts
-        # HTTP/2 is negotiated by ALPN, so it is only offered over TLS; every hosted provider
-        # accepts it there, and a plain-HTTP endpoint (Ollama, vLLM, the simulator) gets 1.1.
-        self.http2 = spec.base_url.startswith("https://")
-        self._client = httpx.AsyncClient(
-            base_url=spec.base_url.rstrip("/"),
-            headers={"user-agent": "masterx-router", **headers},
-            timeout=timeouts.as_httpx(),
-            limits=httpx.Limits(
-                max_connections=pool.max_connections, max_keepalive_connections=pool.max_keepalive
-            ),
-            http2=self.http2,
-            verify=tls_context(),
-        )
+        self._base = spec.base_url.rstrip("/")
+        self._headers = {"user-agent": "masterx-router", **headers}
+        self._pool = pool
+        self._urls: dict[str, URL] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     async def post_json(
         self, path: str, body: dict[str, Any], params: dict[str, str] | None = None
     ) -> Any:
         deadline = self._deadline()
         try:
-            response = await self._within(
-                deadline,
-                self._client.post(path, content=orjson.dumps(body), params=params, headers=_JSON),
+            status, headers, content = await self._within(
+                deadline, self._post(self._url(path), orjson.dumps(body), params)
             )
-        except httpx.TransportError as error:
-            raise self._failed(error_from_transport(self.provider, error)) from None
+        except _TRANSPORT_ERRORS as error:
+            raise self._failed(self._transport_error(error, "response body")) from None
         except TimeoutError:
             raise self._failed(self._total_timeout()) from None
-        if response.status_code >= 400:
-            raise self._failed(error_from_response(self.provider, response))
+        except OSError as error:
+            raise self._failed(error_from_transport(self.provider, error)) from None
+        if status >= 400:
+            raise self._failed(error_from_response(self.provider, status, headers, content))
         try:
-            return orjson.loads(response.content)
+            return orjson.loads(content)
         except orjson.JSONDecodeError:
-            raise self._failed(
-                malformed_error(self.provider, "response body", response.status_code)
-            ) from None
+            raise self._failed(malformed_error(self.provider, "response body", status)) from None
 
     async def stream_sse(
         self, path: str, body: dict[str, Any], params: dict[str, str] | None = None
     ) -> AsyncGenerator[SseEvent]:
         """The events of a streamed response; close it (``aclosing``) when stopping early."""
         deadline = self._deadline()
-        request = self._client.build_request(
-            "POST", path, content=orjson.dumps(body), params=params, headers=_SSE
-        )
         try:
-            response = await self._within(deadline, self._client.send(request, stream=True))
-        except httpx.TransportError as error:
-            raise self._failed(error_from_transport(self.provider, error)) from None
+            response = await self._within(
+                deadline,
+                self._client().post(
+                    self._url(path),
+                    data=orjson.dumps(body),
+                    params=params,
+                    headers=_SSE,
+                    allow_redirects=False,
+                ),
+            )
+        except _TRANSPORT_ERRORS as error:
+            raise self._failed(self._transport_error(error, "stream encoding")) from None
         except TimeoutError:
             raise self._failed(self._total_timeout()) from None
+        except OSError as error:
+            raise self._failed(error_from_transport(self.provider, error)) from None
         try:
             async with aclosing(self._events(response, deadline)) as events:
                 async for event in events:
                     yield event
         finally:
-            await response.aclose()
+            # Back to the pool when the body was read to its end, closed otherwise.
+            response.release()
 
     async def _events(
-        self, response: httpx.Response, deadline: float | None
+        self, response: aiohttp.ClientResponse, deadline: float | None
     ) -> AsyncGenerator[SseEvent]:
         try:
-            if response.status_code >= 400:
-                await self._within(deadline, response.aread())
-                raise self._failed(error_from_response(self.provider, response))
-            lines = response.aiter_lines()
+            if response.status >= 400:
+                content = await self._within(deadline, response.read())
+                raise self._failed(
+                    error_from_response(self.provider, response.status, response.headers, content)
+                )
+            decoder = codecs.getincrementaldecoder(_charset(response))(errors="replace")
             parser = SseParser()
+            pending = ""  # the start of a line whose end has not arrived yet
             while True:
-                try:
-                    line = await self._within(deadline, anext(lines))
-                except StopAsyncIteration:
+                chunk = await self._within(deadline, response.content.readany())
+                if not chunk:
                     break
-                event = parser.feed(line)
-                if event is not None:
-                    yield event
+                text = pending + decoder.decode(chunk)
+                if "\n" not in text:
+                    pending = text
+                    continue
+                *complete, pending = text.split("\n")
+                for line in complete:
+                    for event in _feed(parser, line):
+                        yield event
+            tail = pending + decoder.decode(b"", final=True)
+            for event in _feed(parser, tail) if tail else ():
+                yield event
             last = parser.flush()
             if last is not None:
                 yield last
-        except httpx.TransportError as error:
-            raise self._failed(error_from_transport(self.provider, error)) from None
-        except httpx.DecodingError:
-            raise self._failed(malformed_error(self.provider, "stream encoding")) from None
+        except _TRANSPORT_ERRORS as error:
+            raise self._failed(self._transport_error(error, "stream encoding")) from None
         except TimeoutError:
             raise self._failed(self._total_timeout()) from None
+        except OSError as error:
+            raise self._failed(error_from_transport(self.provider, error)) from None
 
     def fail(self, error: ProviderError) -> ProviderError:
         """Log a failure found above the transport (a malformed body, an error event)."""
@@ -174,10 +209,58 @@ class ProviderTransport:
 
     @property
     def closed(self) -> bool:
-        return self._client.is_closed
+        return self._closed
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._closed = True
+        if self._session is not None:
+            await self._session.close()
+
+    async def _post(
+        self, url: URL, data: bytes, params: dict[str, str] | None
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        async with self._client().post(
+            url, data=data, params=params, headers=_JSON, allow_redirects=False
+        ) as response:
+            return response.status, response.headers, await response.read()
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError(f"the {self.provider} transport has been closed")
+        session = self._session
+        if session is None:
+            session = self._session = self._new_session()
+        return session
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        """Made lazily: an aiohttp session belongs to the running loop it was made in."""
+        connector = aiohttp.TCPConnector(
+            limit=self._pool.max_connections,
+            limit_per_host=self._pool.max_connections,
+            ssl=tls_context(),
+            keepalive_timeout=_KEEPALIVE_S,
+        )
+        proxy: URL | None = None
+        proxy_auth: aiohttp.BasicAuth | None = None
+        try:  # HTTP(S)_PROXY / NO_PROXY, read once here rather than on every call
+            proxy, proxy_auth = get_env_proxy_for_url(URL(self._base))
+        except LookupError:
+            pass
+        return aiohttp.ClientSession(
+            connector=connector,
+            headers=self._headers,
+            timeout=self.timeouts.as_client_timeout(),
+            raise_for_status=False,
+            proxy=proxy,
+            proxy_auth=proxy_auth,
+        )
+
+    def _url(self, path: str) -> URL:
+        """``base_url + path``, a path prefix of the base kept (as httpx joined them)."""
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = URL(f"{self._base}/{path.lstrip('/')}")
+        return url
 
     def _deadline(self) -> float | None:
         total = self.timeouts.total_s
@@ -193,6 +276,14 @@ class ProviderTransport:
     def _total_timeout(self) -> ProviderError:
         return total_timeout_error(self.provider, self.timeouts.total_s or 0.0)
 
+    def _transport_error(self, error: Exception, what: str) -> ProviderError:
+        """A body aiohttp could not decompress is the provider's fault; the rest is transport."""
+        if isinstance(error, aiohttp.ClientPayloadError) and isinstance(
+            error.__cause__, ContentEncodingError
+        ):
+            return malformed_error(self.provider, what)
+        return error_from_transport(self.provider, error)
+
     def _failed(self, error: ProviderError) -> ProviderError:
         log_event(
             logger,
@@ -204,3 +295,25 @@ class ProviderTransport:
             retry_after_s=error.retry_after_s,
         )
         return error
+
+
+def _charset(response: aiohttp.ClientResponse) -> str:
+    """The declared charset when Python knows it, UTF-8 otherwise (as httpx decoded text)."""
+    charset = response.charset
+    if charset:
+        try:
+            return codecs.lookup(charset).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _feed(parser: SseParser, line: str) -> list[SseEvent]:
+    """One ``\\n``-ended line (a ``\\r`` before it dropped, a lone ``\\r`` also ending a line)."""
+    line = line.removesuffix("\r")
+    events = []
+    for part in line.split("\r") if "\r" in line else (line,):
+        event = parser.feed(part)
+        if event is not None:
+            events.append(event)
+    return events

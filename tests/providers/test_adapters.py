@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
-from masterx.providers import ChatTurn, StreamEnd, TextDelta, Usage
+from masterx.providers import ChatTurn, ProviderSpec, StreamEnd, TextDelta, Usage
 from masterx.providers.catalog import default_price_table, default_token_counter
+from masterx.providers.transport import ProviderTimeouts, ProviderTransport
 from tests.providers.conftest import AdapterFactory
 from tests.simulator.expected import SQUARE_ANSWER, SQUARE_PROMPT, simulated_tokens
 from tests.simulator.harness import control_provider
@@ -107,12 +108,29 @@ async def test_a_stream_left_early_releases_its_connection(adapter_for: AdapterF
     assert (await adapter.generate(QUESTION)).text == SQUARE_ANSWER
 
 
-async def test_http2_is_offered_over_tls_only_and_close_is_clean(
-    adapter_for: AdapterFactory,
-) -> None:
-    secure = adapter_for("openai", base_url="https://api.openai.com/v1", api_key="sk-x")
+async def test_close_is_clean_and_final(adapter_for: AdapterFactory) -> None:
     plain = adapter_for("openai")
-    assert secure.transport.http2 and not plain.transport.http2  # type: ignore[attr-defined]
+    unused = adapter_for("openai", base_url="https://api.openai.com/v1", api_key="sk-x")
+    assert not plain.transport.closed  # type: ignore[attr-defined]
     await plain.generate(QUESTION)
     await plain.aclose()
-    assert plain.transport.closed  # type: ignore[attr-defined]
+    await unused.aclose()  # no session was ever made: nothing to close, still closed after
+    assert plain.transport.closed and unused.transport.closed  # type: ignore[attr-defined]
+    for adapter in (plain, unused):
+        with pytest.raises(RuntimeError):
+            await adapter.generate(QUESTION)
+
+
+async def test_a_base_url_path_prefix_is_kept(specs: dict[str, ProviderSpec]) -> None:
+    """``base_url + path``, as httpx joined them: groq's base is ``.../groq/openai/v1``."""
+    transport = ProviderTransport(specs["groq"], {}, ProviderTimeouts(connect_s=2, read_s=5))
+    try:
+        base = specs["groq"].base_url
+        assert str(transport._url("/chat/completions")) == f"{base}/chat/completions"
+        assert str(transport._url("models")) == f"{base}/models"
+        question = [{"role": "user", "content": SQUARE_PROMPT}]
+        body = {"model": specs["groq"].model, "messages": question}
+        answer = await transport.post_json("/chat/completions", body)
+        assert answer["choices"][0]["message"]["content"] == SQUARE_ANSWER
+    finally:
+        await transport.aclose()

@@ -152,5 +152,5 @@ async def test_the_connect_timeout_is_honoured(
     started = time.perf_counter()
     error = await failure_of(adapter, streamed=False)
     elapsed = time.perf_counter() - started
-    assert error.kind is FailureKind.TIMEOUT and "ConnectTimeout" in str(error)
+    assert error.kind is FailureKind.TIMEOUT and "ConnectionTimeoutError" in str(error)
     assert within_ten_percent(elapsed, 1.0), elapsed

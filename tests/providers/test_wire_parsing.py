@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import time
 
-import httpx
+import aiohttp
 import orjson
 import pytest
 
@@ -14,6 +14,7 @@ from masterx.providers.anthropic import AnthropicMessagesFormat
 from masterx.providers.errors import (
     error_code_of,
     error_from_response,
+    error_from_transport,
     kind_of_status,
     parse_retry_after,
 )
@@ -63,8 +64,34 @@ def test_retry_after_as_seconds_date_or_milliseconds() -> None:
     now = time.time()
     date = email.utils.formatdate(now + 30, usegmt=True)
     assert parse_retry_after(date, now=now) == pytest.approx(30, abs=1)
-    response = httpx.Response(429, headers={"retry-after-ms": "1500", "retry-after": "2"})
-    assert error_from_response("p", response).retry_after_s == 1.5
+    headers = {"retry-after-ms": "1500", "retry-after": "2"}
+    assert error_from_response("p", 429, headers, b"").retry_after_s == 1.5
+    assert error_from_response("p", 429, {"retry-after": date}, b"").retry_after_s == (
+        pytest.approx(30, abs=2)
+    )
+    retry_info = {"error": {"status": "RESOURCE_EXHAUSTED", "details": [{"retryDelay": "17s"}]}}
+    gemini = error_from_response("p", 429, {}, orjson.dumps(retry_info))
+    assert gemini.retry_after_s == 17.0 and str(gemini).endswith("HTTP 429 (RESOURCE_EXHAUSTED)")
+    assert error_from_response("p", 503, headers, b"").retry_after_s is None
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (aiohttp.ServerTimeoutError("read"), FailureKind.TIMEOUT),
+        (aiohttp.ConnectionTimeoutError("connect"), FailureKind.TIMEOUT),
+        (aiohttp.SocketTimeoutError("read"), FailureKind.TIMEOUT),
+        (TimeoutError(), FailureKind.TIMEOUT),
+        (aiohttp.ServerDisconnectedError(), FailureKind.CONNECTION),
+        (aiohttp.ClientPayloadError("Response payload is not completed"), FailureKind.CONNECTION),
+        (aiohttp.ClientConnectionError("Connection lost"), FailureKind.CONNECTION),
+        (aiohttp.ClientOSError(104, "reset"), FailureKind.CONNECTION),
+        (ConnectionResetError(104, "reset"), FailureKind.CONNECTION),
+    ],
+)
+def test_transport_failure_classification(error: Exception, kind: FailureKind) -> None:
+    failure = error_from_transport("p", error)
+    assert failure.kind is kind and str(failure).endswith(type(error).__name__)
 
 
 def test_only_a_plain_error_code_reaches_the_message() -> None:
@@ -76,7 +103,7 @@ def test_only_a_plain_error_code_reaches_the_message() -> None:
         }
     }
     assert error_code_of(quoted) == "invalid_request_error"
-    error = error_from_response("p", httpx.Response(400, content=orjson.dumps(quoted)))
+    error = error_from_response("p", 400, {}, orjson.dumps(quoted))
     assert "SECRET" not in str(error) and "invalid_request_error" in str(error)
     assert error_code_of("not json") is None
 
