@@ -96,6 +96,15 @@ class Decider:
             )
         ]
 
+    def _is_new_topic(self, detected: Category, confidence: float) -> bool:
+        """A confident, specific category starts a new topic. ``general`` is what the detector
+        answers when a message carries no subject of its own ("can you show me the fixed
+        version?", "what should I do now?"): inside a conversation that is a follow-up, and
+        the conversation's provider can answer it, so it never displaces a specific topic."""
+        if detected is Category.GENERAL:
+            return False
+        return confidence >= self._policy.topic_change_confidence
+
     def decide(
         self,
         text: str,
@@ -114,10 +123,10 @@ class Decider:
         topic = session.current_topic if session else None
         topic_changed = False
         if topic is not None and category is not topic:
-            if distressed or confidence >= self._policy.topic_change_confidence:
+            if distressed or self._is_new_topic(detected, confidence):
                 topic_changed = True
             else:
-                category = topic  # not confident enough to call it a new topic
+                category = topic  # a follow-up of the conversation's topic
 
         def decision(reason: RouteReason, ranking: list[Candidate], assigned: str = "") -> Decision:
             return Decision(

@@ -141,6 +141,27 @@ def test_a_confident_new_topic_reroutes_and_an_unsure_one_does_not(
     assert unsure.chosen.provider == provider
 
 
+@given(scores, st.sampled_from(NAMES), categories, st.floats(0, 1))
+def test_a_general_follow_up_keeps_a_specific_topic_and_a_specific_one_leaves_general(
+    score: dict[tuple[str, Category], float],
+    provider: str,
+    topic: Category,
+    confidence: float,
+) -> None:
+    closed = dict.fromkeys(NAMES, BreakerState.CLOSED)
+    session = SessionState("s", "u", provider, topic, 3, 0.0)
+    follow_up = _decider(closed, score, Guess(Category.GENERAL, confidence)).decide(
+        "and now?", "s", session
+    )
+    assert not follow_up.topic_changed and follow_up.category is topic
+    assert follow_up.chosen.provider == provider
+    if topic is Category.GENERAL:
+        return
+    start = SessionState("s", "u", provider, Category.GENERAL, 3, 0.0)
+    specific = _decider(closed, score, Guess(topic, max(confidence, 0.55))).decide("m", "s", start)
+    assert specific.topic_changed and specific.category is topic
+
+
 @given(scores)
 def test_distress_routes_to_empathy(score: dict[tuple[str, Category], float]) -> None:
     closed = dict.fromkeys(NAMES, BreakerState.CLOSED)
