@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import uvloop
+
 from masterx.logs import configure_logging
+from masterx.runtime import tune_gc
 from masterx.settings import CommonSettings, load_settings
 
 SettingsT = TypeVar("SettingsT", bound=CommonSettings)
@@ -19,4 +21,7 @@ def run_service(
 ) -> None:
     settings = load_settings(settings_class)
     configure_logging(name, settings.log_level)
-    asyncio.run(serve(settings))
+    tune_gc()
+    # uvloop, as uvicorn gives the gateway: grpc.aio runs on any asyncio loop, and the
+    # services' socket work (Redis, MongoDB, provider HTTP, gRPC) costs less CPU on it.
+    uvloop.run(serve(settings))

@@ -24,6 +24,7 @@ class _Breaker:
     half_open_successes: int = 0
     permits: dict[str, float] = field(default_factory=dict)
     window: deque[tuple[float, bool]] = field(default_factory=deque)  # (time, failed)
+    window_failures: int = 0  # failures in ``window``, kept as outcomes enter and leave it
 
     def open(self, now: float, at_least: float) -> None:
         self.consecutive_opens += 1
@@ -37,6 +38,7 @@ class _Breaker:
         self.consecutive_opens = self.consecutive_failures = self.half_open_successes = 0
         self.permits.clear()
         self.window.clear()
+        self.window_failures = 0
 
     def due(self, now: float) -> None:
         if self.state is BreakerState.OPEN and now >= self.open_until:
@@ -46,10 +48,10 @@ class _Breaker:
     def record_in_window(self, now: float, failed: bool) -> tuple[int, int]:
         horizon = now - self.config.window_seconds
         while self.window and self.window[0][0] <= horizon:
-            self.window.popleft()
+            self.window_failures -= self.window.popleft()[1]
         self.window.append((now, failed))
-        failures = sum(1 for _, f in self.window if f)
-        return failures, len(self.window)
+        self.window_failures += failed
+        return self.window_failures, len(self.window)
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from masterx.v1 import common_pb2 as masterx_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17masterx/v1/health.proto\x12\nmasterx.v1\x1a\x17masterx/v1/common.proto\"\"\n\x0e\x41\x63quireRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\"s\n\x0c\x41\x63quireReply\x12\x10\n\x08\x61\x64mitted\x18\x01 \x01(\x08\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.masterx.v1.BreakerState\x12\x11\n\tpermit_id\x18\x03 \x01(\t\x12\x15\n\rretry_after_s\x18\x04 \x01(\x01\"\xc0\x01\n\rReportRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12$\n\x07outcome\x18\x02 \x01(\x0e\x32\x13.masterx.v1.Outcome\x12%\n\x04kind\x18\x03 \x01(\x0e\x32\x17.masterx.v1.FailureKind\x12\x12\n\nlatency_ms\x18\x04 \x01(\x01\x12\x11\n\tpermit_id\x18\x05 \x01(\t\x12\x15\n\rretry_after_s\x18\x06 \x01(\x01\x12\x12\n\nrequest_id\x18\x07 \x01(\t\"6\n\x0bReportReply\x12\'\n\x05state\x18\x01 \x01(\x0e\x32\x18.masterx.v1.BreakerState\"\x12\n\x10GetStatusRequest\"\xfc\x02\n\x0eProviderStatus\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.masterx.v1.BreakerState\x12\x1a\n\x12\x66\x61ilures_in_window\x18\x03 \x01(\x05\x12\x1b\n\x13successes_in_window\x18\x04 \x01(\x05\x12\x1c\n\x14\x63onsecutive_failures\x18\x05 \x01(\x05\x12\x30\n\x0flast_error_kind\x18\x06 \x01(\x0e\x32\x17.masterx.v1.FailureKind\x12\x15\n\rlast_error_at\x18\x07 \x01(\x01\x12\x12\n\nopen_until\x18\x08 \x01(\x01\x12\x19\n\x11\x63onsecutive_opens\x18\t \x01(\x05\x12\x17\n\x0flatency_ewma_ms\x18\n \x01(\x01\x12\x1b\n\x13half_open_in_flight\x18\x0b \x01(\x05\x12\x16\n\x0e\x63onfig_problem\x18\x0c \x01(\x08\x12\x12\n\nupdated_at\x18\r \x01(\x01\"<\n\x0bStatusReply\x12-\n\tproviders\x18\x01 \x03(\x0b\x32\x1a.masterx.v1.ProviderStatus\"\x14\n\x12WatchStatusRequest*L\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x13\n\x0fOUTCOME_SUCCESS\x10\x01\x12\x13\n\x0fOUTCOME_FAILURE\x10\x02\x32\xa0\x02\n\x0eProviderHealth\x12?\n\x07\x41\x63quire\x12\x1a.masterx.v1.AcquireRequest\x1a\x18.masterx.v1.AcquireReply\x12<\n\x06Report\x12\x19.masterx.v1.ReportRequest\x1a\x17.masterx.v1.ReportReply\x12\x42\n\tGetStatus\x12\x1c.masterx.v1.GetStatusRequest\x1a\x17.masterx.v1.StatusReply\x12K\n\x0bWatchStatus\x12\x1e.masterx.v1.WatchStatusRequest\x1a\x1a.masterx.v1.ProviderStatus0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17masterx/v1/health.proto\x12\nmasterx.v1\x1a\x17masterx/v1/common.proto\"\"\n\x0e\x41\x63quireRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\"s\n\x0c\x41\x63quireReply\x12\x10\n\x08\x61\x64mitted\x18\x01 \x01(\x08\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.masterx.v1.BreakerState\x12\x11\n\tpermit_id\x18\x03 \x01(\t\x12\x15\n\rretry_after_s\x18\x04 \x01(\x01\"\xc0\x01\n\rReportRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12$\n\x07outcome\x18\x02 \x01(\x0e\x32\x13.masterx.v1.Outcome\x12%\n\x04kind\x18\x03 \x01(\x0e\x32\x17.masterx.v1.FailureKind\x12\x12\n\nlatency_ms\x18\x04 \x01(\x01\x12\x11\n\tpermit_id\x18\x05 \x01(\t\x12\x15\n\rretry_after_s\x18\x06 \x01(\x01\x12\x12\n\nrequest_id\x18\x07 \x01(\t\"6\n\x0bReportReply\x12\'\n\x05state\x18\x01 \x01(\x0e\x32\x18.masterx.v1.BreakerState\"@\n\x12ReportBatchRequest\x12*\n\x07reports\x18\x01 \x03(\x0b\x32\x19.masterx.v1.ReportRequest\"<\n\x10ReportBatchReply\x12(\n\x06states\x18\x01 \x03(\x0e\x32\x18.masterx.v1.BreakerState\"\x12\n\x10GetStatusRequest\"\xfc\x02\n\x0eProviderStatus\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.masterx.v1.BreakerState\x12\x1a\n\x12\x66\x61ilures_in_window\x18\x03 \x01(\x05\x12\x1b\n\x13successes_in_window\x18\x04 \x01(\x05\x12\x1c\n\x14\x63onsecutive_failures\x18\x05 \x01(\x05\x12\x30\n\x0flast_error_kind\x18\x06 \x01(\x0e\x32\x17.masterx.v1.FailureKind\x12\x15\n\rlast_error_at\x18\x07 \x01(\x01\x12\x12\n\nopen_until\x18\x08 \x01(\x01\x12\x19\n\x11\x63onsecutive_opens\x18\t \x01(\x05\x12\x17\n\x0flatency_ewma_ms\x18\n \x01(\x01\x12\x1b\n\x13half_open_in_flight\x18\x0b \x01(\x05\x12\x16\n\x0e\x63onfig_problem\x18\x0c \x01(\x08\x12\x12\n\nupdated_at\x18\r \x01(\x01\"<\n\x0bStatusReply\x12-\n\tproviders\x18\x01 \x03(\x0b\x32\x1a.masterx.v1.ProviderStatus\"\x14\n\x12WatchStatusRequest*L\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x13\n\x0fOUTCOME_SUCCESS\x10\x01\x12\x13\n\x0fOUTCOME_FAILURE\x10\x02\x32\xed\x02\n\x0eProviderHealth\x12?\n\x07\x41\x63quire\x12\x1a.masterx.v1.AcquireRequest\x1a\x18.masterx.v1.AcquireReply\x12<\n\x06Report\x12\x19.masterx.v1.ReportRequest\x1a\x17.masterx.v1.ReportReply\x12K\n\x0bReportBatch\x12\x1e.masterx.v1.ReportBatchRequest\x1a\x1c.masterx.v1.ReportBatchReply\x12\x42\n\tGetStatus\x12\x1c.masterx.v1.GetStatusRequest\x1a\x17.masterx.v1.StatusReply\x12K\n\x0bWatchStatus\x12\x1e.masterx.v1.WatchStatusRequest\x1a\x1a.masterx.v1.ProviderStatus0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'masterx.v1.health_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_OUTCOME']._serialized_start=955
-  _globals['_OUTCOME']._serialized_end=1031
+  _globals['_OUTCOME']._serialized_start=1083
+  _globals['_OUTCOME']._serialized_end=1159
   _globals['_ACQUIREREQUEST']._serialized_start=64
   _globals['_ACQUIREREQUEST']._serialized_end=98
   _globals['_ACQUIREREPLY']._serialized_start=100
@@ -42,14 +42,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REPORTREQUEST']._serialized_end=410
   _globals['_REPORTREPLY']._serialized_start=412
   _globals['_REPORTREPLY']._serialized_end=466
-  _globals['_GETSTATUSREQUEST']._serialized_start=468
-  _globals['_GETSTATUSREQUEST']._serialized_end=486
-  _globals['_PROVIDERSTATUS']._serialized_start=489
-  _globals['_PROVIDERSTATUS']._serialized_end=869
-  _globals['_STATUSREPLY']._serialized_start=871
-  _globals['_STATUSREPLY']._serialized_end=931
-  _globals['_WATCHSTATUSREQUEST']._serialized_start=933
-  _globals['_WATCHSTATUSREQUEST']._serialized_end=953
-  _globals['_PROVIDERHEALTH']._serialized_start=1034
-  _globals['_PROVIDERHEALTH']._serialized_end=1322
+  _globals['_REPORTBATCHREQUEST']._serialized_start=468
+  _globals['_REPORTBATCHREQUEST']._serialized_end=532
+  _globals['_REPORTBATCHREPLY']._serialized_start=534
+  _globals['_REPORTBATCHREPLY']._serialized_end=594
+  _globals['_GETSTATUSREQUEST']._serialized_start=596
+  _globals['_GETSTATUSREQUEST']._serialized_end=614
+  _globals['_PROVIDERSTATUS']._serialized_start=617
+  _globals['_PROVIDERSTATUS']._serialized_end=997
+  _globals['_STATUSREPLY']._serialized_start=999
+  _globals['_STATUSREPLY']._serialized_end=1059
+  _globals['_WATCHSTATUSREQUEST']._serialized_start=1061
+  _globals['_WATCHSTATUSREQUEST']._serialized_end=1081
+  _globals['_PROVIDERHEALTH']._serialized_start=1162
+  _globals['_PROVIDERHEALTH']._serialized_end=1527
 # @@protoc_insertion_point(module_scope)

@@ -59,6 +59,18 @@ class ReportReply(_message.Message):
     state: _common_pb2.BreakerState
     def __init__(self, state: _Optional[_Union[_common_pb2.BreakerState, str]] = ...) -> None: ...
 
+class ReportBatchRequest(_message.Message):
+    __slots__ = ("reports",)
+    REPORTS_FIELD_NUMBER: _ClassVar[int]
+    reports: _containers.RepeatedCompositeFieldContainer[ReportRequest]
+    def __init__(self, reports: _Optional[_Iterable[_Union[ReportRequest, _Mapping]]] = ...) -> None: ...
+
+class ReportBatchReply(_message.Message):
+    __slots__ = ("states",)
+    STATES_FIELD_NUMBER: _ClassVar[int]
+    states: _containers.RepeatedScalarFieldContainer[_common_pb2.BreakerState]
+    def __init__(self, states: _Optional[_Iterable[_Union[_common_pb2.BreakerState, str]]] = ...) -> None: ...
+
 class GetStatusRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -44,6 +44,11 @@ class ProviderHealthStub:
                 request_serializer=masterx_dot_v1_dot_health__pb2.ReportRequest.SerializeToString,
                 response_deserializer=masterx_dot_v1_dot_health__pb2.ReportReply.FromString,
                 _registered_method=True)
+        self.ReportBatch = channel.unary_unary(
+                '/masterx.v1.ProviderHealth/ReportBatch',
+                request_serializer=masterx_dot_v1_dot_health__pb2.ReportBatchRequest.SerializeToString,
+                response_deserializer=masterx_dot_v1_dot_health__pb2.ReportBatchReply.FromString,
+                _registered_method=True)
         self.GetStatus = channel.unary_unary(
                 '/masterx.v1.ProviderHealth/GetStatus',
                 request_serializer=masterx_dot_v1_dot_health__pb2.GetStatusRequest.SerializeToString,
@@ -69,6 +74,15 @@ class ProviderHealthServicer:
 
     def Report(self, request, context):
         """Report the outcome of one provider call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportBatch(self, request, context):
+        """Report several outcomes in one call, applied in order. Every report is
+        checked first: one invalid report rejects the batch (INVALID_ARGUMENT
+        naming its index) and none is applied.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -100,6 +114,11 @@ def add_ProviderHealthServicer_to_server(servicer, server):
                     servicer.Report,
                     request_deserializer=masterx_dot_v1_dot_health__pb2.ReportRequest.FromString,
                     response_serializer=masterx_dot_v1_dot_health__pb2.ReportReply.SerializeToString,
+            ),
+            'ReportBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportBatch,
+                    request_deserializer=masterx_dot_v1_dot_health__pb2.ReportBatchRequest.FromString,
+                    response_serializer=masterx_dot_v1_dot_health__pb2.ReportBatchReply.SerializeToString,
             ),
             'GetStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatus,
@@ -166,6 +185,33 @@ class ProviderHealth:
             '/masterx.v1.ProviderHealth/Report',
             masterx_dot_v1_dot_health__pb2.ReportRequest.SerializeToString,
             masterx_dot_v1_dot_health__pb2.ReportReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/masterx.v1.ProviderHealth/ReportBatch',
+            masterx_dot_v1_dot_health__pb2.ReportBatchRequest.SerializeToString,
+            masterx_dot_v1_dot_health__pb2.ReportBatchReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from masterx.logs import configure_logging
+from masterx.runtime import tune_gc
 from masterx.settings import load_settings
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
@@ -13,8 +14,10 @@ from services.gateway.settings import GatewaySettings
 def main() -> None:
     settings = load_settings(GatewaySettings)
     configure_logging("gateway", settings.log_level)
+    app = create_app(settings)
+    tune_gc()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.bind_host,
         port=settings.gateway_port,
         log_config=None,

@@ -30,6 +30,8 @@ from services.health.metrics import (
 
 logger = logging.getLogger("masterx.health")
 
+MAX_BATCH = 1000  # reports in one ReportBatch call
+
 
 def status_message(snapshot: BreakerSnapshot) -> health_pb2.ProviderStatus:
     kind = snapshot.last_error_kind
@@ -105,43 +107,80 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
             retry_after_s=admission.retry_after_s,
         )
 
-    async def Report(
-        self, request: health_pb2.ReportRequest, context: grpc.aio.ServicerContext
-    ) -> health_pb2.ReportReply:
-        await self._require_provider(request.provider, context)
+    @staticmethod
+    def _problem(request: health_pb2.ReportRequest) -> str | None:
+        """What is wrong with a report, or None."""
+        if not request.provider.strip() or len(request.provider) > 128:
+            return "provider must be a non-empty name of at most 128 characters"
         if request.outcome == health_pb2.OUTCOME_UNSPECIFIED:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT,
-                "outcome must be OUTCOME_SUCCESS or OUTCOME_FAILURE",
-            )
+            return "outcome must be OUTCOME_SUCCESS or OUTCOME_FAILURE"
+        if request.outcome != health_pb2.OUTCOME_SUCCESS and not FailureKind.from_proto(
+            request.kind
+        ):
+            return "a failure needs its kind"
+        if request.latency_ms < 0 or request.retry_after_s < 0:
+            return "latency_ms and retry_after_s must not be negative"
+        return None
+
+    async def _apply(self, request: health_pb2.ReportRequest) -> Step:
         ok = request.outcome == health_pb2.OUTCOME_SUCCESS
         kind = None if ok else FailureKind.from_proto(request.kind)
-        if not ok and kind is None:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "a failure needs its kind")
-        if request.latency_ms < 0 or request.retry_after_s < 0:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT,
-                "latency_ms and retry_after_s must not be negative",
-            )
         started = time.perf_counter()
-        try:
-            step = await self._store.report(
-                request.provider,
-                ok,
-                kind,
-                latency_ms=request.latency_ms,
-                permit_id=request.permit_id,
-                retry_after_s=request.retry_after_s,
-            )
-        except RedisError as error:
-            await self._unavailable(context, error)
-            raise
+        step = await self._store.report(
+            request.provider,
+            ok,
+            kind,
+            latency_ms=request.latency_ms,
+            permit_id=request.permit_id,
+            retry_after_s=request.retry_after_s,
+        )
         REPORT_LATENCY.observe(time.perf_counter() - started)
         PROVIDER_OUTCOMES.labels(
             request.provider, "success" if ok else "failure", kind.value if kind else "none"
         ).inc()
         record_step(step)
+        return step
+
+    async def Report(
+        self, request: health_pb2.ReportRequest, context: grpc.aio.ServicerContext
+    ) -> health_pb2.ReportReply:
+        problem = self._problem(request)
+        if problem is not None:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
+        try:
+            step = await self._apply(request)
+        except RedisError as error:
+            await self._unavailable(context, error)
+            raise
         return health_pb2.ReportReply(state=step.after.to_proto())
+
+    async def ReportBatch(
+        self, request: health_pb2.ReportBatchRequest, context: grpc.aio.ServicerContext
+    ) -> health_pb2.ReportBatchReply:
+        if len(request.reports) > MAX_BATCH:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"at most {MAX_BATCH} reports in one batch, got {len(request.reports)}",
+            )
+        for index, report in enumerate(request.reports):
+            problem = self._problem(report)
+            if problem is not None:
+                await context.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT, f"reports[{index}]: {problem}"
+                )
+        states = []
+        try:
+            for report in request.reports:
+                states.append((await self._apply(report)).after.to_proto())
+        except RedisError as error:
+            # The reports before the failing one are applied; the reply says how many.
+            await context.abort(
+                grpc.StatusCode.UNAVAILABLE,
+                f"breaker store (Redis) unavailable: {type(error).__name__}; "
+                f"{len(states)} of {len(request.reports)} reports applied",
+            )
+            raise
+        return health_pb2.ReportBatchReply(states=states)
 
     async def GetStatus(
         self, request: health_pb2.GetStatusRequest, context: grpc.aio.ServicerContext

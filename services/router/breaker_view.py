@@ -2,7 +2,10 @@
 
 A local snapshot kept fresh by the health service's WatchStatus stream answers "may I call this
 provider?" in microseconds; the health service is asked (Acquire) only for a provider that is
-HALF_OPEN or whose OPEN timeout has passed. Outcomes are reported to health off the critical path.
+HALF_OPEN or whose OPEN timeout has passed. Outcomes are reported to health off the critical path:
+a failure, or an outcome that returns a HALF_OPEN permit, is sent at once (with the successes
+waiting before it, in order); plain successes wait up to ``report_linger_s`` to travel together in
+one ReportBatch call.
 When health cannot be reached, the router keeps its last snapshot and decides with its own
 in-process breaker (same parameters), fed with every outcome; when health answers again, the
 stream's snapshot replaces the local view.
@@ -56,6 +59,7 @@ class Permit:
 
 
 ADMIT = Permit(True, BreakerState.CLOSED)
+REPORT_BATCH = 200  # outcomes in one ReportBatch call at most
 
 
 class BreakerView:
@@ -65,8 +69,12 @@ class BreakerView:
         policy: BreakerPolicy,
         clock: Callable[[], float] = time.time,
         rpc_timeout: float = 1.0,
+        report_linger_s: float = 0.05,
     ) -> None:
         self._stub = stub
+        self._report_linger = report_linger_s
+        self._pending: list[health_pb2.ReportRequest] = []
+        self._flush_timer: asyncio.TimerHandle | None = None
         self._clock = clock
         self._timeout = rpc_timeout
         self._local = LocalBreakers(policy)
@@ -195,15 +203,32 @@ class BreakerView:
             permit_id=permit.permit_id,
             retry_after_s=retry_after_s or 0.0,
         )
-        task = asyncio.create_task(self._send(request))
+        self._pending.append(request)
+        urgent = kind is not None or permit.permit_id or self._report_linger <= 0
+        if urgent or len(self._pending) >= REPORT_BATCH:
+            self._flush_reports()
+        elif self._flush_timer is None:
+            loop = asyncio.get_running_loop()
+            self._flush_timer = loop.call_later(self._report_linger, self._flush_reports)
+
+    def _flush_reports(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, []
+        task = asyncio.create_task(self._send(batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send(self, request: health_pb2.ReportRequest) -> None:
+    async def _send(self, batch: list[health_pb2.ReportRequest]) -> None:
         try:
-            await self._stub.Report(request, timeout=self._timeout)
+            await self._stub.ReportBatch(
+                health_pb2.ReportBatchRequest(reports=batch), timeout=self._timeout
+            )
         except grpc.aio.AioRpcError as error:
-            REPORTS_FAILED.inc()
+            REPORTS_FAILED.inc(len(batch))
             self._degrade(f"report: {error.code().name}")
 
     # -- life cycle ----------------------------------------------------------------------
@@ -214,6 +239,7 @@ class BreakerView:
             await asyncio.wait_for(self._synced.wait(), wait_seconds)
 
     async def stop(self) -> None:
+        self._flush_reports()
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

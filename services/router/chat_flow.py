@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -146,7 +147,7 @@ class ChatFlow:
             served.attempts,
             served.last_resort,
         )
-        self._succeeded(routed, answer)
+        self._after_reply(routed, answer)
         return answer
 
     async def stream(self, routed: Routed) -> AsyncGenerator[FlowEvent]:
@@ -199,7 +200,7 @@ class ChatFlow:
             opened.attempts,
             False,
         )
-        self._succeeded(routed, answer)
+        self._after_reply(routed, answer)
         yield answer
 
     def _answer(
@@ -227,6 +228,12 @@ class ChatFlow:
         )
 
     # -- bookkeeping, after the reply ------------------------------------------------------
+    def _after_reply(self, routed: Routed, answer: Answer) -> None:
+        """Metrics, the session's turn, the usage record and the decision's log line, on the
+        loop's next turn: the reply goes out first (the request's context, and with it the
+        request id, comes along)."""
+        asyncio.get_running_loop().call_soon(self._succeeded, routed, answer)
+
     def _succeeded(self, routed: Routed, answer: Answer) -> None:
         decision, category = routed.decision, routed.decision.category.value
         provider_seconds = sum(a.latency_ms for a in answer.attempts) / 1000

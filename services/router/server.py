@@ -72,11 +72,16 @@ async def serve(settings: RouterSettings) -> None:
     scoreboard = ScoreBoard(
         benchmark_pb2_grpc.BenchmarkStub(benchmark_channel), settings.scores_refresh_seconds
     )
-    breakers = BreakerView(health_pb2_grpc.ProviderHealthStub(health_channel), policy)
+    breakers = BreakerView(
+        health_pb2_grpc.ProviderHealthStub(health_channel),
+        policy,
+        report_linger_s=settings.health_report_linger_ms / 1000,
+    )
     mongo = connect_mongo(settings.mongodb_url)
     database = mongo[settings.mongodb_database]
-    usage = WriteBuffer(database["usage"], settings.usage_buffer_size)
-    session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size)
+    linger = settings.store_write_linger_ms / 1000
+    usage = WriteBuffer(database["usage"], settings.usage_buffer_size, linger_s=linger)
+    session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size, linger_s=linger)
     sessions = SessionStore(
         database["sessions"],
         session_writes,

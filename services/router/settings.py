@@ -22,6 +22,11 @@ class RouterSettings(BreakerSettings):
     session_cache_size: int = Field(10_000, ge=1)
     session_cache_ttl_seconds: float = Field(60.0, ge=0)
     usage_buffer_size: int = Field(10_000, ge=1)
+    # How long a writer gathers more buffered writes before sending a batch: fewer, larger
+    # round trips to MongoDB under load, at the price of records landing this much later.
+    store_write_linger_ms: float = Field(100.0, ge=0, le=10_000)
+    # How long successful outcomes wait to travel to health together (failures go at once).
+    health_report_linger_ms: float = Field(50.0, ge=0, le=5_000)
 
     @field_validator("default_provider_order")
     @classmethod

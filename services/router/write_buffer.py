@@ -1,10 +1,11 @@
 """Writes to MongoDB after the reply, off the hot path, never dropped silently.
 
 A bounded buffer feeds one writer task per collection that sends batches and retries with
-backoff while MongoDB is unreachable. Writes are idempotent on retry (usage records carry their
-request id as ``_id``; session updates set absolute values), so a batch whose outcome is unknown
-is simply sent again. A write is lost only when the buffer is full: it is then counted in
-``masterx_store_writes_dropped_total`` and logged.
+backoff while MongoDB is unreachable. After the first write of a batch arrives the writer
+lingers briefly (``linger_s``) so that, under load, one round trip carries many writes. Writes
+are idempotent on retry (usage records carry their request id as ``_id``; session updates set
+absolute values), so a batch whose outcome is unknown is simply sent again. A write is lost only
+when the buffer is full: it is then counted in ``masterx_store_writes_dropped_total`` and logged.
 """
 
 from __future__ import annotations
@@ -50,12 +51,14 @@ class WriteBuffer:
         collection: AsyncCollection[dict[str, Any]],
         capacity: int,
         write_timeout: float = 30.0,
+        linger_s: float = 0.0,
     ) -> None:
         self._collection = collection
         self._name = collection.name
         self._queue: asyncio.Queue[WriteOp] = asyncio.Queue(maxsize=capacity)
         self._chunk = BATCH
         self._write_timeout = write_timeout
+        self._linger = linger_s
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -116,6 +119,8 @@ class WriteBuffer:
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
+            if self._linger > 0 and self._queue.qsize() < BATCH - 1:
+                await asyncio.sleep(self._linger)
             while len(batch) < BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             await self._send(batch)

@@ -12,7 +12,7 @@ import pytest
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState, FailureKind
 from masterx.stack import Stack, StackConfig
-from masterx.v1 import health_pb2_grpc
+from masterx.v1 import health_pb2, health_pb2_grpc
 from services.router.breaker_view import BreakerView
 
 pytestmark = pytest.mark.e2e
@@ -81,3 +81,50 @@ async def test_without_health_it_degrades_to_its_own_breaker_then_resyncs(
     assert await _eventually(lambda: not view.degraded)
     # Health never heard of "lonely": after the resync, its (CLOSED) view applies again.
     assert (await view.admit("lonely")).admitted
+
+
+async def _health_counts(health_stack: Stack, provider: str) -> tuple[int, int]:
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{health_stack.config.health_grpc_port}")
+    try:
+        reply = await health_pb2_grpc.ProviderHealthStub(channel).GetStatus(
+            health_pb2.GetStatusRequest()
+        )
+    finally:
+        await channel.close()
+    status = next((p for p in reply.providers if p.provider == provider), None)
+    return (status.successes_in_window, status.failures_in_window) if status else (0, 0)
+
+
+async def _counts_become(
+    health_stack: Stack, provider: str, counts: tuple[int, int], seconds: float
+) -> bool:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while await _health_counts(health_stack, provider) != counts:
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+async def test_successes_travel_together_and_a_failure_takes_them_along_at_once(
+    health_stack: Stack,
+) -> None:
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{health_stack.config.health_grpc_port}")
+    lingering = BreakerView(
+        health_pb2_grpc.ProviderHealthStub(channel),
+        BreakerPolicy(BreakerConfig(), {}),
+        report_linger_s=30.0,  # nothing leaves on the timer during this test
+    )
+    await lingering.start()
+    try:
+        for _ in range(4):
+            lingering.report("batched", await lingering.admit("batched"), 5.0, None)
+        await asyncio.sleep(0.3)
+        assert await _health_counts(health_stack, "batched") == (0, 0)  # still waiting
+        lingering.report("batched", await lingering.admit("batched"), 5.0, FailureKind.SERVER)
+        assert await _counts_become(health_stack, "batched", (4, 1), seconds=1.0)
+        lingering.report("batched", await lingering.admit("batched"), 5.0, None)
+    finally:
+        await lingering.stop()  # sends what still waits
+        await channel.close()
+    assert await _counts_become(health_stack, "batched", (5, 1), seconds=2.0)
