@@ -12,6 +12,7 @@ from masterx.providers import ProviderSpec
 from masterx.providers.base import TextDelta
 from masterx.v1 import router_pb2, router_pb2_grpc
 from services.router.chat_flow import Answer, ChatFlow, Routed, StreamFailed, StreamStarted
+from services.router.coalescing import coalesce_deltas
 from services.router.costs import CostLedger, CostTotal
 from services.router.decision import UnknownProviderError
 from services.router.messages import (
@@ -69,7 +70,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[router_pb2.ChatChunk]:
         routed = await self._route(request, context)
-        events = self._flow.stream(routed)
+        events = coalesce_deltas(self._flow.stream(routed))
         try:
             async for event in events:
                 if isinstance(event, TextDelta):
