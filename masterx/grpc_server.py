@@ -89,10 +89,20 @@ async def _follow_dependencies(
             await asyncio.wait_for(stopping.wait(), spec.probe_interval_seconds)
 
 
+# Clients keep a connection for as long as it works; closing it after a while (gracefully: calls
+# in flight get the grace period) makes a client with a ``dns:///`` target resolve again and
+# find replicas started since (masterx.grpc_channels).
+MAX_CONNECTION_AGE_MS = 300_000
+CONNECTION_AGE: list[tuple[str, int]] = [
+    ("grpc.max_connection_age_ms", MAX_CONNECTION_AGE_MS),
+    ("grpc.max_connection_age_grace_ms", 60_000),
+]
+
+
 async def run_grpc_service(spec: GrpcServiceSpec) -> None:
     server = grpc.aio.server(
         interceptors=[ObservabilityInterceptor(spec.name)],
-        options=[("grpc.so_reuseport", 0)],
+        options=[("grpc.so_reuseport", 0), *CONNECTION_AGE],
     )
     spec.register(server)
     health_servicer = health.aio.HealthServicer()

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from masterx.grpc_channels import channel_for
 from masterx.request_context import REQUEST_ID_HEADER, current_request_id
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc, router_pb2, router_pb2_grpc
 from masterx.v1 import health_pb2 as breaker_pb2
@@ -20,25 +21,6 @@ from services.gateway.errors import from_grpc
 from services.gateway.settings import GatewaySettings
 
 ReplyT = TypeVar("ReplyT")
-CHANNEL_OPTIONS: list[tuple[str, int | str]] = [("grpc.keepalive_time_ms", 30_000)]
-# Several replicas behind one target: spread calls over every ready one, skip the dead, and
-# retry a lost one often (the default backoff grows to 2 minutes: a replica back sooner idles).
-ROUND_ROBIN: tuple[str, str] = ("grpc.lb_policy_name", "round_robin")
-REPLICA_RECONNECT: tuple[str, int] = ("grpc.max_reconnect_backoff_ms", 2_000)
-
-
-def channel_target(target: str) -> tuple[str, list[tuple[str, int | str]]]:
-    """The gRPC target and channel options for ``target``.
-
-    ``host:port`` (or any gRPC URI) is used as given; a comma-separated list of IPv4
-    ``host:port`` pairs (``127.0.0.1:50051,127.0.0.1:50061``) becomes one ``ipv4:`` target
-    balanced round robin, so a dead replica's share goes to the survivors.
-    """
-    addresses = [a.strip() for a in target.split(",") if a.strip()]
-    if len(addresses) < 2:
-        return target, list(CHANNEL_OPTIONS)
-    scheme = "" if addresses[0].startswith("ipv4:") else "ipv4:"
-    return scheme + ",".join(addresses), [*CHANNEL_OPTIONS, ROUND_ROBIN, REPLICA_RECONNECT]
 
 
 def call_metadata() -> tuple[tuple[str, str], ...]:
@@ -51,8 +33,7 @@ class Upstream:
     def __init__(self, name: str, target: str) -> None:
         self.name = name
         self.target = target
-        address, options = channel_target(target)
-        self.channel = grpc.aio.insecure_channel(address, options=options)
+        self.channel = channel_for(target)
         self._health = health_pb2_grpc.HealthStub(self.channel)
 
     async def unary(

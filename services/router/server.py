@@ -10,6 +10,7 @@ import grpc
 from pymongo.errors import PyMongoError
 
 from masterx.breaker.config import BreakerPolicy
+from masterx.grpc_channels import channel_for
 from masterx.grpc_server import GrpcServiceSpec, run_grpc_service
 from masterx.logs import log_event
 from masterx.providers.catalog import build_adapter
@@ -67,8 +68,8 @@ async def serve(settings: RouterSettings) -> None:
         name: build_adapter(spec, timeouts, prices=prices) for name, spec in providers.items()
     }
 
-    health_channel = grpc.aio.insecure_channel(settings.health_target)
-    benchmark_channel = grpc.aio.insecure_channel(settings.benchmark_target)
+    health_channel = channel_for(settings.health_target)
+    benchmark_channel = channel_for(settings.benchmark_target)
     scoreboard = ScoreBoard(
         benchmark_pb2_grpc.BenchmarkStub(benchmark_channel), settings.scores_refresh_seconds
     )

@@ -180,7 +180,7 @@ def test_the_config_map_sets_only_real_settings(overlay: str, manifests: Manifes
     unknown = set(data) - settings_catalogue.known_variables()
     assert not unknown, f"not read by any component: {unknown}"
     for service, port in GRPC_PORTS.items():
-        assert data[f"MASTERX_{service.upper()}_TARGET"] == f"{service}:{port}"
+        assert data[f"MASTERX_{service.upper()}_TARGET"] == f"dns:///{service}:{port}"
     if overlay == "dev":
         assert data["MASTERX_REDIS_URL"] == "redis://redis:6379/0"
         assert data["MASTERX_MONGODB_URL"] == "mongodb://mongo:27017/"
@@ -234,6 +234,14 @@ def test_network_policies_admit_only_the_right_callers(overlay: str, manifests: 
     for (client, server, port), allowed in cases.items():
         peer = Peer(manifests.pod_labels(client), {"home": "yes"})
         assert can_reach(manifests, peer, server, port) is allowed, (client, server, port)
+
+
+def test_grpc_services_are_headless_so_clients_balance_over_every_pod(
+    manifests: Manifests,
+) -> None:
+    for service in GRPC_PORTS:
+        (found,) = [m for m in manifests.of_kind("Service") if m["metadata"]["name"] == service]
+        assert found["spec"]["clusterIP"] == "None", service
 
 
 def test_only_the_gateway_is_reachable_from_outside(manifests: Manifests) -> None:

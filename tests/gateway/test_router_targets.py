@@ -5,8 +5,9 @@ from __future__ import annotations
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from masterx.grpc_channels import ROUND_ROBIN, channel_target
 from masterx.stack.readiness import free_port
-from services.gateway.upstreams import ROUND_ROBIN, Upstream, channel_target
+from services.gateway.upstreams import Upstream
 
 
 def test_a_single_target_is_used_as_given() -> None:
@@ -20,6 +21,12 @@ def test_a_comma_list_becomes_one_round_robin_ipv4_target() -> None:
     assert target == "ipv4:127.0.0.1:1,127.0.0.1:2"
     assert ROUND_ROBIN in options
     assert channel_target("ipv4:127.0.0.1:1,127.0.0.1:2")[0] == "ipv4:127.0.0.1:1,127.0.0.1:2"
+
+
+def test_a_dns_target_is_balanced_over_everything_the_name_resolves_to() -> None:
+    target, options = channel_target("dns:///router.masterx.svc.cluster.local:50051")
+    assert target == "dns:///router.masterx.svc.cluster.local:50051"
+    assert ROUND_ROBIN in options
 
 
 async def test_calls_reach_the_live_replica_when_the_other_is_down() -> None:
