@@ -47,6 +47,7 @@ class GrpcServiceSpec:
     metrics_port: int
     grace_seconds: float
     probes: Sequence[DependencyProbe] = ()
+    max_connection_age_seconds: float = 300.0
     probe_interval_seconds: float = 1.0
     on_stop: Callable[[], Awaitable[None]] | None = None
 
@@ -89,20 +90,24 @@ async def _follow_dependencies(
             await asyncio.wait_for(stopping.wait(), spec.probe_interval_seconds)
 
 
-# Clients keep a connection for as long as it works; closing it after a while (gracefully: calls
-# in flight get the grace period) makes a client with a ``dns:///`` target resolve again and
-# find replicas started since (masterx.grpc_channels).
-MAX_CONNECTION_AGE_MS = 300_000
-CONNECTION_AGE: list[tuple[str, int]] = [
-    ("grpc.max_connection_age_ms", MAX_CONNECTION_AGE_MS),
-    ("grpc.max_connection_age_grace_ms", 60_000),
-]
+def connection_age_options(max_age_seconds: float) -> list[tuple[str, int]]:
+    """Close each client connection after ``max_age_seconds`` (calls in flight get as long
+    again, at most 60 s): a client with a ``dns:///`` target then resolves again and finds
+    replicas started since (masterx.grpc_channels)."""
+    age_ms = int(max_age_seconds * 1000)
+    return [
+        ("grpc.max_connection_age_ms", age_ms),
+        ("grpc.max_connection_age_grace_ms", min(age_ms, 60_000)),
+    ]
 
 
 async def run_grpc_service(spec: GrpcServiceSpec) -> None:
     server = grpc.aio.server(
         interceptors=[ObservabilityInterceptor(spec.name)],
-        options=[("grpc.so_reuseport", 0), *CONNECTION_AGE],
+        options=[
+            ("grpc.so_reuseport", 0),
+            *connection_age_options(spec.max_connection_age_seconds),
+        ],
     )
     spec.register(server)
     health_servicer = health.aio.HealthServicer()

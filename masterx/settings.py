@@ -45,6 +45,9 @@ class CommonSettings(BaseSettings):
     benchmark_target: str = ""
 
     shutdown_grace_seconds: float = Field(5.0, ge=0, le=120)
+    # gRPC servers close a client's connection after this long (calls in flight get up to 60 s
+    # more), so clients with dns:/// targets resolve again and find new replicas.
+    grpc_max_connection_age_seconds: float = Field(300.0, ge=1, le=86_400)
 
     @model_validator(mode="after")
     def _default_targets(self) -> CommonSettings:

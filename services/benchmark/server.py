@@ -151,6 +151,7 @@ async def serve(settings: BenchmarkSettings) -> None:
             port=settings.benchmark_grpc_port,
             metrics_port=settings.benchmark_metrics_port,
             grace_seconds=settings.shutdown_grace_seconds,
+            max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
             probes=[DependencyProbe("mongodb", mongo_ready)],
             on_stop=close,
         )

@@ -43,6 +43,7 @@ async def serve(settings: HealthSettings) -> None:
             port=settings.health_grpc_port,
             metrics_port=settings.health_metrics_port,
             grace_seconds=settings.shutdown_grace_seconds,
+            max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
             probes=[DependencyProbe("redis", lambda: ping_redis(redis_client))],
             on_stop=close,
         )

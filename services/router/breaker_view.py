@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class Permit:
 
 ADMIT = Permit(True, BreakerState.CLOSED)
 REPORT_BATCH = 200  # outcomes in one ReportBatch call at most
+RESUBSCRIBE_AFTER_S = 1.0  # a status stream that lived this long is re-subscribed at once
 
 
 class BreakerView:
@@ -142,7 +144,9 @@ class BreakerView:
 
     async def _watch_forever(self) -> None:
         delay = 0.2
+        loop = asyncio.get_running_loop()
         while True:
+            followed_since = math.inf
             try:
                 stream = self._stub.WatchStatus(health_pb2.WatchStatusRequest())
                 try:
@@ -150,13 +154,21 @@ class BreakerView:
                 except grpc.aio.AioRpcError:
                     stream.cancel()
                     raise
+                followed_since = loop.time()
                 async for status in stream:
                     self.apply(status)
                     self._recover()
                     delay = 0.2
-                self._degrade("status stream ended")
+                why = "status stream ended"
             except grpc.aio.AioRpcError as error:
-                self._degrade(f"status stream: {error.code().name}")
+                why = f"status stream: {error.code().name}"
+            lived = loop.time() - followed_since
+            if not self._degraded and lived >= RESUBSCRIBE_AFTER_S:
+                # A stream that had lived a while ended: a server closing an aged connection, or
+                # a replica going away. Subscribe again at once (a new connection, maybe another
+                # replica); health counts as lost only if that fails too.
+                continue
+            self._degrade(why)
             self._synced.set()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

@@ -145,6 +145,7 @@ async def serve(settings: RouterSettings) -> None:
             port=settings.router_grpc_port,
             metrics_port=settings.router_metrics_port,
             grace_seconds=settings.shutdown_grace_seconds,
+            max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
             on_stop=close,
         )
     )

@@ -128,3 +128,35 @@ async def test_successes_travel_together_and_a_failure_takes_them_along_at_once(
         await lingering.stop()  # sends what still waits
         await channel.close()
     assert await _counts_become(health_stack, "batched", (5, 1), seconds=2.0)
+
+
+@pytest.fixture(scope="module")
+def aging_health(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Health closing every client connection after 1 s (calls in flight: 1 s more)."""
+    config = StackConfig(state_dir=tmp_path_factory.mktemp("aging")).with_free_ports()
+    env = {"MASTERX_GRPC_MAX_CONNECTION_AGE_SECONDS": "1", "MASTERX_SHUTDOWN_GRACE_SECONDS": "0"}
+    with Stack(replace(config, env=env), components=("redis", "health")) as stack:
+        yield stack
+
+
+async def test_a_server_closing_aged_connections_never_makes_the_router_degrade(
+    aging_health: Stack,
+) -> None:
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{aging_health.config.health_grpc_port}")
+    view = BreakerView(
+        health_pb2_grpc.ProviderHealthStub(channel), BreakerPolicy(BreakerConfig(), {})
+    )
+    await view.start()
+    try:
+        assert not view.degraded
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + 6.0  # several connection lifetimes (1 s + 1 s grace each)
+        while loop.time() < ends:
+            assert not view.degraded
+            await asyncio.sleep(0.05)
+        await _fail(view, "aged")  # the stream (on its newest connection) still brings changes
+        assert await _eventually(lambda: view.state("aged") is BreakerState.OPEN, 5.0)
+        assert not view.degraded
+    finally:
+        await view.stop()
+        await channel.close()
