@@ -10,6 +10,7 @@ Time is Redis's own clock (so replicas agree), unless the caller passes ``now``.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -68,6 +69,18 @@ class Step:
     @property
     def moved(self) -> bool:
         return self.before is not self.after
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One provider call's outcome, as a report gives it."""
+
+    provider: str
+    ok: bool
+    kind: FailureKind | None
+    latency_ms: float = 0.0
+    permit_id: str = ""
+    retry_after_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,24 @@ class RedisBreakerStore:
             step=self._step(provider, reply),
         )
 
+    def _report_args(self, outcome: Outcome, now: float | None) -> tuple[list[str], list[Any]]:
+        kind = outcome.kind
+        counts = outcome.ok or (kind is not None and kind.counts_against_provider)
+        config = self._policy.for_provider(outcome.provider)
+        args = [
+            "report",
+            outcome.provider,
+            "" if now is None else repr(now),
+            *_params(config),
+            "1" if outcome.ok else "0",
+            kind.value if kind else "",
+            "1" if counts else "0",
+            outcome.latency_ms,
+            outcome.permit_id,
+            outcome.retry_after_s,
+        ]
+        return _keys(outcome.provider), args
+
     async def report(
         self,
         provider: str,
@@ -141,19 +172,25 @@ class RedisBreakerStore:
         retry_after_s: float = 0.0,
         now: float | None = None,
     ) -> Step:
-        counts = ok or (kind is not None and kind.counts_against_provider)
-        reply = await self._run(
-            "report",
-            provider,
-            now,
-            "1" if ok else "0",
-            kind.value if kind else "",
-            "1" if counts else "0",
-            latency_ms,
-            permit_id,
-            retry_after_s,
-        )
-        return self._step(provider, reply)
+        outcome = Outcome(provider, ok, kind, latency_ms, permit_id, retry_after_s)
+        keys, args = self._report_args(outcome, now)
+        reply = await self._script(keys=keys, args=args)
+        return self._step(provider, [str(part) for part in reply])
+
+    async def report_many(self, outcomes: Sequence[Outcome]) -> list[Step]:
+        """Apply the outcomes in order in one round trip, all or none (MULTI/EXEC); each is the
+        same Lua step :meth:`report` runs."""
+        if not outcomes:
+            return []
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for outcome in outcomes:
+                keys, args = self._report_args(outcome, None)
+                await self._script(keys=keys, args=args, client=pipe)
+            replies = await pipe.execute()
+        return [
+            self._step(outcome.provider, [str(part) for part in reply])
+            for outcome, reply in zip(outcomes, replies, strict=True)
+        ]
 
     async def sweep(self, provider: str, now: float | None = None) -> Step:
         """Move an OPEN breaker whose timeout has passed to HALF_OPEN (and announce it)."""

@@ -31,6 +31,6 @@ ACQUIRE_LATENCY = Histogram(
 )
 REPORT_LATENCY = Histogram(
     "masterx_breaker_report_duration_seconds",
-    "Time to apply one Report (Redis included).",
+    "Time to apply one Report, or one ReportBatch call (Redis included).",
     buckets=LATENCY_BUCKETS,
 )

@@ -16,6 +16,7 @@ from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
 from services.health.breaker_store import (
     CHANGES_CHANNEL,
     BreakerSnapshot,
+    Outcome,
     RedisBreakerStore,
     Step,
 )
@@ -122,24 +123,25 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
             return "latency_ms and retry_after_s must not be negative"
         return None
 
-    async def _apply(self, request: health_pb2.ReportRequest) -> Step:
+    @staticmethod
+    def _outcome(request: health_pb2.ReportRequest) -> Outcome:
         ok = request.outcome == health_pb2.OUTCOME_SUCCESS
-        kind = None if ok else FailureKind.from_proto(request.kind)
-        started = time.perf_counter()
-        step = await self._store.report(
+        return Outcome(
             request.provider,
             ok,
-            kind,
+            None if ok else FailureKind.from_proto(request.kind),
             latency_ms=request.latency_ms,
             permit_id=request.permit_id,
             retry_after_s=request.retry_after_s,
         )
-        REPORT_LATENCY.observe(time.perf_counter() - started)
+
+    @staticmethod
+    def _applied(outcome: Outcome, step: Step) -> None:
+        kind = outcome.kind
         PROVIDER_OUTCOMES.labels(
-            request.provider, "success" if ok else "failure", kind.value if kind else "none"
+            outcome.provider, "success" if outcome.ok else "failure", kind.value if kind else "none"
         ).inc()
         record_step(step)
-        return step
 
     async def Report(
         self, request: health_pb2.ReportRequest, context: grpc.aio.ServicerContext
@@ -147,11 +149,22 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
         problem = self._problem(request)
         if problem is not None:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
+        outcome = self._outcome(request)
+        started = time.perf_counter()
         try:
-            step = await self._apply(request)
+            step = await self._store.report(
+                outcome.provider,
+                outcome.ok,
+                outcome.kind,
+                latency_ms=outcome.latency_ms,
+                permit_id=outcome.permit_id,
+                retry_after_s=outcome.retry_after_s,
+            )
         except RedisError as error:
             await self._unavailable(context, error)
             raise
+        REPORT_LATENCY.observe(time.perf_counter() - started)
+        self._applied(outcome, step)
         return health_pb2.ReportReply(state=step.after.to_proto())
 
     async def ReportBatch(
@@ -168,18 +181,19 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
                 await context.abort(
                     grpc.StatusCode.INVALID_ARGUMENT, f"reports[{index}]: {problem}"
                 )
-        states = []
+        outcomes = [self._outcome(report) for report in request.reports]
+        started = time.perf_counter()
         try:
-            for report in request.reports:
-                states.append((await self._apply(report)).after.to_proto())
+            steps = await self._store.report_many(outcomes)
         except RedisError as error:
-            # The reports before the failing one are applied; the reply says how many.
-            await context.abort(
-                grpc.StatusCode.UNAVAILABLE,
-                f"breaker store (Redis) unavailable: {type(error).__name__}; "
-                f"{len(states)} of {len(request.reports)} reports applied",
-            )
+            # One MULTI/EXEC: none of the reports was applied (unless Redis applied them all
+            # and the reply was lost).
+            await self._unavailable(context, error)
             raise
+        REPORT_LATENCY.observe(time.perf_counter() - started)
+        for outcome, step in zip(outcomes, steps, strict=True):
+            self._applied(outcome, step)
+        states = [step.after.to_proto() for step in steps]
         return health_pb2.ReportBatchReply(states=states)
 
     async def GetStatus(

@@ -6,7 +6,7 @@ import redis.asyncio as aioredis
 
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState, FailureKind
-from services.health.breaker_store import RedisBreakerStore
+from services.health.breaker_store import Outcome, RedisBreakerStore
 
 T0 = 1_000_000.0
 
@@ -152,3 +152,25 @@ async def test_per_provider_overrides_apply(redis_client: aioredis.Redis) -> Non
         await store.report("p", False, FailureKind.SERVER, now=T0)
     assert (await store.snapshot("fragile")).state is BreakerState.OPEN
     assert (await store.snapshot("p")).state is BreakerState.CLOSED
+
+
+async def test_a_batch_of_outcomes_ends_where_the_same_reports_one_by_one_end(
+    redis_client: aioredis.Redis,
+) -> None:
+    store = _store(redis_client)
+    kinds = [None, FailureKind.SERVER, None, FailureKind.TIMEOUT] + [FailureKind.SERVER] * 5
+    batch = [Outcome("batched", k is None, k, latency_ms=10.0 * i) for i, k in enumerate(kinds)]
+    steps = await store.report_many(batch)
+    one_by_one = [
+        await store.report("single", k is None, k, latency_ms=10.0 * i)
+        for i, k in enumerate(kinds)
+    ]
+    assert [(s.before, s.after, s.reason) for s in steps] == [
+        (s.before, s.after, s.reason) for s in one_by_one
+    ]
+    assert steps[-1].after is BreakerState.OPEN
+    batched, single = await store.snapshot("batched"), await store.snapshot("single")
+    same = ("state", "failures_in_window", "successes_in_window", "consecutive_opens")
+    assert [getattr(batched, f) for f in same] == [getattr(single, f) for f in same]
+    assert batched.latency_ewma_ms == single.latency_ewma_ms > 0
+    assert await store.report_many([]) == []
