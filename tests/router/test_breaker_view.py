@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import grpc
@@ -27,11 +28,14 @@ def health_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield stack
 
 
-@pytest.fixture
-async def view(health_stack: Stack) -> AsyncIterator[BreakerView]:
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{health_stack.config.health_grpc_port}")
+@asynccontextmanager
+async def _following(stack: Stack, report_linger_s: float = 0.05) -> AsyncIterator[BreakerView]:
+    """A started view following the stack's health service; stopped (reports sent) at exit."""
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{stack.config.health_grpc_port}")
     breaker_view = BreakerView(
-        health_pb2_grpc.ProviderHealthStub(channel), BreakerPolicy(BreakerConfig(), {})
+        health_pb2_grpc.ProviderHealthStub(channel),
+        BreakerPolicy(BreakerConfig(), {}),
+        report_linger_s=report_linger_s,
     )
     await breaker_view.start()
     try:
@@ -39,6 +43,12 @@ async def view(health_stack: Stack) -> AsyncIterator[BreakerView]:
     finally:
         await breaker_view.stop()
         await channel.close()
+
+
+@pytest.fixture
+async def view(health_stack: Stack) -> AsyncIterator[BreakerView]:
+    async with _following(health_stack) as breaker_view:
+        yield breaker_view
 
 
 async def _eventually(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
@@ -109,14 +119,8 @@ async def _counts_become(
 async def test_successes_travel_together_and_a_failure_takes_them_along_at_once(
     health_stack: Stack,
 ) -> None:
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{health_stack.config.health_grpc_port}")
-    lingering = BreakerView(
-        health_pb2_grpc.ProviderHealthStub(channel),
-        BreakerPolicy(BreakerConfig(), {}),
-        report_linger_s=30.0,  # nothing leaves on the timer during this test
-    )
-    await lingering.start()
-    try:
+    # A 30 s linger: nothing leaves on the timer during this test.
+    async with _following(health_stack, report_linger_s=30.0) as lingering:
         for _ in range(4):
             lingering.report("batched", await lingering.admit("batched"), 5.0, None)
         await asyncio.sleep(0.3)
@@ -124,9 +128,7 @@ async def test_successes_travel_together_and_a_failure_takes_them_along_at_once(
         lingering.report("batched", await lingering.admit("batched"), 5.0, FailureKind.SERVER)
         assert await _counts_become(health_stack, "batched", (4, 1), seconds=1.0)
         lingering.report("batched", await lingering.admit("batched"), 5.0, None)
-    finally:
-        await lingering.stop()  # sends what still waits
-        await channel.close()
+    # Stopping the view sent what still waited.
     assert await _counts_become(health_stack, "batched", (5, 1), seconds=2.0)
 
 
@@ -142,12 +144,7 @@ def aging_health(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 async def test_a_server_closing_aged_connections_never_makes_the_router_degrade(
     aging_health: Stack,
 ) -> None:
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{aging_health.config.health_grpc_port}")
-    view = BreakerView(
-        health_pb2_grpc.ProviderHealthStub(channel), BreakerPolicy(BreakerConfig(), {})
-    )
-    await view.start()
-    try:
+    async with _following(aging_health) as view:
         assert not view.degraded
         loop = asyncio.get_running_loop()
         ends = loop.time() + 6.0  # several connection lifetimes (1 s + 1 s grace each)
@@ -157,6 +154,3 @@ async def test_a_server_closing_aged_connections_never_makes_the_router_degrade(
         await _fail(view, "aged")  # the stream (on its newest connection) still brings changes
         assert await _eventually(lambda: view.state("aged") is BreakerState.OPEN, 5.0)
         assert not view.degraded
-    finally:
-        await view.stop()
-        await channel.close()
