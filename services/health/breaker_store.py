@@ -123,10 +123,17 @@ class RedisBreakerStore:
         self._policy = policy
         self._script = client.register_script(_SCRIPT)
 
-    async def _run(self, op: str, provider: str, now: float | None, *extra: Any) -> list[str]:
+    def _call(
+        self, op: str, provider: str, now: float | None, *extra: Any
+    ) -> tuple[list[str], list[Any]]:
+        """The keys and arguments of one Lua step."""
         config = self._policy.for_provider(provider)
         args = [op, provider, "" if now is None else repr(now), *_params(config), *extra]
-        reply = await self._script(keys=_keys(provider), args=args)
+        return _keys(provider), args
+
+    async def _run(self, op: str, provider: str, now: float | None, *extra: Any) -> list[str]:
+        keys, args = self._call(op, provider, now, *extra)
+        reply = await self._script(keys=keys, args=args)
         return [str(part) for part in reply]
 
     @staticmethod
@@ -143,23 +150,20 @@ class RedisBreakerStore:
             step=self._step(provider, reply),
         )
 
-    def _report_args(self, outcome: Outcome, now: float | None) -> tuple[list[str], list[Any]]:
+    def _report_call(self, outcome: Outcome, now: float | None) -> tuple[list[str], list[Any]]:
         kind = outcome.kind
         counts = outcome.ok or (kind is not None and kind.counts_against_provider)
-        config = self._policy.for_provider(outcome.provider)
-        args = [
+        return self._call(
             "report",
             outcome.provider,
-            "" if now is None else repr(now),
-            *_params(config),
+            now,
             "1" if outcome.ok else "0",
             kind.value if kind else "",
             "1" if counts else "0",
             outcome.latency_ms,
             outcome.permit_id,
             outcome.retry_after_s,
-        ]
-        return _keys(outcome.provider), args
+        )
 
     async def report(
         self,
@@ -173,20 +177,25 @@ class RedisBreakerStore:
         now: float | None = None,
     ) -> Step:
         outcome = Outcome(provider, ok, kind, latency_ms, permit_id, retry_after_s)
-        keys, args = self._report_args(outcome, now)
-        reply = await self._script(keys=keys, args=args)
-        return self._step(provider, [str(part) for part in reply])
+        (step,) = await self.report_many([outcome], now)
+        return step
 
-    async def report_many(self, outcomes: Sequence[Outcome]) -> list[Step]:
-        """Apply the outcomes in order in one round trip, all or none (MULTI/EXEC); each is the
-        same Lua step :meth:`report` runs."""
-        if not outcomes:
+    async def report_many(
+        self, outcomes: Sequence[Outcome], now: float | None = None
+    ) -> list[Step]:
+        """Apply the outcomes in order in one round trip, all or none (MULTI/EXEC when there
+        are several); each is one Lua step."""
+        if len(outcomes) == 1:
+            keys, args = self._report_call(outcomes[0], now)
+            replies = [await self._script(keys=keys, args=args)]
+        elif outcomes:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for outcome in outcomes:
+                    keys, args = self._report_call(outcome, now)
+                    await self._script(keys=keys, args=args, client=pipe)
+                replies = await pipe.execute()
+        else:
             return []
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for outcome in outcomes:
-                keys, args = self._report_args(outcome, None)
-                await self._script(keys=keys, args=args, client=pipe)
-            replies = await pipe.execute()
         return [
             self._step(outcome.provider, [str(part) for part in reply])
             for outcome, reply in zip(outcomes, replies, strict=True)

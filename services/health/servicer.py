@@ -53,6 +53,12 @@ def status_message(snapshot: BreakerSnapshot) -> health_pb2.ProviderStatus:
     )
 
 
+def _provider_problem(provider: str) -> str | None:
+    if not provider.strip() or len(provider) > 128:
+        return "provider must be a non-empty name of at most 128 characters"
+    return None
+
+
 def record_step(step: Step) -> None:
     """Count and log a transition this replica made (once per transition, across replicas)."""
     if not step.moved:
@@ -83,11 +89,9 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
 
     @staticmethod
     async def _require_provider(provider: str, context: grpc.aio.ServicerContext) -> None:
-        if not provider.strip() or len(provider) > 128:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT,
-                "provider must be a non-empty name of at most 128 characters",
-            )
+        problem = _provider_problem(provider)
+        if problem is not None:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
 
     async def Acquire(
         self, request: health_pb2.AcquireRequest, context: grpc.aio.ServicerContext
@@ -111,8 +115,9 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
     @staticmethod
     def _problem(request: health_pb2.ReportRequest) -> str | None:
         """What is wrong with a report, or None."""
-        if not request.provider.strip() or len(request.provider) > 128:
-            return "provider must be a non-empty name of at most 128 characters"
+        problem = _provider_problem(request.provider)
+        if problem is not None:
+            return problem
         if request.outcome == health_pb2.OUTCOME_UNSPECIFIED:
             return "outcome must be OUTCOME_SUCCESS or OUTCOME_FAILURE"
         if request.outcome != health_pb2.OUTCOME_SUCCESS and not FailureKind.from_proto(
@@ -135,13 +140,25 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
             retry_after_s=request.retry_after_s,
         )
 
-    @staticmethod
-    def _applied(outcome: Outcome, step: Step) -> None:
-        kind = outcome.kind
-        PROVIDER_OUTCOMES.labels(
-            outcome.provider, "success" if outcome.ok else "failure", kind.value if kind else "none"
-        ).inc()
-        record_step(step)
+    async def _apply(
+        self, outcomes: list[Outcome], context: grpc.aio.ServicerContext
+    ) -> list[Step]:
+        started = time.perf_counter()
+        try:
+            steps = await self._store.report_many(outcomes)
+        except RedisError as error:
+            # All or none (one MULTI/EXEC): none was applied, unless Redis applied them all
+            # and only its reply was lost.
+            await self._unavailable(context, error)
+            raise
+        REPORT_LATENCY.observe(time.perf_counter() - started)
+        for outcome, step in zip(outcomes, steps, strict=True):
+            kind = outcome.kind.value if outcome.kind else "none"
+            PROVIDER_OUTCOMES.labels(
+                outcome.provider, "success" if outcome.ok else "failure", kind
+            ).inc()
+            record_step(step)
+        return steps
 
     async def Report(
         self, request: health_pb2.ReportRequest, context: grpc.aio.ServicerContext
@@ -149,22 +166,7 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
         problem = self._problem(request)
         if problem is not None:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
-        outcome = self._outcome(request)
-        started = time.perf_counter()
-        try:
-            step = await self._store.report(
-                outcome.provider,
-                outcome.ok,
-                outcome.kind,
-                latency_ms=outcome.latency_ms,
-                permit_id=outcome.permit_id,
-                retry_after_s=outcome.retry_after_s,
-            )
-        except RedisError as error:
-            await self._unavailable(context, error)
-            raise
-        REPORT_LATENCY.observe(time.perf_counter() - started)
-        self._applied(outcome, step)
+        (step,) = await self._apply([self._outcome(request)], context)
         return health_pb2.ReportReply(state=step.after.to_proto())
 
     async def ReportBatch(
@@ -181,20 +183,8 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
                 await context.abort(
                     grpc.StatusCode.INVALID_ARGUMENT, f"reports[{index}]: {problem}"
                 )
-        outcomes = [self._outcome(report) for report in request.reports]
-        started = time.perf_counter()
-        try:
-            steps = await self._store.report_many(outcomes)
-        except RedisError as error:
-            # One MULTI/EXEC: none of the reports was applied (unless Redis applied them all
-            # and the reply was lost).
-            await self._unavailable(context, error)
-            raise
-        REPORT_LATENCY.observe(time.perf_counter() - started)
-        for outcome, step in zip(outcomes, steps, strict=True):
-            self._applied(outcome, step)
-        states = [step.after.to_proto() for step in steps]
-        return health_pb2.ReportBatchReply(states=states)
+        steps = await self._apply([self._outcome(r) for r in request.reports], context)
+        return health_pb2.ReportBatchReply(states=[step.after.to_proto() for step in steps])
 
     async def GetStatus(
         self, request: health_pb2.GetStatusRequest, context: grpc.aio.ServicerContext

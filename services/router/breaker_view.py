@@ -216,7 +216,7 @@ class BreakerView:
             retry_after_s=retry_after_s or 0.0,
         )
         self._pending.append(request)
-        urgent = kind is not None or permit.permit_id or self._report_linger <= 0
+        urgent = kind is not None or bool(permit.permit_id) or self._report_linger <= 0
         if urgent or len(self._pending) >= REPORT_BATCH:
             self._flush_reports()
         elif self._flush_timer is None:
