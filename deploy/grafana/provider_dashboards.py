@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from panel_model import (  # noqa: F401 - the names every dashboard module uses
+from panel_model import (
     BREAKER_STATES,
-    NOT_API,
     RANGE,
     RATE,
     Dashboard,
     Panel,
-    Query,
     q,
-    quantiles,
 )
 
 BREAKER = "max by (provider) (masterx_breaker_state)"

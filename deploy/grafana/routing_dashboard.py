@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from panel_model import (  # noqa: F401 - the names every dashboard module uses
-    BREAKER_STATES,
+from panel_model import (
     NOT_API,
-    RANGE,
     RATE,
     Dashboard,
     Panel,
-    Query,
     q,
     quantiles,
 )

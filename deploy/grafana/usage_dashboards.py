@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from panel_model import (  # noqa: F401 - the names every dashboard module uses
-    BREAKER_STATES,
-    NOT_API,
+from panel_model import (
     RANGE,
     RATE,
     Dashboard,
     Panel,
-    Query,
     q,
-    quantiles,
 )
 
 COST = Dashboard(
