@@ -1,8 +1,10 @@
 """The task category of a message, from the trained model, in plain numpy.
 
-The model is a multinomial logistic regression over three feature blocks: TF-IDF word 1-2
+The model is a multinomial logistic regression over four feature blocks: TF-IDF word 1-2
 grams, TF-IDF character 2-5 grams inside word boundaries (each block L2-normalised, sublinear
-term frequency) and the keyword/pattern/emotion cues of :mod:`.cues`. This module recomputes
+term frequency), the keyword/pattern/emotion cues of :mod:`.cues`, and the meaning of the
+words (the mean of their pre-trained vectors, folded into one row of class scores per word:
+see :mod:`.word_vectors`). This module recomputes
 exactly what scikit-learn's pipeline computes at training time (a test checks it on the whole
 dataset), without importing scikit-learn.
 """
@@ -25,7 +27,12 @@ from services.router.detection.model_artifact import (
     CategoryModel,
     ModelFormatError,
 )
-from services.router.detection.text_features import char_wb_ngrams, normalise, word_ngrams
+from services.router.detection.text_features import (
+    char_wb_ngrams,
+    normalise,
+    word_ngrams,
+    word_tokens,
+)
 
 FloatArray = npt.NDArray[np.float64]
 WORD_CACHE_SIZE = 16_384  # distinct words whose character n-gram rows are remembered
@@ -83,6 +90,8 @@ class CategoryDetector:
         )
         self._cue_weights = self._weights[words + chars :] * model.cue_weight
         self._intercept = model.intercept
+        self._meaning_rows = {word: row for row, word in enumerate(model.meaning_words)}
+        self._meaning = model.meaning
         self._emotions = emotions or EmotionDetector()
 
     @classmethod
@@ -95,7 +104,8 @@ class CategoryDetector:
     def probabilities(self, text: str) -> dict[Category, float]:
         """The model's probability for every category (they sum to 1)."""
         normalised = normalise(text)
-        words = word_ngrams(normalised)
+        tokens = word_tokens(normalised)
+        words = word_ngrams(normalised, tokens)
         word_rows = [row for row in map(self._word_rows.get, words) if row is not None]
         found = np.concatenate(
             [np.array(word_rows, dtype=np.intp), *map(self._char_rows_of, normalised.split())]
@@ -109,6 +119,9 @@ class CategoryDetector:
         _unit(values[split:])
         cues = np.array(cue_features(normalised, words, self._emotions.detect(text)))
         logits = self._intercept + values @ self._weights[rows] + cues @ self._cue_weights
+        meant = [row for row in map(self._meaning_rows.get, tokens) if row is not None]
+        if meant:
+            logits += self._meaning[meant].mean(axis=0, dtype=np.float64)
         exp = np.exp(logits - logits.max())
         probabilities = exp / exp.sum()
         return {c: float(p) for c, p in zip(self._classes, probabilities, strict=True)}

@@ -1,6 +1,6 @@
 """Per-category term lists: the seed plan's keywords, widened to each field's vocabulary.
 
-Data, hand-written for this project (Apache-2.0). Terms are lower case, as
+Data, written for this project (Apache-2.0). Terms are lower case, as
 :func:`~services.router.detection.text_features.normalise` leaves text, and one or two words
 (matched against the message's word 1- and 2-grams). A term counts as evidence for its
 category; words that are ambiguous across categories ("class", "function", "table",

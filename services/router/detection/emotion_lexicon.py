@@ -1,6 +1,6 @@
 """The emotion detector's lexicon: words, phrases and emoji, each with the evidence it carries.
 
-Hand-written for this project (Apache-2.0). A weight is evidence in "nats": the detector turns
+Written for this project (Apache-2.0). A weight is evidence in "nats": the detector turns
 the summed evidence ``e`` of an emotion into an intensity ``1 - exp(-e)``, so one plain strong
 word (0.8) reads about 0.55, the same word intensified ("so frustrated", x1.5) about 0.70.
 """

@@ -1,13 +1,18 @@
-"""The trained category model on disk: JSON for the vocabularies, one ``.npy`` for the weights.
+"""The trained category model on disk: JSON for the vocabularies, ``.npy`` for the numbers.
 
-Three files, none of them pickled, all byte-for-byte reproducible by the training script:
+Four files, none of them pickled, all byte-for-byte reproducible by the training script:
 
 - ``manifest.json``: classes, intercepts, cue names and weight, the featurisation settings
   and provenance (dataset digest, example count, held-back accuracy, scikit-learn version);
 - ``vocabulary.json``: the word and character n-gram vocabularies in column order, with their
-  inverse document frequencies;
+  inverse document frequencies, and the words of the meaning table;
 - ``weights.npy``: float32 coefficients, one row per feature (words, characters, cues), one
-  column per class; read with ``allow_pickle=False``.
+  column per class;
+- ``meaning.npy``: float32, one row per word of the meaning table, one column per class: what
+  the word's pre-trained vector adds to each class's score (the meaning block's coefficients
+  times the vector, see :mod:`.word_vectors`); a message adds the mean of its words' rows.
+
+Both ``.npy`` files are read with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ import numpy.typing as npt
 from masterx.domain import Category
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST, VOCABULARY, WEIGHTS = "manifest.json", "vocabulary.json", "weights.npy"
+MEANING = "meaning.npy"
 
 FloatArray = npt.NDArray[np.float64]
 Provenance = dict[str, str | int | float]
@@ -45,6 +51,8 @@ class CategoryModel:
     cue_weight: float
     coef: npt.NDArray[np.float32]  # (words + chars + cues, classes)
     intercept: FloatArray  # (classes,)
+    meaning_words: tuple[str, ...]
+    meaning: npt.NDArray[np.float32]  # (meaning words, classes)
     featurisation: dict[str, Any] = field(default_factory=dict)
     provenance: Provenance = field(default_factory=dict)
 
@@ -64,11 +72,14 @@ class CategoryModel:
             "word_idf": [float(v) for v in self.word_idf],
             "chars": list(self.char_vocabulary),
             "char_idf": [float(v) for v in self.char_idf],
+            "meaning_words": list(self.meaning_words),
         }
         _write_json(directory / MANIFEST, manifest, indent=2)
         _write_json(directory / VOCABULARY, vocabulary, indent=None)
         with (directory / WEIGHTS).open("wb") as out:
             np.save(out, np.ascontiguousarray(self.coef, dtype=np.float32), allow_pickle=False)
+        with (directory / MEANING).open("wb") as out:
+            np.save(out, np.ascontiguousarray(self.meaning, dtype=np.float32), allow_pickle=False)
 
     @classmethod
     def load(cls, directory: Path = DEFAULT_MODEL_DIR) -> CategoryModel:
@@ -76,6 +87,7 @@ class CategoryModel:
             manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
             vocabulary = json.loads((directory / VOCABULARY).read_text(encoding="utf-8"))
             coef = np.load(directory / WEIGHTS, allow_pickle=False)
+            meaning = np.load(directory / MEANING, allow_pickle=False)
         except (OSError, ValueError) as error:
             message = f"cannot read the category model in {directory}: {error}"
             raise ModelFormatError(message) from None
@@ -84,19 +96,25 @@ class CategoryModel:
                 f"{directory / MANIFEST}: format_version {manifest.get('format_version')!r},"
                 f" expected {FORMAT_VERSION}"
             )
-        model = cls(
-            classes=tuple(Category(c) for c in manifest["classes"]),
-            word_vocabulary=tuple(vocabulary["words"]),
-            word_idf=np.asarray(vocabulary["word_idf"], dtype=np.float64),
-            char_vocabulary=tuple(vocabulary["chars"]),
-            char_idf=np.asarray(vocabulary["char_idf"], dtype=np.float64),
-            cue_names=tuple(manifest["cue_names"]),
-            cue_weight=float(manifest["cue_weight"]),
-            coef=coef.astype(np.float32, copy=False),
-            intercept=np.asarray(manifest["intercept"], dtype=np.float64),
-            featurisation=dict(manifest["featurisation"]),
-            provenance=dict(manifest["provenance"]),
-        )
+        try:
+            model = cls(
+                classes=tuple(Category(c) for c in manifest["classes"]),
+                word_vocabulary=tuple(vocabulary["words"]),
+                word_idf=np.asarray(vocabulary["word_idf"], dtype=np.float64),
+                char_vocabulary=tuple(vocabulary["chars"]),
+                char_idf=np.asarray(vocabulary["char_idf"], dtype=np.float64),
+                cue_names=tuple(manifest["cue_names"]),
+                cue_weight=float(manifest["cue_weight"]),
+                coef=coef.astype(np.float32, copy=False),
+                intercept=np.asarray(manifest["intercept"], dtype=np.float64),
+                meaning_words=tuple(vocabulary["meaning_words"]),
+                meaning=meaning.astype(np.float32, copy=False),
+                featurisation=dict(manifest["featurisation"]),
+                provenance=dict(manifest["provenance"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            message = f"{directory}: the category model lacks or garbles {error}"
+            raise ModelFormatError(message) from None
         model.check_shapes()
         return model
 
@@ -107,6 +125,11 @@ class CategoryModel:
             raise ModelFormatError(
                 f"weights of shape {self.coef.shape} and intercept {self.intercept.shape} do not"
                 f" fit {features} features and {len(self.classes)} classes"
+            )
+        if self.meaning.shape != (len(self.meaning_words), len(self.classes)):
+            raise ModelFormatError(
+                f"meaning table of shape {self.meaning.shape} does not fit"
+                f" {len(self.meaning_words)} words and {len(self.classes)} classes"
             )
 
 

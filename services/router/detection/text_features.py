@@ -32,9 +32,18 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", text[:MAX_CHARS].translate(_QUOTES).lower())
 
 
-def word_ngrams(normalised: str) -> list[str]:
-    """Word 1- and 2-grams, as ``TfidfVectorizer(analyzer="word", ngram_range=(1, 2))``."""
-    tokens = _TOKEN.findall(normalised)
+def word_tokens(normalised: str) -> list[str]:
+    """The words of a message, as scikit-learn's default ``token_pattern`` finds them."""
+    return _TOKEN.findall(normalised)
+
+
+def word_ngrams(normalised: str, tokens: list[str] | None = None) -> list[str]:
+    """Word 1- and 2-grams, as ``TfidfVectorizer(analyzer="word", ngram_range=(1, 2))``.
+
+    ``tokens``: the message's :func:`word_tokens`, when the caller already has them.
+    """
+    if tokens is None:
+        tokens = word_tokens(normalised)
     grams = list(tokens)
     low, high = WORD_NGRAMS
     for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,7 +19,10 @@ import numpy.typing as npt
 import sklearn  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
+from sklearn.model_selection import (  # type: ignore[import-untyped]
+    StratifiedKFold,
+    train_test_split,
+)
 from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 from sklearn.preprocessing import FunctionTransformer  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -35,6 +39,13 @@ from services.router.detection.text_features import (
     WORD_NGRAMS,
     normalise,
     word_ngrams,
+    word_tokens,
+)
+from services.router.detection.word_vectors import (
+    PACKAGE,
+    TOP_WORDS,
+    VERSION,
+    load_word_vectors,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -45,7 +56,12 @@ HELD_BACK = 0.2
 # Held-back accuracy below this fails the evaluation script (see the data README for why).
 ACCURACY_FLOOR = 0.90
 
-C = 30.0  # inverse regularisation strength of the logistic regression
+# C (inverse regularisation strength) and the scale of the meaning block (the mean of the
+# words' unit vectors) were chosen by 5-fold cross-validation, twice over, on the whole
+# dataset (not the held-back split): mean accuracy C 10 / 30 / 100 with weight 1: 0.949 /
+# 0.950 / 0.952, weight 2: 0.950 / 0.951 / 0.952; without the meaning block: 0.943.
+C = 100.0
+MEANING_WEIGHT = 1.0
 CUE_WEIGHT = 0.5  # scale of the cue block against the two L2-normalised n-gram blocks
 MIN_DF = 2  # an n-gram seen in a single message is noise, not vocabulary
 
@@ -59,8 +75,25 @@ def _cue_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     return np.asarray(rows, dtype=np.float64).reshape(len(texts), len(CUE_NAMES))
 
 
+@cache
+def _vector_rows() -> dict[str, int]:
+    return load_word_vectors().rows()
+
+
+def _meaning_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Per message, the mean of its words' unit vectors (zero when none has one; a repeated
+    word counts again), as :class:`~.category_detector.CategoryDetector` computes it."""
+    vectors, rows = load_word_vectors(), _vector_rows()
+    out = np.zeros((len(texts), vectors.unit.shape[1]))
+    for index, text in enumerate(texts):
+        found = [row for row in map(rows.get, word_tokens(normalise(text))) if row is not None]
+        if found:
+            out[index] = vectors.unit[found].astype(np.float64).mean(axis=0)
+    return out
+
+
 def build_pipeline() -> Any:
-    """The untrained scikit-learn pipeline: three feature blocks, then logistic regression."""
+    """The untrained scikit-learn pipeline: four feature blocks, then logistic regression."""
     features = FeatureUnion(
         [
             (
@@ -84,8 +117,14 @@ def build_pipeline() -> Any:
                 ),
             ),
             ("cues", FunctionTransformer(_cue_matrix)),
+            ("meaning", FunctionTransformer(_meaning_matrix)),
         ],
-        transformer_weights={"words": 1.0, "chars": 1.0, "cues": CUE_WEIGHT},
+        transformer_weights={
+            "words": 1.0,
+            "chars": 1.0,
+            "cues": CUE_WEIGHT,
+            "meaning": MEANING_WEIGHT,
+        },
     )
     classifier = LogisticRegression(C=C, solver="newton-cg", max_iter=1000, tol=1e-8)
     return Pipeline([("features", features), ("classifier", classifier)])
@@ -120,11 +159,36 @@ def split(
     return list(train), list(held)
 
 
+def cross_validate(
+    examples: Sequence[LabelledText], folds: int = 5, repeats: int = 2
+) -> list[float]:
+    """Accuracy of each fold of ``repeats`` stratified ``folds``-fold cross-validations (fixed
+    seeds): a steadier estimate than the one held-back split, which moves a point or more
+    whenever a few rows are added."""
+    labels = [e.category.value for e in examples]
+    accuracies = []
+    for seed in range(1, repeats + 1):
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+        for train_rows, test_rows in splitter.split(labels, labels):
+            model = fit([examples[i] for i in train_rows])
+            predicted = predict(model, [examples[i].text for i in test_rows])
+            right = sum(
+                p == examples[i].category for p, i in zip(predicted, test_rows, strict=True)
+            )
+            accuracies.append(right / len(test_rows))
+    return accuracies
+
+
 def export(pipeline: Any, provenance: dict[str, str | int | float]) -> CategoryModel:
     """The fitted pipeline as a :class:`CategoryModel` the router can run without sklearn."""
     union = pipeline.named_steps["features"]
     words, chars = union.named_transformers["words"], union.named_transformers["chars"]
     classifier = pipeline.named_steps["classifier"]
+    coef = np.asarray(classifier.coef_.T, dtype=np.float64)
+    vectors = load_word_vectors()
+    linear = coef[: -vectors.unit.shape[1]]
+    # the meaning block is linear in the vectors: fold its coefficients into one row per word
+    meaning = MEANING_WEIGHT * (vectors.unit.astype(np.float64) @ coef[-vectors.unit.shape[1] :])
     return CategoryModel(
         classes=tuple(Category(c) for c in classifier.classes_),
         word_vocabulary=_vocabulary(words),
@@ -133,8 +197,10 @@ def export(pipeline: Any, provenance: dict[str, str | int | float]) -> CategoryM
         char_idf=np.asarray(chars.idf_, dtype=np.float64),
         cue_names=CUE_NAMES,
         cue_weight=CUE_WEIGHT,
-        coef=np.asarray(classifier.coef_.T, dtype=np.float32),
+        coef=linear.astype(np.float32),
         intercept=np.asarray(classifier.intercept_, dtype=np.float64),
+        meaning_words=vectors.words,
+        meaning=meaning.astype(np.float32),
         featurisation={
             "word_ngrams": list(WORD_NGRAMS),
             "char_ngrams": list(CHAR_NGRAMS),
@@ -142,6 +208,8 @@ def export(pipeline: Any, provenance: dict[str, str | int | float]) -> CategoryM
             "min_df": MIN_DF,
             "sublinear_tf": True,
             "C": C,
+            "meaning_weight": MEANING_WEIGHT,
+            "word_vectors": f"{PACKAGE} {VERSION}, the {TOP_WORDS} most frequent words",
         },
         provenance={**provenance, "scikit_learn": str(sklearn.__version__)},
     )

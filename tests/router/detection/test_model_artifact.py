@@ -12,6 +12,7 @@ from services.router.detection import CategoryDetector
 from services.router.detection.model_artifact import (
     DEFAULT_MODEL_DIR,
     MANIFEST,
+    MEANING,
     VOCABULARY,
     WEIGHTS,
     CategoryModel,
@@ -24,7 +25,7 @@ def test_training_again_writes_the_committed_model_byte_for_byte(
     training_run: TrainingRun, tmp_path: Path
 ) -> None:
     training_run.model.save(tmp_path)
-    for name in (MANIFEST, VOCABULARY, WEIGHTS):
+    for name in (MANIFEST, VOCABULARY, WEIGHTS, MEANING):
         committed = (DEFAULT_MODEL_DIR / name).read_bytes()
         assert (tmp_path / name).read_bytes() == committed, (
             f"{name} differs: retrain with scripts/train_category_model.py and commit the model"
@@ -56,7 +57,7 @@ def test_a_model_of_another_format_version_is_refused(tmp_path: Path) -> None:
     model = CategoryModel.load()
     model.save(tmp_path)
     manifest = tmp_path / MANIFEST
-    manifest.write_text(manifest.read_text().replace('"format_version": 1', '"format_version": 9'))
+    manifest.write_text(manifest.read_text().replace('"format_version": 2', '"format_version": 9'))
     with pytest.raises(ModelFormatError, match="format_version"):
         CategoryModel.load(tmp_path)
 
@@ -67,6 +68,35 @@ def test_weights_that_do_not_fit_the_vocabulary_are_refused(tmp_path: Path) -> N
     np.save(tmp_path / WEIGHTS, np.zeros((3, 6), dtype=np.float32))
     with pytest.raises(ModelFormatError, match="do not fit"):
         CategoryModel.load(tmp_path)
+
+
+def test_a_meaning_table_that_does_not_fit_its_words_is_refused(tmp_path: Path) -> None:
+    model = CategoryModel.load()
+    model.save(tmp_path)
+    np.save(tmp_path / MEANING, np.zeros((len(model.meaning_words) - 1, 6), dtype=np.float32))
+    with pytest.raises(ModelFormatError, match="meaning table"):
+        CategoryModel.load(tmp_path)
+
+
+def test_a_vocabulary_without_the_meaning_words_is_a_clear_error(tmp_path: Path) -> None:
+    model = CategoryModel.load()
+    model.save(tmp_path)
+    vocabulary = tmp_path / VOCABULARY
+    vocabulary.write_text(vocabulary.read_text().replace('"meaning_words"', '"other_words"'))
+    with pytest.raises(ModelFormatError, match="meaning_words"):
+        CategoryModel.load(tmp_path)
+
+
+def test_words_unknown_to_the_training_data_still_carry_their_meaning(
+    detector: CategoryDetector,
+) -> None:
+    """The meaning table reaches far beyond the dataset's own words."""
+    dataset_words = set(detector.model.word_vocabulary)
+    assert len(detector.model.meaning_words) > 20 * len(dataset_words)
+    table = dict(zip(detector.model.meaning_words, detector.model.meaning, strict=True))
+    classes = list(detector.model.classes)
+    for word, category in (("compiler", "coding"), ("theorem", "math"), ("grammar", "language")):
+        assert classes[int(np.argmax(table[word]))].value == category, word
 
 
 def test_a_missing_model_directory_is_a_clear_error(tmp_path: Path) -> None:

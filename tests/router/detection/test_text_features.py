@@ -12,6 +12,7 @@ from services.router.detection.text_features import (
     char_wb_ngrams,
     normalise,
     word_ngrams,
+    word_tokens,
 )
 
 ODD = [
@@ -34,6 +35,9 @@ def test_word_and_char_ngrams_equal_scikit_learns(
     ).build_analyzer()
     for text in [e.text for e in dataset + challenge] + ODD:
         assert word_ngrams(normalise(text)) == words(text), text
+        tokens = word_tokens(normalise(text))
+        assert word_ngrams(normalise(text), tokens) == words(text), text
+        assert tokens == words(text)[: len(tokens)], text
         assert char_wb_ngrams(normalise(text)) == chars(text), text
 
 
