@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from masterx.v1 import router_pb2
 from services.gateway.auth import ApiKeyRequired
 from services.gateway.deps import ChatDeadline, QueryDeadline, RouterDep, SettingsDep
+from services.gateway.direct_route import DirectRoute
 from services.gateway.docs import QUERY_ERRORS, STREAM_RESPONSE, error_responses
 from services.gateway.errors import GatewayError, bad_request
 from services.gateway.openai_schemas import ChatCompletion, ChatCompletionRequest, ModelList
@@ -28,7 +29,9 @@ from services.gateway.upstreams import ChunkStream
 
 _SESSION_ID = re.compile(NAME_PATTERN)
 COMPLETIONS = "/v1/chat/completions"
-router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[ApiKeyRequired])
+router = APIRouter(
+    prefix="/v1", tags=["openai"], dependencies=[ApiKeyRequired], route_class=DirectRoute
+)
 
 SessionHeader = Annotated[
     str | None,
