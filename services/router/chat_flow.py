@@ -7,7 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncGenerator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -300,7 +300,7 @@ class ChatFlow:
             "model": answer.model if answer else None,
             "category": routed.decision.category.value,
             "reason": answer.reason.value if answer else None,
-            "emotion": asdict(routed.decision.emotion),
+            "emotion": routed.decision.emotion.as_dict(),
             "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens,
             "total_tokens": usage.total_tokens,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import get_args
 
 from masterx.domain import RouteReason
@@ -74,7 +73,7 @@ def chat_input(request: router_pb2.ChatRequest) -> ChatInput:
 
 
 def emotion_message(reading: EmotionReading) -> router_pb2.EmotionState:
-    return router_pb2.EmotionState(**asdict(reading))
+    return router_pb2.EmotionState(primary_emotion=reading.primary_emotion, **reading.intensities())
 
 
 def decision_message(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 from services.router.detection.emotion_lexicon import (
@@ -69,8 +69,11 @@ class EmotionReading:
         return cls(NEUTRAL, 0.0, 0.0, 0.0, 0.0, 0.0)
 
     def intensities(self) -> dict[str, float]:
-        values = asdict(self)
-        return {emotion: float(values[emotion]) for emotion in EMOTIONS}
+        return {emotion: float(getattr(self, emotion)) for emotion in EMOTIONS}
+
+    def as_dict(self) -> dict[str, str | float]:
+        """The fields by name (``dataclasses.asdict`` without its deep copies: hot path)."""
+        return {"primary_emotion": self.primary_emotion, **self.intensities()}
 
     @property
     def distress(self) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 
 from services.router.detection import (
@@ -106,3 +108,9 @@ def test_readings_are_remembered_and_a_fresh_detector_agrees() -> None:
     cached = EmotionDetector()
     assert cached.detect(text) is cached.detect(text)
     assert EmotionDetector(cache_size=0).detect(text) == cached.detect(text)
+
+
+def test_as_dict_is_asdict() -> None:
+    reading = EmotionDetector().detect("I'm so frustrated and worried, nothing works!!")
+    assert reading.as_dict() == asdict(reading)
+    assert list(reading.as_dict()) == list(asdict(reading))
