@@ -26,6 +26,7 @@ from masterx.stack.components import (
     service_components,
 )
 from masterx.stack.config import StackConfig
+from masterx.stack.parent_death import tied_to_parent
 from masterx.stack.prerequisites import MissingPrerequisiteError
 from masterx.stack.readiness import port_is_free
 
@@ -173,7 +174,7 @@ class Stack:
         with open(log_path, "wb") as log:
             try:
                 process = subprocess.Popen(
-                    component.argv,
+                    tied_to_parent(component.argv),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from masterx.stack.launcher import Stack, stop_process
+from masterx.stack.parent_death import tied_to_parent
 from masterx.stack.readiness import free_port, grpc_serving
 
 GRPC_SERVICES = ("router", "health", "benchmark")
@@ -44,7 +45,7 @@ def start_replica(stack: Stack, service: str, log_path: Path | None = None) -> R
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{service}"],
+            tied_to_parent([sys.executable, "-m", f"services.{service}"]),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
