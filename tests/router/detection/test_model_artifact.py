@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -53,37 +54,43 @@ def test_the_numpy_path_gives_scikit_learns_probabilities_on_every_example(
     assert (fast.argmax(axis=1) == expected.argmax(axis=1)).all()
 
 
-def test_a_model_of_another_format_version_is_refused(tmp_path: Path) -> None:
+def _replace_text(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new))
+
+
+def _other_format_version(directory: Path, model: CategoryModel) -> None:
+    _replace_text(directory / MANIFEST, '"format_version": 2', '"format_version": 9')
+
+
+def _weights_for_another_vocabulary(directory: Path, model: CategoryModel) -> None:
+    np.save(directory / WEIGHTS, np.zeros((3, 6), dtype=np.float32))
+
+
+def _meaning_table_one_word_short(directory: Path, model: CategoryModel) -> None:
+    rows = len(model.meaning_words) - 1
+    np.save(directory / MEANING, np.zeros((rows, 6), dtype=np.float32))
+
+
+def _no_meaning_words(directory: Path, model: CategoryModel) -> None:
+    _replace_text(directory / VOCABULARY, '"meaning_words"', '"other_words"')
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_other_format_version, "format_version"),
+        (_weights_for_another_vocabulary, "do not fit"),
+        (_meaning_table_one_word_short, "meaning table"),
+        (_no_meaning_words, "meaning_words"),
+    ],
+)
+def test_a_damaged_model_is_refused_with_a_clear_error(
+    tmp_path: Path, damage: Callable[[Path, CategoryModel], None], message: str
+) -> None:
     model = CategoryModel.load()
     model.save(tmp_path)
-    manifest = tmp_path / MANIFEST
-    manifest.write_text(manifest.read_text().replace('"format_version": 2', '"format_version": 9'))
-    with pytest.raises(ModelFormatError, match="format_version"):
-        CategoryModel.load(tmp_path)
-
-
-def test_weights_that_do_not_fit_the_vocabulary_are_refused(tmp_path: Path) -> None:
-    model = CategoryModel.load()
-    model.save(tmp_path)
-    np.save(tmp_path / WEIGHTS, np.zeros((3, 6), dtype=np.float32))
-    with pytest.raises(ModelFormatError, match="do not fit"):
-        CategoryModel.load(tmp_path)
-
-
-def test_a_meaning_table_that_does_not_fit_its_words_is_refused(tmp_path: Path) -> None:
-    model = CategoryModel.load()
-    model.save(tmp_path)
-    np.save(tmp_path / MEANING, np.zeros((len(model.meaning_words) - 1, 6), dtype=np.float32))
-    with pytest.raises(ModelFormatError, match="meaning table"):
-        CategoryModel.load(tmp_path)
-
-
-def test_a_vocabulary_without_the_meaning_words_is_a_clear_error(tmp_path: Path) -> None:
-    model = CategoryModel.load()
-    model.save(tmp_path)
-    vocabulary = tmp_path / VOCABULARY
-    vocabulary.write_text(vocabulary.read_text().replace('"meaning_words"', '"other_words"'))
-    with pytest.raises(ModelFormatError, match="meaning_words"):
+    damage(tmp_path, model)
+    with pytest.raises(ModelFormatError, match=message):
         CategoryModel.load(tmp_path)
 
 
