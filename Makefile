@@ -91,8 +91,9 @@ k8s:  ## Print the rendered Kubernetes manifests as YAML (OVERLAY=prod, or OVERL
 deploy-check: venv deploy-tools  ## Images, compose, manifests, rules, dashboards, live Prometheus
 	$(PY) -m pytest tests/deploy
 
-lint: venv  ## ruff
+lint: venv  ## ruff: lint rules and formatting
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 typecheck: venv  ## mypy --strict on the hand-written code
 	$(VENV)/bin/mypy masterx services simulator

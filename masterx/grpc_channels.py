@@ -41,4 +41,3 @@ def channel_for(target: str) -> grpc.aio.Channel:
     """An insecure channel to ``target`` with the options :func:`channel_target` gives it."""
     address, options = channel_target(target)
     return grpc.aio.insecure_channel(address, options=options)
-

@@ -52,8 +52,13 @@ class AnswerRecord:
             "error_detail": self.error_detail,
             "sandbox_outcome": self.sandbox_outcome,
             "checks": [
-                {"kind": c.kind, "score": c.score, "weight": c.weight, "detail": c.detail,
-                 "outcome": c.outcome}
+                {
+                    "kind": c.kind,
+                    "score": c.score,
+                    "weight": c.weight,
+                    "detail": c.detail,
+                    "outcome": c.outcome,
+                }
                 for c in self.checks
             ],
             "measured_at": measured_at,

@@ -84,13 +84,22 @@ class RedisLease:
                 if self._clock.monotonic() - last_renewed < self.ttl_s * 2 / 3:
                     continue  # retry: the lease is still ours for a while
                 reason = f"not renewed in time ({type(error).__name__})"
-            log_event(logger, "benchmark_lease_lost", logging.WARNING, key=self.key,
-                      holder=self.holder, reason=reason)
+            log_event(
+                logger,
+                "benchmark_lease_lost",
+                logging.WARNING,
+                key=self.key,
+                holder=self.holder,
+                reason=reason,
+            )
             on_lost()
             return
 
-    async def hold_while(self, work: Callable[[], Awaitable[T]], stop_work: Callable[[], None],
-                         ) -> T:
+    async def hold_while(
+        self,
+        work: Callable[[], Awaitable[T]],
+        stop_work: Callable[[], None],
+    ) -> T:
         """Run ``work`` while renewing the lease; ``stop_work`` is called if it is lost."""
         keeper = asyncio.create_task(self.keep(stop_work), name=f"lease-{self.key}")
         try:

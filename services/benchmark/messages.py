@@ -75,8 +75,10 @@ def category_of(value: int, where: str = "request") -> Category:
     except (ValueError, KeyError):
         category = None
     if category is None:
-        raise ValueError(f"{where}: category {value} is not one of "
-                         f"{', '.join(f'{c.to_proto()} ({c.value})' for c in Category)}")
+        raise ValueError(
+            f"{where}: category {value} is not one of "
+            f"{', '.join(f'{c.to_proto()} ({c.value})' for c in Category)}"
+        )
     return category
 
 
@@ -86,8 +88,10 @@ def run_message(run: dict[str, Any], now: float) -> benchmark_pb2.BenchmarkRun:
     updated = run.get("updated_at") or run.get("started_at") or 0.0
     if status in ("pending", "running") and now - updated > ABANDONED_AFTER_S:
         status = "failed"
-        errors.append(f"abandoned: no progress written for {now - updated:.0f}s "
-                      "(the replica running it stopped)")
+        errors.append(
+            f"abandoned: no progress written for {now - updated:.0f}s "
+            "(the replica running it stopped)"
+        )
     return benchmark_pb2.BenchmarkRun(
         run_id=run["run_id"],
         status=RUN_STATUS.get(status, benchmark_pb2.RUN_STATUS_UNSPECIFIED),
@@ -97,8 +101,10 @@ def run_message(run: dict[str, Any], now: float) -> benchmark_pb2.BenchmarkRun:
         tests_total=run.get("tests_total", 0),
         progress=[
             benchmark_pb2.ProviderProgress(
-                provider=p["provider"], tests_done=p["tests_done"],
-                tests_total=p["tests_total"], tests_failed=p["tests_failed"],
+                provider=p["provider"],
+                tests_done=p["tests_done"],
+                tests_total=p["tests_total"],
+                tests_failed=p["tests_failed"],
                 failures=p.get("failures", {}),
             )
             for p in run.get("progress", [])

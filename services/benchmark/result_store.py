@@ -55,9 +55,7 @@ class ScoreRecord:
 
 
 class ResultStore:
-    def __init__(
-        self, database: AsyncDatabase[dict[str, Any]], clock: Clock | None = None
-    ) -> None:
+    def __init__(self, database: AsyncDatabase[dict[str, Any]], clock: Clock | None = None) -> None:
         self._db = database
         self._clock = clock or SystemClock()
 

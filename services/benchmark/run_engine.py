@@ -61,9 +61,15 @@ def turns_of(test: BenchTest) -> list[ChatTurn]:
 
 class RunEngine:
     def __init__(
-        self, suites: Mapping[Category, Suite], grader: Grader, runs: RunStore,
-        results: ResultStore, prices: PriceTable, adapters: AdapterFactory,
-        options: EngineOptions, clock: Clock,
+        self,
+        suites: Mapping[Category, Suite],
+        grader: Grader,
+        runs: RunStore,
+        results: ResultStore,
+        prices: PriceTable,
+        adapters: AdapterFactory,
+        options: EngineOptions,
+        clock: Clock,
     ) -> None:
         self.suites = suites
         self._grader = grader
@@ -79,8 +85,10 @@ class RunEngine:
         tests = [(c, t) for c in plan.categories for t in self.suites[c].tests]
         progress = RunProgress({spec.name: len(tests) for spec in plan.providers})
         pending: list[AnswerRecord] = []
-        await self._runs.update(plan.run_id, {"status": "running", **progress.to_document(),
-                                              "updated_at": self._clock.time()})
+        await self._runs.update(
+            plan.run_id,
+            {"status": "running", **progress.to_document(), "updated_at": self._clock.time()},
+        )
         done = asyncio.Event()
         flusher = asyncio.create_task(self._flush_loop(plan.run_id, progress, pending, done))
         try:
@@ -95,30 +103,47 @@ class RunEngine:
         finished_at = self._clock.time()
         scores = self._scores(plan, records, finished_at)
         await self._results.save_scores(scores)
-        await self._runs.update(plan.run_id, {
-            "status": "completed", "finished_at": finished_at, "updated_at": finished_at,
-            "duration_s": self._clock.monotonic() - started, "errors": failure_summary(progress),
-            **progress.to_document(),
-        })
+        await self._runs.update(
+            plan.run_id,
+            {
+                "status": "completed",
+                "finished_at": finished_at,
+                "updated_at": finished_at,
+                "duration_s": self._clock.monotonic() - started,
+                "errors": failure_summary(progress),
+                **progress.to_document(),
+            },
+        )
         for score in scores:
-            log_event(logger, "benchmark_run", run_id=plan.run_id, provider=score.provider,
-                      category=score.category.value, quality_score=score.quality_score,
-                      speed_score=score.speed_score, cost_score=score.cost_score,
-                      final_score=score.final_score, latency_p50_ms=score.latency_p50_ms,
-                      mean_cost_usd=score.mean_cost_usd, tests=score.tests,
-                      failed_tests=score.failed_tests)
+            log_event(
+                logger,
+                "benchmark_run",
+                run_id=plan.run_id,
+                provider=score.provider,
+                category=score.category.value,
+                quality_score=score.quality_score,
+                speed_score=score.speed_score,
+                cost_score=score.cost_score,
+                final_score=score.final_score,
+                latency_p50_ms=score.latency_p50_ms,
+                mean_cost_usd=score.mean_cost_usd,
+                tests=score.tests,
+                failed_tests=score.failed_tests,
+            )
         metrics.publish_scores(scores)
         return scores
 
     async def _answer_all(
-        self, plan: RunPlan, tests: list[tuple[Category, BenchTest]], progress: RunProgress,
+        self,
+        plan: RunPlan,
+        tests: list[tuple[Category, BenchTest]],
+        progress: RunProgress,
         pending: list[AnswerRecord],
     ) -> list[AnswerRecord]:
         """Every test x provider, concurrently within each provider's limit."""
         records: list[AnswerRecord] = []
         adapters = {spec.name: self._adapters(spec) for spec in plan.providers}
-        slots = {name: asyncio.Semaphore(self._options.provider_concurrency)
-                 for name in adapters}
+        slots = {name: asyncio.Semaphore(self._options.provider_concurrency) for name in adapters}
 
         async def one(spec: ProviderSpec, category: Category, test: BenchTest) -> None:
             record = await self._run_test(adapters[spec.name], slots[spec.name], category, test)
@@ -139,7 +164,10 @@ class RunEngine:
         return records
 
     async def _run_test(
-        self, adapter: ProviderAdapter, slot: asyncio.Semaphore, category: Category,
+        self,
+        adapter: ProviderAdapter,
+        slot: asyncio.Semaphore,
+        category: Category,
         test: BenchTest,
     ) -> AnswerRecord:
         spec = adapter.spec
@@ -157,15 +185,23 @@ class RunEngine:
                 detail = f"no answer within {self._options.test_timeout_s:g}s"
                 return replace(base, error=FailureKind.TIMEOUT.value, error_detail=detail)
             except Exception as error:  # an adapter bug must not end the run
-                log_event(logger, "benchmark_adapter_error", logging.WARNING,
-                          provider=spec.name, error=type(error).__name__)
+                log_event(
+                    logger,
+                    "benchmark_adapter_error",
+                    logging.WARNING,
+                    provider=spec.name,
+                    error=type(error).__name__,
+                )
                 return replace(base, error="internal", error_detail=type(error).__name__)
             latency_ms = (self._clock.monotonic() - started) * 1000
         model = completion.model or spec.model
         answered = replace(
-            base, model=model, latency_ms=latency_ms,
-            cost_usd=self._prices.cost(model, completion.prompt_tokens,
-                                       completion.completion_tokens),
+            base,
+            model=model,
+            latency_ms=latency_ms,
+            cost_usd=self._prices.cost(
+                model, completion.prompt_tokens, completion.completion_tokens
+            ),
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,
             excerpt=excerpt(completion.text, self._options.excerpt_chars),
@@ -173,17 +209,28 @@ class RunEngine:
         try:
             grade = await self._grader.grade(test, completion.text)
         except Exception as error:  # a grader bug: the answer is kept, the test scores 0
-            log_event(logger, "benchmark_grading_error", logging.WARNING, provider=spec.name,
-                      test_id=test.id, error=type(error).__name__)
+            log_event(
+                logger,
+                "benchmark_grading_error",
+                logging.WARNING,
+                provider=spec.name,
+                test_id=test.id,
+                error=type(error).__name__,
+            )
             return replace(answered, error="grading", error_detail=type(error).__name__)
-        return replace(answered, quality=grade.quality, checks=grade.checks,
-                       sandbox_outcome=grade.sandbox_outcome)
+        return replace(
+            answered,
+            quality=grade.quality,
+            checks=grade.checks,
+            sandbox_outcome=grade.sandbox_outcome,
+        )
 
     def _scores(
         self, plan: RunPlan, records: list[AnswerRecord], finished_at: float
     ) -> list[ScoreRecord]:
         grouped: dict[Category, dict[str, list[AnswerRecord]]] = defaultdict(
-            lambda: defaultdict(list))
+            lambda: defaultdict(list)
+        )
         for record in records:
             grouped[record.category][record.provider].append(record)
         scores = []
@@ -191,37 +238,51 @@ class RunEngine:
             by_provider = grouped[category]
             stats = {
                 provider: summarise_measures(
-                    [Measurement(r.quality, r.latency_ms, r.cost_usd) for r in answers])
+                    [Measurement(r.quality, r.latency_ms, r.cost_usd) for r in answers]
+                )
                 for provider, answers in by_provider.items()
             }
             weights = self._options.weights.get(category, DEFAULT_WEIGHTS[category])
             for provider, scored in score_providers(stats, weights).items():
                 s = stats[provider]
-                model = next((r.model for r in by_provider[provider] if r.error is None),
-                             by_provider[provider][0].model)
-                scores.append(ScoreRecord(
-                    provider=provider, model=model, category=category,
-                    quality_score=round(scored.quality, 4), speed_score=round(scored.speed, 4),
-                    cost_score=round(scored.cost, 4), final_score=round(scored.final, 4),
-                    latency_p50_ms=s.latency_p50_ms or 0.0,
-                    latency_p95_ms=s.latency_p95_ms or 0.0,
-                    mean_cost_usd=s.mean_cost_usd or 0.0, tests=s.tests, run_id=plan.run_id,
-                    measured_at=finished_at, weights=weights.as_dict(), failed_tests=s.failed,
-                ))
+                model = next(
+                    (r.model for r in by_provider[provider] if r.error is None),
+                    by_provider[provider][0].model,
+                )
+                scores.append(
+                    ScoreRecord(
+                        provider=provider,
+                        model=model,
+                        category=category,
+                        quality_score=round(scored.quality, 4),
+                        speed_score=round(scored.speed, 4),
+                        cost_score=round(scored.cost, 4),
+                        final_score=round(scored.final, 4),
+                        latency_p50_ms=s.latency_p50_ms or 0.0,
+                        latency_p95_ms=s.latency_p95_ms or 0.0,
+                        mean_cost_usd=s.mean_cost_usd or 0.0,
+                        tests=s.tests,
+                        run_id=plan.run_id,
+                        measured_at=finished_at,
+                        weights=weights.as_dict(),
+                        failed_tests=s.failed,
+                    )
+                )
         return sorted(scores, key=lambda r: (r.category.value, r.provider))
 
-    async def _flush(
-        self, run_id: str, progress: RunProgress, pending: list[AnswerRecord]
-    ) -> None:
+    async def _flush(self, run_id: str, progress: RunProgress, pending: list[AnswerRecord]) -> None:
         now = self._clock.time()
         batch = pending[:]
         await self._runs.add_test_results([r.to_document(run_id, now) for r in batch])
-        del pending[:len(batch)]  # only new records were appended meanwhile
+        del pending[: len(batch)]  # only new records were appended meanwhile
         progress.changed = False
         await self._runs.update(run_id, {**progress.to_document(), "updated_at": now})
 
     async def _flush_loop(
-        self, run_id: str, progress: RunProgress, pending: list[AnswerRecord],
+        self,
+        run_id: str,
+        progress: RunProgress,
+        pending: list[AnswerRecord],
         done: asyncio.Event,
     ) -> None:
         """Write progress and new results at a fixed cadence (real time: this is a write
@@ -235,8 +296,13 @@ class RunEngine:
             except Exception as error:  # MongoDB hiccup: retried on the next flush
                 if stopping:
                     raise
-                log_event(logger, "benchmark_progress_write_failed", logging.WARNING,
-                          run_id=run_id, error=type(error).__name__)
+                log_event(
+                    logger,
+                    "benchmark_progress_write_failed",
+                    logging.WARNING,
+                    run_id=run_id,
+                    error=type(error).__name__,
+                )
             if stopping:
                 return
 
@@ -250,6 +316,8 @@ def failure_summary(progress: RunProgress) -> list[str]:
     for entry in progress.to_document()["progress"]:
         if entry["tests_failed"]:
             kinds = ", ".join(f"{k} x{n}" for k, n in sorted(entry["failures"].items()))
-            lines.append(f"{entry['provider']}: {entry['tests_failed']} of "
-                         f"{entry['tests_total']} tests failed ({kinds})")
+            lines.append(
+                f"{entry['provider']}: {entry['tests_failed']} of "
+                f"{entry['tests_total']} tests failed ({kinds})"
+            )
     return lines

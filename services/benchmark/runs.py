@@ -30,8 +30,12 @@ class TooManyRunsError(RuntimeError):
 
 class RunLauncher:
     def __init__(
-        self, engine: RunEngine, runs: RunStore, providers: Sequence[ProviderSpec],
-        clock: Clock, max_active: int = 4,
+        self,
+        engine: RunEngine,
+        runs: RunStore,
+        providers: Sequence[ProviderSpec],
+        clock: Clock,
+        max_active: int = 4,
     ) -> None:
         self._engine = engine
         self._runs = runs
@@ -50,7 +54,9 @@ class RunLauncher:
         return [c for c in Category if c in self._engine.suites]
 
     def plan(
-        self, categories: Sequence[Category] = (), providers: Sequence[str] = (),
+        self,
+        categories: Sequence[Category] = (),
+        providers: Sequence[str] = (),
         trigger: str = "manual",
     ) -> RunPlan:
         """What a run will cover (empty: everything); :class:`RunRequestError` names an
@@ -58,7 +64,8 @@ class RunLauncher:
         for name in providers:
             if name not in self._providers:
                 raise RunRequestError(
-                    f"unknown provider {name!r}; known: {', '.join(self.provider_names)}")
+                    f"unknown provider {name!r}; known: {', '.join(self.provider_names)}"
+                )
         for category in categories:
             if category not in self._engine.suites:
                 raise RunRequestError(f"no benchmark suite for category {category.value!r}")
@@ -66,12 +73,15 @@ class RunLauncher:
         chosen_providers = tuple(dict.fromkeys(providers)) or tuple(self.provider_names)
         if not chosen_providers:
             raise RunRequestError("no provider is configured")
-        full = (set(chosen_categories) == set(self.categories)
-                and set(chosen_providers) == set(self._providers))
+        full = set(chosen_categories) == set(self.categories) and set(chosen_providers) == set(
+            self._providers
+        )
         return RunPlan(
-            run_id=f"run-{uuid.uuid4().hex[:16]}", trigger=trigger,
+            run_id=f"run-{uuid.uuid4().hex[:16]}",
+            trigger=trigger,
             categories=chosen_categories,
-            providers=tuple(self._providers[name] for name in chosen_providers), full=full,
+            providers=tuple(self._providers[name] for name in chosen_providers),
+            full=full,
         )
 
     async def launch(self, plan: RunPlan) -> str:
@@ -80,20 +90,34 @@ class RunLauncher:
         if len(active) >= self._max_active:
             raise TooManyRunsError(f"{len(active)} runs already in progress: {active}")
         tests = sum(len(self._engine.suites[c].tests) for c in plan.categories)
-        await self._runs.create({
-            "run_id": plan.run_id, "status": "pending", "trigger": plan.trigger,
-            "started_at": self._clock.time(), "finished_at": None, "updated_at": None,
-            "categories": [c.value for c in plan.categories],
-            "providers": [p.name for p in plan.providers], "full": plan.full,
-            "tests_done": 0, "tests_total": tests * len(plan.providers), "progress": [],
-            "errors": [],
-        })
+        await self._runs.create(
+            {
+                "run_id": plan.run_id,
+                "status": "pending",
+                "trigger": plan.trigger,
+                "started_at": self._clock.time(),
+                "finished_at": None,
+                "updated_at": None,
+                "categories": [c.value for c in plan.categories],
+                "providers": [p.name for p in plan.providers],
+                "full": plan.full,
+                "tests_done": 0,
+                "tests_total": tests * len(plan.providers),
+                "progress": [],
+                "errors": [],
+            }
+        )
         task = asyncio.create_task(self._run(plan), name=f"benchmark-{plan.run_id}")
         self._tasks[plan.run_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(plan.run_id, None))
-        log_event(logger, "benchmark_run_started", run_id=plan.run_id, trigger=plan.trigger,
-                  categories=[c.value for c in plan.categories],
-                  providers=[p.name for p in plan.providers])
+        log_event(
+            logger,
+            "benchmark_run_started",
+            run_id=plan.run_id,
+            trigger=plan.trigger,
+            categories=[c.value for c in plan.categories],
+            providers=[p.name for p in plan.providers],
+        )
         return plan.run_id
 
     async def wait(self, run_id: str) -> list[ScoreRecord] | None:
@@ -135,15 +159,32 @@ class RunLauncher:
         finally:
             duration = self._clock.monotonic() - started
             metrics.RUN_DURATION.labels(plan.trigger, status).observe(duration)
-            log_event(logger, "benchmark_run_finished", run_id=plan.run_id, status=status,
-                      trigger=plan.trigger, duration_s=round(duration, 3))
+            log_event(
+                logger,
+                "benchmark_run_finished",
+                run_id=plan.run_id,
+                status=status,
+                trigger=plan.trigger,
+                duration_s=round(duration, 3),
+            )
 
     async def _mark_failed(self, plan: RunPlan, reason: str) -> None:
         now = self._clock.time()
         try:
-            await self._runs.update(plan.run_id, {
-                "status": "failed", "finished_at": now, "updated_at": now, "errors": [reason],
-            })
+            await self._runs.update(
+                plan.run_id,
+                {
+                    "status": "failed",
+                    "finished_at": now,
+                    "updated_at": now,
+                    "errors": [reason],
+                },
+            )
         except Exception as error:  # MongoDB unreachable: GetRun reports it abandoned later
-            log_event(logger, "benchmark_run_status_write_failed", logging.WARNING,
-                      run_id=plan.run_id, error=type(error).__name__)
+            log_event(
+                logger,
+                "benchmark_run_status_write_failed",
+                logging.WARNING,
+                run_id=plan.run_id,
+                error=type(error).__name__,
+            )

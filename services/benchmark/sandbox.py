@@ -93,22 +93,32 @@ class Sandbox:
                 outcome, passed, detail = await self._execute(
                     Path(workdir), solution, list(tests), entry_point
                 )
-            return SandboxResult(
-                outcome, passed, len(tests), detail, time.monotonic() - started
-            )
+            return SandboxResult(outcome, passed, len(tests), detail, time.monotonic() - started)
 
     async def _execute(
         self, workdir: Path, solution: str, tests: list[str], entry_point: str | None
     ) -> tuple[SandboxOutcome, int, str]:
-        request = json.dumps({
-            "solution": solution, "tests": tests, "entry_point": entry_point,
-            "output_limit": self.limits.output_bytes,
-        }).encode()
+        request = json.dumps(
+            {
+                "solution": solution,
+                "tests": tests,
+                "entry_point": entry_point,
+                "output_limit": self.limits.output_bytes,
+            }
+        ).encode()
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-I", "-S", "-B", str(RUNNER),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT, cwd=workdir, env={},
-            preexec_fn=_limit_resources(self.limits), start_new_session=True,
+            sys.executable,
+            "-I",
+            "-S",
+            "-B",
+            str(RUNNER),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=workdir,
+            env={},
+            preexec_fn=_limit_resources(self.limits),
+            start_new_session=True,
         )
         output, overflow, timed_out = b"", False, False
         try:
@@ -159,7 +169,7 @@ def _interpret(output: bytes, returncode: int | None) -> tuple[SandboxOutcome, i
     for line in reversed(output.splitlines()):
         if line.startswith(MARKER):
             try:
-                result = json.loads(line[len(MARKER):])
+                result = json.loads(line[len(MARKER) :])
                 return SandboxOutcome(result["outcome"]), int(result["passed"]), result["detail"]
             except (ValueError, KeyError, TypeError):
                 break

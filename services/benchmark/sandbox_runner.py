@@ -29,29 +29,80 @@ from typing import Any
 MARKER = "@@MASTERX_SANDBOX@@ "
 DETAIL_CHARS = 300
 
-DENIED_EVENTS = frozenset({
-    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-    "os.forkpty", "os.kill", "os.killpg", "signal.pthread_kill", "os.startfile", "pty.spawn",
-    "resource.setrlimit", "resource.prlimit", "urllib.Request", "http.client.connect",
-    "ftplib.connect", "smtplib.connect", "webbrowser.open", "os.chroot", "sys.remote_exec",
-})
+DENIED_EVENTS = frozenset(
+    {
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "os.kill",
+        "os.killpg",
+        "signal.pthread_kill",
+        "os.startfile",
+        "pty.spawn",
+        "resource.setrlimit",
+        "resource.prlimit",
+        "urllib.Request",
+        "http.client.connect",
+        "ftplib.connect",
+        "smtplib.connect",
+        "webbrowser.open",
+        "os.chroot",
+        "sys.remote_exec",
+    }
+)
 DENIED_PREFIXES = ("socket.", "ctypes.", "_ctypes.")
-DENIED_MODULES = frozenset({
-    "_posixsubprocess", "subprocess", "_ctypes", "ctypes", "_socket", "socket", "_ssl", "ssl",
-    "multiprocessing", "_multiprocessing", "_posixshmem", "pty", "resource", "concurrent",
-    "asyncio",
-})
+DENIED_MODULES = frozenset(
+    {
+        "_posixsubprocess",
+        "subprocess",
+        "_ctypes",
+        "ctypes",
+        "_socket",
+        "socket",
+        "_ssl",
+        "ssl",
+        "multiprocessing",
+        "_multiprocessing",
+        "_posixshmem",
+        "pty",
+        "resource",
+        "concurrent",
+        "asyncio",
+    }
+)
 # event -> positions of the path arguments that must lie inside the sandbox directory.
 WRITE_PATH_EVENTS: dict[str, tuple[int, ...]] = {
-    "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
-    "os.chmod": (0,), "os.chown": (0,), "os.link": (0, 1), "os.symlink": (1,),
-    "os.truncate": (0,), "os.utime": (0,), "os.chdir": (0,), "os.chflags": (0,),
-    "os.lchflags": (0,), "os.setxattr": (0,), "os.removexattr": (0,),
-    "shutil.copyfile": (1,), "shutil.copytree": (1,), "shutil.move": (0, 1),
-    "shutil.rmtree": (0,), "shutil.chown": (0,), "shutil.make_archive": (0,),
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.mkdir": (0,),
+    "os.rename": (0, 1),
+    "os.chmod": (0,),
+    "os.chown": (0,),
+    "os.link": (0, 1),
+    "os.symlink": (1,),
+    "os.truncate": (0,),
+    "os.utime": (0,),
+    "os.chdir": (0,),
+    "os.chflags": (0,),
+    "os.lchflags": (0,),
+    "os.setxattr": (0,),
+    "os.removexattr": (0,),
+    "shutil.copyfile": (1,),
+    "shutil.copytree": (1,),
+    "shutil.move": (0, 1),
+    "shutil.rmtree": (0,),
+    "shutil.chown": (0,),
+    "shutil.make_archive": (0,),
 }
 READ_PATH_EVENTS: dict[str, tuple[int, ...]] = {
-    "os.listdir": (0,), "os.scandir": (0,), "glob.glob": (0,), "glob.glob/2": (0,),
+    "os.listdir": (0,),
+    "os.scandir": (0,),
+    "glob.glob": (0,),
+    "glob.glob/2": (0,),
 }
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
@@ -78,8 +129,9 @@ class BoundedOutput(io.StringIO):
 
 
 def report(fd: int, outcome: str, detail: str, passed: int = 0, total: int = 0) -> None:
-    line = json.dumps({"outcome": outcome, "detail": detail[:DETAIL_CHARS * 4],
-                       "passed": passed, "total": total})
+    line = json.dumps(
+        {"outcome": outcome, "detail": detail[: DETAIL_CHARS * 4], "passed": passed, "total": total}
+    )
     os.write(fd, (MARKER + line + "\n").encode())
 
 
@@ -105,10 +157,13 @@ def install_guard(result_fd: int, workdir: str) -> None:
         if event == "open":
             path, mode, flags = args
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool(
-                (flags or 0) & WRITE_FLAGS)
+                (flags or 0) & WRITE_FLAGS
+            )
             if not _inside(path, writable if writing else readable):
-                deny(f"open {path!r} for {'writing' if writing else 'reading'}: outside "
-                     "the sandbox directory")
+                deny(
+                    f"open {path!r} for {'writing' if writing else 'reading'}: outside "
+                    "the sandbox directory"
+                )
         elif event in DENIED_EVENTS or event.startswith(DENIED_PREFIXES):
             deny(f"{event}: not allowed in the sandbox")
         elif event == "import":
@@ -119,7 +174,8 @@ def install_guard(result_fd: int, workdir: str) -> None:
             positions = WRITE_PATH_EVENTS.get(event) or READ_PATH_EVENTS[event]
             for position in positions:
                 if position < len(args) and not _inside(
-                        args[position], writable if writing else readable):
+                    args[position], writable if writing else readable
+                ):
                     deny(f"{event} {args[position]!r}: outside the sandbox directory")
 
     sys.addaudithook(hook)
@@ -152,8 +208,13 @@ def main() -> None:
         return
     except BaseException as error:  # the solution's own failure, reported as such
         where = f" (line {error.lineno})" if isinstance(error, SyntaxError) else ""
-        report(result_fd, "failed", f"the solution raised {type(error).__name__}{where}: "
-               f"{str(error)[:DETAIL_CHARS]}", 0, len(tests))
+        report(
+            result_fd,
+            "failed",
+            f"the solution raised {type(error).__name__}{where}: {str(error)[:DETAIL_CHARS]}",
+            0,
+            len(tests),
+        )
         return
     entry = request.get("entry_point")
     if entry and not callable(namespace.get(entry)):

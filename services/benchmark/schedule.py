@@ -35,8 +35,13 @@ class Tick(StrEnum):
 
 class Scheduler:
     def __init__(
-        self, runs: RunStore, launcher: RunLauncher, lease: RedisLease, interval_s: float,
-        check_s: float, clock: Clock,
+        self,
+        runs: RunStore,
+        launcher: RunLauncher,
+        lease: RedisLease,
+        interval_s: float,
+        check_s: float,
+        clock: Clock,
     ) -> None:
         self._runs = runs
         self._launcher = launcher
@@ -59,8 +64,12 @@ class Scheduler:
                 log_event(logger, "benchmark_schedule_busy", holder=await self._lease.holder_now())
                 return Tick.BUSY
         except (PyMongoError, RedisError) as error:
-            log_event(logger, "benchmark_schedule_unavailable", logging.WARNING,
-                      error=type(error).__name__)
+            log_event(
+                logger,
+                "benchmark_schedule_unavailable",
+                logging.WARNING,
+                error=type(error).__name__,
+            )
             return Tick.UNAVAILABLE
         try:
             if not await self.due():
@@ -69,8 +78,12 @@ class Scheduler:
             plan = self._launcher.plan(trigger="schedule")
             run_id = await self._launcher.launch(plan)
         except (RunRequestError, TooManyRunsError, PyMongoError) as error:
-            log_event(logger, "benchmark_schedule_failed", logging.WARNING,
-                      error=f"{type(error).__name__}: {error}")
+            log_event(
+                logger,
+                "benchmark_schedule_failed",
+                logging.WARNING,
+                error=f"{type(error).__name__}: {error}",
+            )
             await self._release()
             return Tick.FAILED
         except BaseException:
@@ -87,18 +100,27 @@ class Scheduler:
         try:
             await self._lease.release()
         except RedisError as error:
-            log_event(logger, "benchmark_lease_release_failed", logging.WARNING,
-                      error=type(error).__name__)
+            log_event(
+                logger,
+                "benchmark_lease_release_failed",
+                logging.WARNING,
+                error=type(error).__name__,
+            )
 
     async def run_forever(self) -> None:
         while True:
             try:
                 outcome = await self.tick()
-                log_event(logger, "benchmark_schedule_checked", logging.DEBUG,
-                          outcome=outcome.value)
+                log_event(
+                    logger, "benchmark_schedule_checked", logging.DEBUG, outcome=outcome.value
+                )
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # keep the schedule alive through any single failure
-                log_event(logger, "benchmark_schedule_error", logging.ERROR,
-                          error=f"{type(error).__name__}: {error}")
+                log_event(
+                    logger,
+                    "benchmark_schedule_error",
+                    logging.ERROR,
+                    error=f"{type(error).__name__}: {error}",
+                )
             await self._clock.sleep(self._check_s)

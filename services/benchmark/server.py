@@ -56,8 +56,10 @@ def build_judge(
     spec = next((p for p in providers if p.name == name), None)
     if spec is None:
         known = ", ".join(p.name for p in providers)
-        raise SystemExit(f"benchmark: MASTERX_BENCHMARK_JUDGE_PROVIDER={name!r} is not a "
-                         f"configured provider (known: {known})")
+        raise SystemExit(
+            f"benchmark: MASTERX_BENCHMARK_JUDGE_PROVIDER={name!r} is not a "
+            f"configured provider (known: {known})"
+        )
     return build_adapter(spec, provider_timeout(settings))
 
 
@@ -93,15 +95,28 @@ async def serve(settings: BenchmarkSettings) -> None:
         weights=settings.benchmark_weights,
     )
     engine = RunEngine(
-        suites, grader, runs, results, PriceTable.load(),
-        lambda spec: build_adapter(spec, provider_timeout(settings)), options, clock,
+        suites,
+        grader,
+        runs,
+        results,
+        PriceTable.load(),
+        lambda spec: build_adapter(spec, provider_timeout(settings)),
+        options,
+        clock,
     )
     launcher = RunLauncher(engine, runs, providers, clock)
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    lease = RedisLease(redis, lease_key(settings.mongodb_database), holder,
-                       settings.benchmark_lease_seconds, clock)
-    scheduler = Scheduler(runs, launcher, lease, settings.interval_seconds,
-                          settings.benchmark_schedule_check_seconds, clock)
+    lease = RedisLease(
+        redis, lease_key(settings.mongodb_database), holder, settings.benchmark_lease_seconds, clock
+    )
+    scheduler = Scheduler(
+        runs,
+        launcher,
+        lease,
+        settings.interval_seconds,
+        settings.benchmark_schedule_check_seconds,
+        clock,
+    )
     indexes_ready = False
 
     async def ensure_indexes() -> None:
@@ -123,8 +138,11 @@ async def serve(settings: BenchmarkSettings) -> None:
             await clock.sleep(1.0)
         await scheduler.run_forever()
 
-    background = [asyncio.create_task(
-        follow_scores(results, settings.benchmark_max_age_hours, GAUGE_REFRESH_SECONDS, clock))]
+    background = [
+        asyncio.create_task(
+            follow_scores(results, settings.benchmark_max_age_hours, GAUGE_REFRESH_SECONDS, clock)
+        )
+    ]
     if settings.benchmark_schedule_enabled:
         background.append(asyncio.create_task(schedule(), name="benchmark-schedule"))
     servicer = BenchmarkServicer(results, launcher, settings.benchmark_max_age_hours, clock)

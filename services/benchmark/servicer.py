@@ -15,7 +15,10 @@ from services.benchmark.runs import RunLauncher, RunRequestError, TooManyRunsErr
 
 class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
     def __init__(
-        self, store: ResultStore, launcher: RunLauncher, default_max_age_hours: float,
+        self,
+        store: ResultStore,
+        launcher: RunLauncher,
+        default_max_age_hours: float,
         clock: Clock | None = None,
     ) -> None:
         self._store = store
@@ -31,9 +34,7 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
         )
 
     @staticmethod
-    async def _categories(
-        values: list[int], context: grpc.aio.ServicerContext
-    ) -> list[Category]:
+    async def _categories(values: list[int], context: grpc.aio.ServicerContext) -> list[Category]:
         try:
             return [category_of(v) for v in values]
         except ValueError as error:

@@ -81,9 +81,14 @@ def _problems(file: str, raw: Any, error: ValidationError) -> list[SuiteProblem]
 
 def _most_specific(problems: list[SuiteProblem]) -> list[SuiteProblem]:
     """A value that fits no member of a union gets one error per member: keep the deepest."""
+
     def covers(shallow: SuiteProblem, deep: SuiteProblem) -> bool:
-        return (shallow.test_id == deep.test_id and deep.field != shallow.field
-                and deep.field.startswith(shallow.field + "["))
+        return (
+            shallow.test_id == deep.test_id
+            and deep.field != shallow.field
+            and deep.field.startswith(shallow.field + "[")
+        )
+
     kept = [p for p in problems if not any(covers(p, other) for other in problems)]
     return list(dict.fromkeys(kept))
 
@@ -104,9 +109,11 @@ def load_suite(path: Path) -> Suite:
         raise SuiteError(_problems(file, raw, error)) from None
     problems = []
     if suite.category.value != path.stem:
-        problems.append(SuiteProblem(
-            file, None, "category", f"{suite.category.value!r} in a file named {path.name!r}"
-        ))
+        problems.append(
+            SuiteProblem(
+                file, None, "category", f"{suite.category.value!r} in a file named {path.name!r}"
+            )
+        )
     seen: set[str] = set()
     for test in suite.tests:
         if test.id in seen:
@@ -128,10 +135,14 @@ def load_suites(directory: Path) -> dict[Category, Suite]:
     known = {c.value for c in Category}
     for path in sorted(directory.glob("*.json")):
         if path.stem not in known:
-            problems.append(SuiteProblem(
-                str(path), None, "(file name)",
-                f"not a category; expected one of: {', '.join(sorted(known))}",
-            ))
+            problems.append(
+                SuiteProblem(
+                    str(path),
+                    None,
+                    "(file name)",
+                    f"not a category; expected one of: {', '.join(sorted(known))}",
+                )
+            )
             continue
         try:
             suite = load_suite(path)

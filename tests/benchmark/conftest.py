@@ -48,8 +48,9 @@ def write_suite(directory: Path, category: str, tests: list[dict[str, Any]]) -> 
     return path
 
 
-def small_suites(directory: Path, per_category: int = 2,
-                 categories: tuple[str, ...] = ("math", "general")) -> Path:
+def small_suites(
+    directory: Path, per_category: int = 2, categories: tuple[str, ...] = ("math", "general")
+) -> Path:
     """A copy of the first tests of some real suites (real prompts: the simulator knows them)."""
     directory.mkdir(parents=True, exist_ok=True)
     for category in categories:

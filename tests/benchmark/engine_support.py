@@ -31,19 +31,30 @@ class Bench:
 
 
 async def build_bench(
-    database: AsyncDatabase[dict[str, Any]], suites: Mapping[Category, Suite],
-    simulator_url: str, sandbox: Sandbox, *, options: EngineOptions | None = None,
-    clock: Clock | None = None, providers: list[str] | None = None,
+    database: AsyncDatabase[dict[str, Any]],
+    suites: Mapping[Category, Suite],
+    simulator_url: str,
+    sandbox: Sandbox,
+    *,
+    options: EngineOptions | None = None,
+    clock: Clock | None = None,
+    providers: list[str] | None = None,
 ) -> Bench:
     clock = clock or SystemClock()
     results, runs = ResultStore(database, clock), RunStore(database)
     await results.ensure_indexes()
     await runs.ensure_indexes()
-    specs = [s for s in simulated_providers(simulator_url)
-             if providers is None or s.name in providers]
+    specs = [
+        s for s in simulated_providers(simulator_url) if providers is None or s.name in providers
+    ]
     engine = RunEngine(
-        suites, Grader(sandbox), runs, results, PriceTable.load(),
+        suites,
+        Grader(sandbox),
+        runs,
+        results,
+        PriceTable.load(),
         lambda spec: build_adapter(spec, httpx.Timeout(30.0, connect=5.0)),
-        options or EngineOptions(provider_concurrency=8, flush_interval_s=0.2), clock,
+        options or EngineOptions(provider_concurrency=8, flush_interval_s=0.2),
+        clock,
     )
     return Bench(results, runs, engine, RunLauncher(engine, runs, specs, clock))

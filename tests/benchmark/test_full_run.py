@@ -32,7 +32,9 @@ class FullRun:
 
 @pytest.fixture(scope="module")
 async def full_run(
-    mongo_client: MongoClient, suites: dict[Category, Suite], simulator_url: str,
+    mongo_client: MongoClient,
+    suites: dict[Category, Suite],
+    simulator_url: str,
     sandbox: Sandbox,
 ) -> AsyncIterator[FullRun]:
     name = f"test_{uuid.uuid4().hex[:12]}"
@@ -54,7 +56,9 @@ def provider_names(simulator_url: str) -> set[str]:
 
 
 async def test_every_category_and_provider_is_stored_and_latest_returns_them(
-    full_run: FullRun, suites: dict[Category, Suite], simulator_url: str,
+    full_run: FullRun,
+    suites: dict[Category, Suite],
+    simulator_url: str,
 ) -> None:
     providers = provider_names(simulator_url)
     run = await full_run.bench.results.run(full_run.run_id)
@@ -64,10 +68,12 @@ async def test_every_category_and_provider_is_stored_and_latest_returns_them(
     assert run["trigger"] == "manual" and run["full"] is True and run["errors"] == []
     assert {p["provider"] for p in run["progress"]} == providers
     assert await full_run.database[RESULTS].count_documents({"run_id": full_run.run_id}) == (
-        len(Category) * len(providers))
+        len(Category) * len(providers)
+    )
     latest = await full_run.bench.results.latest(list(Category), 24)
     assert {(r.provider, r.category) for r in latest} == {
-        (p, c) for p in providers for c in Category}
+        (p, c) for p in providers for c in Category
+    }
     for record in latest:
         assert record.run_id == full_run.run_id and not record.imported
         assert record.weights == DEFAULT_WEIGHTS[record.category].as_dict()
@@ -75,8 +81,12 @@ async def test_every_category_and_provider_is_stored_and_latest_returns_them(
         assert record.tests == len(suites[record.category].tests)
         assert 0 < record.latency_p50_ms <= record.latency_p95_ms
         assert record.mean_cost_usd > 0
-        for value in (record.quality_score, record.speed_score, record.cost_score,
-                      record.final_score):
+        for value in (
+            record.quality_score,
+            record.speed_score,
+            record.cost_score,
+            record.final_score,
+        ):
             assert 0 <= value <= 100
     for category in Category:
         of_category = [r for r in latest if r.category == category]
@@ -85,11 +95,14 @@ async def test_every_category_and_provider_is_stored_and_latest_returns_them(
 
 
 async def test_every_test_result_is_kept_with_its_measurements(
-    full_run: FullRun, suites: dict[Category, Suite], simulator_url: str,
+    full_run: FullRun,
+    suites: dict[Category, Suite],
+    simulator_url: str,
 ) -> None:
     documents = await full_run.bench.runs.test_results(full_run.run_id)
-    expected = {(p, t.id) for p in provider_names(simulator_url)
-                for s in suites.values() for t in s.tests}
+    expected = {
+        (p, t.id) for p in provider_names(simulator_url) for s in suites.values() for t in s.tests
+    }
     assert {(d["provider"], d["test_id"]) for d in documents} == expected
     assert len(documents) == len(expected)
     for document in documents:
@@ -104,16 +117,15 @@ async def test_every_test_result_is_kept_with_its_measurements(
 
 
 async def test_the_simulated_strengths_show_in_the_scores(
-    full_run: FullRun, simulator_url: str,
+    full_run: FullRun,
+    simulator_url: str,
 ) -> None:
     async with httpx.AsyncClient() as client:
         described = (await client.get(f"{simulator_url}/_control/providers")).json()
-    profile = {name: entry["profile"]["quality"]
-               for name, entry in described["providers"].items()}
+    profile = {name: entry["profile"]["quality"] for name, entry in described["providers"].items()}
     for category in (Category.CODING,):
         best_simulated = max(profile, key=lambda name: profile[name][category.value])
-        measured = {s.provider: s.quality_score for s in full_run.scores
-                    if s.category == category}
+        measured = {s.provider: s.quality_score for s in full_run.scores if s.category == category}
         assert measured[best_simulated] == max(measured.values()), (profile, measured)
     worst_everywhere = min(profile, key=lambda n: sum(profile[n].values()))
     mean_quality = {
@@ -124,13 +136,20 @@ async def test_the_simulated_strengths_show_in_the_scores(
 
 
 async def test_a_failing_provider_gets_quality_zero_and_its_failure_kind_is_kept(
-    mongo_db: AsyncDatabase[dict[str, Any]], suites: dict[Category, Suite],
-    simulator_url: str, sandbox: Sandbox,
+    mongo_db: AsyncDatabase[dict[str, Any]],
+    suites: dict[Category, Suite],
+    simulator_url: str,
+    sandbox: Sandbox,
 ) -> None:
     math = {Category.MATH: suites[Category.MATH]}
-    bench = await build_bench(mongo_db, math, simulator_url, sandbox,
-                              options=EngineOptions(test_timeout_s=0.5, flush_interval_s=0.2),
-                              providers=["groq", "gemini", "openai"])
+    bench = await build_bench(
+        mongo_db,
+        math,
+        simulator_url,
+        sandbox,
+        options=EngineOptions(test_timeout_s=0.5, flush_interval_s=0.2),
+        providers=["groq", "gemini", "openai"],
+    )
     async with httpx.AsyncClient(base_url=simulator_url) as control:
         await control.post("/_control/providers/groq", json={"mode": "error", "status": 503})
         await control.post("/_control/providers/gemini", json={"mode": "timeout"})

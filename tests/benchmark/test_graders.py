@@ -30,14 +30,17 @@ def check(**fields: Any) -> Any:
 
 
 def bench_test(*checks: dict[str, Any]) -> BenchTest:
-    return BenchTest.model_validate({"id": "t", "prompt": "p", "checks": list(checks),
-                                     "reference_answer": "r"})
+    return BenchTest.model_validate(
+        {"id": "t", "prompt": "p", "checks": list(checks), "reference_answer": "r"}
+    )
 
 
 def test_keywords_accept_synonyms_and_give_full_marks_at_the_required_fraction() -> None:
-    spec: KeywordsCheck = check(kind="keywords", keywords=[["split", "divide"], "merge",
-                                                           "recurs", "stable"],
-                                required_fraction=0.75)
+    spec: KeywordsCheck = check(
+        kind="keywords",
+        keywords=[["split", "divide"], "merge", "recurs", "stable"],
+        required_fraction=0.75,
+    )
     assert text.keywords(spec, "Divide the list, then MERGE the halves recursively.").score == 1
     assert text.keywords(spec, "We merge them.").score == pytest.approx((1 / 4) / 0.75)
     assert text.keywords(spec, "Nothing relevant.").score == 0
@@ -50,8 +53,9 @@ def test_keywords_match_at_word_starts_only() -> None:
 
 
 def test_must_contain_and_must_not_contain_score_the_share_obeyed() -> None:
-    spec: ContainsCheck = check(kind="contains", must_contain=["def", "return"],
-                                must_not_contain=["eval("])
+    spec: ContainsCheck = check(
+        kind="contains", must_contain=["def", "return"], must_not_contain=["eval("]
+    )
     assert text.contains(spec, "def f(): return 1").score == 1
     assert text.contains(spec, "def f(): eval('1')").score == pytest.approx(1 / 3)
     sensitive: ContainsCheck = check(kind="contains", must_contain=["Tom"], case_sensitive=True)
@@ -119,12 +123,15 @@ def test_length_falls_in_proportion_outside_its_bounds() -> None:
 
 
 def test_rubric_counts_named_criteria_and_dismissive_phrases_fail_theirs() -> None:
-    spec: RubricCheck = check(kind="rubric", criteria=[
-        {"name": "acknowledges the feeling", "any": ["that sounds", "i'm sorry"]},
-        {"name": "no dismissive phrases", "none": ["calm down", "no big deal"]},
-        {"name": "offers a next step", "any": ["try", "let's"]},
-        {"name": "covers two aspects", "any": ["sleep", "plan", "breathe"], "min_matches": 2},
-    ])
+    spec: RubricCheck = check(
+        kind="rubric",
+        criteria=[
+            {"name": "acknowledges the feeling", "any": ["that sounds", "i'm sorry"]},
+            {"name": "no dismissive phrases", "none": ["calm down", "no big deal"]},
+            {"name": "offers a next step", "any": ["try", "let's"]},
+            {"name": "covers two aspects", "any": ["sleep", "plan", "breathe"], "min_matches": 2},
+        ],
+    )
     good = "I'm sorry, that sounds hard. Let's plan the week and make sure you sleep."
     assert text.rubric(spec, good).score == 1
     dismissive = "Calm down, it's no big deal. Try to plan and sleep."
@@ -134,8 +141,10 @@ def test_rubric_counts_named_criteria_and_dismissive_phrases_fail_theirs() -> No
 
 
 def test_code_is_taken_from_python_fences_that_compile() -> None:
-    answer = ("Here:\n```python\ndef f(x):\n    return x + 1\n```\nUsage:\n"
-              "```python\n>>> f(1)\n2\n```\nand in JS:\n```js\nconst f = x => x\n```")
+    answer = (
+        "Here:\n```python\ndef f(x):\n    return x + 1\n```\nUsage:\n"
+        "```python\n>>> f(1)\n2\n```\nand in JS:\n```js\nconst f = x => x\n```"
+    )
     assert extract_code(answer) == "def f(x):\n    return x + 1\n"
     assert extract_code("```\nprint(1)\n```") == "print(1)\n"
     assert extract_code("def f(): return 1") is None
@@ -143,9 +152,13 @@ def test_code_is_taken_from_python_fences_that_compile() -> None:
 
 
 async def test_unit_tests_score_the_share_of_tests_passed(sandbox: Sandbox) -> None:
-    test = bench_test({"kind": "unit_tests", "entry_point": "add",
-                       "tests": ["assert add(1, 2) == 3", "assert add(-1, 1) == 0",
-                                 "assert add(2, 2) == 5"]})
+    test = bench_test(
+        {
+            "kind": "unit_tests",
+            "entry_point": "add",
+            "tests": ["assert add(1, 2) == 3", "assert add(-1, 1) == 0", "assert add(2, 2) == 5"],
+        }
+    )
     grade = await Grader(sandbox).grade(test, "```python\ndef add(a, b):\n    return a + b\n```")
     assert grade.quality == pytest.approx(200 / 3)
     assert grade.sandbox_outcome == SandboxOutcome.FAILED
@@ -161,7 +174,9 @@ async def test_code_missing_or_misnamed_scores_zero(sandbox: Sandbox) -> None:
 
 
 async def test_quality_is_the_weighted_mean_of_the_checks(sandbox: Sandbox) -> None:
-    test = bench_test({"kind": "contains", "must_contain": ["alpha"], "weight": 3},
-                      {"kind": "contains", "must_contain": ["beta"]})
+    test = bench_test(
+        {"kind": "contains", "must_contain": ["alpha"], "weight": 3},
+        {"kind": "contains", "must_contain": ["beta"]},
+    )
     assert (await Grader(sandbox).grade(test, "alpha")).quality == 75
     assert (await Grader(sandbox).grade(test, "beta")).quality == 25

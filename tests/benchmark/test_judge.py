@@ -22,7 +22,11 @@ class ScriptedJudge:
         self.seen: list[list[ChatTurn]] = []
 
     async def generate(
-        self, turns: list[ChatTurn], *, model: str | None = None, max_tokens: int | None = None,
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
         temperature: float | None = None,
     ) -> Completion:
         self.seen.append(turns)
@@ -32,17 +36,28 @@ class ScriptedJudge:
 
 
 def judged_test(**extra: Any) -> BenchTest:
-    return BenchTest.model_validate({
-        "id": "t", "prompt": "Why is the sky blue?", "reference_answer": "Rayleigh scattering",
-        "checks": [{"kind": "keywords", "keywords": ["rayleigh"]},
-                   {"kind": "judge", "criteria": "Mentions scattering.", **extra}],
-    })
+    return BenchTest.model_validate(
+        {
+            "id": "t",
+            "prompt": "Why is the sky blue?",
+            "reference_answer": "Rayleigh scattering",
+            "checks": [
+                {"kind": "keywords", "keywords": ["rayleigh"]},
+                {"kind": "judge", "criteria": "Mentions scattering.", **extra},
+            ],
+        }
+    )
 
 
 @pytest.mark.parametrize(
     ("reply", "score"),
-    [("Good.\nSCORE: 7", 0.7), ("score: 10", 1.0), ("SCORE: 3\nSCORE: 9", 0.9),
-     ("SCORE: 42", 1.0), ("no verdict", None)],
+    [
+        ("Good.\nSCORE: 7", 0.7),
+        ("score: 10", 1.0),
+        ("SCORE: 3\nSCORE: 9", 0.9),
+        ("SCORE: 42", 1.0),
+        ("no verdict", None),
+    ],
 )
 def test_the_judges_score_is_its_last_score_line(reply: str, score: float | None) -> None:
     assert parse_score(reply) == score

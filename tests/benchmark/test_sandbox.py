@@ -15,7 +15,11 @@ ADD = "def add(a, b):\n    return a + b\n"
 async def test_code_that_passes_its_tests_passes(sandbox: Sandbox) -> None:
     result = await sandbox.run(ADD, ["assert add(1, 2) == 3", "assert add('a', 'b') == 'ab'"])
     assert (result.outcome, result.passed, result.total, result.score) == (
-        SandboxOutcome.PASSED, 2, 2, 1.0)
+        SandboxOutcome.PASSED,
+        2,
+        2,
+        1.0,
+    )
 
 
 async def test_a_failing_test_is_named(sandbox: Sandbox) -> None:
@@ -30,8 +34,10 @@ async def test_a_syntax_error_fails_with_its_line(sandbox: Sandbox) -> None:
 
 
 async def test_tests_do_not_see_each_others_changes(sandbox: Sandbox) -> None:
-    result = await sandbox.run("items = []\n", ["items.append(1)\nassert items == [1]",
-                                               "assert 'x' not in globals()\nx = 1"])
+    result = await sandbox.run(
+        "items = []\n",
+        ["items.append(1)\nassert items == [1]", "assert 'x' not in globals()\nx = 1"],
+    )
     assert result.outcome == SandboxOutcome.PASSED
 
 
@@ -51,19 +57,23 @@ async def test_a_sleeping_program_is_stopped_by_the_wall_timeout() -> None:
 async def test_huge_memory_is_refused(sandbox: Sandbox) -> None:
     at_once = await sandbox.run("block = bytearray(4 * 1024 ** 3)\n", ["pass"])
     assert at_once.outcome == SandboxOutcome.MEMORY
-    growing = await sandbox.run("keep = []\nwhile True:\n    keep.append(bytearray(10 ** 7))\n",
-                                ["pass"])
+    growing = await sandbox.run(
+        "keep = []\nwhile True:\n    keep.append(bytearray(10 ** 7))\n", ["pass"]
+    )
     assert growing.outcome == SandboxOutcome.MEMORY
 
 
 async def test_secrets_in_the_environment_are_not_inherited(
-    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch,
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-value")
     result = await sandbox.run(
         "import os\nseen = dict(os.environ)\n",
-        ["assert 'OPENAI_API_KEY' not in seen",
-         "assert set(seen) <= {'LC_CTYPE'}, seen"],  # Python's own C-locale coercion only
+        [
+            "assert 'OPENAI_API_KEY' not in seen",
+            "assert set(seen) <= {'LC_CTYPE'}, seen",
+        ],  # Python's own C-locale coercion only
     )
     assert result.outcome == SandboxOutcome.PASSED, result.detail
 
@@ -71,13 +81,15 @@ async def test_secrets_in_the_environment_are_not_inherited(
 async def test_reading_the_parents_environment_through_proc_is_forbidden(
     sandbox: Sandbox,
 ) -> None:
-    result = await sandbox.run("import os\nopen(f'/proc/{os.getppid()}/environ').read()\n",
-                               ["pass"])
+    result = await sandbox.run(
+        "import os\nopen(f'/proc/{os.getppid()}/environ').read()\n", ["pass"]
+    )
     assert result.outcome == SandboxOutcome.FORBIDDEN and "environ" in result.detail
 
 
 async def test_writing_outside_its_directory_is_forbidden(
-    sandbox: Sandbox, tmp_path: Path,
+    sandbox: Sandbox,
+    tmp_path: Path,
 ) -> None:
     target = tmp_path / "escaped.txt"
     result = await sandbox.run(f"open({str(target)!r}, 'w').write('x')\n", ["pass"])
@@ -109,7 +121,9 @@ async def test_files_inside_its_directory_are_allowed(sandbox: Sandbox) -> None:
     ],
 )
 async def test_processes_signals_sockets_and_outside_files_are_forbidden(
-    sandbox: Sandbox, code: str, what: str,
+    sandbox: Sandbox,
+    code: str,
+    what: str,
 ) -> None:
     result = await sandbox.run(code, ["pass"])
     assert result.outcome == SandboxOutcome.FORBIDDEN, result
@@ -126,8 +140,9 @@ async def test_a_forbidden_call_cannot_be_swallowed_by_the_code(sandbox: Sandbox
 async def test_output_is_capped(sandbox: Sandbox) -> None:
     printed = await sandbox.run("print('x' * 10 ** 6)\n", ["pass"])
     assert printed.outcome == SandboxOutcome.OUTPUT_LIMIT
-    raw = await sandbox.run("import os\nfor _ in range(100):\n    os.write(1, b'y' * 10 ** 5)\n",
-                            ["pass"])
+    raw = await sandbox.run(
+        "import os\nfor _ in range(100):\n    os.write(1, b'y' * 10 ** 5)\n", ["pass"]
+    )
     assert raw.outcome == SandboxOutcome.OUTPUT_LIMIT
 
 

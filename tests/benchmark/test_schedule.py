@@ -25,26 +25,35 @@ KEY = "masterx:benchmark:test:schedule-lease"
 
 
 async def scheduler_for(
-    bench: Bench, redis_client: aioredis.Redis, clock: ManualClock, holder: str = "replica-a",
+    bench: Bench,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
+    holder: str = "replica-a",
 ) -> Scheduler:
     lease = RedisLease(redis_client, KEY, holder, ttl_s=30, clock=clock)
-    return Scheduler(bench.runs, bench.launcher, lease, interval_s=6 * HOUR, check_s=60,
-                     clock=clock)
+    return Scheduler(
+        bench.runs, bench.launcher, lease, interval_s=6 * HOUR, check_s=60, clock=clock
+    )
 
 
 @pytest.fixture
 async def bench(
-    mongo_db: AsyncDatabase[dict[str, Any]], simulator_url: str, sandbox: Sandbox,
-    tmp_path: Path, clock: ManualClock,
+    mongo_db: AsyncDatabase[dict[str, Any]],
+    simulator_url: str,
+    sandbox: Sandbox,
+    tmp_path: Path,
+    clock: ManualClock,
 ) -> Bench:
-    suites = load_suites(small_suites(tmp_path / "suites", per_category=1,
-                                      categories=("math",)))
-    return await build_bench(mongo_db, suites, simulator_url, sandbox, clock=clock,
-                             providers=["openai", "groq"])
+    suites = load_suites(small_suites(tmp_path / "suites", per_category=1, categories=("math",)))
+    return await build_bench(
+        mongo_db, suites, simulator_url, sandbox, clock=clock, providers=["openai", "groq"]
+    )
 
 
 async def test_a_run_happens_at_start_up_then_once_per_interval(
-    bench: Bench, redis_client: aioredis.Redis, clock: ManualClock,
+    bench: Bench,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
 ) -> None:
     scheduler = await scheduler_for(bench, redis_client, clock)
     assert await scheduler.tick() == Tick.RAN
@@ -60,7 +69,9 @@ async def test_a_run_happens_at_start_up_then_once_per_interval(
 
 
 async def test_a_partial_manual_run_does_not_replace_the_scheduled_one(
-    bench: Bench, redis_client: aioredis.Redis, clock: ManualClock,
+    bench: Bench,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
 ) -> None:
     run_id = await bench.launcher.launch(bench.launcher.plan(providers=["groq"]))
     assert await bench.launcher.wait(run_id) is not None
@@ -69,7 +80,9 @@ async def test_a_partial_manual_run_does_not_replace_the_scheduled_one(
 
 
 async def test_a_replica_that_finds_the_lease_taken_does_not_run(
-    bench: Bench, redis_client: aioredis.Redis, clock: ManualClock,
+    bench: Bench,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
 ) -> None:
     other = RedisLease(redis_client, KEY, "replica-b", ttl_s=30, clock=clock)
     assert await other.acquire()
@@ -80,7 +93,8 @@ async def test_a_replica_that_finds_the_lease_taken_does_not_run(
 
 
 async def test_only_the_holder_renews_or_releases_a_lease(
-    redis_client: aioredis.Redis, clock: ManualClock,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
 ) -> None:
     mine = RedisLease(redis_client, KEY, "replica-a", ttl_s=30, clock=clock)
     theirs = RedisLease(redis_client, KEY, "replica-b", ttl_s=30, clock=clock)
@@ -97,7 +111,8 @@ async def test_only_the_holder_renews_or_releases_a_lease(
 
 
 async def test_a_lease_expires_when_its_holder_dies(
-    redis_client: aioredis.Redis, clock: ManualClock,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
 ) -> None:
     dead = RedisLease(redis_client, KEY, "dead-replica", ttl_s=0.3, clock=clock)
     alive = RedisLease(redis_client, KEY, "replica-b", ttl_s=30, clock=clock)
@@ -111,7 +126,8 @@ async def test_a_lease_expires_when_its_holder_dies(
 
 
 async def test_a_holder_that_loses_its_lease_stops_the_work(
-    redis_client: aioredis.Redis, clock: ManualClock,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
 ) -> None:
     lease = RedisLease(redis_client, KEY, "replica-a", ttl_s=30, clock=clock)
     assert await lease.acquire()
@@ -141,7 +157,10 @@ async def test_a_holder_that_loses_its_lease_stops_the_work(
 
 
 async def test_losing_the_lease_mid_run_fails_the_run(
-    bench: Bench, redis_client: aioredis.Redis, clock: ManualClock, simulator_url: str,
+    bench: Bench,
+    redis_client: aioredis.Redis,
+    clock: ManualClock,
+    simulator_url: str,
 ) -> None:
     scheduler = await scheduler_for(bench, redis_client, clock)
     async with httpx.AsyncClient(base_url=simulator_url) as control:

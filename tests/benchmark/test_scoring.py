@@ -66,15 +66,22 @@ def test_weights_are_overridable_per_category_and_validated() -> None:
 
 @given(weights(), scores, scores, scores, scores)
 def test_the_final_score_is_monotone_in_quality(
-    w: Weights, low: float, high: float, speed: float, cost: float,
+    w: Weights,
+    low: float,
+    high: float,
+    speed: float,
+    cost: float,
 ) -> None:
     low, high = min(low, high), max(low, high)
     assert final_score(low, speed, cost, w) <= final_score(high, speed, cost, w) + 1e-9
     assert 0 <= final_score(high, speed, cost, w) <= 100
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=5), st.one_of(st.none(), positive),
-                       min_size=1, max_size=8))
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=5), st.one_of(st.none(), positive), min_size=1, max_size=8
+    )
+)
 def test_normalisation_is_bounded_and_the_best_gets_100(values: dict[str, float | None]) -> None:
     normalised = normalise_lower_is_better(values)
     assert set(normalised) == set(values)
@@ -106,8 +113,9 @@ def test_percentiles_lie_within_the_data(values: list[float], q: float) -> None:
 
 def test_a_failed_test_counts_zero_quality_and_no_latency() -> None:
     stats = summarise([Measurement(100, 100.0, 0.002), Measurement(0)])
-    assert stats == CategoryStats(quality=50, latency_p50_ms=100, latency_p95_ms=100,
-                                  mean_cost_usd=0.002, tests=2, failed=1)
+    assert stats == CategoryStats(
+        quality=50, latency_p50_ms=100, latency_p95_ms=100, mean_cost_usd=0.002, tests=2, failed=1
+    )
 
 
 def test_scores_combine_quality_speed_and_cost_with_the_weights() -> None:

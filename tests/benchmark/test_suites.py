@@ -35,8 +35,11 @@ def test_every_category_has_a_suite_of_at_least_12_tests(suites: dict[Category, 
 def test_coding_is_graded_by_running_code_and_math_by_numbers(
     suites: dict[Category, Suite],
 ) -> None:
-    coding = [t for t in suites[Category.CODING].tests
-              if any(isinstance(c, UnitTestsCheck) for c in t.checks)]
+    coding = [
+        t
+        for t in suites[Category.CODING].tests
+        if any(isinstance(c, UnitTestsCheck) for c in t.checks)
+    ]
     assert len(coding) >= 10
     math_kinds = {c.kind for t in suites[Category.MATH].tests for c in t.checks}
     assert math_kinds <= {"numeric", "exact"}
@@ -45,7 +48,8 @@ def test_coding_is_graded_by_running_code_and_math_by_numbers(
 
 
 async def test_every_reference_answer_gets_quality_100_from_its_own_grader(
-    suites: dict[Category, Suite], sandbox: Sandbox,
+    suites: dict[Category, Suite],
+    sandbox: Sandbox,
 ) -> None:
     grader = Grader(sandbox)
     below = {}
@@ -58,7 +62,8 @@ async def test_every_reference_answer_gets_quality_100_from_its_own_grader(
 
 
 async def test_a_non_answer_gets_low_quality_everywhere(
-    suites: dict[Category, Suite], sandbox: Sandbox,
+    suites: dict[Category, Suite],
+    sandbox: Sandbox,
 ) -> None:
     grader = Grader(sandbox)
     for category, suite in suites.items():
@@ -85,21 +90,30 @@ def _problems(path: Path) -> list[tuple[str | None, str, str]]:
         ({"checks": []}, "checks", "at least 1"),
         ({"surprise": 1}, "surprise", "not permitted"),
         ({"checks": [{"kind": "length"}]}, "checks[0]", "min_words or max_words"),
-        ({"checks": [{"kind": "rubric", "criteria": [{"name": "kind"}]}]},
-         "checks[0].criteria[0]", "'any' or 'none'"),
-        ({"checks": [{"kind": "keywords", "keywords": ["a", ["b", 3]]}]},
-         "checks[0].keywords[1][1]", "valid string"),
+        (
+            {"checks": [{"kind": "rubric", "criteria": [{"name": "kind"}]}]},
+            "checks[0].criteria[0]",
+            "'any' or 'none'",
+        ),
+        (
+            {"checks": [{"kind": "keywords", "keywords": ["a", ["b", 3]]}]},
+            "checks[0].keywords[1][1]",
+            "valid string",
+        ),
         ({"checks": [{"kind": "judge", "criteria": "good"}]}, "(whole entry)", "besides 'judge'"),
         ({"reference_answer": ""}, "reference_answer", "at least 1 character"),
     ],
 )
 def test_a_malformed_test_is_rejected_naming_file_test_and_field(
-    tmp_path: Path, change: dict[str, Any], field: str, message: str,
+    tmp_path: Path,
+    change: dict[str, Any],
+    field: str,
+    message: str,
 ) -> None:
     path = write_suite(tmp_path, "math", [GOOD_TEST, {**GOOD_TEST, "id": "math-two", **change}])
     problems = _problems(path)
     assert len(problems) == 1, problems
-    (test_id, found_field, found_message), = problems
+    ((test_id, found_field, found_message),) = problems
     assert (test_id, found_field) == ("math-two", field)
     assert message in found_message
 

@@ -162,8 +162,7 @@ async def test_a_batch_of_outcomes_ends_where_the_same_reports_one_by_one_end(
     batch = [Outcome("batched", k is None, k, latency_ms=10.0 * i) for i, k in enumerate(kinds)]
     steps = await store.report_many(batch)
     one_by_one = [
-        await store.report("single", k is None, k, latency_ms=10.0 * i)
-        for i, k in enumerate(kinds)
+        await store.report("single", k is None, k, latency_ms=10.0 * i) for i, k in enumerate(kinds)
     ]
     assert [(s.before, s.after, s.reason) for s in steps] == [
         (s.before, s.after, s.reason) for s in one_by_one

@@ -7,8 +7,9 @@ import re
 from services.benchmark.sandbox import Sandbox, SandboxOutcome, SandboxResult
 from services.benchmark.suite_model import UnitTestsCheck
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$",
-                    re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(
+    r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL
+)
 _PYTHON = {"python", "py", "python3", "py3"}
 
 
@@ -37,7 +38,10 @@ async def unit_tests(check: UnitTestsCheck, answer: str, sandbox: Sandbox) -> Sa
     code = extract_code(answer)
     if code is None:
         return SandboxResult(
-            SandboxOutcome.NO_CODE, 0, len(check.tests),
-            "no fenced Python code block that compiles", 0.0,
+            SandboxOutcome.NO_CODE,
+            0,
+            len(check.tests),
+            "no fenced Python code block that compiles",
+            0.0,
         )
     return await sandbox.run(code, check.tests, check.entry_point)

@@ -24,14 +24,20 @@ _SCORE = re.compile(r"SCORE:\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 
 class JudgeModel(Protocol):
     async def generate(
-        self, turns: list[ChatTurn], *, model: str | None = None, max_tokens: int | None = None,
+        self,
+        turns: list[ChatTurn],
+        *,
+        model: str | None = None,
+        max_tokens: int | None = None,
         temperature: float | None = None,
     ) -> Completion: ...
 
 
 def judge_turns(prompt: str, answer: str, criteria: str) -> list[ChatTurn]:
-    body = (f"Question:\n{prompt}\n\nAnswer to grade:\n{answer}\n\nCriteria:\n{criteria}\n\n"
-            "Remember: the last line is 'SCORE: n' (0-10).")
+    body = (
+        f"Question:\n{prompt}\n\nAnswer to grade:\n{answer}\n\nCriteria:\n{criteria}\n\n"
+        "Remember: the last line is 'SCORE: n' (0-10)."
+    )
     return [ChatTurn("system", SYSTEM), ChatTurn("user", body)]
 
 

@@ -42,7 +42,7 @@ def numbers_in(text: str) -> list[float]:
 def final_number(answer: str) -> float | None:
     marks = list(_ANSWER_MARK.finditer(answer))
     if marks:
-        after = numbers_in(answer[marks[-1].end():])
+        after = numbers_in(answer[marks[-1].end() :])
         if after:
             return after[0]
     boxed = _BOXED.findall(_prepare(answer))
