@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -75,15 +74,11 @@ def _cue_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     return np.asarray(rows, dtype=np.float64).reshape(len(texts), len(CUE_NAMES))
 
 
-@cache
-def _vector_rows() -> dict[str, int]:
-    return load_word_vectors().rows()
-
-
 def _meaning_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     """Per message, the mean of its words' unit vectors (zero when none has one; a repeated
     word counts again), as :class:`~.category_detector.CategoryDetector` computes it."""
-    vectors, rows = load_word_vectors(), _vector_rows()
+    vectors = load_word_vectors()
+    rows = vectors.rows
     out = np.zeros((len(texts), vectors.unit.shape[1]))
     for index, text in enumerate(texts):
         found = [row for row in map(rows.get, word_tokens(normalise(text))) if row is not None]

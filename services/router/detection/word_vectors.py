@@ -23,7 +23,7 @@ import os
 import tarfile
 import urllib.request
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,9 @@ class WordVectors:
     words: tuple[str, ...]
     unit: npt.NDArray[np.float32]  # (words, DIMENSIONS), every row of length 1
 
+    @cached_property
     def rows(self) -> dict[str, int]:
+        """Each word's row in :attr:`unit`."""
         return {word: row for row, word in enumerate(self.words)}
 
 
