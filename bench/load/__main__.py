@@ -5,7 +5,8 @@
 Starts the whole stack on free ports (simulator at a fixed 50 ms, no jitter, no failures),
 then for each mode (plain, streamed) and rate runs the load generator in its own process
 against the simulator (baseline) and against the gateway, pinned to the same provider and wire
-format. Writes bench/results/load.json and load.md and prints the budget lines.
+format; at ``--floor-rate`` also against the floor chain (bench/load/floor: the same hops with
+no MasterX logic). Writes bench/results/load.json and load.md and prints the budget lines.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.load.report import budget_lines, level_summary, markdown
+from bench.load.floor.chain import floor_chain
+from bench.load.report import budget_lines, floor_lines, floor_summary, level_summary, markdown
 from bench.load.stack import running_stack
 from bench.load.workload import Target
 
@@ -58,6 +60,12 @@ def main() -> int:
         "--profile", choices=("router", "gateway"), help="run it under pyinstrument"
     )
     parser.add_argument("--profiler", choices=("pyinstrument", "cprofile"), default="pyinstrument")
+    parser.add_argument(
+        "--floor-rate",
+        type=float,
+        default=100.0,
+        help="also load the floor chain (bench/load/floor) at this plain rate; 0: never",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where load.json/.md go")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
@@ -69,6 +77,7 @@ def main() -> int:
         running_stack(
             Path(state), args.log_level, args.latency_ms, args.profile, args.profiler
         ) as config,
+        floor_chain(config) as floor_port,
     ):
         for mode in modes:
             stream = mode == "streamed"
@@ -78,6 +87,10 @@ def main() -> int:
                 gateway = generate(Target.GATEWAY, config.gateway_port, rate, stream, args)
                 time.sleep(args.pause)
                 row = level_summary(gateway, baseline)
+                if not stream and rate == args.floor_rate:
+                    floor = generate(Target.GATEWAY, floor_port, rate, stream, args)
+                    time.sleep(args.pause)
+                    row["floor"] = floor_summary(floor, baseline)
                 rows.append(row)
                 over = row["total"]["overhead_ms"]
                 print(
@@ -103,6 +116,8 @@ def main() -> int:
     print(table)
     lines = budget_lines(rows)
     for line in lines:
+        print(line)
+    for line in floor_lines(rows):
         print(line)
     print(f"wall time {time.monotonic() - started:.0f} s")
     return 0 if all(line.startswith("PASS") for line in lines) else 1

@@ -35,6 +35,36 @@ def level_summary(gateway: dict[str, Any], baseline: dict[str, Any]) -> dict[str
     return summary
 
 
+def floor_summary(floor: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    """The floor chain's overhead over the same baseline, and its errors."""
+    ok = [s[0] for s in floor["samples"] if s[2] == 200]
+    base = distribution([s[0] for s in baseline["samples"] if s[2] == 200])
+    mine = distribution(ok)
+    return {
+        "rate": floor["rate"],
+        "floor_ms": mine,
+        "overhead_ms": {k: round(mine[k] - base[k], 3) for k in mine},
+        "errors": errors_of(floor),
+    }
+
+
+def floor_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """What the floor chain paid at its rate, and what MasterX adds on top (information, not
+    budgets)."""
+    lines = []
+    for row in rows:
+        if "floor" not in row:
+            continue
+        floor, over = row["floor"]["overhead_ms"], row["total"]["overhead_ms"]
+        lines.append(
+            f"floor chain (the same hops, no MasterX logic) at {row['rate']:g} requests/s: "
+            f"overhead p50 {floor['p50']:.3f} ms, p99 {floor['p99']:.3f} ms; "
+            f"MasterX above it: p50 {over['p50'] - floor['p50']:.3f} ms, "
+            f"p99 {over['p99'] - floor['p99']:.3f} ms; floor errors {row['floor']['errors']}"
+        )
+    return lines
+
+
 def errors_of(side: dict[str, Any]) -> int:
     return int(sum(side["errors"].values()) + side["lost"])
 
@@ -73,6 +103,7 @@ def markdown(rows: list[dict[str, Any]], header: str) -> str:
         )
     lines.append("")
     lines.append("All times in ms. Overhead = gateway percentile - baseline percentile.")
+    lines.extend(floor_lines(rows))
     for stream in (False, True):
         label = "streamed" if stream else "plain"
         lines.append(
