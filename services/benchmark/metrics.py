@@ -22,6 +22,11 @@ RUN_DURATION = Histogram(
     ["trigger", "status"],
     buckets=(1, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600),
 )
+RESULTS_NEWEST = Gauge(
+    "masterx_benchmark_results_newest_timestamp_seconds",
+    "Unix time of the newest benchmark result in MongoDB (any replica's run, or an import); "
+    "0 while there is none. Read from MongoDB, so a restart does not reset it.",
+)
 TESTS = Counter(
     "masterx_benchmark_tests_total",
     "Benchmark tests by provider, category and outcome: correct (quality 100), partial, wrong "
@@ -49,11 +54,13 @@ def count_test(provider: str, category: str, outcome: str) -> None:
 async def follow_scores(
     results: ResultStore, max_age_hours: float, every_s: float, clock: Clock
 ) -> None:
-    """Keep the score gauges equal to the latest scores, whichever replica measured them."""
+    """Keep the score gauges equal to the latest scores, whichever replica measured them, and
+    the newest result's time with them."""
     version = -1
     while True:
         try:
             current = await results.version()
+            RESULTS_NEWEST.set(current / 1000)
             if current != version:
                 publish_scores(await results.latest(list(Category), max_age_hours))
                 version = current
