@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from masterx.stack import Stack, StackConfig
-from masterx.stack.readiness import grpc_serving, http_ok
+from masterx.stack.readiness import ReadinessCheck, grpc_serving, http_ok
 
 SIMULATED = ("openai", "anthropic", "gemini", "groq", "emergent")
 STACK_ENV = {
@@ -49,7 +49,7 @@ def fix_latency(simulator_url: str, latency_ms: float) -> None:
 
 @contextmanager
 def _service(
-    name: str, stack: Stack, ready: object, profile_to: Path | None
+    name: str, stack: Stack, ready: ReadinessCheck, profile_to: Path | None
 ) -> Iterator[subprocess.Popen[bytes]]:
     module = f"services.{name}"
     if profile_to is None:
@@ -64,15 +64,7 @@ def _service(
         argv, env={**os.environ, **stack.service_env()}, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            try:
-                ready()  # type: ignore[operator]
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not start; see {log.name}") from None
-                time.sleep(0.2)
+        wait_ready(name, process, ready, Path(log.name))
         yield process
     finally:
         process.send_signal(signal.SIGINT)
@@ -82,6 +74,25 @@ def _service(
             process.kill()
             process.wait()
         log.close()
+
+
+def wait_ready(
+    name: str,
+    process: subprocess.Popen[bytes],
+    ready: ReadinessCheck,
+    log: Path,
+    timeout: float = READY_TIMEOUT_S,
+) -> None:
+    """Until ``ready`` passes; a process that exits or takes too long fails, naming its log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ready()
+            return
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start; see {log}") from None
+            time.sleep(0.2)
 
 
 @contextmanager

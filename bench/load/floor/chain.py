@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.load.stack import wait_ready
 from bench.load.workload import SIMULATOR_PATH
 from masterx.stack import StackConfig
+from masterx.stack.launcher import stop_process
+from masterx.stack.parent_death import tied_to_parent
 from masterx.stack.readiness import free_port, grpc_serving, http_ok
 
-READY_TIMEOUT_S = 30.0
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _wait(name: str, process: subprocess.Popen[bytes], ready: object, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
-        try:
-            ready()  # type: ignore[operator]
-            return
-        except Exception:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"floor {name} did not start; see {log}") from None
-            time.sleep(0.2)
 
 
 @contextmanager
@@ -48,19 +37,15 @@ def floor_chain(config: StackConfig) -> Iterator[int]:
             log = config.state_dir / f"floor-{name}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", f"bench.load.floor.{name}", *arguments],
+                    tied_to_parent([sys.executable, "-m", f"bench.load.floor.{name}", *arguments]),
                     cwd=ROOT,
                     stdout=output,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group, for stop_process
                 )
             processes.append(process)
-            _wait(name, process, ready, log)
+            wait_ready(f"floor {name}", process, ready, log)
         yield gateway_port
     finally:
         for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
