@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ def main() -> int:
         running_stack(
             Path(state), args.log_level, args.latency_ms, args.profile, args.profiler
         ) as config,
-        floor_chain(config) as floor_port,
+        floor_chain(config) if args.floor_rate > 0 else nullcontext(0) as floor_port,
     ):
         for mode in modes:
             stream = mode == "streamed"
