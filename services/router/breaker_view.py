@@ -71,7 +71,7 @@ class BreakerView:
         policy: BreakerPolicy,
         clock: Callable[[], float] = time.time,
         rpc_timeout: float = 1.0,
-        report_linger_s: float = 0.05,
+        report_linger_s: float = 0.2,
     ) -> None:
         self._stub = stub
         self._report_linger = report_linger_s

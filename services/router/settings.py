@@ -26,7 +26,7 @@ class RouterSettings(BreakerSettings):
     # round trips to MongoDB under load, at the price of records landing this much later.
     store_write_linger_ms: float = Field(100.0, ge=0, le=10_000)
     # How long successful outcomes wait to travel to health together (failures go at once).
-    health_report_linger_ms: float = Field(50.0, ge=0, le=5_000)
+    health_report_linger_ms: float = Field(200.0, ge=0, le=5_000)
 
     @field_validator("default_provider_order")
     @classmethod

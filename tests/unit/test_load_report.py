@@ -60,3 +60,21 @@ def test_budget_lines_fail_over_the_limits_and_pass_under_them() -> None:
         level_summary(_raw([51.0] * 100, rate=r), _raw([50.0] * 100, rate=r)) for r in (100, 200)
     ]
     assert all(line.startswith("PASS") for line in budget_lines(fast))
+
+
+def test_a_disturbed_baseline_passes_no_p99_budget() -> None:
+    # The baseline's tail jumped by 80 ms (the machine was busy): the p99 overhead is negative.
+    spiky = _raw([50.0 + i / 100 for i in range(97)] + [130.0] * 3)
+    row = level_summary(GATEWAY, spiky)
+    assert row["total"]["overhead_ms"]["p99"] < 0
+    lines = budget_lines([row])
+    assert lines[1].startswith("FAIL overhead p99 at 100 requests/s")
+    assert "disturbed" in lines[1]
+    assert lines[2].startswith("FAIL highest rate")
+    assert "Baseline disturbed at plain 100/s" in markdown([row], "header")
+
+
+def test_a_quiet_baseline_is_not_called_disturbed() -> None:
+    lines = budget_lines([level_summary(GATEWAY, BASELINE)])
+    assert "disturbed" not in " ".join(lines)
+    assert "Baseline disturbed" not in markdown([level_summary(GATEWAY, BASELINE)], "header")
