@@ -12,12 +12,13 @@ dataset), without importing scikit-learn.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from masterx.domain import Category
 from services.router.detection.cues import CUE_NAMES, cue_features
@@ -34,7 +35,6 @@ from services.router.detection.text_features import (
     word_tokens,
 )
 
-FloatArray = npt.NDArray[np.float64]
 WORD_CACHE_SIZE = 16_384  # distinct words whose character n-gram rows are remembered
 
 
@@ -44,25 +44,26 @@ class CategoryGuess:
     confidence: float  # the model's probability for ``category``, 0..1
 
 
-def _char_rows_of_word(rows: dict[str, int], word: str) -> npt.NDArray[np.intp]:
-    found = [row for row in map(rows.get, char_wb_ngrams(word)) if row is not None]
-    return np.array(found, dtype=np.intp)
+def _char_rows_of_word(rows: dict[str, int], word: str) -> tuple[int, ...]:
+    return tuple(row for row in map(rows.get, char_wb_ngrams(word)) if row is not None)
 
 
-def _run_lengths(rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], FloatArray]:
-    """The distinct rows of a sorted array and how often each occurs (np.unique, faster)."""
-    if rows.size == 0:
-        return rows, np.zeros(0)
-    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-    counts = np.diff(np.append(starts, rows.size)).astype(np.float64)
-    return rows[starts], counts
+_SUBLINEAR = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
 
 
-def _unit(values: FloatArray) -> None:
-    """L2-normalise in place (a block with no known n-gram stays zero)."""
-    norm = math.sqrt(float(values @ values))
-    if norm:
-        values /= norm
+def _sublinear(count: int) -> float:
+    """1 + ln(count), the sublinear term frequency (looked up for the counts messages have)."""
+    return _SUBLINEAR[count] if count < len(_SUBLINEAR) else 1.0 + math.log(count)
+
+
+def _unit_tf_idf(counts: Counter[int], idf: list[float]) -> list[float]:
+    """Sublinear TF-IDF of one block, L2-normalised (a block with no known n-gram stays zero).
+
+    Plain Python: a message has a few hundred n-grams, where numpy's per-call cost is most of
+    the work."""
+    values = [_sublinear(count) * idf[row] for row, count in counts.items()]
+    norm = math.sqrt(sum([v * v for v in values]))
+    return [v / norm for v in values] if norm else values
 
 
 class CategoryDetector:
@@ -75,23 +76,28 @@ class CategoryDetector:
                 " with scripts/train_category_model.py"
             )
         words, chars = len(model.word_vocabulary), len(model.char_vocabulary)
+        meaning_start = words + chars + len(model.cue_names)
         self.model = model
         self._classes = model.classes
-        # one row per feature: word n-grams, then character n-grams, then cues
-        self._weights = model.coef.astype(np.float64)
-        self._idf = np.concatenate([model.word_idf, model.char_idf])
+        # One row of class scores per feature: word n-grams, character n-grams, cues, then the
+        # words of the meaning table. A message's scores are one weighted sum of its rows.
+        self._weights = np.concatenate(
+            [model.coef.astype(np.float64), model.meaning.astype(np.float64)]
+        )
+        self._idf = [float(v) for v in np.concatenate([model.word_idf, model.char_idf])]
         self._word_rows = {gram: row for row, gram in enumerate(model.word_vocabulary)}
-        self._char_start = words
-        self._char_rows = {gram: words + row for row, gram in enumerate(model.char_vocabulary)}
+        char_rows = {gram: words + row for row, gram in enumerate(model.char_vocabulary)}
         # Character n-grams never cross a space, so a message's are its words' put together:
         # each word's rows are worked out once and remembered.
         self._char_rows_of = lru_cache(maxsize=WORD_CACHE_SIZE)(
-            partial(_char_rows_of_word, self._char_rows)
+            partial(_char_rows_of_word, char_rows)
         )
-        self._cue_weights = self._weights[words + chars :] * model.cue_weight
-        self._intercept = model.intercept
-        self._meaning_rows = {word: row for row, word in enumerate(model.meaning_words)}
-        self._meaning = model.meaning
+        self._cue_rows = list(range(words + chars, meaning_start))
+        self._cue_weight = model.cue_weight
+        self._intercept = model.intercept.astype(np.float64)
+        self._meaning_rows = {
+            word: meaning_start + row for row, word in enumerate(model.meaning_words)
+        }
         self._emotions = emotions or EmotionDetector()
 
     @classmethod
@@ -106,25 +112,28 @@ class CategoryDetector:
         normalised = normalise(text)
         tokens = word_tokens(normalised)
         words = word_ngrams(normalised, tokens)
-        word_rows = [row for row in map(self._word_rows.get, words) if row is not None]
-        found = np.concatenate(
-            [np.array(word_rows, dtype=np.intp), *map(self._char_rows_of, normalised.split())]
-        )
-        found.sort()
-        rows, counts = _run_lengths(found)
-        # sublinear TF-IDF, each block L2-normalised on its own, as in training
-        values = (1.0 + np.log(counts)) * self._idf[rows]
-        split = int(np.searchsorted(rows, self._char_start))
-        _unit(values[:split])
-        _unit(values[split:])
-        cues = np.array(cue_features(normalised, words, self._emotions.detect(text)))
-        logits = self._intercept + values @ self._weights[rows] + cues @ self._cue_weights
+        word_counts = Counter([row for row in map(self._word_rows.get, words) if row is not None])
+        char_counts = Counter(chain.from_iterable(map(self._char_rows_of, normalised.split())))
+        cue_weight = self._cue_weight
+        cues = [
+            v * cue_weight for v in cue_features(normalised, words, self._emotions.detect(text))
+        ]
         meant = [row for row in map(self._meaning_rows.get, tokens) if row is not None]
-        if meant:
-            logits += self._meaning[meant].mean(axis=0, dtype=np.float64)
-        exp = np.exp(logits - logits.max())
-        probabilities = exp / exp.sum()
-        return {c: float(p) for c, p in zip(self._classes, probabilities, strict=True)}
+        # sublinear TF-IDF, each block L2-normalised on its own, as in training; the cues; the
+        # mean of the meaning rows of the message's words
+        share = [1.0 / len(meant)] * len(meant) if meant else []
+        values = np.array(
+            _unit_tf_idf(word_counts, self._idf)
+            + _unit_tf_idf(char_counts, self._idf)
+            + cues
+            + share
+        )
+        rows = [*word_counts, *char_counts, *self._cue_rows, *meant]
+        logits = (values @ self._weights[rows] + self._intercept).tolist()
+        top = max(logits)
+        exp = [math.exp(v - top) for v in logits]
+        total = math.fsum(exp)
+        return {c: e / total for c, e in zip(self._classes, exp, strict=True)}
 
     def detect(self, text: str) -> CategoryGuess:
         probabilities = self.probabilities(text)
