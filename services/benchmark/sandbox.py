@@ -130,7 +130,7 @@ class Sandbox:
             timed_out = True
         finally:
             _kill_group(process)
-            await process.wait()
+            await _reap(process)
         if timed_out:
             return SandboxOutcome.TIMEOUT, 0, f"wall time over {self.limits.wall_seconds:g}s"
         if overflow:
@@ -157,6 +157,19 @@ async def _talk(
         if size > limit:
             return b"", True
         chunks.append(chunk)
+
+
+async def _reap(process: asyncio.subprocess.Process) -> None:
+    """Wait for the killed process, reading what it left in its pipe to the end.
+
+    On Python 3.11 ``wait()`` returns only once every pipe is closed, and a pipe whose reader
+    has paused (output the sandbox stopped reading after the cap, piled up while the loop was
+    busy) never sees its end: the wait would hang. Reading to the end resumes the pipe."""
+    if process.stdout is not None:
+        with contextlib.suppress(ConnectionResetError):
+            while await process.stdout.read(65536):
+                pass
+    await process.wait()
 
 
 def _kill_group(process: asyncio.subprocess.Process) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import pytest
 
+from services.benchmark import sandbox as sandbox_module
 from services.benchmark.sandbox import Sandbox, SandboxLimits, SandboxOutcome
 
 ADD = "def add(a, b):\n    return a + b\n"
@@ -144,6 +146,31 @@ async def test_output_is_capped(sandbox: Sandbox) -> None:
         "import os\nfor _ in range(100):\n    os.write(1, b'y' * 10 ** 5)\n", ["pass"]
     )
     assert raw.outcome == SandboxOutcome.OUTPUT_LIMIT
+
+
+async def test_output_that_piled_up_past_the_cap_does_not_hang_the_sandbox(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine the child's output piles up in the pipe's reader faster than the
+    sandbox reads it; the reader pauses, and a killed child's pipe never reached its end, so
+    waiting for the child hung (Python 3.11 waits for the pipes too). Made deterministic here:
+    the sandbox stops reading once that much output is waiting."""
+
+    async def lagging_talk(
+        process: asyncio.subprocess.Process, request: bytes, cap: int
+    ) -> tuple[bytes, bool]:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(request)
+        await process.stdin.drain()
+        process.stdin.close()
+        while len(process.stdout._buffer) <= 2 * 65536:  # type: ignore[attr-defined]  # noqa: ASYNC110
+            await asyncio.sleep(0.01)  # the reader is paused above twice its 64 KiB limit
+        return b"", True
+
+    monkeypatch.setattr(sandbox_module, "_talk", lagging_talk)
+    async with asyncio.timeout(30):
+        result = await sandbox.run("import os\nwhile True:\n    os.write(1, b'y' * 10 ** 5)\n", [])
+    assert result.outcome == SandboxOutcome.OUTPUT_LIMIT
 
 
 async def test_a_process_that_exits_without_a_result_crashed(sandbox: Sandbox) -> None:
