@@ -25,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent / "sandbox_runner.py"
+REAP_SECONDS = 5.0  # at most this long reading a killed child's leftover output
 MARKER = b"@@MASTERX_SANDBOX@@ "
 
 
@@ -164,11 +165,13 @@ async def _reap(process: asyncio.subprocess.Process) -> None:
 
     On Python 3.11 ``wait()`` returns only once every pipe is closed, and a pipe whose reader
     has paused (output the sandbox stopped reading after the cap, piled up while the loop was
-    busy) never sees its end: the wait would hang. Reading to the end resumes the pipe."""
+    busy) never sees its end: the wait would hang. Reading to the end resumes the pipe. The
+    reading is bounded: by then the child's exit is known, and ``wait()`` returns at once."""
     if process.stdout is not None:
-        with contextlib.suppress(ConnectionResetError):
-            while await process.stdout.read(65536):
-                pass
+        with contextlib.suppress(ConnectionResetError, TimeoutError):
+            async with asyncio.timeout(REAP_SECONDS):
+                while await process.stdout.read(65536):
+                    pass
     await process.wait()
 
 
