@@ -10,7 +10,7 @@ SYNCED := $(VENV)/.synced
 
 .PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean \
 	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier \
-	deploy-tools k8s deploy-check eval-replay-sample eval-continuity drills bench-load bench-micro
+	deploy-tools k8s deploy-check eval-replay-sample eval-continuity drills bench-load bench-micro bench-hops
 
 help:  ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -59,7 +59,10 @@ train-classifier: venv  ## Rebuild the category model from its dataset (reproduc
 test-fast: deps deploy-tools  ## The suite without the end-to-end tests
 	$(PY) -m pytest -m "not e2e"
 
-bench: bench-breakers bench-benchmark-run bench-routing bench-micro bench-load  ## Every project benchmark, with pass/fail budget lines
+bench: bench-hops bench-breakers bench-benchmark-run bench-routing bench-micro bench-load  ## Every project benchmark, with pass/fail budget lines
+
+bench-hops: deps  ## What one hop costs here: TCP, gRPC unary and stream round trips, detection (~15 s)
+	$(PY) -m bench.hops
 
 bench-load: deps  ## Open-loop load: gateway overhead over the bare simulator at 50-400 requests/s (~5 min)
 	$(PY) -m bench.load
