@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import platform
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,15 +28,12 @@ import uvloop
 
 from bench.hops.peer import HOST, STREAM, UNARY
 from bench.hops.timing import Pause, Step, step_times, summary, warm_up
-from bench.load.stack import wait_ready
+from bench.load.stack import ROOT, running_module
 from bench.messages import LEARNER_MESSAGES
-from masterx.stack.launcher import stop_process
-from masterx.stack.parent_death import tied_to_parent
 from masterx.stack.readiness import free_port, grpc_serving
 from masterx.v1 import router_pb2
 from services.router.detection import CategoryDetector
 
-ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "hops.json"
 REQUEST = router_pb2.ChatRequest(
     user_id="bench",
@@ -68,30 +65,18 @@ def pause_ms(text: str) -> float:
 def far_end(state: Path) -> Iterator[tuple[int, int]]:
     """The peer process's TCP and gRPC ports, while it runs."""
     tcp_port, grpc_port = free_port(HOST), free_port(HOST)
-    log = state / "hops-peer.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            tied_to_parent(
-                [sys.executable, "-m", "bench.hops.peer", str(tcp_port), str(grpc_port)]
-            ),
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_ready("hop peer", process, grpc_serving(f"{HOST}:{grpc_port}"), log)
+    ready = grpc_serving(f"{HOST}:{grpc_port}")
+    arguments = [str(tcp_port), str(grpc_port)]
+    with running_module("hop peer", "bench.hops.peer", arguments, ready, state / "hops-peer.log"):
         yield tcp_port, grpc_port
-    finally:
-        stop_process(process)
 
 
 def detection_step() -> Step:
     detector = CategoryDetector.load()
-    turn = iter(range(sys.maxsize))
+    messages = itertools.cycle(LEARNER_MESSAGES)
 
     async def detect() -> object:
-        return detector.detect(LEARNER_MESSAGES[next(turn) % len(LEARNER_MESSAGES)])
+        return detector.detect(next(messages))
 
     return detect
 

@@ -24,10 +24,9 @@ from typing import Any
 
 from bench.load.floor.chain import floor_chain
 from bench.load.report import budget_lines, floor_lines, floor_summary, level_summary, markdown
-from bench.load.stack import running_stack
+from bench.load.stack import ROOT, running_stack
 from bench.load.workload import Target
 
-ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
 
 

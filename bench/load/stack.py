@@ -20,7 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from masterx.stack import Stack, StackConfig
+from masterx.stack.launcher import stop_process
+from masterx.stack.parent_death import tied_to_parent
 from masterx.stack.readiness import ReadinessCheck, grpc_serving, http_ok
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SIMULATED = ("openai", "anthropic", "gemini", "groq", "emergent")
 STACK_ENV = {
@@ -93,6 +97,28 @@ def wait_ready(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not start; see {log}") from None
             time.sleep(0.2)
+
+
+@contextmanager
+def running_module(
+    name: str, module: str, arguments: list[str], ready: ReadinessCheck, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m module arguments`` from the project's root while it runs, once ``ready``
+    passes: its output in ``log``, tied to this process, in its own process group (for
+    ``stop_process``), and stopped on the way out."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            tied_to_parent([sys.executable, "-m", module, *arguments]),
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_ready(name, process, ready, log)
+        yield process
+    finally:
+        stop_process(process)
 
 
 @contextmanager

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import ExitStack, contextmanager
 
-from bench.load.stack import wait_ready
+from bench.load.stack import running_module
 from bench.load.workload import SIMULATOR_PATH
 from masterx.stack import StackConfig
-from masterx.stack.launcher import stop_process
-from masterx.stack.parent_death import tied_to_parent
 from masterx.stack.readiness import free_port, grpc_serving, http_ok
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @contextmanager
@@ -31,21 +24,9 @@ def floor_chain(config: StackConfig) -> Iterator[int]:
             http_ok(f"http://{host}:{gateway_port}/"),
         ),
     }
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
+    with ExitStack() as started:  # stopped in reverse order
         for name, (arguments, ready) in commands.items():
             log = config.state_dir / f"floor-{name}.log"
-            with log.open("wb") as output:
-                process = subprocess.Popen(
-                    tied_to_parent([sys.executable, "-m", f"bench.load.floor.{name}", *arguments]),
-                    cwd=ROOT,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its own process group, for stop_process
-                )
-            processes.append(process)
-            wait_ready(f"floor {name}", process, ready, log)
+            module = f"bench.load.floor.{name}"
+            started.enter_context(running_module(f"floor {name}", module, arguments, ready, log))
         yield gateway_port
-    finally:
-        for process in reversed(processes):
-            stop_process(process)
