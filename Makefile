@@ -53,7 +53,7 @@ eval-replay-sample: venv  ## Replay routing over the synthetic RouterBench-layou
 eval-continuity: venv  ## Session continuity over the shipped conversations (needs `make up`)
 	$(VENV)/bin/masterx eval continuity
 
-train-classifier: venv  ## Rebuild the category model from its dataset (reproducible, byte for byte)
+train-classifier: venv  ## Rebuild the category model from its dataset (reproducible on any CPU, within a tolerance)
 	$(PY) scripts/train_category_model.py
 
 test-fast: deps deploy-tools  ## The suite without the end-to-end tests

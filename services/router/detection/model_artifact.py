@@ -1,6 +1,7 @@
 """The trained category model on disk: JSON for the vocabularies, ``.npy`` for the numbers.
 
-Four files, none of them pickled, all byte-for-byte reproducible by the training script:
+Four files, none of them pickled, all reproducible by the training script (the layout exactly,
+the numbers within a tolerance a BLAS kernel cannot break: see :mod:`.model_comparison`):
 
 - ``manifest.json``: classes, intercepts, cue names and weight, the featurisation settings
   and provenance (dataset digest, example count, held-back accuracy, scikit-learn version);
