@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.evidence import evidence_table
 from bench.messages import LEARNER_MESSAGES
 from bench.stats import budget_line, percentile
 from masterx.domain import BreakerState, Category
@@ -35,7 +36,7 @@ MESSAGES = LEARNER_MESSAGES
 
 def _decider() -> Decider:
     rng = random.Random(7)
-    scores = {(p, c): rng.uniform(40, 95) for p in PROVIDERS for c in Category}
+    scores = evidence_table(rng)
     providers = {p: ProviderSpec(p, "openai", f"http://{p}", f"{p}-model") for p in PROVIDERS}
     states = {p: BreakerState.CLOSED for p in PROVIDERS}
     return Decider(
@@ -53,7 +54,7 @@ def selection_times(rounds: int) -> tuple[list[float], list[float]]:
     session = SessionState("s", "u", "anthropic", Category.CODING, 4, time.time())
     whole, ranking_only = [], []
     models = {p: f"{p}-model" for p in PROVIDERS}
-    scores = {(p, c): 50.0 + i for i, p in enumerate(PROVIDERS) for c in Category}
+    table = evidence_table(random.Random(11))
     states = dict.fromkeys(PROVIDERS, BreakerState.CLOSED)
     for i in range(rounds):
         message = MESSAGES[i % len(MESSAGES)]
@@ -61,7 +62,7 @@ def selection_times(rounds: int) -> tuple[list[float], list[float]]:
         decider.decide(message, "s", session if i % 2 else None)
         whole.append((time.perf_counter_ns() - started) / 1e6)
         started = time.perf_counter_ns()
-        rank_providers(models, Category.CODING, scores, states, [])
+        rank_providers(models, Category.CODING, table.evidence, states, [], table.weights)
         ranking_only.append((time.perf_counter_ns() - started) / 1e6)
     return whole, ranking_only
 

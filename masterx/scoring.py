@@ -1,16 +1,17 @@
-"""From graded tests to scores: per provider and category quality, speed, cost and final score.
+"""From graded tests to statistics: per provider and category quality, latency and cost.
 
 - quality: the mean quality (0-100) of the category's tests; a test the provider failed counts 0;
-- speed and cost: the p50 latency and the mean cost per answered test, normalised across the
-  providers of the run to 0-100, the fastest / cheapest being 100 and the others in proportion
-  (``100 * best / value``); a provider that answered nothing gets 0 for both;
-- final: the category's weights applied to the three (they sum to 1).
+- latency: p50 and p95 of the answered tests; cost: the mean cost of an answered test;
+- the category's weights (quality, speed, cost; they sum to 1), applied by :func:`final_score`.
+
+How these become a choice (uncertainty, tolerance, log-scaled speed and cost points) is
+:mod:`masterx.policy`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from masterx.domain import Category
@@ -72,14 +73,6 @@ class CategoryStats:
     failed: int
 
 
-@dataclass(frozen=True)
-class Scores:
-    quality: float
-    speed: float
-    cost: float
-    final: float
-
-
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear interpolation between the closest ranks (numpy's default), q in 0..100."""
     if not values:
@@ -105,39 +98,7 @@ def summarise(measures: Sequence[Measurement]) -> CategoryStats:
     )
 
 
-def normalise_lower_is_better(values: Mapping[str, float | None]) -> dict[str, float]:
-    """0-100 per key: the lowest value gets 100, others ``100 * lowest / value``; None gets 0.
-
-    A value of 0 (a free provider, say) is the best possible; every positive value then gets 0.
-    """
-    present = [v for v in values.values() if v is not None]
-    best = min(present) if present else 0.0
-    scores: dict[str, float] = {}
-    for key, value in values.items():
-        if value is None:
-            scores[key] = 0.0
-        elif value <= best:
-            scores[key] = 100.0
-        else:
-            scores[key] = max(0.0, min(100.0, 100.0 * max(best, 0.0) / value))
-    return scores
-
-
 def final_score(quality: float, speed: float, cost: float, weights: Weights) -> float:
+    """The weights applied to three 0-100 numbers, clamped to 0-100."""
     value = weights.quality * quality + weights.speed * speed + weights.cost * cost
     return max(0.0, min(100.0, value))
-
-
-def score_providers(stats: Mapping[str, CategoryStats], weights: Weights) -> dict[str, Scores]:
-    """The scores of every provider of one category in one run."""
-    speed = normalise_lower_is_better({p: s.latency_p50_ms for p, s in stats.items()})
-    cost = normalise_lower_is_better({p: s.mean_cost_usd for p, s in stats.items()})
-    return {
-        provider: Scores(
-            quality=s.quality,
-            speed=speed[provider],
-            cost=cost[provider],
-            final=final_score(s.quality, speed[provider], cost[provider], weights),
-        )
-        for provider, s in stats.items()
-    }

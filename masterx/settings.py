@@ -13,6 +13,8 @@ from typing import Literal, TypeVar
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from masterx.policy import DEFAULT_POLICY, QualityPolicy
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 Port = int
 
@@ -60,6 +62,42 @@ class CommonSettings(BaseSettings):
             if not getattr(self, field):
                 object.__setattr__(self, field, f"127.0.0.1:{port}")
         return self
+
+
+class QualityPolicySettings(CommonSettings):
+    """The quality-first policy's knobs (``masterx/policy.py``), read by the router, which
+    routes with them, and the benchmark service, which shows each score's place under them."""
+
+    quality_tolerance: float = Field(
+        DEFAULT_POLICY.tolerance_relative,
+        ge=0,
+        le=1,
+        description="Share of the best's assured quality a provider may lie below it.",
+    )
+    quality_tolerance_points: float = Field(
+        DEFAULT_POLICY.tolerance_points, ge=0, le=100, description="Points added to that band."
+    )
+    quality_confidence: float = Field(
+        DEFAULT_POLICY.confidence,
+        ge=0,
+        le=5,
+        description="Standard errors between a score's quality and its assured quality.",
+    )
+    quality_points_per_decade: float = Field(
+        DEFAULT_POLICY.points_per_decade,
+        gt=0,
+        le=100,
+        description="Speed and cost points lost per factor of 10 slower or dearer.",
+    )
+
+    @property
+    def quality_policy(self) -> QualityPolicy:
+        return QualityPolicy(
+            tolerance_points=self.quality_tolerance_points,
+            tolerance_relative=self.quality_tolerance,
+            confidence=self.quality_confidence,
+            points_per_decade=self.quality_points_per_decade,
+        )
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+from bench.evidence import evidence_table
 from bench.messages import LEARNER_MESSAGES
-from masterx.domain import BreakerState, Category
+from masterx.domain import BreakerState
 from masterx.providers import ProviderSpec
+from masterx.selection import BenchmarkTable
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
 
@@ -14,9 +16,8 @@ PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
 MESSAGES = LEARNER_MESSAGES
 
 
-def scores() -> dict[tuple[str, Category], float]:
-    rng = random.Random(7)
-    return {(p, c): rng.uniform(40, 95) for p in PROVIDERS for c in Category}
+def scores() -> BenchmarkTable:
+    return evidence_table(random.Random(7))
 
 
 def decider(categories: CategoryDetector, emotions: EmotionDetector) -> Decider:

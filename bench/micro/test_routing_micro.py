@@ -35,7 +35,9 @@ def test_rank_providers(benchmark: Any) -> None:
     table = scores()
     states = dict.fromkeys(PROVIDERS, BreakerState.CLOSED)
     benchmark.pedantic(
-        rank_providers, args=(models, Category.CODING, table, states, []), rounds=20_000
+        rank_providers,
+        args=(models, Category.CODING, table.evidence, states, [], table.weights),
+        rounds=20_000,
     )
 
 

@@ -134,12 +134,26 @@ def run_route(client: GatewayClient, args: argparse.Namespace) -> int:
     )
     print(f"provider  {decision['provider']}/{decision['model']}")
     print(f"reason    {decision['reason']} (score {decision['score']:.1f})")
+    print(f"why       {decision.get('explanation', '')}")
     if decision["topic_changed"]:
         print("          the session's topic changes")
     print("ranking (the fallback chain):")
-    rows = [
-        [i, r["provider"], r["model"], r["score"], r["state"]]
-        for i, r in enumerate(decision["ranking"], 1)
-    ]
-    print(table(["#", "provider", "model", "score", "breaker"], rows))
+    rows = [_ranked_row(i, r) for i, r in enumerate(decision["ranking"], 1)]
+    headers = ["#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final"]
+    print(table([*headers, "breaker"], rows))
     return 0
+
+
+def _ranked_row(index: int, ranked: dict[str, Any]) -> list[Any]:
+    if ranked.get("quality") is None:
+        evidence: list[Any] = ["-", "-", "-", "-", "-", "-"]
+    else:
+        evidence = [
+            f"{ranked['quality']:.1f} ± {ranked['quality_uncertainty']:.1f}",
+            ranked["tests"],
+            round(ranked["speed_score"]),
+            round(ranked["cost_score"]),
+            "yes" if ranked["within_tolerance"] else "no",
+            round(ranked["score"], 1),
+        ]
+    return [index, ranked["provider"], ranked["model"], *evidence, ranked["state"]]

@@ -11,6 +11,7 @@ import grpc
 from masterx.cli.client import CliError
 from masterx.domain import Category
 from masterx.evaluation.replay import ModelScore
+from masterx.policy import Evidence
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
 DEFAULT_BENCHMARK_TARGET = "127.0.0.1:50053"
@@ -24,7 +25,7 @@ def default_target() -> str:
 @dataclass(frozen=True)
 class ImportedScores:
     run_id: str
-    finals: dict[tuple[str, Category], float]  # (model, category) -> final, as read back
+    evidence: dict[tuple[str, Category], Evidence]  # (model, category), as read back
 
 
 def _message(score: ModelScore) -> benchmark_pb2.BenchmarkScore:
@@ -38,6 +39,7 @@ def _message(score: ModelScore) -> benchmark_pb2.BenchmarkScore:
         cost_score=score.cost_score,
         final_score=score.final,
         mean_cost_usd=score.mean_cost_usd,
+        quality_uncertainty=score.assessment.uncertainty,
         tests=score.prompts,
         weights=benchmark_pb2.ScoreWeights(quality=w.quality, speed=w.speed, cost=w.cost),
     )
@@ -70,14 +72,19 @@ def import_and_read_back(target: str, scores: Sequence[ModelScore], source: str)
         name = code.name if code is not None else "error"
         raise CliError(f"benchmark service at {target}: {name}: {details}{hint}") from None
     run_id = str(reply.run_id)
-    finals: dict[tuple[str, Category], float] = {}
+    evidence: dict[tuple[str, Category], Evidence] = {}
     for message in latest.scores:
         category = Category.from_proto(message.category)
         if message.run_id == run_id and category is not None:
-            finals[(message.provider, category)] = message.final_score
-    if len(finals) != len(scores):
+            evidence[(message.provider, category)] = Evidence(
+                quality=message.quality_score,
+                tests=message.tests,
+                latency_ms=None,
+                cost_usd=message.mean_cost_usd,
+            )
+    if len(evidence) != len(scores):
         raise CliError(
             f"benchmark service at {target}: imported {reply.imported} scores as run {run_id},"
-            f" but GetLatest gave back {len(finals)} of them"
+            f" but GetLatest gave back {len(evidence)} of them"
         )
-    return ImportedScores(run_id, finals)
+    return ImportedScores(run_id, evidence)

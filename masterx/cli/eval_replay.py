@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,7 +22,8 @@ from masterx.evaluation.outcomes import (
     parse_category_map,
     read_outcomes_csv,
 )
-from masterx.evaluation.replay import POLICIES, ReplayReport, calibrate, replay
+from masterx.evaluation.replay import POLICIES, ReplayReport, calibrate, evidence_map, replay
+from masterx.policy import DEFAULT_POLICY, QualityPolicy
 
 Detect = Callable[[str], Category]
 
@@ -74,6 +76,27 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         " without speed, renormalised",
     )
     parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_POLICY.tolerance_relative,
+        help="quality tolerance, a share of the best's assured quality (default"
+        f" {DEFAULT_POLICY.tolerance_relative:g}; router: MASTERX_QUALITY_TOLERANCE)",
+    )
+    parser.add_argument(
+        "--tolerance-points",
+        type=float,
+        default=DEFAULT_POLICY.tolerance_points,
+        help="quality tolerance in points added to --tolerance (default"
+        f" {DEFAULT_POLICY.tolerance_points:g}; router: MASTERX_QUALITY_TOLERANCE_POINTS)",
+    )
+    parser.add_argument(
+        "--confidence",
+        type=float,
+        default=DEFAULT_POLICY.confidence,
+        help="standard errors between quality and assured quality (default"
+        f" {DEFAULT_POLICY.confidence:g}; router: MASTERX_QUALITY_CONFIDENCE)",
+    )
+    parser.add_argument(
         "--benchmark-target",
         default=default_target(),
         help="benchmark service host:port for the import (env MASTERX_BENCHMARK_TARGET)",
@@ -89,8 +112,22 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def _read(path: Path) -> OutcomesTable:
     try:
-        return read_outcomes_csv(path)
+        table = read_outcomes_csv(path)
     except OutcomesError as error:
+        raise CliError(str(error)) from None
+    if table.skipped.cells:
+        print(f"masterx: note: {table.skipped.describe(path)}", file=sys.stderr)
+    return table
+
+
+def _policy(args: argparse.Namespace) -> QualityPolicy:
+    try:
+        return QualityPolicy(
+            tolerance_points=args.tolerance_points,
+            tolerance_relative=args.tolerance,
+            confidence=args.confidence,
+        )
+    except ValueError as error:
         raise CliError(str(error)) from None
 
 
@@ -169,21 +206,32 @@ def run_replay(client: GatewayClient, args: argparse.Namespace) -> int:
     test_categories = _categories(
         test, mapping, args.default_category, detect, always_detect=args.detect
     )
-    scores = calibrate(calibration, calibration_categories, models, args.cost_weight)
+    policy = _policy(args)
+    scores = calibrate(calibration, calibration_categories, models, args.cost_weight, policy)
     if args.offline:
-        finals = {(s.model, s.category): s.final for s in scores}
+        evidence = evidence_map(scores)
         where = "computed in process (--offline)"
     else:
         source = f"replay:{(args.calibration or args.outcomes).name}"
         imported = import_and_read_back(args.benchmark_target, scores, source)
-        finals = imported.finals
+        evidence = imported.evidence
         where = f"imported into {args.benchmark_target} as run {imported.run_id} and read back"
-    report = replay(calibration, test, test_categories, models, finals, scores)
+    try:
+        report = replay(
+            calibration, test, test_categories, models, evidence, scores, policy, args.cost_weight
+        )
+    except ValueError as error:
+        raise CliError(str(error)) from None
     if args.json:
         print(json.dumps({**report.to_dict(), "scores": where}))
     else:
+        dropped = (
+            f" ({report.dropped_test_rows} dropped: a model's cell unusable)"
+            if report.dropped_test_rows
+            else ""
+        )
         print(
-            f"replay: {len(calibration)} calibration rows, {len(test)} test rows,"
+            f"replay: {len(calibration)} calibration rows, {len(test)} test rows{dropped},"
             f" {len(models)} models; scores {where}"
         )
         print(format_replay(report))
@@ -195,7 +243,8 @@ def format_replay(report: ReplayReport) -> str:
         "routed": "routed",
         "most_expensive": f"most expensive ({report.most_expensive})",
         "best_single": f"best single ({report.best_single})",
-        "oracle": "oracle",
+        "category_oracle": "best model per category (chosen on the test rows)",
+        "oracle": "per-prompt oracle",
     }
     rows: list[list[Cell]] = [
         [
@@ -206,24 +255,37 @@ def format_replay(report: ReplayReport) -> str:
         ]
         for p in POLICIES
     ]
+    comparisons = report.comparisons()
+    against = [
+        f"routed against {label}: cost cut {c['cost_cut']:.1%},"
+        f" accuracy kept {c['accuracy_kept']:.1%}"
+        for label, c in (
+            ("the most expensive", comparisons["vs_most_expensive"]),
+            ("the best single model", comparisons["vs_best_single"]),
+        )
+    ]
     by_key = {(s.model, s.category): s for s in report.scores}
     choices: list[list[Cell]] = []
     for category, model in report.routed_choice.items():
         s = by_key.get((model, category))
+        a = s.assessment if s else None
         choices.append(
             [
                 category.value,
                 model,
-                s.final if s else None,
-                s.quality if s else None,
-                s.cost_score if s else None,
+                f"{a.quality:.1f} ± {a.uncertainty:.1f}" if a else None,
+                a.cost if a else None,
+                a.final if a else None,
+                report.category_oracle_choice.get(category, ""),
             ]
         )
     return "\n".join(
         [
             table(["policy", "accuracy", "cost usd", "n"], rows),
             "",
+            *against,
+            "",
             "model chosen per category (routed):",
-            table(["category", "model", "final", "quality", "cost"], choices),
+            table(["category", "model", "quality", "cost", "final", "best on test rows"], choices),
         ]
     )

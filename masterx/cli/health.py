@@ -24,12 +24,14 @@ def _clock(moment: str | None) -> str | None:
 def run_health(client: GatewayClient, args: argparse.Namespace) -> int:
     providers = client.request("GET", "/api/v1/provider-health")["providers"]
     if not providers:
-        print("no provider has a breaker yet (none was called)")
+        print("no provider discovered")
         return 0
     rows = [
         [
             p["provider"],
-            p["state"].upper() + (" (config?)" if p["config_problem"] else ""),
+            p["state"].upper()
+            + (" (config?)" if p["config_problem"] else "")
+            + ("" if p.get("seen", True) else " (no traffic yet)"),
             p["consecutive_failures"],
             p["failures_in_window"],
             p["successes_in_window"],

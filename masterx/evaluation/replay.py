@@ -1,11 +1,12 @@
-"""Offline replay of routing over an outcomes table: calibrate scores, route, compare.
+"""Offline replay of routing over an outcomes table: calibrate evidence, route, compare.
 
-Calibration turns the rows of each category into one benchmark score per model (the model plays
-the provider): quality = mean performance x 100, cost = mean cost per prompt, normalised and
-weighted by the benchmark service's own functions (``masterx.scoring``). RouterBench
-has no latencies, so the speed weight is dropped and quality and cost are renormalised.
-Routing uses the router's own selection (``masterx.selection.rank_providers``) with every
-breaker CLOSED.
+Calibration turns the rows of each category into benchmark evidence per model (the model plays
+the provider): quality = mean performance x 100 over the rows where the model has a value,
+tests = that many rows, cost = mean cost per prompt. RouterBench has no latencies, so the speed
+weight is dropped and quality and cost are renormalised. Routing is the router's own selection
+(:func:`masterx.selection.rank_providers`, the policy of :mod:`masterx.policy`) with every
+breaker CLOSED. Test rows missing a model's value are left out of every policy's accounting,
+so all policies are compared on the same rows.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from dataclasses import dataclass
 
 from masterx.domain import BreakerState, Category
 from masterx.evaluation.outcomes import Outcome
-from masterx.scoring import DEFAULT_WEIGHTS, CategoryStats, Weights, score_providers
+from masterx.policy import DEFAULT_POLICY, Assessment, Evidence, QualityPolicy, assess
+from masterx.scoring import DEFAULT_WEIGHTS, Weights
 from masterx.selection import rank_providers
 
-POLICIES = ("routed", "most_expensive", "best_single", "oracle")
+POLICIES = ("routed", "most_expensive", "best_single", "category_oracle", "oracle")
+EvidenceMap = Mapping[tuple[str, Category], Evidence]
 
 
 def replay_weights(category: Category, cost_weight: float | None = None) -> Weights:
@@ -33,16 +36,33 @@ def replay_weights(category: Category, cost_weight: float | None = None) -> Weig
 
 @dataclass(frozen=True)
 class ModelScore:
-    """One model's calibrated score for one category, in the benchmark service's terms."""
+    """One model's calibrated evidence and assessment for one category."""
 
     model: str
     category: Category
-    quality: float
-    cost_score: float
-    final: float
-    mean_cost_usd: float
-    prompts: int
+    evidence: Evidence
+    assessment: Assessment
     weights: Weights
+
+    @property
+    def quality(self) -> float:
+        return self.assessment.quality
+
+    @property
+    def final(self) -> float:
+        return self.assessment.final
+
+    @property
+    def cost_score(self) -> float:
+        return self.assessment.cost
+
+    @property
+    def mean_cost_usd(self) -> float:
+        return self.evidence.cost_usd or 0.0
+
+    @property
+    def prompts(self) -> int:
+        return self.evidence.tests
 
 
 def calibrate(
@@ -50,39 +70,33 @@ def calibrate(
     categories: Sequence[Category],
     models: Sequence[str],
     cost_weight: float | None = None,
+    policy: QualityPolicy = DEFAULT_POLICY,
 ) -> list[ModelScore]:
-    """A score per model and category from the calibration rows (``categories[i]`` is row i's)."""
+    """Evidence per model and category from the calibration rows (``categories[i]`` is row
+    i's), assessed as the benchmark service assesses a run."""
     by_category: dict[Category, list[Outcome]] = defaultdict(list)
     for row, category in zip(rows, categories, strict=True):
         by_category[category].append(row)
     scores = []
     for category, members in sorted(by_category.items()):
-        stats = {
-            m: CategoryStats(
-                quality=100 * _mean([r.performance[m] for r in members]),
-                latency_p50_ms=None,
-                latency_p95_ms=None,
-                mean_cost_usd=_mean([r.cost_usd[m] for r in members]),
-                tests=len(members),
-                failed=0,
-            )
-            for m in models
-        }
-        weights = replay_weights(category, cost_weight)
-        for model, s in score_providers(stats, weights).items():
-            scores.append(
-                ModelScore(
-                    model,
-                    category,
-                    s.quality,
-                    s.cost,
-                    s.final,
-                    stats[model].mean_cost_usd or 0.0,
-                    len(members),
-                    weights,
+        evidence = {}
+        for m in models:
+            answered = [r for r in members if m in r.performance]
+            if answered:
+                evidence[m] = Evidence(
+                    quality=100 * _mean([r.performance[m] for r in answered]),
+                    tests=len(answered),
+                    latency_ms=None,
+                    cost_usd=_mean([r.cost_usd[m] for r in answered]),
                 )
-            )
+        weights = replay_weights(category, cost_weight)
+        for model, assessment in assess(evidence, weights, policy).items():
+            scores.append(ModelScore(model, category, evidence[model], assessment, weights))
     return scores
+
+
+def evidence_map(scores: Sequence[ModelScore]) -> dict[tuple[str, Category], Evidence]:
+    return {(s.model, s.category): s.evidence for s in scores}
 
 
 @dataclass(frozen=True)
@@ -94,34 +108,60 @@ class PolicyResult:
     def to_dict(self) -> dict[str, float | int]:
         return {"accuracy": self.accuracy, "cost_usd": self.cost_usd, "n": self.n}
 
+    def against(self, baseline: PolicyResult) -> dict[str, float]:
+        """Cost cut (share of the baseline's cost saved) and share of its accuracy kept."""
+        return {
+            "cost_cut": 1 - self.cost_usd / baseline.cost_usd if baseline.cost_usd else 0.0,
+            "accuracy_kept": self.accuracy / baseline.accuracy if baseline.accuracy else 1.0,
+        }
+
 
 @dataclass(frozen=True)
 class ReplayReport:
     results: Mapping[str, PolicyResult]  # by policy name, POLICIES order
     routed_choice: Mapping[Category, str]  # the model routing picks per category
+    category_oracle_choice: Mapping[Category, str]  # the best fixed model per category
     most_expensive: str
     best_single: str
     scores: Sequence[ModelScore]
+    dropped_test_rows: int = 0
+
+    def comparisons(self) -> dict[str, dict[str, float]]:
+        routed = self.results["routed"]
+        return {
+            "vs_most_expensive": routed.against(self.results["most_expensive"]),
+            "vs_best_single": routed.against(self.results["best_single"]),
+        }
 
     def to_dict(self) -> dict[str, object]:
         return {
             **{name: result.to_dict() for name, result in self.results.items()},
+            "routed_vs_most_expensive": self.comparisons()["vs_most_expensive"],
+            "routed_vs_best_single": self.comparisons()["vs_best_single"],
             "choice_per_category": {c.value: m for c, m in self.routed_choice.items()},
+            "category_oracle_choice": {c.value: m for c, m in self.category_oracle_choice.items()},
             "most_expensive_model": self.most_expensive,
             "best_single_model": self.best_single,
+            "dropped_test_rows": self.dropped_test_rows,
         }
 
 
 def route_category(
-    category: Category, models: Sequence[str], finals: Mapping[tuple[str, Category], float]
+    category: Category,
+    models: Sequence[str],
+    evidence: EvidenceMap,
+    policy: QualityPolicy = DEFAULT_POLICY,
+    cost_weight: float | None = None,
 ) -> str:
     """The model the router's selection puts first for a category, every breaker CLOSED."""
     selection = rank_providers(
         {m: m for m in models},
         category,
-        finals,
+        evidence,
         dict.fromkeys(models, BreakerState.CLOSED),
         default_order=(),
+        weights={category: replay_weights(category, cost_weight)},
+        policy=policy,
     )
     return selection.ranking[0].provider
 
@@ -134,30 +174,68 @@ def oracle_choice(row: Outcome) -> str:
     )
 
 
+def category_oracle(
+    rows: Sequence[Outcome], categories: Sequence[Category], models: Sequence[str]
+) -> dict[Category, str]:
+    """Per category, the fixed model that did best on these rows (ties: the cheaper)."""
+    by_category: dict[Category, list[Outcome]] = defaultdict(list)
+    for row, category in zip(rows, categories, strict=True):
+        by_category[category].append(row)
+    return {
+        category: min(
+            models,
+            key=lambda m: (
+                -sum(r.performance[m] for r in members),
+                sum(r.cost_usd[m] for r in members),
+                m,
+            ),
+        )
+        for category, members in sorted(by_category.items())
+    }
+
+
 def replay(
     calibration: Sequence[Outcome],
     test: Sequence[Outcome],
     test_categories: Sequence[Category],
     models: Sequence[str],
-    finals: Mapping[tuple[str, Category], float],
+    evidence: EvidenceMap,
     scores: Sequence[ModelScore] = (),
+    policy: QualityPolicy = DEFAULT_POLICY,
+    cost_weight: float | None = None,
 ) -> ReplayReport:
-    """Route every test prompt with ``finals`` and score it next to the baselines."""
-    if not calibration or not test:
-        raise ValueError("replay needs calibration rows and test rows")
-    mean_cost = {m: _mean([r.cost_usd[m] for r in calibration]) for m in models}
-    mean_performance = {m: _mean([r.performance[m] for r in calibration]) for m in models}
+    """Route every complete test row with ``evidence`` and score it next to the baselines."""
+    kept = [(r, c) for r, c in zip(test, test_categories, strict=True) if r.complete(models)]
+    if not calibration or not kept:
+        raise ValueError("replay needs calibration rows and complete test rows")
+    rows, categories = [r for r, _ in kept], [c for _, c in kept]
+    mean_cost = {m: _mean([r.cost_usd[m] for r in calibration if m in r.cost_usd]) for m in models}
+    mean_performance = {
+        m: _mean([r.performance[m] for r in calibration if m in r.performance]) for m in models
+    }
     most_expensive = max(models, key=lambda m: (mean_cost[m], m))
     best_single = max(models, key=lambda m: (mean_performance[m], -mean_cost[m], m))
-    choice = {c: route_category(c, models, finals) for c in sorted(set(test_categories))}
-    picks = {
-        "routed": [choice[c] for c in test_categories],
-        "most_expensive": [most_expensive] * len(test),
-        "best_single": [best_single] * len(test),
-        "oracle": [oracle_choice(r) for r in test],
+    choice = {
+        c: route_category(c, models, evidence, policy, cost_weight) for c in sorted(set(categories))
     }
-    results = {name: _account(test, picks[name]) for name in POLICIES}
-    return ReplayReport(results, choice, most_expensive, best_single, scores)
+    per_category = category_oracle(rows, categories, models)
+    picks = {
+        "routed": [choice[c] for c in categories],
+        "most_expensive": [most_expensive] * len(rows),
+        "best_single": [best_single] * len(rows),
+        "category_oracle": [per_category[c] for c in categories],
+        "oracle": [oracle_choice(r) for r in rows],
+    }
+    results = {name: _account(rows, picks[name]) for name in POLICIES}
+    return ReplayReport(
+        results,
+        choice,
+        per_category,
+        most_expensive,
+        best_single,
+        scores,
+        dropped_test_rows=len(test) - len(rows),
+    )
 
 
 def _account(rows: Sequence[Outcome], chosen: Sequence[str]) -> PolicyResult:

@@ -109,7 +109,7 @@ class ScoreWeights(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., speed: _Optional[float] = ..., cost: _Optional[float] = ...) -> None: ...
 
 class BenchmarkScore(_message.Message):
-    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests")
+    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests", "quality_uncertainty", "within_tolerance")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -126,6 +126,8 @@ class BenchmarkScore(_message.Message):
     IMPORTED_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_FIELD_NUMBER: _ClassVar[int]
     FAILED_TESTS_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_UNCERTAINTY_FIELD_NUMBER: _ClassVar[int]
+    WITHIN_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -142,7 +144,9 @@ class BenchmarkScore(_message.Message):
     imported: bool
     weights: ScoreWeights
     failed_tests: int
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ...) -> None: ...
+    quality_uncertainty: float
+    within_tolerance: bool
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ..., quality_uncertainty: _Optional[float] = ..., within_tolerance: _Optional[bool] = ...) -> None: ...
 
 class GetLatestReply(_message.Message):
     __slots__ = ("scores", "version", "unchanged")

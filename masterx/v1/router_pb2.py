@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from masterx.v1 import common_pb2 as masterx_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17masterx/v1/router.proto\x12\nmasterx.v1\x1a\x17masterx/v1/common.proto\",\n\x0b\x43hatMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"~\n\x0c\x45motionState\x12\x17\n\x0fprimary_emotion\x18\x01 \x01(\t\x12\x13\n\x0b\x66rustration\x18\x02 \x01(\x01\x12\x0f\n\x07\x61nxiety\x18\x03 \x01(\x01\x12\x0f\n\x07sadness\x18\x04 \x01(\x01\x12\x11\n\tconfusion\x18\x05 \x01(\x01\x12\x0b\n\x03joy\x18\x06 \x01(\x01\"\x87\x03\n\x0b\x43hatRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12)\n\x08messages\x18\x04 \x03(\x0b\x32\x17.masterx.v1.ChatMessage\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12.\n\x07\x65motion\x18\x07 \x01(\x0b\x32\x18.masterx.v1.EmotionStateH\x00\x88\x01\x01\x12\x35\n\x07\x63ontext\x18\x08 \x03(\x0b\x32$.masterx.v1.ChatRequest.ContextEntry\x12\x17\n\nmax_tokens\x18\t \x01(\x05H\x01\x88\x01\x01\x12\x18\n\x0btemperature\x18\n \x01(\x01H\x02\x88\x01\x01\x1a.\n\x0c\x43ontextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\n\n\x08_emotionB\r\n\x0b_max_tokensB\x0e\n\x0c_temperature\"i\n\x0eRankedProvider\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\'\n\x05state\x18\x04 \x01(\x0e\x32\x18.masterx.v1.BreakerState\"\x80\x01\n\x07\x41ttempt\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\n\n\x02ok\x18\x03 \x01(\x08\x12%\n\x04kind\x18\x04 \x01(\x0e\x32\x17.masterx.v1.FailureKind\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x12\n\nlatency_ms\x18\x06 \x01(\x01\"\xa7\x02\n\rRouteDecision\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12&\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x14.masterx.v1.Category\x12\x12\n\nconfidence\x18\x04 \x01(\x01\x12)\n\x07\x65motion\x18\x05 \x01(\x0b\x32\x18.masterx.v1.EmotionState\x12\'\n\x06reason\x18\x06 \x01(\x0e\x32\x17.masterx.v1.RouteReason\x12\r\n\x05score\x18\x07 \x01(\x01\x12+\n\x07ranking\x18\x08 \x03(\x0b\x32\x1a.masterx.v1.RankedProvider\x12\x15\n\rtopic_changed\x18\t \x01(\x08\x12\x12\n\nsession_id\x18\n \x01(\t\"\xc1\x02\n\tChatReply\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08response\x18\x02 \x01(\t\x12\x10\n\x08provider\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12&\n\x08\x63\x61tegory\x18\x05 \x01(\x0e\x32\x14.masterx.v1.Category\x12\x12\n\nsession_id\x18\x06 \x01(\t\x12\x10\n\x08\x63ost_usd\x18\x07 \x01(\x01\x12\x12\n\nlatency_ms\x18\x08 \x01(\x01\x12 \n\x05usage\x18\t \x01(\x0b\x32\x11.masterx.v1.Usage\x12\x15\n\rfinish_reason\x18\n \x01(\t\x12+\n\x08\x64\x65\x63ision\x18\x0b \x01(\x0b\x32\x19.masterx.v1.RouteDecision\x12%\n\x08\x61ttempts\x18\x0c \x03(\x0b\x32\x13.masterx.v1.Attempt\"W\n\x0bStreamError\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12%\n\x04kind\x18\x03 \x01(\x0e\x32\x17.masterx.v1.FailureKind\"\xa5\x01\n\tChatChunk\x12-\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x19.masterx.v1.RouteDecisionH\x00\x12\x0f\n\x05\x64\x65lta\x18\x02 \x01(\tH\x00\x12&\n\x05\x66inal\x18\x03 \x01(\x0b\x32\x15.masterx.v1.ChatReplyH\x00\x12(\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x17.masterx.v1.StreamErrorH\x00\x42\x06\n\x04kind\"\x16\n\x14ListProvidersRequest\"u\n\x0cProviderInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x11\n\tsimulated\x18\x04 \x01(\x08\x12\'\n\x05state\x18\x05 \x01(\x0e\x32\x18.masterx.v1.BreakerState\"A\n\x12ListProvidersReply\x12+\n\tproviders\x18\x01 \x03(\x0b\x32\x18.masterx.v1.ProviderInfo\"/\n\x0fGetCostsRequest\x12\r\n\x05since\x18\x01 \x01(\x01\x12\r\n\x05until\x18\x02 \x01(\x01\"o\n\nCostBucket\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x10\n\x08\x63ost_usd\x18\x02 \x01(\x01\x12\x10\n\x08requests\x18\x03 \x01(\x03\x12\x15\n\rprompt_tokens\x18\x04 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x05 \x01(\x03\"\xdc\x01\n\nCostsReply\x12\r\n\x05since\x18\x01 \x01(\x01\x12\r\n\x05until\x18\x02 \x01(\x01\x12\x16\n\x0etotal_cost_usd\x18\x03 \x01(\x01\x12\x16\n\x0etotal_requests\x18\x04 \x01(\x03\x12+\n\x0b\x62y_provider\x18\x05 \x03(\x0b\x32\x16.masterx.v1.CostBucket\x12+\n\x0b\x62y_category\x18\x06 \x03(\x0b\x32\x16.masterx.v1.CostBucket\x12&\n\x06\x62y_day\x18\x07 \x03(\x0b\x32\x16.masterx.v1.CostBucket*\xff\x01\n\x0bRouteReason\x12\x1c\n\x18ROUTE_REASON_UNSPECIFIED\x10\x00\x12\x17\n\x13ROUTE_REASON_PINNED\x10\x01\x12#\n\x1fROUTE_REASON_SESSION_CONTINUITY\x10\x02\x12\x1f\n\x1bROUTE_REASON_BEST_BENCHMARK\x10\x03\x12 \n\x1cROUTE_REASON_EMOTION_EMPATHY\x10\x04\x12\x18\n\x14ROUTE_REASON_DEFAULT\x10\x05\x12\x19\n\x15ROUTE_REASON_FALLBACK\x10\x06\x12\x1c\n\x18ROUTE_REASON_LAST_RESORT\x10\x07\x32\xd1\x02\n\x06Router\x12\x36\n\x04\x43hat\x12\x17.masterx.v1.ChatRequest\x1a\x15.masterx.v1.ChatReply\x12>\n\nChatStream\x12\x17.masterx.v1.ChatRequest\x1a\x15.masterx.v1.ChatChunk0\x01\x12;\n\x05Route\x12\x17.masterx.v1.ChatRequest\x1a\x19.masterx.v1.RouteDecision\x12Q\n\rListProviders\x12 .masterx.v1.ListProvidersRequest\x1a\x1e.masterx.v1.ListProvidersReply\x12?\n\x08GetCosts\x12\x1b.masterx.v1.GetCostsRequest\x1a\x16.masterx.v1.CostsReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17masterx/v1/router.proto\x12\nmasterx.v1\x1a\x17masterx/v1/common.proto\",\n\x0b\x43hatMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"~\n\x0c\x45motionState\x12\x17\n\x0fprimary_emotion\x18\x01 \x01(\t\x12\x13\n\x0b\x66rustration\x18\x02 \x01(\x01\x12\x0f\n\x07\x61nxiety\x18\x03 \x01(\x01\x12\x0f\n\x07sadness\x18\x04 \x01(\x01\x12\x11\n\tconfusion\x18\x05 \x01(\x01\x12\x0b\n\x03joy\x18\x06 \x01(\x01\"\x87\x03\n\x0b\x43hatRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12)\n\x08messages\x18\x04 \x03(\x0b\x32\x17.masterx.v1.ChatMessage\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12.\n\x07\x65motion\x18\x07 \x01(\x0b\x32\x18.masterx.v1.EmotionStateH\x00\x88\x01\x01\x12\x35\n\x07\x63ontext\x18\x08 \x03(\x0b\x32$.masterx.v1.ChatRequest.ContextEntry\x12\x17\n\nmax_tokens\x18\t \x01(\x05H\x01\x88\x01\x01\x12\x18\n\x0btemperature\x18\n \x01(\x01H\x02\x88\x01\x01\x1a.\n\x0c\x43ontextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\n\n\x08_emotionB\r\n\x0b_max_tokensB\x0e\n\x0c_temperature\"\xff\x01\n\x0eRankedProvider\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\'\n\x05state\x18\x04 \x01(\x0e\x32\x18.masterx.v1.BreakerState\x12\x14\n\x0chas_evidence\x18\x05 \x01(\x08\x12\x0f\n\x07quality\x18\x06 \x01(\x01\x12\x1b\n\x13quality_uncertainty\x18\x07 \x01(\x01\x12\r\n\x05tests\x18\x08 \x01(\x05\x12\x13\n\x0bspeed_score\x18\t \x01(\x01\x12\x12\n\ncost_score\x18\n \x01(\x01\x12\x18\n\x10within_tolerance\x18\x0b \x01(\x08\"\x80\x01\n\x07\x41ttempt\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\n\n\x02ok\x18\x03 \x01(\x08\x12%\n\x04kind\x18\x04 \x01(\x0e\x32\x17.masterx.v1.FailureKind\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x12\n\nlatency_ms\x18\x06 \x01(\x01\"\xbc\x02\n\rRouteDecision\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12&\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x14.masterx.v1.Category\x12\x12\n\nconfidence\x18\x04 \x01(\x01\x12)\n\x07\x65motion\x18\x05 \x01(\x0b\x32\x18.masterx.v1.EmotionState\x12\'\n\x06reason\x18\x06 \x01(\x0e\x32\x17.masterx.v1.RouteReason\x12\r\n\x05score\x18\x07 \x01(\x01\x12+\n\x07ranking\x18\x08 \x03(\x0b\x32\x1a.masterx.v1.RankedProvider\x12\x15\n\rtopic_changed\x18\t \x01(\x08\x12\x12\n\nsession_id\x18\n \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x0b \x01(\t\"\xc1\x02\n\tChatReply\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08response\x18\x02 \x01(\t\x12\x10\n\x08provider\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12&\n\x08\x63\x61tegory\x18\x05 \x01(\x0e\x32\x14.masterx.v1.Category\x12\x12\n\nsession_id\x18\x06 \x01(\t\x12\x10\n\x08\x63ost_usd\x18\x07 \x01(\x01\x12\x12\n\nlatency_ms\x18\x08 \x01(\x01\x12 \n\x05usage\x18\t \x01(\x0b\x32\x11.masterx.v1.Usage\x12\x15\n\rfinish_reason\x18\n \x01(\t\x12+\n\x08\x64\x65\x63ision\x18\x0b \x01(\x0b\x32\x19.masterx.v1.RouteDecision\x12%\n\x08\x61ttempts\x18\x0c \x03(\x0b\x32\x13.masterx.v1.Attempt\"W\n\x0bStreamError\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12%\n\x04kind\x18\x03 \x01(\x0e\x32\x17.masterx.v1.FailureKind\"\xa5\x01\n\tChatChunk\x12-\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x19.masterx.v1.RouteDecisionH\x00\x12\x0f\n\x05\x64\x65lta\x18\x02 \x01(\tH\x00\x12&\n\x05\x66inal\x18\x03 \x01(\x0b\x32\x15.masterx.v1.ChatReplyH\x00\x12(\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x17.masterx.v1.StreamErrorH\x00\x42\x06\n\x04kind\"\x16\n\x14ListProvidersRequest\"u\n\x0cProviderInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x11\n\tsimulated\x18\x04 \x01(\x08\x12\'\n\x05state\x18\x05 \x01(\x0e\x32\x18.masterx.v1.BreakerState\"A\n\x12ListProvidersReply\x12+\n\tproviders\x18\x01 \x03(\x0b\x32\x18.masterx.v1.ProviderInfo\"/\n\x0fGetCostsRequest\x12\r\n\x05since\x18\x01 \x01(\x01\x12\r\n\x05until\x18\x02 \x01(\x01\"o\n\nCostBucket\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x10\n\x08\x63ost_usd\x18\x02 \x01(\x01\x12\x10\n\x08requests\x18\x03 \x01(\x03\x12\x15\n\rprompt_tokens\x18\x04 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x05 \x01(\x03\"\xdc\x01\n\nCostsReply\x12\r\n\x05since\x18\x01 \x01(\x01\x12\r\n\x05until\x18\x02 \x01(\x01\x12\x16\n\x0etotal_cost_usd\x18\x03 \x01(\x01\x12\x16\n\x0etotal_requests\x18\x04 \x01(\x03\x12+\n\x0b\x62y_provider\x18\x05 \x03(\x0b\x32\x16.masterx.v1.CostBucket\x12+\n\x0b\x62y_category\x18\x06 \x03(\x0b\x32\x16.masterx.v1.CostBucket\x12&\n\x06\x62y_day\x18\x07 \x03(\x0b\x32\x16.masterx.v1.CostBucket*\xff\x01\n\x0bRouteReason\x12\x1c\n\x18ROUTE_REASON_UNSPECIFIED\x10\x00\x12\x17\n\x13ROUTE_REASON_PINNED\x10\x01\x12#\n\x1fROUTE_REASON_SESSION_CONTINUITY\x10\x02\x12\x1f\n\x1bROUTE_REASON_BEST_BENCHMARK\x10\x03\x12 \n\x1cROUTE_REASON_EMOTION_EMPATHY\x10\x04\x12\x18\n\x14ROUTE_REASON_DEFAULT\x10\x05\x12\x19\n\x15ROUTE_REASON_FALLBACK\x10\x06\x12\x1c\n\x18ROUTE_REASON_LAST_RESORT\x10\x07\x32\xd1\x02\n\x06Router\x12\x36\n\x04\x43hat\x12\x17.masterx.v1.ChatRequest\x1a\x15.masterx.v1.ChatReply\x12>\n\nChatStream\x12\x17.masterx.v1.ChatRequest\x1a\x15.masterx.v1.ChatChunk0\x01\x12;\n\x05Route\x12\x17.masterx.v1.ChatRequest\x1a\x19.masterx.v1.RouteDecision\x12Q\n\rListProviders\x12 .masterx.v1.ListProvidersRequest\x1a\x1e.masterx.v1.ListProvidersReply\x12?\n\x08GetCosts\x12\x1b.masterx.v1.GetCostsRequest\x1a\x16.masterx.v1.CostsReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,8 +34,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CHATREQUEST_CONTEXTENTRY']._loaded_options = None
   _globals['_CHATREQUEST_CONTEXTENTRY']._serialized_options = b'8\001'
-  _globals['_ROUTEREASON']._serialized_start=2345
-  _globals['_ROUTEREASON']._serialized_end=2600
+  _globals['_ROUTEREASON']._serialized_start=2517
+  _globals['_ROUTEREASON']._serialized_end=2772
   _globals['_CHATMESSAGE']._serialized_start=64
   _globals['_CHATMESSAGE']._serialized_end=108
   _globals['_EMOTIONSTATE']._serialized_start=110
@@ -44,30 +44,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHATREQUEST']._serialized_end=630
   _globals['_CHATREQUEST_CONTEXTENTRY']._serialized_start=541
   _globals['_CHATREQUEST_CONTEXTENTRY']._serialized_end=587
-  _globals['_RANKEDPROVIDER']._serialized_start=632
-  _globals['_RANKEDPROVIDER']._serialized_end=737
-  _globals['_ATTEMPT']._serialized_start=740
-  _globals['_ATTEMPT']._serialized_end=868
-  _globals['_ROUTEDECISION']._serialized_start=871
-  _globals['_ROUTEDECISION']._serialized_end=1166
-  _globals['_CHATREPLY']._serialized_start=1169
-  _globals['_CHATREPLY']._serialized_end=1490
-  _globals['_STREAMERROR']._serialized_start=1492
-  _globals['_STREAMERROR']._serialized_end=1579
-  _globals['_CHATCHUNK']._serialized_start=1582
-  _globals['_CHATCHUNK']._serialized_end=1747
-  _globals['_LISTPROVIDERSREQUEST']._serialized_start=1749
-  _globals['_LISTPROVIDERSREQUEST']._serialized_end=1771
-  _globals['_PROVIDERINFO']._serialized_start=1773
-  _globals['_PROVIDERINFO']._serialized_end=1890
-  _globals['_LISTPROVIDERSREPLY']._serialized_start=1892
-  _globals['_LISTPROVIDERSREPLY']._serialized_end=1957
-  _globals['_GETCOSTSREQUEST']._serialized_start=1959
-  _globals['_GETCOSTSREQUEST']._serialized_end=2006
-  _globals['_COSTBUCKET']._serialized_start=2008
-  _globals['_COSTBUCKET']._serialized_end=2119
-  _globals['_COSTSREPLY']._serialized_start=2122
-  _globals['_COSTSREPLY']._serialized_end=2342
-  _globals['_ROUTER']._serialized_start=2603
-  _globals['_ROUTER']._serialized_end=2940
+  _globals['_RANKEDPROVIDER']._serialized_start=633
+  _globals['_RANKEDPROVIDER']._serialized_end=888
+  _globals['_ATTEMPT']._serialized_start=891
+  _globals['_ATTEMPT']._serialized_end=1019
+  _globals['_ROUTEDECISION']._serialized_start=1022
+  _globals['_ROUTEDECISION']._serialized_end=1338
+  _globals['_CHATREPLY']._serialized_start=1341
+  _globals['_CHATREPLY']._serialized_end=1662
+  _globals['_STREAMERROR']._serialized_start=1664
+  _globals['_STREAMERROR']._serialized_end=1751
+  _globals['_CHATCHUNK']._serialized_start=1754
+  _globals['_CHATCHUNK']._serialized_end=1919
+  _globals['_LISTPROVIDERSREQUEST']._serialized_start=1921
+  _globals['_LISTPROVIDERSREQUEST']._serialized_end=1943
+  _globals['_PROVIDERINFO']._serialized_start=1945
+  _globals['_PROVIDERINFO']._serialized_end=2062
+  _globals['_LISTPROVIDERSREPLY']._serialized_start=2064
+  _globals['_LISTPROVIDERSREPLY']._serialized_end=2129
+  _globals['_GETCOSTSREQUEST']._serialized_start=2131
+  _globals['_GETCOSTSREQUEST']._serialized_end=2178
+  _globals['_COSTBUCKET']._serialized_start=2180
+  _globals['_COSTBUCKET']._serialized_end=2291
+  _globals['_COSTSREPLY']._serialized_start=2294
+  _globals['_COSTSREPLY']._serialized_end=2514
+  _globals['_ROUTER']._serialized_start=2775
+  _globals['_ROUTER']._serialized_end=3112
 # @@protoc_insertion_point(module_scope)

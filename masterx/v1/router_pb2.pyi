@@ -83,16 +83,30 @@ class ChatRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ...) -> None: ...
 
 class RankedProvider(_message.Message):
-    __slots__ = ("provider", "model", "score", "state")
+    __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    HAS_EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_UNCERTAINTY_FIELD_NUMBER: _ClassVar[int]
+    TESTS_FIELD_NUMBER: _ClassVar[int]
+    SPEED_SCORE_FIELD_NUMBER: _ClassVar[int]
+    COST_SCORE_FIELD_NUMBER: _ClassVar[int]
+    WITHIN_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     score: float
     state: _common_pb2.BreakerState
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ...) -> None: ...
+    has_evidence: bool
+    quality: float
+    quality_uncertainty: float
+    tests: int
+    speed_score: float
+    cost_score: float
+    within_tolerance: bool
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ..., has_evidence: _Optional[bool] = ..., quality: _Optional[float] = ..., quality_uncertainty: _Optional[float] = ..., tests: _Optional[int] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., within_tolerance: _Optional[bool] = ...) -> None: ...
 
 class Attempt(_message.Message):
     __slots__ = ("provider", "model", "ok", "kind", "error", "latency_ms")
@@ -111,7 +125,7 @@ class Attempt(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., ok: _Optional[bool] = ..., kind: _Optional[_Union[_common_pb2.FailureKind, str]] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
 
 class RouteDecision(_message.Message):
-    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id")
+    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id", "explanation")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +136,7 @@ class RouteDecision(_message.Message):
     RANKING_FIELD_NUMBER: _ClassVar[int]
     TOPIC_CHANGED_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -132,7 +147,8 @@ class RouteDecision(_message.Message):
     ranking: _containers.RepeatedCompositeFieldContainer[RankedProvider]
     topic_changed: bool
     session_id: str
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ...) -> None: ...
+    explanation: str
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
 
 class ChatReply(_message.Message):
     __slots__ = ("request_id", "response", "provider", "model", "category", "session_id", "cost_usd", "latency_ms", "usage", "finish_reason", "decision", "attempts")

@@ -36,6 +36,8 @@ def score_message(record: ScoreRecord) -> benchmark_pb2.BenchmarkScore:
         imported=record.imported,
         weights=benchmark_pb2.ScoreWeights(**record.weights),
         failed_tests=record.failed_tests,
+        quality_uncertainty=record.quality_uncertainty,
+        within_tolerance=record.within_tolerance,
     )
 
 

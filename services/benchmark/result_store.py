@@ -40,6 +40,8 @@ class ScoreRecord:
     imported: bool = False
     weights: dict[str, float] = field(default_factory=dict)
     failed_tests: int = 0
+    quality_uncertainty: float = 0.0  # points; see masterx/policy.py
+    within_tolerance: bool = False
 
     def to_document(self) -> dict[str, Any]:
         document = asdict(self)

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 
 from masterx.domain import Category, FailureKind
 from masterx.logs import log_event
+from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers.base import ChatTurn, ProviderAdapter, ProviderError, ProviderSpec
 from masterx.providers.pricing import PriceTable
-from masterx.scoring import DEFAULT_WEIGHTS, Measurement, Weights, score_providers
+from masterx.scoring import DEFAULT_WEIGHTS, Measurement, Weights
 from masterx.scoring import summarise as summarise_measures
 from services.benchmark import metrics
 from services.benchmark.answer_record import AnswerRecord
+from services.benchmark.assessed_scores import assess_records
 from services.benchmark.clock import Clock
 from services.benchmark.graders import Grader
 from services.benchmark.progress import RunProgress
@@ -43,6 +45,7 @@ class EngineOptions:
     excerpt_chars: int = 600
     weights: Mapping[Category, Weights] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     flush_interval_s: float = 0.5
+    policy: QualityPolicy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True)
@@ -243,8 +246,7 @@ class RunEngine:
                 for provider, answers in by_provider.items()
             }
             weights = self._options.weights.get(category, DEFAULT_WEIGHTS[category])
-            for provider, scored in score_providers(stats, weights).items():
-                s = stats[provider]
+            for provider, s in stats.items():
                 model = next(
                     (r.model for r in by_provider[provider] if r.error is None),
                     by_provider[provider][0].model,
@@ -254,10 +256,10 @@ class RunEngine:
                         provider=provider,
                         model=model,
                         category=category,
-                        quality_score=round(scored.quality, 4),
-                        speed_score=round(scored.speed, 4),
-                        cost_score=round(scored.cost, 4),
-                        final_score=round(scored.final, 4),
+                        quality_score=round(s.quality, 4),
+                        speed_score=0.0,  # assessed below, with the run's other providers
+                        cost_score=0.0,
+                        final_score=0.0,
                         latency_p50_ms=s.latency_p50_ms or 0.0,
                         latency_p95_ms=s.latency_p95_ms or 0.0,
                         mean_cost_usd=s.mean_cost_usd or 0.0,
@@ -268,7 +270,8 @@ class RunEngine:
                         failed_tests=s.failed,
                     )
                 )
-        return sorted(scores, key=lambda r: (r.category.value, r.provider))
+        ordered = sorted(scores, key=lambda r: (r.category.value, r.provider))
+        return assess_records(ordered, self._options.policy)
 
     async def _flush(self, run_id: str, progress: RunProgress, pending: list[AnswerRecord]) -> None:
         now = self._clock.time()

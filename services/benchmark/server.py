@@ -93,6 +93,7 @@ async def serve(settings: BenchmarkSettings) -> None:
         max_tokens=settings.benchmark_max_tokens,
         excerpt_chars=settings.benchmark_excerpt_chars,
         weights=settings.benchmark_weights,
+        policy=settings.quality_policy,
     )
     engine = RunEngine(
         suites,
@@ -145,7 +146,9 @@ async def serve(settings: BenchmarkSettings) -> None:
     ]
     if settings.benchmark_schedule_enabled:
         background.append(asyncio.create_task(schedule(), name="benchmark-schedule"))
-    servicer = BenchmarkServicer(results, launcher, settings.benchmark_max_age_hours, clock)
+    servicer = BenchmarkServicer(
+        results, launcher, settings.benchmark_max_age_hours, clock, settings.quality_policy
+    )
 
     def register(server: grpc.aio.Server) -> None:
         benchmark_pb2_grpc.add_BenchmarkServicer_to_server(servicer, server)

@@ -6,7 +6,9 @@ import grpc
 from pymongo.errors import PyMongoError
 
 from masterx.domain import Category
+from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
+from services.benchmark.assessed_scores import assess_records
 from services.benchmark.clock import Clock, SystemClock
 from services.benchmark.messages import category_of, run_message, score_message, score_record
 from services.benchmark.result_store import ResultStore
@@ -20,7 +22,9 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
         launcher: RunLauncher,
         default_max_age_hours: float,
         clock: Clock | None = None,
+        policy: QualityPolicy = DEFAULT_POLICY,
     ) -> None:
+        self._policy = policy
         self._store = store
         self._launcher = launcher
         self._default_max_age_hours = default_max_age_hours
@@ -55,7 +59,8 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
             await self._unavailable(context, error)
             raise
         return benchmark_pb2.GetLatestReply(
-            scores=[score_message(r) for r in records], version=version
+            scores=[score_message(r) for r in assess_records(records, self._policy)],
+            version=version,
         )
 
     async def ImportResults(

@@ -22,6 +22,8 @@ _SCORE_EXAMPLE = {
     "model": "claude-sonnet-4-6",
     "category": "coding",
     "quality_score": 92.3,
+    "quality_uncertainty": 6.6,
+    "within_tolerance": True,
     "speed_score": 70.0,
     "cost_score": 41.5,
     "final_score": 75.5,
@@ -52,9 +54,19 @@ class BenchmarkScoreOut(BaseModel):
     model: str = Field(..., description="The model benchmarked.")
     category: CategoryName = Field(..., description="The category.")
     quality_score: float = Field(..., description="Mean graded quality, 0-100.")
-    speed_score: float = Field(..., description="Speed, normalised across providers, 0-100.")
-    cost_score: float = Field(..., description="Cheapness, normalised across providers, 0-100.")
-    final_score: float = Field(..., description="The weighted score routing uses, 0-100.")
+    quality_uncertainty: float = Field(
+        ..., description="Its uncertainty in points (the ± of quality_score)."
+    )
+    within_tolerance: bool = Field(
+        ...,
+        description="Quality within the tolerance of the category's best: only those compete"
+        " on speed and cost.",
+    )
+    speed_score: float = Field(..., description="Speed points, 0-100, log scale.")
+    cost_score: float = Field(..., description="Cost points, 0-100, log scale.")
+    final_score: float = Field(
+        ..., description="Assured quality, speed and cost points under the weights, 0-100."
+    )
     latency_p50_ms: float = Field(..., description="Median latency, in milliseconds.")
     latency_p95_ms: float = Field(..., description="95th percentile latency, in milliseconds.")
     mean_cost_usd: float = Field(..., description="Mean cost of one test, in US dollars.")
@@ -168,6 +180,9 @@ class BreakerOut(BaseModel):
 
     provider: str = Field(..., description="The provider.")
     state: StateName = Field(..., description="closed (healthy), open (skipped) or half_open.")
+    seen: bool = Field(
+        ..., description="An outcome was reported for it; false: discovered, no traffic yet."
+    )
     failures_in_window: int = Field(..., description="Failures in the rolling window.")
     successes_in_window: int = Field(..., description="Successes in the rolling window.")
     consecutive_failures: int = Field(..., description="Failures since the last success.")
@@ -182,7 +197,7 @@ class BreakerOut(BaseModel):
 
 
 class ProviderHealthOut(BaseModel):
-    """Every provider's circuit breaker, as the health service holds it."""
+    """Every discovered provider's circuit breaker, as the health service holds it."""
 
     model_config = examples_config(
         {
@@ -190,6 +205,7 @@ class ProviderHealthOut(BaseModel):
                 {
                     "provider": "groq",
                     "state": "open",
+                    "seen": True,
                     "failures_in_window": 5,
                     "successes_in_window": 12,
                     "consecutive_failures": 5,

@@ -45,6 +45,8 @@ def score_out(score: benchmark_pb2.BenchmarkScore) -> BenchmarkScoreOut:
         model=score.model,
         category=category_name(score.category),
         quality_score=score.quality_score,
+        quality_uncertainty=score.quality_uncertainty,
+        within_tolerance=score.within_tolerance,
         speed_score=score.speed_score,
         cost_score=score.cost_score,
         final_score=score.final_score,
@@ -64,7 +66,16 @@ def score_out(score: benchmark_pb2.BenchmarkScore) -> BenchmarkScoreOut:
 
 def benchmarks_out(reply: benchmark_pb2.GetLatestReply, wanted: list[Category]) -> BenchmarksOut:
     scores: dict[str, list[BenchmarkScoreOut]] = {c.value: [] for c in wanted}
-    for score in sorted(reply.scores, key=lambda s: (-s.final_score, s.provider)):
+    # the policy's order: within the tolerance by final score, then the rest by assured quality
+    order = sorted(
+        reply.scores,
+        key=lambda s: (
+            not s.within_tolerance,
+            -(s.final_score if s.within_tolerance else s.quality_score - s.quality_uncertainty),
+            s.provider,
+        ),
+    )
+    for score in order:
         name = category_name(score.category)
         if name in scores:
             scores[name].append(score_out(score))
@@ -100,26 +111,54 @@ def run_out(run: benchmark_pb2.BenchmarkRun) -> BenchmarkRunOut:
     )
 
 
-def health_out(reply: breaker_pb2.StatusReply) -> ProviderHealthOut:
-    return ProviderHealthOut(
-        providers=[
-            BreakerOut(
-                provider=s.provider,
-                state=_state(s.state),
-                failures_in_window=s.failures_in_window,
-                successes_in_window=s.successes_in_window,
-                consecutive_failures=s.consecutive_failures,
-                last_error_kind=failure_name(s.last_error_kind),
-                last_error_at=moment(s.last_error_at),
-                open_until=moment(s.open_until),
-                consecutive_opens=s.consecutive_opens,
-                latency_ewma_ms=s.latency_ewma_ms,
-                half_open_in_flight=s.half_open_in_flight,
-                config_problem=s.config_problem,
-                updated_at=moment(s.updated_at),
-            )
-            for s in sorted(reply.providers, key=lambda s: s.provider)
-        ]
+def health_out(
+    reply: breaker_pb2.StatusReply, discovered: router_pb2.ListProvidersReply | None = None
+) -> ProviderHealthOut:
+    """Every provider the health service holds, and every one the router discovered that it
+    has not seen yet (a closed breaker with no history)."""
+    breakers = [
+        BreakerOut(
+            provider=s.provider,
+            state=_state(s.state),
+            seen=True,
+            failures_in_window=s.failures_in_window,
+            successes_in_window=s.successes_in_window,
+            consecutive_failures=s.consecutive_failures,
+            last_error_kind=failure_name(s.last_error_kind),
+            last_error_at=moment(s.last_error_at),
+            open_until=moment(s.open_until),
+            consecutive_opens=s.consecutive_opens,
+            latency_ewma_ms=s.latency_ewma_ms,
+            half_open_in_flight=s.half_open_in_flight,
+            config_problem=s.config_problem,
+            updated_at=moment(s.updated_at),
+        )
+        for s in reply.providers
+    ]
+    held = {b.provider for b in breakers}
+    for provider in discovered.providers if discovered is not None else ():
+        if provider.name not in held:
+            held.add(provider.name)
+            breakers.append(unseen_breaker(provider.name))
+    return ProviderHealthOut(providers=sorted(breakers, key=lambda b: b.provider))
+
+
+def unseen_breaker(provider: str) -> BreakerOut:
+    return BreakerOut(
+        provider=provider,
+        state=BreakerState.CLOSED.value,
+        seen=False,
+        failures_in_window=0,
+        successes_in_window=0,
+        consecutive_failures=0,
+        last_error_kind=None,
+        last_error_at=None,
+        open_until=None,
+        consecutive_opens=0,
+        latency_ewma_ms=0.0,
+        half_open_in_flight=0,
+        config_problem=False,
+        updated_at=None,
     )
 
 

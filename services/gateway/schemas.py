@@ -169,8 +169,24 @@ class RankedProviderOut(BaseModel):
 
     provider: str = Field(..., description="The provider's name.")
     model: str = Field(..., description="The model it would use.")
-    score: float = Field(..., description="Its benchmark final score for the category (0-100).")
+    score: float = Field(
+        ..., description="Its final score for the category (0-100); 0 without evidence."
+    )
     state: StateName = Field(..., description="Its circuit breaker's state.")
+    quality: float | None = Field(
+        None, description="Mean benchmark quality (0-100); null without evidence."
+    )
+    quality_uncertainty: float | None = Field(
+        None, description="The quality's uncertainty in points (the ± of quality)."
+    )
+    tests: int | None = Field(None, description="Graded tests behind the quality.")
+    speed_score: float | None = Field(None, description="Speed points, 0-100, log scale.")
+    cost_score: float | None = Field(None, description="Cost points, 0-100, log scale.")
+    within_tolerance: bool | None = Field(
+        None,
+        description="Its quality is within the tolerance of the best admitted provider's;"
+        " only those compete on speed and cost.",
+    )
 
 
 class RouteOut(BaseModel):
@@ -191,15 +207,35 @@ class RouteOut(BaseModel):
             "provider": "anthropic",
             "model": "claude-sonnet-4-6",
             "reason": "best_benchmark",
-            "score": 88.4,
+            "score": 72.6,
+            "explanation": "anthropic has the best assured quality for coding (quality 92.3 ±"
+            " 6.6 over 13 tests); no other admitted provider is within the quality tolerance"
+            " (3% + 0 points)",
             "ranking": [
                 {
                     "provider": "anthropic",
                     "model": "claude-sonnet-4-6",
-                    "score": 88.4,
+                    "score": 72.6,
                     "state": "closed",
+                    "quality": 92.3,
+                    "quality_uncertainty": 6.6,
+                    "tests": 13,
+                    "speed_score": 88.0,
+                    "cost_score": 52.1,
+                    "within_tolerance": True,
                 },
-                {"provider": "openai", "model": "gpt-4o", "score": 81.0, "state": "closed"},
+                {
+                    "provider": "openai",
+                    "model": "gpt-4o",
+                    "score": 70.2,
+                    "state": "closed",
+                    "quality": 76.9,
+                    "quality_uncertainty": 10.9,
+                    "tests": 13,
+                    "speed_score": 91.5,
+                    "cost_score": 60.3,
+                    "within_tolerance": False,
+                },
             ],
             "topic_changed": False,
             "session_id": "",
@@ -211,6 +247,7 @@ class RouteOut(BaseModel):
     provider: str = Field(..., description="The provider that would answer.")
     model: str = Field(..., description="The model that would answer.")
     reason: ReasonName = Field(..., description="Why this provider.")
+    explanation: str = Field(..., description="Why the chosen provider won, in one sentence.")
     score: float = Field(..., description="The chosen provider's score for the category.")
     ranking: list[RankedProviderOut] = Field(
         ..., description="Every candidate in order: the fallback chain."

@@ -135,15 +135,28 @@ def route_response(decision: router_pb2.RouteDecision) -> RouteOut:
         model=decision.model,
         reason=reason_name(decision.reason),
         score=decision.score,
-        ranking=[
-            RankedProviderOut(
-                provider=r.provider,
-                model=r.model,
-                score=r.score,
-                state=BreakerState.from_proto(r.state).value,
-            )
-            for r in decision.ranking
-        ],
+        explanation=decision.explanation,
+        ranking=[ranked_out(r) for r in decision.ranking],
         topic_changed=decision.topic_changed,
         session_id=decision.session_id,
+    )
+
+
+def ranked_out(ranked: router_pb2.RankedProvider) -> RankedProviderOut:
+    state = BreakerState.from_proto(ranked.state) or BreakerState.CLOSED
+    if not ranked.has_evidence:
+        return RankedProviderOut(
+            provider=ranked.provider, model=ranked.model, score=0.0, state=state.value
+        )
+    return RankedProviderOut(
+        provider=ranked.provider,
+        model=ranked.model,
+        score=ranked.score,
+        state=state.value,
+        quality=ranked.quality,
+        quality_uncertainty=ranked.quality_uncertainty,
+        tests=ranked.tests,
+        speed_score=ranked.speed_score,
+        cost_score=ranked.cost_score,
+        within_tolerance=ranked.within_tolerance,
     )

@@ -4,8 +4,9 @@
 2. Emotion, detected or given by the client: distress above the threshold makes it ``empathy``.
 3. Category, with the detector's confidence.
 4. Session continuity: same topic (or no confident change) and its provider admitted: keep it.
-5. Otherwise the best final score for the category among admitted providers; no scores: the
-   ``general`` scores, then the configured default order.
+5. Otherwise the quality-first policy (``masterx/policy.py``) among admitted providers: quality
+   within a tolerance of the best first, then the category's weights; no evidence for the
+   category: the ``general`` evidence, then the configured default order.
 6. The rest of the ranking is the fallback chain.
 """
 
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from masterx.domain import BreakerState, Category, RouteReason
+from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers import ProviderSpec
-from masterx.selection import Candidate, rank_providers
+from masterx.selection import BenchmarkTable, Candidate, rank_providers
 from services.router.detection import EmotionReading, is_distressed
 from services.router.sessions import SessionState
 
@@ -52,6 +54,7 @@ class Decision:
     # session's own provider is unavailable (served by a stand-in, it comes back once it
     # recovers) or the request pinned another.
     assigned_provider: str
+    explanation: str = ""
 
     @property
     def chosen(self) -> Candidate:
@@ -67,13 +70,14 @@ class RoutingPolicy:
     default_order: list[str]
     empathy_threshold: float
     topic_change_confidence: float
+    quality: QualityPolicy = DEFAULT_POLICY
 
 
 class Decider:
     def __init__(
         self,
         providers: dict[str, ProviderSpec],
-        scores: Callable[[], dict[tuple[str, Category], float]],
+        scores: Callable[[], BenchmarkTable],
         breaker_state: Callable[[str], BreakerState],
         categories: CategoryDetecting,
         emotions: EmotionDetecting,
@@ -128,7 +132,9 @@ class Decider:
             else:
                 category = topic  # a follow-up of the conversation's topic
 
-        def decision(reason: RouteReason, ranking: list[Candidate], assigned: str = "") -> Decision:
+        def decision(
+            reason: RouteReason, ranking: list[Candidate], assigned: str = "", why: str = ""
+        ) -> Decision:
             return Decision(
                 session_id,
                 category,
@@ -139,24 +145,34 @@ class Decider:
                 topic_changed,
                 detected,
                 assigned or ranking[0].provider,
+                why,
             )
 
         keep = session.current_provider if session and not topic_changed else ""
         keep = keep if keep in self._models and topic is not None else ""
         if pinned:
-            return decision(RouteReason.PINNED, self._pinned(pinned, pinned_model), keep)
+            ranking = self._pinned(pinned, pinned_model)
+            return decision(RouteReason.PINNED, ranking, keep, f"pinned by the request: {pinned}")
         states = {name: self._breaker_state(name) for name in self._models}
+        table = self._scores()
         selection = rank_providers(
-            self._models, category, self._scores(), states, self._policy.default_order
+            self._models,
+            category,
+            table.evidence,
+            states,
+            self._policy.default_order,
+            table.weights,
+            self._policy.quality,
         )
-        ranking = selection.ranking
+        ranking, why = selection.ranking, selection.explanation
         if keep and states[keep] is not BreakerState.OPEN:
             kept = next(c for c in ranking if c.provider == keep)
-            return decision(
-                RouteReason.SESSION_CONTINUITY, [kept, *(c for c in ranking if c.provider != keep)]
-            )
+            rest = [c for c in ranking if c.provider != keep]
+            why = f"session continuity: {keep} keeps the session's {category.value} topic"
+            return decision(RouteReason.SESSION_CONTINUITY, [kept, *rest], why=why)
         if keep:  # the session's provider is down: a stand-in serves, the assignment stays
-            return decision(RouteReason.FALLBACK, ranking, keep)
+            why = f"the session's provider {keep} is unavailable; stand-in: {why}"
+            return decision(RouteReason.FALLBACK, ranking, keep, why)
         if distressed:
-            return decision(RouteReason.EMOTION_EMPATHY, ranking)
-        return decision(selection.reason, ranking)
+            return decision(RouteReason.EMOTION_EMPATHY, ranking, why=f"empathy: {why}")
+        return decision(selection.reason, ranking, why=why)

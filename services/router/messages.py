@@ -8,6 +8,7 @@ from masterx.domain import RouteReason
 from masterx.providers import ChatTurn
 from masterx.providers.base import Role
 from masterx.request_context import current_request_id
+from masterx.selection import Candidate
 from masterx.v1 import common_pb2, router_pb2
 from services.router.chat_flow import Answer, ChatInput
 from services.router.decision import Decision
@@ -90,13 +91,28 @@ def decision_message(
         score=served.score or 0.0,
         topic_changed=decision.topic_changed,
         session_id=decision.session_id,
-        ranking=[
-            router_pb2.RankedProvider(
-                provider=c.provider, model=c.model, score=c.score or 0.0, state=c.state.to_proto()
-            )
-            for c in decision.ranking
-        ],
+        ranking=[ranked_message(c) for c in decision.ranking],
+        explanation=decision.explanation,
     )
+
+
+def ranked_message(candidate: Candidate) -> router_pb2.RankedProvider:
+    message = router_pb2.RankedProvider(
+        provider=candidate.provider,
+        model=candidate.model,
+        score=candidate.score or 0.0,
+        state=candidate.state.to_proto(),
+    )
+    a = candidate.assessment
+    if a is not None:
+        message.has_evidence = True
+        message.quality = a.quality
+        message.quality_uncertainty = a.uncertainty
+        message.tests = a.tests
+        message.speed_score = a.speed
+        message.cost_score = a.cost
+        message.within_tolerance = a.within_tolerance
+    return message
 
 
 def attempt_messages(attempts: list[AttemptRecord]) -> list[router_pb2.Attempt]:

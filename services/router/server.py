@@ -98,7 +98,10 @@ async def serve(settings: RouterSettings) -> None:
         CategoryDetector.load(emotions=emotions),
         emotions,
         RoutingPolicy(
-            settings.default_order, settings.empathy_threshold, settings.topic_change_confidence
+            settings.default_order,
+            settings.empathy_threshold,
+            settings.topic_change_confidence,
+            settings.quality_policy,
         ),
     )
     flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, usage)

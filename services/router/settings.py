@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from masterx.breaker.config import BreakerSettings
+from masterx.settings import QualityPolicySettings
 
 
-class RouterSettings(BreakerSettings):
+class RouterSettings(BreakerSettings, QualityPolicySettings):
     """Router settings; the breaker parameters drive its in-process fallback breaker."""
 
     provider_connect_timeout_seconds: float = Field(2.0, gt=0)

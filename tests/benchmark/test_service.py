@@ -161,7 +161,11 @@ async def test_imported_scores_are_marked_and_used_like_a_run(
     )
     assert not latest.unchanged and latest.version != before.version
     (imported,) = [s for s in latest.scores if s.provider == "my-finetune"]
-    assert imported.imported and imported.run_id == reply.run_id and imported.final_score == 84
+    assert imported.imported and imported.run_id == reply.run_id
+    # quality and tests as imported; the rest assessed with the category's other providers
+    assert (imported.quality_score, imported.tests) == (97, 50)
+    assert imported.within_tolerance and 0 < imported.quality_uncertainty < 10
+    assert 0 <= imported.final_score <= 100
     run = await stub.GetRun(benchmark_pb2.GetRunRequest(run_id=reply.run_id))
     assert run.status == benchmark_pb2.RUN_STATUS_COMPLETED and run.trigger == "import:my-evals"
     with pytest.raises(grpc.aio.AioRpcError) as caught:

@@ -74,6 +74,9 @@ class Traffic:
                 speed_score=final,
                 cost_score=final,
                 final_score=final,
+                tests=50,
+                latency_p50_ms=100.0,
+                mean_cost_usd=0.001,
             )
             for category, best in BEST.items()
             for provider in PROVIDERS

@@ -45,13 +45,24 @@ def decision(provider: str = "anthropic", model: str = "claude-sonnet-4-6") -> A
         score=88.0,
         ranking=[
             router_pb2.RankedProvider(
-                provider=provider, model=model, score=88.0, state=common_pb2.BREAKER_STATE_CLOSED
+                provider=provider,
+                model=model,
+                score=88.0,
+                state=common_pb2.BREAKER_STATE_CLOSED,
+                has_evidence=True,
+                quality=92.3,
+                quality_uncertainty=6.6,
+                tests=13,
+                speed_score=80.0,
+                cost_score=55.0,
+                within_tolerance=True,
             ),
             router_pb2.RankedProvider(
-                provider="groq", model="llama", score=60.0, state=common_pb2.BREAKER_STATE_OPEN
+                provider="groq", model="llama", score=0.0, state=common_pb2.BREAKER_STATE_OPEN
             ),
         ],
         session_id="sess-fake",
+        explanation="anthropic has the best assured quality for coding",
     )
 
 
@@ -165,6 +176,9 @@ class FakeRouter(Scripted, router_pb2_grpc.RouterServicer):
                     model="llama-3.3-70b-versatile",
                     simulated=True,
                     state=common_pb2.BREAKER_STATE_OPEN,
+                ),
+                router_pb2.ProviderInfo(  # discovered, never called: no breaker in health
+                    name="gemini", kind="gemini", model="gemini-2.5-flash", simulated=True
                 ),
             ]
         )

@@ -17,7 +17,8 @@ PROVIDERS = ("anthropic", "emergent", "gemini", "groq", "openai")
 
 
 def import_scores(stack: Stack, finals: dict[Category, dict[str, float]]) -> str:
-    """Import final scores per category and provider through the benchmark service."""
+    """Import qualities per category and provider through the benchmark service (every
+    provider equally fast and cheap, 40 tests each, so quality decides)."""
     scores = [
         benchmark_pb2.BenchmarkScore(
             provider=provider,
@@ -26,7 +27,9 @@ def import_scores(stack: Stack, finals: dict[Category, dict[str, float]]) -> str
             quality_score=final,
             speed_score=final,
             cost_score=final,
-            tests=10,
+            tests=40,
+            latency_p50_ms=100.0,
+            mean_cost_usd=0.001,
             weights=benchmark_pb2.ScoreWeights(quality=0.5, speed=0.3, cost=0.2),
         )
         for category, by_provider in finals.items()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import grpc
+import httpx
 import pytest
 
 from masterx.cli import main
-from tests.gateway.fake_upstreams import FakeUpstreams
+from tests.gateway.fake_upstreams import Failure, FakeUpstreams
 from tests.gateway.running import ADMIN_TOKEN
 
 
@@ -61,10 +63,16 @@ def test_route_explains_the_decision(
     assert "category  coding (confidence 0.90)" in out
     assert "provider  anthropic/claude-sonnet-4-6" in out
     assert "reason    best_benchmark (score 88.0)" in out
-    assert out.splitlines()[-2:] == [
-        "  1  anthropic  claude-sonnet-4-6   88.0  closed",
-        "  2  groq       llama               60.0  open",
-    ]
+    assert "why       anthropic has the best assured quality for coding" in out
+    header, first, second = (line.split() for line in out.splitlines()[-3:])
+    assert header == [
+        "#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final", "breaker"
+    ]  # fmt: skip
+    assert first == [
+        "1", "anthropic", "claude-sonnet-4-6", "92.3", "±", "6.6", "13", "80", "55", "yes", "88.0",
+        "closed",
+    ]  # fmt: skip
+    assert second == ["2", "groq", "llama", "-", "-", "-", "-", "-", "-", "open"]
 
 
 def test_bench_run_follows_the_run_then_prints_its_scores(
@@ -111,7 +119,18 @@ def test_health_prints_the_breakers(
     assert code == 0
     header, *rows = out.splitlines()
     assert header.split()[:3] == ["provider", "state", "consecutive"]
-    assert rows[1].split()[:4] == ["groq", "OPEN", "5", "0"]
+    assert rows[2].split()[:4] == ["groq", "OPEN", "5", "0"]
+    # discovered by the router, never called: listed with a closed breaker
+    assert rows[1].split()[:5] == ["gemini", "CLOSED", "(no", "traffic", "yet)"]
+
+
+def test_provider_health_falls_back_to_the_health_services_list_without_the_router(
+    gateway_url: str, fakes: FakeUpstreams
+) -> None:
+    fakes.router.script.failure = Failure(grpc.StatusCode.UNAVAILABLE, "router down")
+    response = httpx.get(f"{gateway_url}/api/v1/provider-health")
+    assert response.status_code == 200
+    assert [p["provider"] for p in response.json()["providers"]] == ["anthropic", "groq"]
 
 
 def test_errors_are_one_clear_line_and_exit_1(

@@ -45,7 +45,9 @@ def test_route_explains_the_choice(gateway_stack: Stack) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("category  math (confidence ")
     ranking = result.stdout.split("ranking (the fallback chain):\n")[1].splitlines()
-    assert ranking[0].split() == ["#", "provider", "model", "score", "breaker"]
+    assert ranking[0].split() == [
+        "#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final", "breaker"
+    ]  # fmt: skip
     assert sorted(row.split()[1] for row in ranking[1:]) == sorted(PROVIDERS)
 
 
@@ -65,6 +67,7 @@ def test_bench_run_shows_progress_until_done_then_the_scores(gateway_stack: Stac
         "model",
         "final",
         "quality",
+        "within",
         "speed",
         "cost",
         "p50",
@@ -73,7 +76,10 @@ def test_bench_run_shows_progress_until_done_then_the_scores(gateway_stack: Stac
         "failed",
     ]
     assert sorted(row.split()[0] for row in rows) == sorted(PROVIDERS)
-    finals = [float(row.split()[2]) for row in rows]
+    # the policy's order: the providers within the quality tolerance by final score first
+    within = [row.split()[6] == "yes" for row in rows]
+    assert within[0] and within == sorted(within, reverse=True)
+    finals = [float(row.split()[2]) for row, inside in zip(rows, within, strict=True) if inside]
     assert finals == sorted(finals, reverse=True)
 
     scores = masterx(gateway_stack, "bench", "scores", "--category", "language")

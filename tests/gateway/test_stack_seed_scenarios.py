@@ -14,7 +14,7 @@ import pytest
 
 from masterx.domain import Category
 from masterx.stack import Stack
-from tests.gateway.stack_support import import_scores, poll
+from tests.gateway.stack_support import PROVIDERS, import_scores, poll
 
 pytestmark = pytest.mark.e2e
 
@@ -88,8 +88,11 @@ def test_5_benchmarks_of_one_category(http: httpx.Client) -> None:
     assert response.status_code == 200
     scores = response.json()["scores"]
     assert list(scores) == ["coding"]
-    ranked = [(s["provider"], s["final_score"]) for s in scores["coding"]]
+    ranked = [(s["provider"], s["quality_score"]) for s in scores["coding"]]
     assert ranked == sorted(FINALS[Category.CODING].items(), key=lambda p: -p[1])
+    best, *others = scores["coding"]
+    assert best["within_tolerance"] and not any(s["within_tolerance"] for s in others)
+    assert all(0 < s["quality_uncertainty"] < 20 for s in scores["coding"])
     assert all(s["imported"] for s in scores["coding"])
     everything = http.get("/api/v1/benchmarks").json()["scores"]
     assert list(everything) == [c.value for c in Category]
@@ -103,3 +106,7 @@ def test_6_provider_health(http: httpx.Client) -> None:
     breakers = {p["provider"]: p for p in response.json()["providers"]}
     assert set(BEST.values()) <= set(breakers)
     assert all(breakers[p]["state"] == "closed" for p in BEST.values())
+    assert all(breakers[p]["seen"] for p in BEST.values())
+    # every discovered provider is listed, also those no request has reached yet
+    discovered = {p["name"] for p in http.get("/api/v1/providers").json()["providers"]}
+    assert set(breakers) == discovered == set(PROVIDERS)

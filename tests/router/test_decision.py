@@ -8,7 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from masterx.domain import BreakerState, Category, RouteReason
+from masterx.policy import Evidence
 from masterx.providers import ProviderSpec
+from masterx.selection import BenchmarkTable
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import EmotionReading
 from services.router.sessions import SessionState
@@ -40,6 +42,13 @@ class FixedEmotion:
         return self.reading
 
 
+def quality_table(quality: dict[tuple[str, Category], float]) -> BenchmarkTable:
+    """Benchmark evidence of these qualities, every provider equally fast and cheap."""
+    return BenchmarkTable(
+        {key: Evidence(q, tests=50, latency_ms=100.0, cost_usd=0.01) for key, q in quality.items()}
+    )
+
+
 categories = st.sampled_from(list(Category))
 states = st.fixed_dictionaries({n: st.sampled_from(list(BreakerState)) for n in NAMES})
 scores = st.dictionaries(
@@ -66,9 +75,10 @@ def _decider(
     emotion: EmotionReading = CALM,
 ) -> Decider:
     providers = {n: ProviderSpec(n, "openai", f"http://{n}", f"{n}-model") for n in NAMES}
+    table = quality_table(score)
     return Decider(
         providers,
-        lambda: score,
+        lambda: table,
         state.__getitem__,
         FixedCategory(guess),
         FixedEmotion(emotion),

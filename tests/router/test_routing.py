@@ -61,6 +61,9 @@ def _scores() -> list[benchmark_pb2.BenchmarkScore]:
                     speed_score=final,
                     cost_score=final,
                     final_score=final,
+                    tests=50,
+                    latency_p50_ms=100.0,
+                    mean_cost_usd=0.001,
                 )
             )
     return scores
@@ -108,8 +111,11 @@ async def test_explain_bubble_sort_goes_to_the_best_coding_provider(
     reply = await router.Chat(_request("Explain bubble sort"))
     assert (reply.provider, Category.from_proto(reply.category)) == ("anthropic", Category.CODING)
     assert _reason(reply) is RouteReason.BEST_BENCHMARK
-    assert reply.decision.score == 90.0
-    assert reply.decision.ranking[0].provider == "anthropic"
+    chosen = reply.decision.ranking[0]
+    assert chosen.provider == "anthropic" and chosen.has_evidence and chosen.within_tolerance
+    assert (chosen.quality, chosen.tests) == (90.0, 50)
+    assert reply.decision.score == pytest.approx(chosen.score)
+    assert reply.decision.explanation.startswith("anthropic has the best assured quality")
 
 
 async def test_a_frustrated_learner_goes_to_the_best_empathy_provider(
