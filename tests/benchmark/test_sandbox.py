@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-from pathlib import Path
 
 import pytest
 
@@ -74,33 +72,11 @@ async def test_secrets_in_the_environment_are_not_inherited(
         "import os\nseen = dict(os.environ)\n",
         [
             "assert 'OPENAI_API_KEY' not in seen",
-            "assert set(seen) <= {'LC_CTYPE'}, seen",
-        ],  # Python's own C-locale coercion only
+            # bwrap's working directory, and Python's own C-locale coercion only
+            "assert set(seen) <= {'PWD', 'LC_CTYPE'}, seen",
+        ],
     )
     assert result.outcome == SandboxOutcome.PASSED, result.detail
-
-
-async def test_reading_the_parents_environment_through_proc_is_forbidden(
-    sandbox: Sandbox,
-) -> None:
-    result = await sandbox.run(
-        "import os\nopen(f'/proc/{os.getppid()}/environ').read()\n", ["pass"]
-    )
-    assert result.outcome == SandboxOutcome.FORBIDDEN and "environ" in result.detail
-
-
-async def test_writing_outside_its_directory_is_forbidden(
-    sandbox: Sandbox,
-    tmp_path: Path,
-) -> None:
-    target = tmp_path / "escaped.txt"
-    result = await sandbox.run(f"open({str(target)!r}, 'w').write('x')\n", ["pass"])
-    assert result.outcome == SandboxOutcome.FORBIDDEN and "for writing" in result.detail
-    assert not target.exists()
-    relative = await sandbox.run("open('../escaped.txt', 'a').write('x')\n", ["pass"])
-    assert relative.outcome == SandboxOutcome.FORBIDDEN
-    removal = await sandbox.run(f"import os\nos.remove({str(tmp_path)!r})\n", ["pass"])
-    assert removal.outcome == SandboxOutcome.FORBIDDEN
 
 
 async def test_files_inside_its_directory_are_allowed(sandbox: Sandbox) -> None:
@@ -110,33 +86,30 @@ async def test_files_inside_its_directory_are_allowed(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "what"),
+    ("code", "error"),
     [
-        ("import subprocess\nsubprocess.run(['true'])\n", "import subprocess"),
-        ("import os\nos.system('true')\n", "os.system"),
-        ("import os\nos.fork()\n", "os.fork"),
-        ("import os\nos.execv('/bin/true', ['true'])\n", "os.exec"),
-        ("import os, signal\nos.kill(os.getppid(), signal.SIGTERM)\n", "os.kill"),
-        ("import socket\n", "import socket"),
-        ("import ctypes\n", "import ctypes"),
-        ("open('/etc/hostname').read()\n", "for reading"),
+        ("import subprocess\nsubprocess.run(['true'])\n", "PermissionError"),
+        ("import os\nos.fork()\n", "PermissionError"),
+        ("import socket\nsocket.create_connection(('1.1.1.1', 443), timeout=2)\n", "unreachable"),
+        ("open('/etc/hostname').read()\n", "FileNotFoundError"),
+        ("open('/usr/lib/escaped', 'w')\n", "Read-only file system"),
+        ("open('big', 'w').write('x' * 2_000_000)\n", "File too large"),
     ],
 )
-async def test_processes_signals_sockets_and_outside_files_are_forbidden(
+async def test_the_kernel_refuses_processes_network_and_host_files(
     sandbox: Sandbox,
     code: str,
-    what: str,
+    error: str,
 ) -> None:
     result = await sandbox.run(code, ["pass"])
-    assert result.outcome == SandboxOutcome.FORBIDDEN, result
-    assert what in result.detail
-    assert os.getpid() > 0  # still here
+    assert result.outcome == SandboxOutcome.FAILED, result
+    assert error in result.detail
 
 
-async def test_a_forbidden_call_cannot_be_swallowed_by_the_code(sandbox: Sandbox) -> None:
-    code = "try:\n    open('/tmp/x-outside', 'w')\nexcept BaseException:\n    pass\n"
-    result = await sandbox.run(code, ["pass"])
-    assert result.outcome == SandboxOutcome.FORBIDDEN
+async def test_a_shell_command_does_not_run(sandbox: Sandbox) -> None:
+    code = "import os\nstatus = os.system('true')\n"
+    result = await sandbox.run(code, ["assert status != 0"])
+    assert result.outcome == SandboxOutcome.PASSED, result.detail
 
 
 async def test_output_is_capped(sandbox: Sandbox) -> None:
