@@ -86,16 +86,15 @@ class SandboxResult:
         """The share of tests passed, 0..1; None when the code could not be run at all."""
         if not self.gradable:
             return None
-        if self.outcome not in (SandboxOutcome.PASSED, SandboxOutcome.FAILED) or not self.total:
-            return 0.0
-        return max(0, min(self.passed, self.total)) / self.total
+        counted = self.outcome in (SandboxOutcome.PASSED, SandboxOutcome.FAILED) and self.total
+        return max(0, min(self.passed, self.total)) / self.total if counted else 0.0
 
 
 def _limit_resources(limits: SandboxLimits) -> Callable[[], None]:
     cpu = max(1, round(limits.cpu_seconds))
     memory = limits.memory_mb * 1024 * 1024
 
-    def apply() -> None:  # runs in the child between fork and exec (of bwrap: inherited)
+    def apply() -> None:  # between fork and exec of bwrap; the sandbox inherits them
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
