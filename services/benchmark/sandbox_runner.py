@@ -30,6 +30,7 @@ MARKER = "@@MASTERX_SANDBOX@@ "
 DETAIL_CHARS = 300
 MAX_DEPTH = 32
 MAX_ITEMS = 10_000
+BIG_INT = 10**4000  # JSON's decimal ints stop at 4300 digits (sys.int_info): larger go as hex
 
 
 class OutputLimitExceeded(Exception):
@@ -63,7 +64,8 @@ def encode(value: Any, depth: int = 0) -> list[Any]:
     if isinstance(value, bool):
         return ["bool", bool(value)]
     if isinstance(value, int):
-        return ["int", int(value)]
+        number = int(value)
+        return ["int", number] if -BIG_INT < number < BIG_INT else ["bigint", hex(number)]
     if isinstance(value, float):
         number = float(value)
         return ["float", number if math.isfinite(number) else repr(number)]

@@ -149,6 +149,8 @@ def decode(encoded: Any, depth: int = 0) -> Any:
         return payload[0]
     if tag == "float" and len(payload) == 1 and isinstance(payload[0], int | float | str):
         return float(payload[0])  # "nan", "inf", "-inf" arrive as strings
+    if tag == "bigint" and len(payload) == 1 and isinstance(payload[0], str):
+        return int(payload[0], 16)
     if tag == "bytes" and len(payload) == 1 and isinstance(payload[0], str):
         return bytes.fromhex(payload[0])
     if tag == "opaque" and len(payload) == 1 and isinstance(payload[0], str):

@@ -149,3 +149,43 @@ async def test_output_that_piled_up_past_the_cap_does_not_hang_the_sandbox(
 async def test_a_process_that_exits_without_a_result_crashed(sandbox: Sandbox) -> None:
     result = await sandbox.run("import os\nos._exit(3)\n", ["pass"])
     assert result.outcome == SandboxOutcome.CRASHED and "code 3" in result.detail
+
+
+async def test_values_are_compared_by_the_parent_whatever_their_plain_type(
+    sandbox: Sandbox,
+) -> None:
+    code = (
+        "import collections, math\n"
+        "Point = collections.namedtuple('Point', 'x y')\n"
+        "def values():\n"
+        "    return [Point(1, 2), {'a': {1, 2}}, b'\\x00', math.inf, 3 ** 9000, None, 0.1 + 0.2]\n"
+    )
+    tests = [
+        "assert values()[0] == (1, 2)",
+        "assert values()[1] == {'a': {2, 1}}",
+        "assert values()[2] == b'\\x00'",
+        "assert values()[3] > 1e308",
+        "assert values()[4] == 3 ** 9000",  # no literal side: observed as a truth value
+        "assert values()[4] % 10 == 1",
+        "assert values()[5] is None",
+        "assert abs(values()[6] - 0.3) < 1e-9",
+        "assert 2 in values()[1]['a'] and 'b' not in values()[1]",
+    ]
+    result = await sandbox.run(code, tests)
+    assert (result.outcome, result.passed) == (SandboxOutcome.PASSED, len(tests)), result.detail
+
+
+async def test_its_temporary_directory_is_capped(sandbox: Sandbox) -> None:
+    code = (
+        "import os\nwritten = 0\ntry:\n"
+        "    for i in range(40):\n"
+        "        with open(f'part{i}', 'wb') as f:\n"
+        "            f.write(b'x' * 900_000)\n"
+        "        written += 1\n"
+        "except OSError as error:\n"
+        "    stopped = error.errno\n"
+    )
+    result = await sandbox.run(
+        code, ["import errno\nassert stopped == errno.ENOSPC", "assert written < 20"]
+    )
+    assert result.outcome == SandboxOutcome.PASSED, result.detail

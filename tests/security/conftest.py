@@ -7,11 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from masterx.stack import Stack, StackConfig
 from services.benchmark.sandbox import Sandbox, SandboxLimits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +38,14 @@ class ParentRun:
     passed: int
     total: int
     detail: str
+
+
+@pytest.fixture(scope="session")
+def simulator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The provider simulator as a real process (it answers the repository's suites)."""
+    config = StackConfig(state_dir=tmp_path_factory.mktemp("simulator")).with_free_ports()
+    with Stack(config, components=("simulator",)):
+        yield f"http://{config.host}:{config.simulator_port}"
 
 
 @pytest.fixture(scope="session")

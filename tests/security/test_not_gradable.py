@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.domain import Category
 from services.benchmark.answer_record import AnswerRecord
 from services.benchmark.graders import Grader
 from services.benchmark.isolation import Isolation
+from services.benchmark.result_store import RESULTS
 from services.benchmark.run_scores import run_scores
+from services.benchmark.run_store import TEST_RESULTS
 from services.benchmark.sandbox import Sandbox, SandboxLimits, SandboxOutcome
 from services.benchmark.suite_model import BenchTest
+from services.benchmark.suites import load_suites
+from tests.benchmark.conftest import small_suites
+from tests.benchmark.engine_support import build_bench
 
 REFUSAL = (
     "bwrap: No permissions to creating new namespace, likely because the kernel does not "
@@ -132,3 +139,26 @@ def test_scoring_leaves_not_gradable_tests_out_and_keeps_the_other_categories() 
     assert found[("a", Category.MATH)].quality_score == pytest.approx(80.0)
     assert found[("b", Category.MATH)].quality_score == pytest.approx(60.0)
     assert record("a", Category.CODING, 0.0, gradable=False).outcome == "not_gradable"
+
+
+async def test_a_run_without_a_sandbox_completes_and_scores_the_other_categories(
+    tmp_path: Path, mongo_db: AsyncDatabase[dict[str, Any]], simulator_url: str
+) -> None:
+    """The first two coding tests are unit tests only: with the kernel refusing the sandbox
+    they are stored not gradable, coding gets no score, math is scored as usual."""
+    suites = load_suites(small_suites(tmp_path / "suites", categories=("coding", "math")))
+    refusing = Isolation(bwrap=stand_in(tmp_path, REFUSING_BWRAP))
+    bench = await build_bench(
+        mongo_db, suites, simulator_url, Sandbox(isolation=refusing), providers=["openai"]
+    )
+    run_id = await bench.launcher.launch(bench.launcher.plan())
+    scores = await bench.launcher.wait(run_id)
+    run = await bench.results.run(run_id)
+    coding = await mongo_db[TEST_RESULTS].find({"run_id": run_id, "category": "coding"}).to_list()
+    stored = await mongo_db[RESULTS].find({"run_id": run_id}).to_list()
+    outcomes = [(d["sandbox_outcome"], d["gradable"]) for d in coding]
+    scored = [(s.provider, s.category.value, s.quality_score) for s in scores or []]
+    print(f"status={run and run['status']} coding={outcomes} scores={scored}")
+    assert run is not None and run["status"] == "completed"
+    assert outcomes == [("not_gradable", False)] * 2
+    assert {s["category"] for s in stored} == {"math"}
