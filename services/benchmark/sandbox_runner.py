@@ -64,8 +64,8 @@ def encode(value: Any, depth: int = 0) -> list[Any]:
     if isinstance(value, bool):
         return ["bool", bool(value)]
     if isinstance(value, int):
-        number = int(value)
-        return ["int", number] if -BIG_INT < number < BIG_INT else ["bigint", hex(number)]
+        whole = int(value)
+        return ["int", whole] if -BIG_INT < whole < BIG_INT else ["bigint", hex(whole)]
     if isinstance(value, float):
         number = float(value)
         return ["float", number if math.isfinite(number) else repr(number)]
