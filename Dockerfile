@@ -34,6 +34,18 @@ COPY services ./services
 COPY simulator ./simulator
 RUN python -m compileall -q -j 0 masterx services simulator
 
+# ---- bubblewrap, the benchmark's code sandbox (services/benchmark/isolation.py) ----
+# Installed here and copied (the binary, and libcap, which the slim image may lack) into the
+# benchmark image, so no final image runs apt-get.
+FROM ${PYTHON_IMAGE} AS sandbox
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends bubblewrap \
+    && for file in /usr/bin/bwrap $(ldd /usr/bin/bwrap | awk '/libcap\.so/ {print $3}'); do \
+         dir="/out$(dirname "$(readlink -f "$file")")"; \
+         mkdir -p "$dir" && cp -L "$file" "$dir/"; \
+       done \
+    && /out/usr/bin/bwrap --version
+
 # ---- what every final image shares: the interpreter, the dependencies, the shared package ----
 FROM ${PYTHON_IMAGE} AS runtime
 RUN groupadd --system --gid 10001 masterx \
@@ -74,6 +86,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 CMD ["python", "-m", "services.health"]
 
 FROM runtime AS benchmark
+COPY --from=sandbox /out/usr /usr
 COPY --from=code /app/services/benchmark ./services/benchmark
 EXPOSE 50053 9103
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Install what the local stack needs and the machine lacks: Debian's redis-server, and a
+# Install what the local stack needs and the machine lacks: Debian's redis-server, Debian's
+# bubblewrap (the benchmark service's code sandbox, services/benchmark/isolation.py), and a
 # MongoDB-compatible server (FerretDB built with Go) unless mongod is on PATH or
 # MASTERX_MONGODB_URL points at a server already. Without root, say what to run instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_redis=0
+need_bwrap=0
+if ! command -v bwrap >/dev/null 2>&1 && [ ! -x /usr/bin/bwrap ]; then
+  need_bwrap=1
+fi
 if [ -z "${MASTERX_REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1 \
    && [ ! -x /usr/bin/redis-server ]; then
   need_redis=1
 fi
-if [ "$need_redis" = 1 ]; then
+packages=()
+[ "$need_redis" = 1 ] && packages+=(redis-server)
+[ "$need_bwrap" = 1 ] && packages+=(bubblewrap)
+if [ "${#packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "install-prereqs: installing redis-server with apt-get ..."
+    echo "install-prereqs: installing ${packages[*]} with apt-get ..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   else
-    echo "install-prereqs: redis-server is missing; install it with: sudo apt-get install -y redis-server" >&2
+    echo "install-prereqs: missing ${packages[*]}; install with: sudo apt-get install -y ${packages[*]}" >&2
     exit 1
   fi
 fi

@@ -25,12 +25,16 @@ class AnswerRecord:
     error_detail: str = ""
     checks: tuple[CheckResult, ...] = ()
     sandbox_outcome: str | None = None
+    gradable: bool = True  # False: its code could not be run (no sandbox); out of quality
 
     @property
     def outcome(self) -> str:
-        """For the tests-by-outcome metric: correct, partial, wrong, or the failure kind."""
+        """For the tests-by-outcome metric: correct, partial, wrong, not_gradable, or the
+        failure kind."""
         if self.error is not None:
             return self.error
+        if not self.gradable:
+            return "not_gradable"
         if self.quality >= 100:
             return "correct"
         return "partial" if self.quality > 0 else "wrong"
@@ -51,6 +55,7 @@ class AnswerRecord:
             "error": self.error,
             "error_detail": self.error_detail,
             "sandbox_outcome": self.sandbox_outcome,
+            "gradable": self.gradable,
             "checks": [
                 {
                     "kind": c.kind,

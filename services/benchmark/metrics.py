@@ -30,7 +30,8 @@ RESULTS_NEWEST = Gauge(
 TESTS = Counter(
     "masterx_benchmark_tests_total",
     "Benchmark tests by provider, category and outcome: correct (quality 100), partial, wrong "
-    "(quality 0), or the provider's failure kind (timeout, server, rate_limited, ...).",
+    "(quality 0), not_gradable (no code sandbox: left out of quality), or the provider's "
+    "failure kind (timeout, server, rate_limited, ...).",
     ["provider", "category", "outcome"],
 )
 

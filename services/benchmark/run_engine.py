@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -20,15 +19,14 @@ from masterx.logs import log_event
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers.base import ChatTurn, ProviderAdapter, ProviderError, ProviderSpec
 from masterx.providers.pricing import PriceTable
-from masterx.scoring import DEFAULT_WEIGHTS, Measurement, Weights
-from masterx.scoring import summarise as summarise_measures
+from masterx.scoring import DEFAULT_WEIGHTS, Weights
 from services.benchmark import metrics
 from services.benchmark.answer_record import AnswerRecord
-from services.benchmark.assessed_scores import assess_records
 from services.benchmark.clock import Clock
 from services.benchmark.graders import Grader
 from services.benchmark.progress import RunProgress
 from services.benchmark.result_store import ResultStore, ScoreRecord
+from services.benchmark.run_scores import run_scores
 from services.benchmark.run_store import RunStore
 from services.benchmark.suite_model import BenchTest, Suite
 
@@ -104,7 +102,14 @@ class RunEngine:
         done.set()
         await flusher  # the last flush: every test result is stored
         finished_at = self._clock.time()
-        scores = self._scores(plan, records, finished_at)
+        scores = run_scores(
+            plan.run_id,
+            plan.categories,
+            records,
+            self._options.weights,
+            finished_at,
+            self._options.policy,
+        )
         await self._results.save_scores(scores)
         await self._runs.update(
             plan.run_id,
@@ -226,52 +231,8 @@ class RunEngine:
             quality=grade.quality,
             checks=grade.checks,
             sandbox_outcome=grade.sandbox_outcome,
+            gradable=grade.gradable,
         )
-
-    def _scores(
-        self, plan: RunPlan, records: list[AnswerRecord], finished_at: float
-    ) -> list[ScoreRecord]:
-        grouped: dict[Category, dict[str, list[AnswerRecord]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        for record in records:
-            grouped[record.category][record.provider].append(record)
-        scores = []
-        for category in plan.categories:
-            by_provider = grouped[category]
-            stats = {
-                provider: summarise_measures(
-                    [Measurement(r.quality, r.latency_ms, r.cost_usd) for r in answers]
-                )
-                for provider, answers in by_provider.items()
-            }
-            weights = self._options.weights.get(category, DEFAULT_WEIGHTS[category])
-            for provider, s in stats.items():
-                model = next(
-                    (r.model for r in by_provider[provider] if r.error is None),
-                    by_provider[provider][0].model,
-                )
-                scores.append(
-                    ScoreRecord(
-                        provider=provider,
-                        model=model,
-                        category=category,
-                        quality_score=round(s.quality, 4),
-                        speed_score=0.0,  # assessed below, with the run's other providers
-                        cost_score=0.0,
-                        final_score=0.0,
-                        latency_p50_ms=s.latency_p50_ms or 0.0,
-                        latency_p95_ms=s.latency_p95_ms or 0.0,
-                        mean_cost_usd=s.mean_cost_usd or 0.0,
-                        tests=s.tests,
-                        run_id=plan.run_id,
-                        measured_at=finished_at,
-                        weights=weights.as_dict(),
-                        failed_tests=s.failed,
-                    )
-                )
-        ordered = sorted(scores, key=lambda r: (r.category.value, r.provider))
-        return assess_records(ordered, self._options.policy)
 
     async def _flush(self, run_id: str, progress: RunProgress, pending: list[AnswerRecord]) -> None:
         now = self._clock.time()

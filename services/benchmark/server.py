@@ -86,6 +86,7 @@ async def serve(settings: BenchmarkSettings) -> None:
         ),
         settings.benchmark_sandbox_concurrency,
     )
+    await sandbox.check()  # logs sandbox_ready, or sandbox_unavailable with the kernel's reason
     grader = Grader(sandbox, Judge(judge_adapter) if judge_adapter else None)
     options = EngineOptions(
         provider_concurrency=settings.benchmark_provider_concurrency,

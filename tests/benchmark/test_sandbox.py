@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-from pathlib import Path
 
 import pytest
 
@@ -74,33 +72,11 @@ async def test_secrets_in_the_environment_are_not_inherited(
         "import os\nseen = dict(os.environ)\n",
         [
             "assert 'OPENAI_API_KEY' not in seen",
-            "assert set(seen) <= {'LC_CTYPE'}, seen",
-        ],  # Python's own C-locale coercion only
+            # bwrap's working directory, and Python's own C-locale coercion only
+            "assert set(seen) <= {'PWD', 'LC_CTYPE'}, seen",
+        ],
     )
     assert result.outcome == SandboxOutcome.PASSED, result.detail
-
-
-async def test_reading_the_parents_environment_through_proc_is_forbidden(
-    sandbox: Sandbox,
-) -> None:
-    result = await sandbox.run(
-        "import os\nopen(f'/proc/{os.getppid()}/environ').read()\n", ["pass"]
-    )
-    assert result.outcome == SandboxOutcome.FORBIDDEN and "environ" in result.detail
-
-
-async def test_writing_outside_its_directory_is_forbidden(
-    sandbox: Sandbox,
-    tmp_path: Path,
-) -> None:
-    target = tmp_path / "escaped.txt"
-    result = await sandbox.run(f"open({str(target)!r}, 'w').write('x')\n", ["pass"])
-    assert result.outcome == SandboxOutcome.FORBIDDEN and "for writing" in result.detail
-    assert not target.exists()
-    relative = await sandbox.run("open('../escaped.txt', 'a').write('x')\n", ["pass"])
-    assert relative.outcome == SandboxOutcome.FORBIDDEN
-    removal = await sandbox.run(f"import os\nos.remove({str(tmp_path)!r})\n", ["pass"])
-    assert removal.outcome == SandboxOutcome.FORBIDDEN
 
 
 async def test_files_inside_its_directory_are_allowed(sandbox: Sandbox) -> None:
@@ -110,33 +86,30 @@ async def test_files_inside_its_directory_are_allowed(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "what"),
+    ("code", "error"),
     [
-        ("import subprocess\nsubprocess.run(['true'])\n", "import subprocess"),
-        ("import os\nos.system('true')\n", "os.system"),
-        ("import os\nos.fork()\n", "os.fork"),
-        ("import os\nos.execv('/bin/true', ['true'])\n", "os.exec"),
-        ("import os, signal\nos.kill(os.getppid(), signal.SIGTERM)\n", "os.kill"),
-        ("import socket\n", "import socket"),
-        ("import ctypes\n", "import ctypes"),
-        ("open('/etc/hostname').read()\n", "for reading"),
+        ("import subprocess\nsubprocess.run(['true'])\n", "PermissionError"),
+        ("import os\nos.fork()\n", "PermissionError"),
+        ("import socket\nsocket.create_connection(('1.1.1.1', 443), timeout=2)\n", "unreachable"),
+        ("open('/etc/hostname').read()\n", "FileNotFoundError"),
+        ("open('/usr/lib/escaped', 'w')\n", "Read-only file system"),
+        ("open('big', 'w').write('x' * 2_000_000)\n", "File too large"),
     ],
 )
-async def test_processes_signals_sockets_and_outside_files_are_forbidden(
+async def test_the_kernel_refuses_processes_network_and_host_files(
     sandbox: Sandbox,
     code: str,
-    what: str,
+    error: str,
 ) -> None:
     result = await sandbox.run(code, ["pass"])
-    assert result.outcome == SandboxOutcome.FORBIDDEN, result
-    assert what in result.detail
-    assert os.getpid() > 0  # still here
+    assert result.outcome == SandboxOutcome.FAILED, result
+    assert error in result.detail
 
 
-async def test_a_forbidden_call_cannot_be_swallowed_by_the_code(sandbox: Sandbox) -> None:
-    code = "try:\n    open('/tmp/x-outside', 'w')\nexcept BaseException:\n    pass\n"
-    result = await sandbox.run(code, ["pass"])
-    assert result.outcome == SandboxOutcome.FORBIDDEN
+async def test_a_shell_command_does_not_run(sandbox: Sandbox) -> None:
+    code = "import os\nstatus = os.system('true')\n"
+    result = await sandbox.run(code, ["assert status != 0"])
+    assert result.outcome == SandboxOutcome.PASSED, result.detail
 
 
 async def test_output_is_capped(sandbox: Sandbox) -> None:
@@ -176,3 +149,43 @@ async def test_output_that_piled_up_past_the_cap_does_not_hang_the_sandbox(
 async def test_a_process_that_exits_without_a_result_crashed(sandbox: Sandbox) -> None:
     result = await sandbox.run("import os\nos._exit(3)\n", ["pass"])
     assert result.outcome == SandboxOutcome.CRASHED and "code 3" in result.detail
+
+
+async def test_values_are_compared_by_the_parent_whatever_their_plain_type(
+    sandbox: Sandbox,
+) -> None:
+    code = (
+        "import collections, math\n"
+        "Point = collections.namedtuple('Point', 'x y')\n"
+        "def values():\n"
+        "    return [Point(1, 2), {'a': {1, 2}}, b'\\x00', math.inf, 3 ** 9000, None, 0.1 + 0.2]\n"
+    )
+    tests = [
+        "assert values()[0] == (1, 2)",
+        "assert values()[1] == {'a': {2, 1}}",
+        "assert values()[2] == b'\\x00'",
+        "assert values()[3] > 1e308",
+        "assert values()[4] == 3 ** 9000",  # no literal side: observed as a truth value
+        "assert values()[4] % 10 == 1",
+        "assert values()[5] is None",
+        "assert abs(values()[6] - 0.3) < 1e-9",
+        "assert 2 in values()[1]['a'] and 'b' not in values()[1]",
+    ]
+    result = await sandbox.run(code, tests)
+    assert (result.outcome, result.passed) == (SandboxOutcome.PASSED, len(tests)), result.detail
+
+
+async def test_its_temporary_directory_is_capped(sandbox: Sandbox) -> None:
+    code = (
+        "import os\nwritten = 0\ntry:\n"
+        "    for i in range(40):\n"
+        "        with open(f'part{i}', 'wb') as f:\n"
+        "            f.write(b'x' * 900_000)\n"
+        "        written += 1\n"
+        "except OSError as error:\n"
+        "    stopped = error.errno\n"
+    )
+    result = await sandbox.run(
+        code, ["import errno\nassert stopped == errno.ENOSPC", "assert written < 20"]
+    )
+    assert result.outcome == SandboxOutcome.PASSED, result.detail

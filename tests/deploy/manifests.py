@@ -144,3 +144,11 @@ def can_reach(manifests: Manifests, client: Peer, server_app: str, port: int) ->
     if client.in_namespace:
         return _allowed(policies, "egress", client.labels, home, port, resolve)
     return True
+
+
+def can_leave(manifests: Manifests, client_app: str, port: int) -> bool:
+    """Whether ``client_app``'s pods may open a connection to an address outside the cluster
+    on ``port`` under the egress policies."""
+    policies = manifests.of_kind("NetworkPolicy")
+    outside = Peer({}, None)
+    return _allowed(policies, "egress", manifests.pod_labels(client_app), outside, port, {})

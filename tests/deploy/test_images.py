@@ -94,7 +94,17 @@ def test_the_final_stages_hold_no_build_tools(dockerfile: Dockerfile, target: st
         for run in stage.all("RUN"):
             assert not BUILD_TOOLS.search(run.arguments), f"{target}: RUN {run.arguments}"
         for copy in stage.all("COPY"):
-            assert copy.flags().get("from") in (None, "deps", "code"), copy.arguments
+            allowed = (None, "deps", "code", *(("sandbox",) if target == "benchmark" else ()))
+            assert copy.flags().get("from") in allowed, copy.arguments
+
+
+def test_the_benchmark_image_holds_bubblewrap_for_its_code_sandbox(dockerfile: Dockerfile) -> None:
+    """services/benchmark/isolation.py runs every code test in bwrap; without it the tests
+    are not gradable. Installed in its own stage, copied in: no apt-get in a final image."""
+    [install] = dockerfile.stages["sandbox"].all("RUN")
+    assert "apt-get install" in install.arguments and "bubblewrap" in install.arguments
+    copies = [c.words() for c in dockerfile.stages["benchmark"].all("COPY")]
+    assert ["/out/usr", "/usr"] in copies
 
 
 @pytest.mark.parametrize("target", TARGETS)

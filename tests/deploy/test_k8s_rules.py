@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.deploy import settings_catalogue
-from tests.deploy.manifests import Manifests, Peer, can_reach, selects
+from tests.deploy.manifests import Manifests, Peer, can_leave, can_reach, selects
 from tests.deploy.tools import (
     K8S,
     OVERLAYS,
@@ -234,6 +234,18 @@ def test_network_policies_admit_only_the_right_callers(overlay: str, manifests: 
     for (client, server, port), allowed in cases.items():
         peer = Peer(manifests.pod_labels(client), {"home": "yes"})
         assert can_reach(manifests, peer, server, port) is allowed, (client, server, port)
+
+
+def test_the_benchmark_pod_leaves_the_cluster_only_for_its_stores_dns_and_https(
+    manifests: Manifests,
+) -> None:
+    """It runs model-written code (in a sandbox with no network, services/benchmark/
+    isolation.py); should that ever fail, the pod itself reaches nothing but these."""
+    for port in (53, 443, 27017, 6379, 6380):
+        assert can_leave(manifests, "benchmark", port), port
+    for port in (22, 80, 2379, 8080, 10250):
+        assert not can_leave(manifests, "benchmark", port), port
+    assert _pod(manifests.get("Deployment", "benchmark"))["automountServiceAccountToken"] is False
 
 
 def test_grpc_services_are_headless_so_clients_balance_over_every_pod(

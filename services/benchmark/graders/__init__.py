@@ -8,7 +8,7 @@ from services.benchmark.graders import text
 from services.benchmark.graders.code import unit_tests
 from services.benchmark.graders.judge import Judge
 from services.benchmark.graders.numeric import numeric
-from services.benchmark.sandbox import Sandbox
+from services.benchmark.sandbox import Sandbox, SandboxOutcome
 from services.benchmark.suite_model import (
     BenchTest,
     Check,
@@ -41,6 +41,12 @@ class Grade:
     def sandbox_outcome(self) -> str | None:
         return next((c.outcome for c in self.checks if c.outcome is not None), None)
 
+    @property
+    def gradable(self) -> bool:
+        """False when a unit-tests check could not run (no sandbox): the test's quality is
+        then unknown, and scoring leaves it out (``services/benchmark/run_scores.py``)."""
+        return all(c.outcome != SandboxOutcome.NOT_GRADABLE for c in self.checks)
+
 
 class Grader:
     def __init__(self, sandbox: Sandbox, judge: Judge | None = None) -> None:
@@ -52,7 +58,7 @@ class Grader:
         counted = [r for r in results if r.score is not None]
         total = sum(r.weight for r in counted)
         quality = sum(r.weight * (r.score or 0.0) for r in counted) / total if total else 0.0
-        return Grade(round(100 * quality, 4), tuple(results))
+        return Grade(round(100 * max(0.0, min(1.0, quality)), 4), tuple(results))
 
     async def _check(self, test: BenchTest, check: Check, answer: str) -> CheckResult:
         if isinstance(check, UnitTestsCheck):
