@@ -1,0 +1,1 @@
+"""A chat's shapes and their gRPC conversion, shared by the gateway and the router."""

@@ -1,0 +1,140 @@
+"""One chat's shapes, shared by the gateway and the router: its request, its routing, its
+attempts, its reply and the events of a streamed reply.
+
+A value keeps one of these shapes from the gateway's HTTP layer to the router's provider call
+and back; :mod:`masterx.chat.protocol` is the one conversion to and from the gRPC messages,
+each HTTP API translates its own bodies to and from these types, and each provider adapter its
+wire format. A new capability of a chat (a key, a budget, history, tools, a cache hit) is a
+field here and a step in the flow, not another converter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from masterx.domain import Category, FailureKind, RouteReason
+from masterx.providers.base import ChatTurn, TextDelta, Usage
+from masterx.selection import Candidate
+
+EMOTIONS = ("frustration", "anxiety", "sadness", "confusion", "joy")
+NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True)
+class EmotionReading:
+    """Intensities from 0 to 1, and the one that stands out (or ``"neutral"``)."""
+
+    primary_emotion: str
+    frustration: float
+    anxiety: float
+    sadness: float
+    confusion: float
+    joy: float
+
+    @classmethod
+    def neutral(cls) -> EmotionReading:
+        return cls(NEUTRAL, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+    def intensities(self) -> dict[str, float]:
+        return {emotion: float(getattr(self, emotion)) for emotion in EMOTIONS}
+
+    def as_dict(self) -> dict[str, str | float]:
+        """The fields by name (``dataclasses.asdict`` without its deep copies: hot path)."""
+        return {"primary_emotion": self.primary_emotion, **self.intensities()}
+
+    @property
+    def distress(self) -> float:
+        """The strongest of frustration, anxiety and sadness."""
+        return max(self.frustration, self.anxiety, self.sadness)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What a caller asks: the conversation (its last turn is the one routed) and how."""
+
+    turns: tuple[ChatTurn, ...]
+    user_id: str = ""
+    session_id: str = ""  # empty: a new session
+    provider: str = ""  # a pin: bypasses routing (still breaker-checked)
+    model: str = ""  # with provider: that provider's model
+    emotion: EmotionReading | None = None  # given by a client that detects it itself
+    context: Mapping[str, str] = field(default_factory=dict)
+    max_tokens: int | None = None
+    temperature: float | None = None
+    request_id: str = ""
+
+    @property
+    def message(self) -> str:
+        return self.turns[-1].content
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Who answers and why: the decision as callers see it, with every candidate."""
+
+    provider: str
+    model: str
+    category: Category
+    confidence: float
+    emotion: EmotionReading
+    reason: RouteReason
+    score: float  # the serving provider's final score; 0 without evidence
+    ranking: tuple[Candidate, ...]
+    topic_changed: bool
+    session_id: str
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One provider call made for a request (a breaker's refusal is one too, never called)."""
+
+    provider: str
+    model: str
+    ok: bool
+    kind: FailureKind | None
+    error: str
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """The answer, what it cost, and how it was routed."""
+
+    text: str = field(repr=False)
+    routing: Routing
+    usage: Usage
+    finish_reason: str
+    cost_usd: float
+    latency_ms: float
+    attempts: tuple[Attempt, ...]
+    request_id: str = ""
+
+
+@dataclass(frozen=True)
+class StreamStarted:
+    """A provider started answering: the first event of a stream."""
+
+    routing: Routing
+
+
+@dataclass(frozen=True)
+class StreamFailed:
+    """The provider failed after the stream had started: the last event."""
+
+    provider: str
+    kind: FailureKind
+    message: str
+
+
+# A streamed reply: StreamStarted, TextDelta ..., then ChatReply or StreamFailed.
+ChatEvent = StreamStarted | TextDelta | ChatReply | StreamFailed
+
+
+class AllProvidersFailed(Exception):
+    """No provider answered; every attempt is listed."""
+
+    def __init__(self, message: str, attempts: tuple[Attempt, ...]) -> None:
+        super().__init__(message)
+        self.attempts = attempts

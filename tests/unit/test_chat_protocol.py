@@ -1,0 +1,185 @@
+"""The chat contract survives its gRPC conversion both ways; bad requests are named."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from masterx.chat import protocol
+from masterx.chat.contract import (
+    Attempt,
+    ChatReply,
+    ChatRequest,
+    EmotionReading,
+    Routing,
+    StreamFailed,
+    StreamStarted,
+)
+from masterx.domain import BreakerState, Category, FailureKind, RouteReason
+from masterx.policy import Assessment
+from masterx.providers.base import ChatTurn, TextDelta, Usage
+from masterx.selection import Candidate
+from masterx.v1 import router_pb2
+
+unit = st.floats(0, 1)
+names = st.text("abcdefghij-_", min_size=1, max_size=12)
+texts = st.text(min_size=1, max_size=40).filter(str.strip)
+emotions = st.builds(
+    EmotionReading,
+    primary_emotion=st.sampled_from(["neutral", "frustration", "joy"]),
+    frustration=unit,
+    anxiety=unit,
+    sadness=unit,
+    confusion=unit,
+    joy=unit,
+)
+assessments = st.builds(
+    Assessment,
+    quality=st.floats(0, 100),
+    uncertainty=st.floats(0, 50),
+    tests=st.integers(0, 500),
+    speed=st.floats(0, 100),
+    cost=st.floats(0, 100),
+    final=st.floats(0, 100),
+    within_tolerance=st.booleans(),
+)
+
+
+@st.composite
+def candidates(draw: st.DrawFn) -> Candidate:
+    assessment = draw(st.one_of(st.none(), assessments))
+    return Candidate(
+        draw(names),
+        draw(names),
+        assessment.final if assessment else None,
+        draw(st.sampled_from(list(BreakerState))),
+        assessment,
+    )
+
+
+routings = st.builds(
+    Routing,
+    provider=names,
+    model=names,
+    category=st.sampled_from(list(Category)),
+    confidence=unit,
+    emotion=emotions,
+    reason=st.sampled_from(list(RouteReason)),
+    score=st.floats(0, 100),
+    ranking=st.lists(candidates(), max_size=4).map(tuple),
+    topic_changed=st.booleans(),
+    session_id=names,
+    explanation=st.text(max_size=40),
+)
+attempts = st.builds(
+    Attempt,
+    provider=names,
+    model=names,
+    ok=st.booleans(),
+    kind=st.one_of(st.none(), st.sampled_from(list(FailureKind))),
+    error=st.text(max_size=20),
+    latency_ms=st.floats(0, 1e5),
+)
+replies = st.builds(
+    ChatReply,
+    text=st.text(max_size=40),
+    routing=routings,
+    usage=st.builds(Usage, st.integers(0, 10**6), st.integers(0, 10**6)),
+    finish_reason=st.sampled_from(["stop", "length"]),
+    cost_usd=st.floats(0, 10),
+    latency_ms=st.floats(0, 1e5),
+    attempts=st.lists(attempts, max_size=3).map(tuple),
+    request_id=names,
+)
+requests = st.builds(
+    ChatRequest,
+    turns=st.lists(
+        st.builds(ChatTurn, st.sampled_from(["system", "user", "assistant"]), texts), max_size=3
+    ).map(lambda turns: (*turns, ChatTurn("user", "last"))),
+    user_id=names,
+    session_id=st.one_of(st.just(""), names),
+    provider=st.one_of(st.just(""), names),
+    model=st.one_of(st.just(""), names),
+    emotion=st.one_of(st.none(), emotions),
+    context=st.dictionaries(names, st.text(max_size=10), max_size=3),
+    max_tokens=st.one_of(st.none(), st.integers(1, 10**6)),
+    temperature=st.one_of(st.none(), st.floats(0, 2)),
+    request_id=names,
+)
+
+
+@given(requests)
+def test_a_request_survives_the_round_trip(request: ChatRequest) -> None:
+    assert protocol.chat_request(protocol.request_message(request)) == request
+
+
+@given(replies)
+def test_a_reply_survives_the_round_trip(reply: ChatReply) -> None:
+    again = protocol.chat_reply(protocol.reply_message(reply))
+    assert again == ChatReply(**{**reply.__dict__, "usage": Usage(*_tokens(reply.usage))})
+
+
+def _tokens(usage: Usage) -> tuple[int, int]:
+    return usage.prompt_tokens, usage.completion_tokens
+
+
+@given(st.one_of(routings.map(StreamStarted), texts.map(TextDelta)))
+def test_stream_events_survive_the_round_trip(event: StreamStarted | TextDelta) -> None:
+    assert protocol.chat_event(protocol.event_message(event)) == event
+
+
+def test_a_mid_stream_failure_survives_the_round_trip() -> None:
+    failed = StreamFailed("groq", FailureKind.CONNECTION, "reset")
+    assert protocol.chat_event(protocol.event_message(failed)) == failed
+    assert protocol.chat_event(router_pb2.ChatChunk()) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"messages": []}, "messages must not be empty"),
+        ({"messages": [router_pb2.ChatMessage(role="robot", content="x")]}, "messages[0].role"),
+        ({"messages": [router_pb2.ChatMessage(role="user", content="  ")]}, "messages[0].content"),
+        ({"messages": [router_pb2.ChatMessage(role="assistant", content="x")]}, "from the user"),
+        ({"max_tokens": 0}, "max_tokens"),
+        ({"temperature": 2.5}, "temperature"),
+        ({"emotion": router_pb2.EmotionState(frustration=1.5)}, "emotion.frustration"),
+    ],
+)
+def test_a_bad_request_is_refused_naming_the_field(change: dict[str, object], named: str) -> None:
+    fields: dict[str, object] = {"messages": [router_pb2.ChatMessage(role="user", content="hi")]}
+    fields.update(change)
+    with pytest.raises(protocol.InvalidChatRequest, match=named.replace("[", r"\[")):
+        protocol.chat_request(router_pb2.ChatRequest(**fields))  # type: ignore[arg-type]
+
+
+async def test_every_attempt_travels_in_the_status_of_a_failed_call() -> None:
+    """A real gRPC server aborts with the typed status; the client reads the attempts back."""
+    listed = (
+        Attempt("openai", "gpt-4o", False, FailureKind.TIMEOUT, "slow", 60000.0),
+        Attempt("groq", "llama", False, None, "breaker open", 0.0),
+    )
+
+    async def chat(request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
+        await context.abort_with_status(protocol.all_failed_status("every provider failed", listed))
+        return b""
+
+    handler = grpc.method_handlers_generic_handler(
+        "test.Chat", {"Chat": grpc.unary_unary_rpc_method_handler(chat)}
+    )
+    server = grpc.aio.server()
+    server.add_generic_rpc_handlers((handler,))
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = channel.unary_unary("/test.Chat/Chat")
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await call(b"")
+    finally:
+        await server.stop(None)
+    assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
+    assert caught.value.details() == "every provider failed"
+    assert protocol.attempts_of(caught.value) == listed
