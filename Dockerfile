@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1.7
 # One multi-stage build, one final image per component:
 #   docker build --target router -t masterx/router .     (gateway, router, health, benchmark, simulator)
-# Every service shares one locked dependency set (uv.lock), so the dependency layer is built once
-# and shared by the five images; each final stage then adds only its own package (plus the
-# shared `masterx` package), so a router image holds no gateway or benchmark code.
+# Every image installs the shared dependencies of uv.lock plus its own extra only, in a layer of
+# its own; each final stage then adds only its own package (plus the shared runtime package
+# `masterx`), so a router image holds no gateway or benchmark code, and no image holds the
+# tooling (CLI, launcher, evaluation, training).
 # The final stages hold no compiler, no uv and no source of the build tooling; they run as the
 # numeric non-root user 10001 and write nothing outside /tmp (Kubernetes mounts the root
 # file system read-only; `docker compose` does too).
@@ -11,8 +12,11 @@
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_VERSION=0.13.9
 
-# ---- dependencies: their own layer, rebuilt only when pyproject.toml or uv.lock changes ----
-FROM ${PYTHON_IMAGE} AS deps
+# ---- dependencies: their own layers, rebuilt only when pyproject.toml or uv.lock changes ----
+# One stage per image, each with the shared dependencies and its own extra only (pyproject.toml
+# [project.optional-dependencies]): a gateway image holds no MongoDB driver, a health image no
+# numpy. grpcio-tools (protoc) only generates the committed stubs: left out of every image.
+FROM ${PYTHON_IMAGE} AS uv
 ARG UV_VERSION
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
@@ -21,12 +25,34 @@ ENV UV_COMPILE_BYTECODE=1 \
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 WORKDIR /src
 COPY pyproject.toml uv.lock ./
-# grpcio-tools (protoc) only generates the committed stubs: a build tool, left out of the images.
+
+FROM uv AS deps-gateway
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-install-project \
+    uv sync --frozen --no-dev --no-install-project --extra gateway \
+        --no-install-package grpcio-tools --no-install-package setuptools
+
+FROM uv AS deps-router
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project --extra router \
+        --no-install-package grpcio-tools --no-install-package setuptools
+
+FROM uv AS deps-health
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project --extra health \
+        --no-install-package grpcio-tools --no-install-package setuptools
+
+FROM uv AS deps-benchmark
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project --extra benchmark \
+        --no-install-package grpcio-tools --no-install-package setuptools
+
+FROM uv AS deps-simulator
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project --extra simulator \
         --no-install-package grpcio-tools --no-install-package setuptools
 
 # ---- the code, byte-compiled once (the images' root file system is read-only) ----
+# The runtime packages only: tooling/ (CLI, launcher, evaluation, training) stays out.
 FROM ${PYTHON_IMAGE} AS code
 WORKDIR /app
 COPY masterx ./masterx
@@ -57,7 +83,6 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     HOME=/tmp \
     MASTERX_BIND_HOST=0.0.0.0
-COPY --from=deps /opt/venv /opt/venv
 COPY --chmod=0755 deploy/docker/healthcheck.py /usr/local/bin/masterx-healthcheck
 WORKDIR /app
 COPY --from=code /app/masterx ./masterx
@@ -65,6 +90,7 @@ COPY --from=code /app/services/__init__.py ./services/__init__.py
 USER 10001:10001
 
 FROM runtime AS gateway
+COPY --from=deps-gateway /opt/venv /opt/venv
 COPY --from=code /app/services/gateway ./services/gateway
 EXPOSE 8001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
@@ -72,6 +98,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 CMD ["python", "-m", "services.gateway"]
 
 FROM runtime AS router
+COPY --from=deps-router /opt/venv /opt/venv
 COPY --from=code /app/services/router ./services/router
 EXPOSE 50051 9101
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
@@ -79,6 +106,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 CMD ["python", "-m", "services.router"]
 
 FROM runtime AS health
+COPY --from=deps-health /opt/venv /opt/venv
 COPY --from=code /app/services/health ./services/health
 EXPOSE 50052 9102
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
@@ -86,6 +114,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 CMD ["python", "-m", "services.health"]
 
 FROM runtime AS benchmark
+COPY --from=deps-benchmark /opt/venv /opt/venv
 COPY --from=sandbox /out/usr /usr
 COPY --from=code /app/services/benchmark ./services/benchmark
 EXPOSE 50053 9103
@@ -95,6 +124,7 @@ CMD ["python", "-m", "services.benchmark"]
 
 # The simulator answers benchmark prompts from the suites: it gets their data files, not the code.
 FROM runtime AS simulator
+COPY --from=deps-simulator /opt/venv /opt/venv
 COPY --from=code /app/simulator ./simulator
 COPY --from=code /app/services/benchmark/suites ./services/benchmark/suites
 EXPOSE 8090

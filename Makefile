@@ -17,7 +17,7 @@ help:  ## List the targets
 
 $(SYNCED): pyproject.toml uv.lock
 	@test -x $(UV) || { python3 -m venv $(VENV) && $(VENV)/bin/pip install -q "uv==$(UV_VERSION)"; }
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --all-extras --quiet
 	@touch $@
 
 venv: $(SYNCED)  ## Create .venv and install the locked dependencies
@@ -28,16 +28,16 @@ system-deps:  ## Install redis-server and FerretDB when missing (apt-get, go bui
 deps: venv system-deps  ## Everything `make run` and `make test` need
 
 run: deps  ## Start the whole stack in the foreground; Ctrl-C stops it
-	$(PY) -m masterx.stack run
+	$(PY) -m tooling.stack run
 
 up: deps  ## Start the whole stack in the background; returns when ready
-	$(PY) -m masterx.stack up
+	$(PY) -m tooling.stack up
 
 down:  ## Stop what `make up` started
-	@if [ -x $(PY) ]; then $(PY) -m masterx.stack down; else echo "not up"; fi
+	@if [ -x $(PY) ]; then $(PY) -m tooling.stack down; else echo "not up"; fi
 
 status:  ## Addresses and pids of the running stack
-	@$(PY) -m masterx.stack status
+	@$(PY) -m tooling.stack status
 
 test: deps deploy-tools lint typecheck eval-classifier  ## ruff, mypy, classifier evaluation, the whole pytest suite
 	$(PY) -m pytest
@@ -99,7 +99,7 @@ lint: venv  ## ruff: lint rules and formatting
 	$(VENV)/bin/ruff format --check .
 
 typecheck: venv  ## mypy --strict on the hand-written code
-	$(VENV)/bin/mypy masterx services simulator
+	$(VENV)/bin/mypy masterx services simulator tooling
 
 proto: venv  ## Regenerate the gRPC stubs in masterx/v1 from proto/
 	$(PY) scripts/gen_proto.py

@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from masterx.domain import Category  # noqa: E402
-from masterx.stack import Stack, StackConfig  # noqa: E402
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc  # noqa: E402
 from services.benchmark.settings import SUITES_DIR  # noqa: E402
 from services.benchmark.suites import load_suites  # noqa: E402
+from tooling.stack import Stack, StackConfig  # noqa: E402
 
 GOAL_SECONDS = 60.0
 DONE = (benchmark_pb2.RUN_STATUS_COMPLETED, benchmark_pb2.RUN_STATUS_FAILED)

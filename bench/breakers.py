@@ -19,10 +19,10 @@ import grpc
 from bench.stats import budget_line, percentile
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState
-from masterx.stack import Stack, StackConfig
-from masterx.stack.replica import replica
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
 from services.router.breaker_view import BreakerView
+from tooling.stack import Stack, StackConfig
+from tooling.stack.replica import replica
 
 
 def local_check_ns(view: BreakerView, rounds: int = 200_000) -> float:

@@ -23,12 +23,12 @@ from bench.stats import budget_line, percentile
 from masterx.domain import BreakerState, Category
 from masterx.providers import ProviderSpec
 from masterx.selection import rank_providers
-from masterx.stack import Stack, StackConfig
 from masterx.stores import connect_mongo
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
 from services.router.sessions import SessionState, SessionStore
 from services.router.write_buffer import WriteBuffer
+from tooling.stack import Stack, StackConfig
 
 PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
 MESSAGES = LEARNER_MESSAGES

@@ -24,15 +24,15 @@ import time
 from collections.abc import Callable
 
 from masterx.domain import Category
-from masterx.evaluation import evaluate_categories, format_evaluation, read_labelled_jsonl
-from masterx.evaluation.categories import score_predictions
 from services.router.detection import (
     DEFAULT_EMPATHY_THRESHOLD,
     CategoryDetector,
     EmotionDetector,
     is_distressed,
 )
-from services.router.detection.training import (
+from tooling.evaluation import evaluate_categories, format_evaluation, read_labelled_jsonl
+from tooling.evaluation.categories import score_predictions
+from tooling.training.category_model import (
     ACCURACY_FLOOR,
     CHALLENGE,
     DATASET,

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from masterx.evaluation import format_evaluation
 from services.router.detection.model_artifact import DEFAULT_MODEL_DIR
-from services.router.detection.training import DATASET, train
+from tooling.evaluation import format_evaluation
+from tooling.training.category_model import DATASET, train
 
 
 def main(argv: list[str] | None = None) -> int:

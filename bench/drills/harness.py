@@ -14,8 +14,8 @@ import httpx
 
 from bench.drills.load import Load, Reply, summarise
 from bench.drills.probes import Simulator, breaker_view, wait_until
-from masterx.stack import Stack, StackConfig
-from masterx.stack.readiness import free_port, grpc_serving
+from tooling.stack import Stack, StackConfig
+from tooling.stack.readiness import free_port, grpc_serving
 
 DRILL_ENV = {
     "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",

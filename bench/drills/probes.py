@@ -11,8 +11,8 @@ import httpx
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from masterx.stack.readiness import NotReadyError
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc, router_pb2, router_pb2_grpc
+from tooling.stack.readiness import NotReadyError
 
 STATE_NAMES = {
     common_pb2.BREAKER_STATE_CLOSED: "closed",

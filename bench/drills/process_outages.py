@@ -7,7 +7,7 @@ import time
 
 from bench.drills.harness import DEADLINE_S, DrillResult, DrillStack, Timing
 from bench.drills.probes import breaker_view, health_view, metric, stored_counts, wait_until
-from masterx.stack.readiness import grpc_serving
+from tooling.stack.readiness import grpc_serving
 
 DEGRADED = "masterx_router_breaker_degraded"
 DECISIONS = "masterx_route_decisions_total"

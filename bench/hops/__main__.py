@@ -30,9 +30,9 @@ from bench.hops.peer import HOST, STREAM, UNARY
 from bench.hops.timing import Pause, Step, step_times, summary, warm_up
 from bench.load.stack import ROOT, running_module
 from bench.messages import LEARNER_MESSAGES
-from masterx.stack.readiness import free_port, grpc_serving
 from masterx.v1 import router_pb2
 from services.router.detection import CategoryDetector
+from tooling.stack.readiness import free_port, grpc_serving
 
 RESULTS = ROOT / "bench" / "results" / "hops.json"
 REQUEST = router_pb2.ChatRequest(

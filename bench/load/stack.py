@@ -19,10 +19,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from masterx.stack import Stack, StackConfig
-from masterx.stack.launcher import stop_process
-from masterx.stack.parent_death import tied_to_parent
-from masterx.stack.readiness import ReadinessCheck, grpc_serving, http_ok
+from tooling.stack import Stack, StackConfig
+from tooling.stack.launcher import stop_process
+from tooling.stack.parent_death import tied_to_parent
+from tooling.stack.readiness import ReadinessCheck, grpc_serving, http_ok
 
 ROOT = Path(__file__).resolve().parents[2]
 

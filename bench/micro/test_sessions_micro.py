@@ -17,10 +17,10 @@ import pytest
 
 from bench.micro.fixtures import PROVIDERS
 from masterx.domain import Category
-from masterx.stack import Stack, StackConfig
 from masterx.stores import connect_mongo
 from services.router.sessions import SessionStore
 from services.router.write_buffer import WriteBuffer
+from tooling.stack import Stack, StackConfig
 
 SESSIONS = 500
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from masterx.domain import Category
-from masterx.stack import Stack, StackConfig
 from services.benchmark.sandbox import Sandbox, SandboxLimits
 from services.benchmark.settings import SUITES_DIR
 from services.benchmark.suite_model import Suite
 from services.benchmark.suites import load_suites
 from tests.benchmark.manual_clock import ManualClock
+from tooling.stack import Stack, StackConfig
 
 
 @pytest.fixture(scope="session")

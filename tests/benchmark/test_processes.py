@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
-from masterx.stack.readiness import free_port
 from masterx.stores import MongoClient
 from services.benchmark.run_store import RunStore
 from tests.benchmark.conftest import small_suites, write_suite
 from tests.support.stores import StoreUrls
+from tooling.stack.readiness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

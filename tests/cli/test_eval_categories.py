@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from masterx.cli import main
+from tooling.cli import main
 
 
 def _closed_port() -> int:

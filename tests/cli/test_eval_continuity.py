@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from masterx.cli import main
-from masterx.cli.eval_continuity import DEFAULT_CONVERSATIONS
 from masterx.domain import Category
-from masterx.evaluation.continuity import (
+from tooling.cli import main
+from tooling.cli.eval_continuity import DEFAULT_CONVERSATIONS
+from tooling.evaluation.continuity import (
     AnsweredTurn,
     Conversation,
     Turn,
@@ -18,7 +18,7 @@ from masterx.evaluation.continuity import (
     read_conversations_jsonl,
     score_continuity,
 )
-from masterx.evaluation.labelled import LabelledDataError
+from tooling.evaluation.labelled import LabelledDataError
 
 C, M = Category.CODING, Category.MATH
 

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from masterx.cli import main
 from masterx.domain import Category
-from masterx.evaluation.outcomes import (
+from masterx.policy import QualityPolicy
+from tooling.cli import main
+from tooling.evaluation.outcomes import (
     Outcome,
     OutcomesError,
     parse_category_map,
     read_outcomes_csv,
 )
-from masterx.evaluation.replay import (
+from tooling.evaluation.replay import (
     calibrate,
     evidence_map,
     oracle_choice,
@@ -24,7 +25,6 @@ from masterx.evaluation.replay import (
     replay_weights,
     route_category,
 )
-from masterx.policy import QualityPolicy
 
 SAMPLE = Path(__file__).resolve().parents[2] / "bench/eval"
 SAMPLE_MAP = "mbpp=coding,arc-challenge=research,winogrande=general"

@@ -12,12 +12,12 @@ import grpc
 import httpx
 import pytest
 
-from masterx.cli import main
 from masterx.domain import Category
-from masterx.evaluation import read_labelled_jsonl
-from masterx.stack import Stack, StackConfig
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 from tests.gateway.stack_support import PROVIDERS, import_scores, poll
+from tooling.cli import main
+from tooling.evaluation import read_labelled_jsonl
+from tooling.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

@@ -72,11 +72,18 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def locked_runtime_distributions(lock: Path, project: str, left_out: set[str]) -> set[str]:
-    """The project's non-dev dependencies in ``uv.lock``, transitively, minus ``left_out``."""
+def locked_runtime_distributions(
+    lock: Path, project: str, left_out: set[str], extras: tuple[str, ...] = ()
+) -> set[str]:
+    """The project's non-dev dependencies in ``uv.lock`` with these extras of it, transitively,
+    minus ``left_out``."""
     packages = {p["name"]: p for p in tomllib.loads(lock.read_text(encoding="utf-8"))["package"]}
     found: set[str] = set()
-    pending = [(d["name"], tuple(d.get("extra", ()))) for d in packages[project]["dependencies"]]
+    root = packages[project]
+    direct = list(root["dependencies"])
+    for extra in extras:
+        direct.extend(root.get("optional-dependencies", {}).get(extra, ()))
+    pending = [(d["name"], tuple(d.get("extra", ()))) for d in direct]
     while pending:
         name, extras = pending.pop()
         if name in left_out or (name in found and not extras):

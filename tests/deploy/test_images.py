@@ -58,23 +58,40 @@ def test_every_component_has_a_final_image_built_in_several_stages(
 
 
 def test_dependencies_have_their_own_layer_before_the_code(dockerfile: Dockerfile) -> None:
-    deps = dockerfile.stages["deps"]
-    copies = deps.all("COPY")
+    copies = dockerfile.stages["uv"].all("COPY")
     assert [c.words()[:-1] for c in copies] == [["pyproject.toml", "uv.lock"]], (
-        "the dependency stage must copy only the lock files, so code changes reuse its layer"
+        "the dependency stages must copy only the lock files, so code changes reuse their layers"
     )
-    sync = next(r.arguments for r in deps.all("RUN") if "uv sync" in r.arguments)
-    assert "--frozen" in sync and "--no-dev" in sync and "--no-install-project" in sync
-    for package in BUILD_ONLY:
-        assert f"--no-install-package {package}" in sync
     for target in TARGETS:
+        deps = dockerfile.stages[f"deps-{target}"]
+        assert deps.base == "uv", f"deps-{target} is not built on the shared uv stage"
+        sync = next(r.arguments for r in deps.all("RUN") if "uv sync" in r.arguments)
+        assert "--frozen" in sync and "--no-dev" in sync and "--no-install-project" in sync
+        assert f"--extra {target}" in sync and sync.count("--extra") == 1, (
+            f"{target}: its image installs its own extra only"
+        )
+        for package in BUILD_ONLY:
+            assert f"--no-install-package {package}" in sync
         venv = [
             c
             for s in dockerfile.chain(target)
             for c in s.all("COPY")
-            if c.flags().get("from") == "deps"
+            if str(c.flags().get("from", "")).startswith("deps")
         ]
-        assert [c.words() for c in venv] == [["/opt/venv", "/opt/venv"]], target
+        assert [(c.flags()["from"], c.words()) for c in venv] == [
+            (f"deps-{target}", ["/opt/venv", "/opt/venv"])
+        ], target
+
+
+def test_no_image_holds_the_tooling(dockerfile: Dockerfile) -> None:
+    """The CLI, the launcher, evaluation and training (tooling/) are for development only."""
+    copied = [c.words()[0] for c in dockerfile.stages["code"].all("COPY")]
+    assert "tooling" not in copied and all(not c.startswith("tooling") for c in copied)
+    for target in TARGETS:
+        module, _ = TARGETS[target]
+        files, _ = imports.closure(ROOT, f"{module}.__main__")
+        reached = sorted(f.relative_to(ROOT).as_posix() for f in files)
+        assert not [f for f in reached if f.startswith("tooling/")], f"{target} imports tooling"
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -94,7 +111,12 @@ def test_the_final_stages_hold_no_build_tools(dockerfile: Dockerfile, target: st
         for run in stage.all("RUN"):
             assert not BUILD_TOOLS.search(run.arguments), f"{target}: RUN {run.arguments}"
         for copy in stage.all("COPY"):
-            allowed = (None, "deps", "code", *(("sandbox",) if target == "benchmark" else ()))
+            allowed = (
+                None,
+                f"deps-{target}",
+                "code",
+                *(("sandbox",) if target == "benchmark" else ()),
+            )
             assert copy.flags().get("from") in allowed, copy.arguments
 
 
@@ -134,7 +156,9 @@ def test_the_image_holds_every_module_its_service_imports(
         assert any(relative == c or relative.startswith(c.rstrip("/") + "/") for c in copied), (
             f"{target} imports {relative}, which its image does not copy ({copied})"
         )
-    installed = imports.locked_runtime_distributions(ROOT / "uv.lock", "masterx-router", BUILD_ONLY)
+    installed = imports.locked_runtime_distributions(
+        ROOT / "uv.lock", "masterx-router", BUILD_ONLY, extras=(target,)
+    )
     for name in sorted(external):
         providers = imports.distributions_of(name)
         if providers:

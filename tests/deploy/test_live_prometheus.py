@@ -16,12 +16,12 @@ import httpx
 import pytest
 import yaml
 
-from masterx.stack import Stack, StackConfig
-from masterx.stack.readiness import free_port
 from tests.deploy import queries
 from tests.deploy.promql import expand_grafana
 from tests.deploy.tools import PROMETHEUS_DIR, ROOT, binary
 from tests.deploy.traffic import Traffic, poll
+from tooling.stack import Stack, StackConfig
+from tooling.stack.readiness import free_port
 
 pytestmark = pytest.mark.e2e
 

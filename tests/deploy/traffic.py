@@ -13,8 +13,8 @@ import grpc
 import httpx
 
 from masterx.domain import Category, RouteReason
-from masterx.stack import Stack
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc, router_pb2, router_pb2_grpc
+from tooling.stack import Stack
 
 PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
 # Imported scores: each category has its own winner; groq is best for "general".

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from masterx.stack import Stack, StackConfig
+from tooling.stack import Stack, StackConfig
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from masterx.stack import Stack, StackConfig
-from masterx.stack.readiness import port_is_free
 from tests.support.processes import processes_with_env
+from tooling.stack import Stack, StackConfig
+from tooling.stack.readiness import port_is_free
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,7 @@ def test_sigterm_turns_not_serving_before_the_service_stops(tmp_path: Path) -> N
 
 def _stack_command(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "masterx.stack", command],
+        [sys.executable, "-m", "tooling.stack", command],
         cwd=ROOT,
         env=env,
         capture_output=True,

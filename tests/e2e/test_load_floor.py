@@ -12,7 +12,7 @@ from bench.load.__main__ import generate
 from bench.load.floor.chain import floor_chain
 from bench.load.report import floor_summary
 from bench.load.workload import PROVIDER_MODEL, Target, bodies
-from masterx.stack import Stack
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -12,10 +12,10 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from masterx.stack import Stack
 from masterx.stores import connect_mongo
 from masterx.v1 import health_pb2 as breaker_pb2
 from masterx.v1 import health_pb2_grpc as breaker_pb2_grpc
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""masterx.evaluation: the figures `masterx eval categories` will print."""
+"""tooling.evaluation: the figures `masterx eval categories` will print."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from masterx.domain import Category
-from masterx.evaluation import LabelledText, evaluate_categories, format_evaluation
-from masterx.evaluation.labelled import LabelledDataError, read_labelled_jsonl
+from tooling.evaluation import LabelledText, evaluate_categories, format_evaluation
+from tooling.evaluation.labelled import LabelledDataError, read_labelled_jsonl
 
 C, M, G = Category.CODING, Category.MATH, Category.GENERAL
 

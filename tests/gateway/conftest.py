@@ -8,9 +8,9 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from masterx.stack import Stack, StackConfig
 from tests.gateway.fake_upstreams import FakeUpstreams, start_fake_upstreams
 from tests.gateway.running import gateway_settings, running_gateway
+from tooling.stack import Stack, StackConfig
 
 STACK_ADMIN_TOKEN = "stack-admin-token-7c1d"
 

@@ -11,9 +11,9 @@ from typing import Any
 import uvicorn
 from pydantic import SecretStr
 
-from masterx.stack.readiness import free_port
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
+from tooling.stack.readiness import free_port
 
 ADMIN_TOKEN = "test-admin-token-1f2e3d"
 

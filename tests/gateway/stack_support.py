@@ -9,8 +9,8 @@ from typing import TypeVar
 import grpc
 
 from masterx.domain import Category
-from masterx.stack import Stack
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
+from tooling.stack import Stack
 
 T = TypeVar("T")
 PROVIDERS = ("anthropic", "emergent", "gemini", "groq", "openai")

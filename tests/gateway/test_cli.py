@@ -6,9 +6,9 @@ import grpc
 import httpx
 import pytest
 
-from masterx.cli import main
 from tests.gateway.fake_upstreams import Failure, FakeUpstreams
 from tests.gateway.running import ADMIN_TOKEN
+from tooling.cli import main
 
 
 def _run(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, str, str]:

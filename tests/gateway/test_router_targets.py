@@ -6,8 +6,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from masterx.grpc_channels import ROUND_ROBIN, channel_target
-from masterx.stack.readiness import free_port
 from services.gateway.upstreams import Upstream
+from tooling.stack.readiness import free_port
 
 
 def test_a_single_target_is_used_as_given() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from masterx.stack import Stack
 from tests.gateway.conftest import STACK_ADMIN_TOKEN
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import httpx
 import openai
 import pytest
 
-from masterx.stack import Stack
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
 
-from masterx.stack import Stack
 from services.gateway.app import create_app
 from tests.gateway.running import gateway_settings
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from masterx.domain import Category
-from masterx.stack import Stack
 from tests.gateway.stack_support import PROVIDERS, import_scores, poll
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ import grpc
 import httpx
 import pytest
 
-from masterx.stack.readiness import free_port
 from tests.gateway.fake_upstreams import Failure, FakeUpstreams
 from tests.gateway.running import gateway_settings, running_gateway
+from tooling.stack.readiness import free_port
 
 CHAT = {"user_id": "u1", "message": "Explain bubble sort"}
 COMPLETION = {"model": "auto", "messages": [{"role": "user", "content": "Explain bubble sort"}]}

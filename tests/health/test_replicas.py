@@ -11,11 +11,11 @@ import pytest
 from grpc_health.v1 import health_pb2 as grpc_health_pb2
 from grpc_health.v1 import health_pb2_grpc as grpc_health_pb2_grpc
 
-from masterx.stack import Stack, StackConfig
-from masterx.stack.replica import replica
 from masterx.stores import connect_redis
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
 from services.health.breaker_store import RedisBreakerStore
+from tooling.stack import Stack, StackConfig
+from tooling.stack.replica import replica
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 import grpc
 import pytest
 
-from masterx.stack import Stack, StackConfig
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
+from tooling.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ import pytest
 
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState, FailureKind
-from masterx.stack import Stack, StackConfig
 from masterx.v1 import health_pb2, health_pb2_grpc
 from services.router.breaker_view import BreakerView
+from tooling.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

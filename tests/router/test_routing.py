@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from masterx.domain import Category, RouteReason
-from masterx.stack import Stack, StackConfig
 from masterx.stores import connect_mongo
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc, router_pb2, router_pb2_grpc
+from tooling.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

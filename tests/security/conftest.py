@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from masterx.stack import Stack, StackConfig
 from services.benchmark.sandbox import Sandbox, SandboxLimits
+from tooling.stack import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_NAME = "MASTERX_FAKE_PROVIDER_KEY"

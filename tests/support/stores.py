@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from masterx.stack import Stack, StackConfig
+from tooling.stack import Stack, StackConfig
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from masterx.stack import LaunchError, Stack, StackConfig
-from masterx.stack.prerequisites import MissingPrerequisiteError, find_mongo_server
 from tests.support.processes import processes_with_env
+from tooling.stack import LaunchError, Stack, StackConfig
+from tooling.stack.prerequisites import MissingPrerequisiteError, find_mongo_server
 
 # Far above any of these cases' real duration: a test that waited for it failed to fail fast.
 PATIENT_TIMEOUT = 120.0

@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from masterx.stack.parent_death import tied_to_parent
+from tooling.stack.parent_death import tied_to_parent
 
 STARTER = """
 import subprocess, sys, time
-from masterx.stack.parent_death import tied_to_parent
+from tooling.stack.parent_death import tied_to_parent
 child = subprocess.Popen(tied_to_parent(["sleep", "300"]), start_new_session=True)
 print(child.pid, flush=True)
 time.sleep(300)

@@ -7,8 +7,8 @@ from contextlib import ExitStack, contextmanager
 
 from bench.load.stack import running_module
 from bench.load.workload import SIMULATOR_PATH
-from masterx.stack import StackConfig
-from masterx.stack.readiness import free_port, grpc_serving, http_ok
+from tooling.stack import StackConfig
+from tooling.stack.readiness import free_port, grpc_serving, http_ok
 
 
 @contextmanager

@@ -4,7 +4,7 @@ The model is a multinomial logistic regression over four feature blocks: TF-IDF 
 grams, TF-IDF character 2-5 grams inside word boundaries (each block L2-normalised, sublinear
 term frequency), the keyword/pattern/emotion cues of :mod:`.cues`, and the meaning of the
 words (the mean of their pre-trained vectors, folded into one row of class scores per word:
-see :mod:`.word_vectors`). This module recomputes
+see ``tooling/training/word_vectors.py``). This module recomputes
 exactly what scikit-learn's pipeline computes at training time (a test checks it on the whole
 dataset), without importing scikit-learn.
 """

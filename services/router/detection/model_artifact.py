@@ -1,7 +1,8 @@
 """The trained category model on disk: JSON for the vocabularies, ``.npy`` for the numbers.
 
 Four files, none of them pickled, all reproducible by the training script (the layout exactly,
-the numbers within a tolerance a BLAS kernel cannot break: see :mod:`.model_comparison`):
+the numbers within a tolerance a BLAS kernel cannot break: see
+``tooling/training/model_comparison.py``):
 
 - ``manifest.json``: classes, intercepts, cue names and weight, the featurisation settings
   and provenance (dataset digest, example count, held-back accuracy, scikit-learn version);
@@ -11,7 +12,8 @@ the numbers within a tolerance a BLAS kernel cannot break: see :mod:`.model_comp
   column per class;
 - ``meaning.npy``: float32, one row per word of the meaning table, one column per class: what
   the word's pre-trained vector adds to each class's score (the meaning block's coefficients
-  times the vector, see :mod:`.word_vectors`); a message adds the mean of its words' rows.
+  times the vector, see ``tooling/training/word_vectors.py``); a message adds the mean of its
+  words' rows.
 
 Both ``.npy`` files are read with ``allow_pickle=False``.
 """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from masterx.evaluation import LabelledText, read_labelled_jsonl
 from services.router.detection import CategoryDetector
-from services.router.detection.training import CHALLENGE, DATASET, TrainingRun, train
+from tooling.evaluation import LabelledText, read_labelled_jsonl
+from tooling.training.category_model import CHALLENGE, DATASET, TrainingRun, train
 
 
 @pytest.fixture(scope="session")

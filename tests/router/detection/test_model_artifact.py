@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from masterx.domain import Category
-from masterx.evaluation import LabelledText
 from services.router.detection import CategoryDetector
 from services.router.detection.model_artifact import (
     MANIFEST,
@@ -20,14 +19,15 @@ from services.router.detection.model_artifact import (
     CategoryModel,
     ModelFormatError,
 )
-from services.router.detection.model_comparison import model_differences
-from services.router.detection.training import (
+from tooling.evaluation import LabelledText
+from tooling.training.category_model import (
     DATASET,
     TrainingRun,
     digest,
     predict_proba,
     train,
 )
+from tooling.training.model_comparison import model_differences
 
 
 def test_training_again_gives_the_committed_model_on_any_cpu(

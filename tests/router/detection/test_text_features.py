@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
-from masterx.evaluation import LabelledText
 from services.router.detection.text_features import (
     CHAR_NGRAMS,
     MAX_CHARS,
@@ -14,6 +13,7 @@ from services.router.detection.text_features import (
     word_ngrams,
     word_tokens,
 )
+from tooling.evaluation import LabelledText
 
 ODD = [
     "",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.router.detection import word_vectors
-from services.router.detection.word_vectors import (
+from tooling.training.word_vectors import (
     WordVectorsUnavailableError,
     load_word_vectors,
     tarball_url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from masterx.cli import eval_categories, eval_continuity, eval_replay
+from tooling.cli import eval_categories, eval_continuity, eval_replay
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import grpc
 
-from masterx.cli.client import CliError
 from masterx.domain import Category
-from masterx.evaluation.replay import ModelScore
 from masterx.policy import Evidence
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
+from tooling.cli.client import CliError
+from tooling.evaluation.replay import ModelScore
 
 DEFAULT_BENCHMARK_TARGET = "127.0.0.1:50053"
 RPC_TIMEOUT_S = 30.0

@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from masterx.stack.components import (
+from tooling.stack.components import (
     ALL_COMPONENTS,
     Component,
     mongodb_component,
     redis_component,
     service_components,
 )
-from masterx.stack.config import StackConfig
-from masterx.stack.parent_death import tied_to_parent
-from masterx.stack.prerequisites import MissingPrerequisiteError
-from masterx.stack.readiness import port_is_free
+from tooling.stack.config import StackConfig
+from tooling.stack.parent_death import tied_to_parent
+from tooling.stack.prerequisites import MissingPrerequisiteError
+from tooling.stack.readiness import port_is_free
 
 POLL_SECONDS = 0.1
 STOP_TIMEOUT_SECONDS = 15.0

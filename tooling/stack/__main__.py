@@ -1,4 +1,4 @@
-"""``python -m masterx.stack run|up|down|status``: the local stack, in the foreground or not.
+"""``python -m tooling.stack run|up|down|status``: the local stack, in the foreground or not.
 
 ``run`` starts everything and stops it on Ctrl-C. ``up`` starts ``run`` in the background and
 returns once every component is ready; ``down`` stops it and leaves no process behind.
@@ -17,8 +17,8 @@ import threading
 import time
 from pathlib import Path
 
-from masterx.stack.config import StackConfig
-from masterx.stack.launcher import LaunchError, Stack
+from tooling.stack.config import StackConfig
+from tooling.stack.launcher import LaunchError, Stack
 
 STATE_DIR = Path(os.environ.get("MASTERX_STACK_DIR", ".stack"))
 PID_FILE = STATE_DIR / "supervisor.pid"
@@ -89,7 +89,7 @@ def up(timeout: float) -> int:
     READY_FILE.unlink(missing_ok=True)
     with open(SUPERVISOR_LOG, "wb") as log:
         supervisor = subprocess.Popen(
-            [sys.executable, "-m", "masterx.stack", "run", "--background"],
+            [sys.executable, "-m", "tooling.stack", "run", "--background"],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -9,15 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from masterx.cli.client import CliError, GatewayClient
-from masterx.evaluation.continuity import (
+from tooling.cli.client import CliError, GatewayClient
+from tooling.evaluation.continuity import (
     AnsweredTurn,
     Conversation,
     format_continuity,
     read_conversations_jsonl,
     score_continuity,
 )
-from masterx.evaluation.labelled import LabelledDataError
+from tooling.evaluation.labelled import LabelledDataError
 
 DEFAULT_CONVERSATIONS = Path(__file__).resolve().parents[2] / "bench/eval/conversations.jsonl"
 

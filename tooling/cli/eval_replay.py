@@ -10,11 +10,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from masterx.cli.client import CliError, GatewayClient
-from masterx.cli.eval_import import default_target, import_and_read_back
-from masterx.cli.output import Cell, table
 from masterx.domain import Category
-from masterx.evaluation.outcomes import (
+from masterx.policy import DEFAULT_POLICY, QualityPolicy
+from tooling.cli.client import CliError, GatewayClient
+from tooling.cli.eval_import import default_target, import_and_read_back
+from tooling.cli.output import Cell, table
+from tooling.evaluation.outcomes import (
     CategoryMap,
     Outcome,
     OutcomesError,
@@ -22,8 +23,7 @@ from masterx.evaluation.outcomes import (
     parse_category_map,
     read_outcomes_csv,
 )
-from masterx.evaluation.replay import POLICIES, ReplayReport, calibrate, evidence_map, replay
-from masterx.policy import DEFAULT_POLICY, QualityPolicy
+from tooling.evaluation.replay import POLICIES, ReplayReport, calibrate, evidence_map, replay
 
 Detect = Callable[[str], Category]
 

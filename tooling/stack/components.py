@@ -6,9 +6,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from masterx.stack.config import StackConfig
-from masterx.stack.prerequisites import find_mongo_server, find_redis_server
-from masterx.stack.readiness import (
+from tooling.stack.config import StackConfig
+from tooling.stack.prerequisites import find_mongo_server, find_redis_server
+from tooling.stack.readiness import (
     ReadinessCheck,
     grpc_serving,
     http_ok,

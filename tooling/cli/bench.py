@@ -7,8 +7,8 @@ import time
 from datetime import datetime
 from typing import Any
 
-from masterx.cli.client import CliError, GatewayClient
-from masterx.cli.output import ProgressLine, progress_bar, table
+from tooling.cli.client import CliError, GatewayClient
+from tooling.cli.output import ProgressLine, progress_bar, table
 
 CATEGORIES = ("coding", "math", "research", "language", "empathy", "general")
 FINISHED = ("completed", "failed")

@@ -1,7 +1,8 @@
 """Training of the category model with scikit-learn (a development dependency).
 
 Used by ``scripts/train_category_model.py``, ``scripts/evaluate_category_model.py`` and the
-tests; the router never imports this module (it runs :mod:`.category_detector`, numpy only).
+tests; the router never imports this module (it runs
+``services/router/detection/category_detector.py``, numpy only).
 Everything is deterministic on one machine: fixed split seed, a deterministic solver, sorted
 vocabularies; across CPUs the BLAS kernel moves the weights in the eighth digit, which
 :mod:`.model_comparison` tells apart from a real change.
@@ -29,8 +30,6 @@ from sklearn.preprocessing import FunctionTransformer  # type: ignore[import-unt
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from masterx.domain import Category
-from masterx.evaluation import CategoryEvaluation, LabelledText, read_labelled_jsonl
-from masterx.evaluation.categories import score_predictions
 from services.router.detection.cues import CUE_NAMES, cue_features
 from services.router.detection.emotion import EmotionDetector
 from services.router.detection.model_artifact import CategoryModel
@@ -42,14 +41,16 @@ from services.router.detection.text_features import (
     word_ngrams,
     word_tokens,
 )
-from services.router.detection.word_vectors import (
+from tooling.evaluation import CategoryEvaluation, LabelledText, read_labelled_jsonl
+from tooling.evaluation.categories import score_predictions
+from tooling.training.word_vectors import (
     PACKAGE,
     TOP_WORDS,
     VERSION,
     load_word_vectors,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "services/router/detection/data"
 DATASET = DATA_DIR / "categories.jsonl"
 CHALLENGE = DATA_DIR / "challenge.jsonl"
 SPLIT_SEED = 20240611

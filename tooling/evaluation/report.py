@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from masterx.evaluation.categories import CATEGORIES, CategoryEvaluation
+from tooling.evaluation.categories import CATEGORIES, CategoryEvaluation
 
 
 def format_evaluation(evaluation: CategoryEvaluation, title: str, mistakes: int = 0) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from masterx.domain import Category
-from masterx.evaluation.labelled import LabelledText
+from tooling.evaluation.labelled import LabelledText
 
 CATEGORIES: tuple[Category, ...] = tuple(Category)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from masterx.stack.readiness import free_port
+from tooling.stack.readiness import free_port
 
 ENV_PREFIX = "MASTERX_"
 

@@ -3,7 +3,7 @@
 One launcher used by ``make run``, ``make up``/``make down`` and the test fixtures.
 """
 
-from masterx.stack.config import StackConfig
-from masterx.stack.launcher import LaunchError, Stack
+from tooling.stack.config import StackConfig
+from tooling.stack.launcher import LaunchError, Stack
 
 __all__ = ["LaunchError", "Stack", "StackConfig"]

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from masterx.cli.client import CliError, GatewayClient
 from masterx.domain import Category
-from masterx.evaluation import evaluate_categories, format_evaluation, read_labelled_jsonl
-from masterx.evaluation.labelled import LabelledDataError
+from tooling.cli.client import CliError, GatewayClient
+from tooling.evaluation import evaluate_categories, format_evaluation, read_labelled_jsonl
+from tooling.evaluation.labelled import LabelledDataError
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

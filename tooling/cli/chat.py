@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from masterx.cli.client import CliError, GatewayClient
-from masterx.cli.output import table
+from tooling.cli.client import CliError, GatewayClient
+from tooling.cli.output import table
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

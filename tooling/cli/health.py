@@ -6,8 +6,8 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from masterx.cli.client import GatewayClient
-from masterx.cli.output import table
+from tooling.cli.client import GatewayClient
+from tooling.cli.output import table
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from masterx.domain import BreakerState, Category
-from masterx.evaluation.outcomes import Outcome
 from masterx.policy import DEFAULT_POLICY, Assessment, Evidence, QualityPolicy, assess
 from masterx.scoring import DEFAULT_WEIGHTS, Weights
 from masterx.selection import rank_providers
+from tooling.evaluation.outcomes import Outcome
 
 POLICIES = ("routed", "most_expensive", "best_single", "category_oracle", "oracle")
 EvidenceMap = Mapping[tuple[str, Category], Evidence]

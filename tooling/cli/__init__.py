@@ -10,8 +10,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from masterx.cli import bench, chat, eval_commands, health
-from masterx.cli.client import DEFAULT_URL, CliError, GatewayClient
+from tooling.cli import bench, chat, eval_commands, health
+from tooling.cli.client import DEFAULT_URL, CliError, GatewayClient
 
 COMMAND_MODULES = (chat, bench, health, eval_commands)
 

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from masterx.stack.launcher import Stack, stop_process
-from masterx.stack.parent_death import tied_to_parent
-from masterx.stack.readiness import free_port, grpc_serving
+from tooling.stack.launcher import Stack, stop_process
+from tooling.stack.parent_death import tied_to_parent
+from tooling.stack.readiness import free_port, grpc_serving
 
 GRPC_SERVICES = ("router", "health", "benchmark")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from masterx.domain import Category
-from masterx.evaluation.labelled import LabelledDataError
+from tooling.evaluation.labelled import LabelledDataError
 
 CONTINUITY_GOAL = 0.99
 

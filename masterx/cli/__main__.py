@@ -1,5 +1,0 @@
-"""``python -m masterx.cli``."""
-
-from masterx.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""``python -m tooling.cli``."""
+
+from tooling.cli import main
+
+raise SystemExit(main())
