@@ -288,12 +288,13 @@ class ChatFlow:
     def _record_usage(
         self, routed: Routed, answer: Answer | None, attempts: list[AttemptRecord], status: str
     ) -> None:
-        request_id = current_request_id() or uuid.uuid4().hex
         usage = answer.usage if answer else Usage(0, 0)
         created = datetime.now(UTC)
         document: dict[str, Any] = {
-            "_id": request_id,
-            "request_id": request_id,
+            # The key is made here, once per record: the caller's request id is not unique
+            # (a client chooses it), so it is only a field (ten requests, ten records).
+            "_id": uuid.uuid4().hex,
+            "request_id": current_request_id(),
             "user_id": routed.request.user_id,
             "session_id": routed.decision.session_id,
             "provider": answer.provider if answer else None,

@@ -3,8 +3,8 @@
 A bounded buffer feeds one writer task per collection that sends batches and retries with
 backoff while MongoDB is unreachable. After the first write of a batch arrives the writer
 lingers briefly (``linger_s``) so that, under load, one round trip carries many writes. Writes
-are idempotent on retry (usage records carry their request id as ``_id``; session updates set
-absolute values), so a batch whose outcome is unknown is simply sent again. A write is lost only
+are idempotent on retry (a usage record's ``_id`` is made once, with the record; session updates
+set absolute values), so a batch whose outcome is unknown is simply sent again. A write is lost only
 when the buffer is full: it is then counted in ``masterx_store_writes_dropped_total`` and logged.
 """
 
