@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator
@@ -96,6 +97,11 @@ class ProviderCaller:
             completion = await self._adapters[candidate.provider].generate(
                 turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
             )
+        except asyncio.CancelledError:
+            # The caller gave up: its HALF_OPEN permit goes back now, not when it expires.
+            latency_ms = (time.perf_counter() - started) * 1000
+            self._breakers.report(candidate.provider, permit, latency_ms, FailureKind.CANCELLED)
+            raise
         except ProviderError as error:
             latency_ms = (time.perf_counter() - started) * 1000
             self._breakers.report(
@@ -165,6 +171,13 @@ class ProviderCaller:
             )
             try:
                 first = await anext(events)
+            except asyncio.CancelledError:
+                await events.aclose()
+                latency_ms = (time.perf_counter() - started) * 1000
+                self._breakers.report(
+                    candidate.provider, permit, latency_ms, FailureKind.CANCELLED
+                )
+                raise
             except (ProviderError, StopAsyncIteration) as error:
                 await events.aclose()
                 latency_ms = (time.perf_counter() - started) * 1000

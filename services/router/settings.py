@@ -12,7 +12,6 @@ class RouterSettings(BreakerSettings):
 
     provider_connect_timeout_seconds: float = Field(2.0, gt=0)
     provider_read_timeout_seconds: float = Field(30.0, gt=0, description="Longest wait for bytes.")
-    provider_timeout_seconds: float = Field(60.0, gt=0, description="A whole call, streams too.")
     # Comma-separated provider names tried first when no benchmark scores exist.
     default_provider_order: str = ""
     scores_refresh_seconds: float = Field(10.0, gt=0)
