@@ -17,6 +17,7 @@ from masterx.domain import FailureKind, RouteReason
 from masterx.logs import log_event
 from masterx.providers import ChatTurn, ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEnd, TextDelta, Usage
+from masterx.providers.tokens import approximate_tokens
 from masterx.request_context import current_request_id
 from masterx.selection import Candidate
 from services.router.costs import usage_day
@@ -33,7 +34,12 @@ from services.router.metrics import (
     TOKENS,
     TOPIC_CHANGES,
 )
-from services.router.provider_calls import AllProvidersFailedError, AttemptRecord, ProviderCaller
+from services.router.provider_calls import (
+    AllProvidersFailedError,
+    AttemptRecord,
+    OpenStream,
+    ProviderCaller,
+)
 from services.router.sessions import SessionState, SessionStore
 from services.router.write_buffer import WriteBuffer
 
@@ -160,12 +166,12 @@ class ChatFlow:
             self._failed(routed, error.attempts)
             raise
         candidate = opened.candidate
-        yield StreamStarted(
-            candidate.provider, candidate.model, served_reason(decision, candidate, False)
-        )
         parts: list[str] = []
         end: StreamEnd | None = None
         try:
+            yield StreamStarted(
+                candidate.provider, candidate.model, served_reason(decision, candidate, False)
+            )
             event = opened.first
             while True:
                 if isinstance(event, TextDelta):
@@ -186,6 +192,10 @@ class ChatFlow:
                 f"{candidate.provider} failed mid-stream ({error.kind.value})",
             )
             return
+        except (asyncio.CancelledError, GeneratorExit):
+            # The client left: the provider still bills what it sent, so it is recorded.
+            self._cancelled(routed, opened, parts)
+            raise
         finally:
             await opened.events.aclose()
         self._caller.finish_stream(opened, None)
@@ -225,6 +235,32 @@ class ChatFlow:
             reason=served_reason(routed.decision, served, last_resort),
             score=served.score,
             attempts=attempts,
+        )
+
+    def _cancelled(self, routed: Routed, opened: OpenStream, parts: list[str]) -> None:
+        """A stream the client abandoned: the breaker gets its permit back (not a failure of
+        the provider's), and the usage record says ``cancelled`` with the tokens estimated from
+        the text streamed so far (the provider's count comes only at the end)."""
+        candidate = opened.candidate
+        self._caller.finish_stream(opened, FailureKind.CANCELLED)
+        text = "".join(parts)
+        prompt = sum(approximate_tokens(turn.content) for turn in routed.request.turns)
+        usage = Usage(prompt, approximate_tokens(text) if text else 0, "estimated")
+        answer = self._answer(
+            routed, candidate, text, candidate.model, usage, "cancelled", opened.attempts, False
+        )
+        category = routed.decision.category.value
+        TOKENS.labels(answer.provider, category, "prompt").inc(usage.prompt_tokens)
+        TOKENS.labels(answer.provider, category, "completion").inc(usage.completion_tokens)
+        COST.labels(answer.provider, category).inc(answer.cost_usd)
+        self._record_usage(routed, answer, answer.attempts, "cancelled")
+        log_event(
+            logger,
+            "stream_cancelled",
+            provider=answer.provider,
+            category=category,
+            chunks=len(parts),
+            completion_tokens=usage.completion_tokens,
         )
 
     # -- bookkeeping, after the reply ------------------------------------------------------

@@ -51,6 +51,12 @@ class OpenStream:
     attempts: list[AttemptRecord]
 
 
+def _stream_end_note(kind: FailureKind | None) -> str:
+    if kind is None:
+        return ""
+    return "cancelled by the client" if kind is FailureKind.CANCELLED else "failed mid-stream"
+
+
 class AllProvidersFailedError(Exception):
     def __init__(self, attempts: list[AttemptRecord]) -> None:
         summary = (
@@ -211,7 +217,7 @@ class ProviderCaller:
             stream.candidate.model,
             kind is None,
             kind,
-            "" if kind is None else "failed mid-stream",
+            _stream_end_note(kind),
             latency_ms,
         )
         stream.attempts.append(record)
