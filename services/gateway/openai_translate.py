@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from masterx.v1 import common_pb2, router_pb2
 from services.gateway.errors import bad_request
@@ -38,7 +39,12 @@ def parse_model(model: str) -> Pin:
             "model",
             "model_not_found",
         )
-    return Pin(provider, name.strip())
+    name = name.strip()
+    if name and (problem := model_name_problem(name)) is not None:
+        raise bad_request(
+            f"model {model[:200]!r}: the model name: {problem}", "model", "invalid_model"
+        )
+    return Pin(provider, name)
 
 
 def message_text(message: MessageIn) -> str:

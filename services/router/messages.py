@@ -7,6 +7,7 @@ from typing import get_args
 from masterx.domain import RouteReason
 from masterx.providers import ChatTurn
 from masterx.providers.base import Role
+from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from masterx.v1 import common_pb2, router_pb2
 from services.router.chat_flow import Answer, ChatInput
@@ -60,6 +61,8 @@ def chat_input(request: router_pb2.ChatRequest) -> ChatInput:
         raise InvalidRequestError("max_tokens must be positive")
     if request.HasField("temperature") and not 0.0 <= request.temperature <= 2.0:
         raise InvalidRequestError("temperature must be within 0..2")
+    if request.model and (problem := model_name_problem(request.model)) is not None:
+        raise InvalidRequestError(f"model: {problem}")
     return ChatInput(
         turns=_turns(request),
         user_id=request.user_id,

@@ -180,9 +180,7 @@ class ProviderCaller:
             except asyncio.CancelledError:
                 await events.aclose()
                 latency_ms = (time.perf_counter() - started) * 1000
-                self._breakers.report(
-                    candidate.provider, permit, latency_ms, FailureKind.CANCELLED
-                )
+                self._breakers.report(candidate.provider, permit, latency_ms, FailureKind.CANCELLED)
                 raise
             except (ProviderError, StopAsyncIteration) as error:
                 await events.aclose()
