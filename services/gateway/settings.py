@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+import ipaddress
+
+from pydantic import Field, SecretStr, model_validator
 
 from masterx.settings import CommonSettings
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 class GatewaySettings(CommonSettings):
@@ -19,8 +31,22 @@ class GatewaySettings(CommonSettings):
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest request body.")
     # Empty: the admin endpoints answer 403 (disabled).
     admin_token: SecretStr = SecretStr("")
-    # Comma-separated; empty: the chat endpoints need no key (local runs).
+    # Comma-separated; empty: the chat endpoints need no key (local runs, loopback only).
     api_keys: SecretStr = SecretStr("")
+    allow_anonymous: bool = Field(
+        False,
+        description="Serve without API keys on a non-loopback address (a deliberate choice).",
+    )
+
+    @model_validator(mode="after")
+    def _no_public_gateway_without_keys(self) -> GatewaySettings:
+        if not self.api_key_list and not self.allow_anonymous and not is_loopback(self.bind_host):
+            raise ValueError(
+                f"the gateway would serve anyone on {self.bind_host}: set MASTERX_API_KEYS, "
+                "bind to a loopback address (MASTERX_BIND_HOST=127.0.0.1), or set "
+                "MASTERX_ALLOW_ANONYMOUS=true to serve without keys on purpose"
+            )
+        return self
 
     @property
     def admin_token_bytes(self) -> bytes | None:

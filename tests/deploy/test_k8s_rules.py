@@ -311,3 +311,17 @@ def test_metrics_are_discoverable_three_ways(overlay: str, manifests: Manifests)
     )
     [rule] = manifests.of_kind("PrometheusRule")
     assert rule["spec"] == load_yaml(PROMETHEUS_DIR / "rules" / "masterx.yml")
+
+
+def test_only_dev_lets_the_gateway_serve_without_api_keys(
+    overlay: str, manifests: Manifests
+) -> None:
+    """The gateway listens on 0.0.0.0 here: without keys it starts only when told to, and only
+    the dev overlay tells it (prod needs MASTERX_API_KEYS from masterx-gateway-auth)."""
+    data = _config(manifests)
+    assert data["MASTERX_BIND_HOST"] == "0.0.0.0"
+    if overlay == "dev":
+        assert data["MASTERX_ALLOW_ANONYMOUS"] == "true"
+    else:
+        assert "MASTERX_ALLOW_ANONYMOUS" not in data
+        assert "MASTERX_API_KEYS" not in data  # a secret, not configuration
