@@ -24,6 +24,10 @@ class RouterSettings(BreakerSettings):
     # How long a writer gathers more buffered writes before sending a batch: fewer, larger
     # round trips to MongoDB under load, at the price of records landing this much later.
     store_write_linger_ms: float = Field(100.0, ge=0, le=10_000)
+    # On shutdown, after the gRPC grace period: how long the buffered usage and session writes
+    # get to reach MongoDB (both at once); what is left is counted as lost. The pod's
+    # terminationGracePeriodSeconds must cover preStop + grace + this (tests/deploy checks).
+    shutdown_flush_seconds: float = Field(5.0, ge=0, le=60)
     # How long successful outcomes wait to travel to health together (failures go at once).
     health_report_linger_ms: float = Field(200.0, ge=0, le=5_000)
 
