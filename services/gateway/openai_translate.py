@@ -58,6 +58,13 @@ def chat_request(
 ) -> router_pb2.ChatRequest:
     """The router's request; a 400 naming the field for anything it cannot serve."""
     check_count(len(body.messages), "messages", settings.max_messages)
+    parts = sum(len(m.content) for m in body.messages if not isinstance(m.content, str))
+    if parts > settings.max_content_parts:
+        raise bad_request(
+            f"messages hold {parts} content parts; the limit is {settings.max_content_parts}",
+            "messages",
+            "too_many_parts",
+        )
     if body.tools:
         raise bad_request("tool calling is not supported", "tools", "unsupported_parameter")
     messages = []

@@ -24,6 +24,7 @@ def security_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "MASTERX_API_KEYS": f"{ALICE_KEY},{BOB_KEY}",
             "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
             "MASTERX_SESSION_CACHE_TTL_SECONDS": "0",
+            "MASTERX_BODY_READ_TIMEOUT_SECONDS": "3",
         },
     )
     with Stack(config) as running:
