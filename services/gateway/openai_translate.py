@@ -9,6 +9,7 @@ from typing import Any
 from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from masterx.v1 import common_pb2, router_pb2
+from services.gateway.auth import current_key_id
 from services.gateway.errors import bad_request
 from services.gateway.limits import check_count, check_text
 from services.gateway.openai_schemas import ChatCompletionRequest, FinishReason, MessageIn
@@ -82,6 +83,7 @@ def chat_request(
     metadata = body.metadata or {}
     request = router_pb2.ChatRequest(
         request_id=current_request_id(),
+        key_id=current_key_id(),
         user_id=body.user or "",
         session_id=session_id or metadata.get("session_id", ""),
         messages=messages,

@@ -56,6 +56,7 @@ class ChatInput:
     emotion: EmotionReading | None = None
     max_tokens: int | None = None
     temperature: float | None = None
+    key_id: str = ""  # the caller's API key, as the gateway names it (sessions belong to it)
 
 
 @dataclass
@@ -123,6 +124,11 @@ class ChatFlow:
     async def route(self, request: ChatInput) -> Routed:
         session_id = request.session_id or uuid.uuid4().hex
         session = await self._sessions.get(session_id) if request.session_id else None
+        if session is not None and not session.owned_by(request.user_id, request.key_id):
+            # Someone else's conversation: never continued nor steered by this caller, who
+            # starts a fresh session under a new id (the reply says which).
+            log_event(logger, "session_not_owned", logging.WARNING, session_id=session_id)
+            session_id, session = uuid.uuid4().hex, None
         decision = self._decider.decide(
             request.turns[-1].content,
             session_id,
@@ -292,6 +298,7 @@ class ChatFlow:
             routed.request.user_id,
             decision.assigned_provider,
             decision.category,
+            key_id=routed.request.key_id,
         )
         self._record_usage(routed, answer, answer.attempts, "ok")
         log_event(

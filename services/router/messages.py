@@ -72,6 +72,7 @@ def chat_input(request: router_pb2.ChatRequest) -> ChatInput:
         emotion=_emotion(request.emotion) if request.HasField("emotion") else None,
         max_tokens=request.max_tokens if request.HasField("max_tokens") else None,
         temperature=request.temperature if request.HasField("temperature") else None,
+        key_id=request.key_id,
     )
 
 
