@@ -16,6 +16,7 @@ import pytest
 
 from masterx.domain import FailureKind
 from masterx.providers import ChatTurn, ProviderAdapter, ProviderError, ProviderTimeouts
+from masterx.providers.adapter import HttpProviderAdapter
 from masterx.providers.catalog import build_adapter, simulated_providers
 from masterx.providers.transport import URL_CACHE_SIZE
 from masterx.stack import Stack
@@ -124,4 +125,5 @@ async def test_distinct_pinned_names_do_not_grow_the_url_cache_without_bound(
         # still built, and cached, its own URL.
         with pytest.raises(ProviderError, match="404"):
             await gemini.generate(TURNS, model=f"gemini-pinned-{index}")
+    assert isinstance(gemini, HttpProviderAdapter)
     assert len(gemini.transport._urls) <= URL_CACHE_SIZE
