@@ -59,11 +59,12 @@ class FailureKind(StrEnum):
     RATE_LIMITED = "rate_limited"
     AUTH = "auth"
     BAD_REQUEST = "bad_request"
+    CANCELLED = "cancelled"  # the caller gave up: only its HALF_OPEN permit is returned
 
     @property
     def counts_against_provider(self) -> bool:
         """Whether this failure is the provider's fault (it moves the breaker)."""
-        return self not in (FailureKind.AUTH, FailureKind.BAD_REQUEST)
+        return self not in (FailureKind.AUTH, FailureKind.BAD_REQUEST, FailureKind.CANCELLED)
 
     def to_proto(self) -> common_pb2.FailureKind:
         return cast(

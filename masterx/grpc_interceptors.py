@@ -10,7 +10,12 @@ from typing import Any
 import grpc
 
 from masterx.metrics import GRPC_LATENCY, GRPC_REQUESTS
-from masterx.request_context import REQUEST_ID_HEADER, new_request_id, request_id_var
+from masterx.request_context import (
+    REQUEST_ID_HEADER,
+    is_valid_request_id,
+    new_request_id,
+    request_id_var,
+)
 
 Handler = Any  # grpc.RpcMethodHandler, untyped in grpcio
 
@@ -30,7 +35,8 @@ def _status_code(context: grpc.aio.ServicerContext, failed: bool) -> str:
 
 
 class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    """Binds the caller's ``x-request-id`` (or a new one) and counts and times every call."""
+    """Binds the caller's ``x-request-id`` (a new one when absent or not a valid id) and counts and
+    times every call."""
 
     def __init__(self, service: str) -> None:
         self.service = service
@@ -59,7 +65,8 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc
         return handler
 
     def _bind_request_id(self, context: grpc.aio.ServicerContext) -> None:
-        request_id_var.set(_metadata_value(context, REQUEST_ID_HEADER) or new_request_id())
+        given = _metadata_value(context, REQUEST_ID_HEADER)
+        request_id_var.set(given if is_valid_request_id(given) else new_request_id())
 
     def _record(
         self, method: str, context: grpc.aio.ServicerContext, started: float, failed: bool

@@ -7,6 +7,7 @@ naming each bad variable.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Literal, TypeVar
 
@@ -107,14 +108,38 @@ class SettingsError(SystemExit):
     """Raised at start-up when the environment does not describe a valid configuration."""
 
 
+# A value is never echoed for a variable whose name holds one of these (MASTERX_API_KEYS,
+# MASTERX_ADMIN_TOKEN, MASTERX_PROVIDER_X_API_KEY ...).
+_SECRET_NAMES = ("key", "token", "secret", "password", "credential")
+# The scheme as typed (right or wrong), then everything up to the last "@": the credentials.
+_URL_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*(?::/*|/+))?.*@", re.DOTALL)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its user and password (``mongodb://user:pass@host``) replaced by ``***``,
+    however malformed the URL (a missing ``:``, an unescaped ``@`` in the password)."""
+    return _URL_CREDENTIALS.sub(r"\1***@", url, count=1)
+
+
+def _shown(field: str, given: object) -> str:
+    """What the error may say of the value given: never a secret, never a URL's password."""
+    if isinstance(given, dict) or any(word in field.lower() for word in _SECRET_NAMES):
+        return ""
+    if isinstance(given, str) and "@" in given:
+        return f" (got {redact_url(given)!r})"
+    return f" (got {given!r})"
+
+
 def describe_validation_error(error: ValidationError, prefix: str = ENV_PREFIX) -> str:
     lines = ["invalid configuration:"]
     for problem in error.errors():
-        field = ".".join(str(part) for part in problem["loc"]) or "(settings)"
-        variable = f"{prefix}{field.upper()}"
-        given = problem.get("input")
-        shown = "" if isinstance(given, dict) else f" (got {given!r})"
-        lines.append(f"  {variable}: {problem['msg']}{shown}")
+        field = ".".join(str(part) for part in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        if not field:  # a rule over several variables: its message names them
+            lines.append(f"  {message}")
+            continue
+        shown = _shown(field, problem.get("input"))
+        lines.append(f"  {prefix}{field.upper()}: {message}{shown}")
     return "\n".join(lines)
 
 

@@ -22,6 +22,8 @@ DRILL_ENV = {
     "MASTERX_BREAKER_TIMEOUT_SECONDS": "2",
     "MASTERX_BREAKER_MAX_TIMEOUT_SECONDS": "4",
     "MASTERX_BREAKER_PERMIT_TTL_SECONDS": "3",
+    # A permit must outlive a whole provider call (the services refuse to start otherwise).
+    "MASTERX_PROVIDER_TIMEOUT_SECONDS": "2.5",
     "MASTERX_BREAKER_SWEEP_SECONDS": "0.2",
     "MASTERX_ROUTER_TIMEOUT_SECONDS": "10",
     "MASTERX_LOG_LEVEL": "WARNING",

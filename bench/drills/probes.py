@@ -106,7 +106,7 @@ async def stored_counts(
     )
     try:
         db = client[database]
-        usage = await db["usage"].count_documents({"_id": {"$in": request_ids}})
+        usage = await db["usage"].count_documents({"request_id": {"$in": request_ids}})
         sessions = await db["sessions"].find({"_id": {"$in": session_ids}}).to_list()
     finally:
         await client.close()

@@ -9,11 +9,12 @@ provider::
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from masterx.settings import CommonSettings
 
@@ -27,8 +28,9 @@ class BreakerConfig:
     window_seconds: float = 60.0
     failure_rate: float = 0.5
     max_timeout_seconds: float = 600.0
-    # A HALF_OPEN permit never reported (its caller crashed) is released after this long.
-    permit_ttl_seconds: float = 30.0
+    # A HALF_OPEN permit never reported (its caller crashed) is released after this long: more
+    # than a provider call may take (MASTERX_PROVIDER_TIMEOUT_SECONDS), checked at start-up.
+    permit_ttl_seconds: float = 90.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -45,6 +47,14 @@ class BreakerConfig:
         if problems:
             raise ValueError("; ".join(problems))
 
+    def bounded_retry_after(self, seconds: float | None) -> float:
+        """A provider's Retry-After as the breaker may honour it: 0 when absent, negative or
+        not a number, at most ``max_timeout_seconds`` (``inf`` or a day would open it for that
+        long: a provider's answer is untrusted input)."""
+        if seconds is None or math.isnan(seconds) or seconds <= 0:
+            return 0.0
+        return min(seconds, self.max_timeout_seconds)
+
     def open_duration(self, consecutive_opens: int) -> float:
         """Exponential backoff: timeout x 2 per consecutive open, capped."""
         exponent = max(0, consecutive_opens - 1)
@@ -59,8 +69,21 @@ class BreakerSettings(CommonSettings):
     breaker_window_seconds: float = Field(60.0, gt=0)
     breaker_failure_rate: float = Field(0.5, gt=0, le=1)
     breaker_max_timeout_seconds: float = Field(600.0, gt=0)
-    breaker_permit_ttl_seconds: float = Field(30.0, gt=0)
+    breaker_permit_ttl_seconds: float = Field(90.0, gt=0)
     breaker_config_file: Path | None = None
+    # A whole provider call, streams too (the router's limit; a HALF_OPEN permit must outlive it).
+    provider_timeout_seconds: float = Field(60.0, gt=0, description="A whole call, streams too.")
+
+    @model_validator(mode="after")
+    def _permit_outlives_a_call(self) -> BreakerSettings:
+        if self.breaker_permit_ttl_seconds <= self.provider_timeout_seconds:
+            raise ValueError(
+                f"MASTERX_BREAKER_PERMIT_TTL_SECONDS ({self.breaker_permit_ttl_seconds:g}) must "
+                f"be more than MASTERX_PROVIDER_TIMEOUT_SECONDS "
+                f"({self.provider_timeout_seconds:g}): a HALF_OPEN permit that expires while its "
+                "call is still running admits one probe too many"
+            )
+        return self
 
     def breaker_defaults(self) -> BreakerConfig:
         return BreakerConfig(
@@ -90,7 +113,15 @@ class BreakerPolicy:
         defaults = settings.breaker_defaults()
         if settings.breaker_config_file is None:
             return cls(defaults, {})
-        return cls(defaults, load_overrides(settings.breaker_config_file, defaults))
+        overrides = load_overrides(settings.breaker_config_file, defaults)
+        for provider, config in overrides.items():
+            if config.permit_ttl_seconds <= settings.provider_timeout_seconds:
+                raise ValueError(
+                    f"breaker config {settings.breaker_config_file}: provider {provider!r}: "
+                    f"permit_ttl_seconds ({config.permit_ttl_seconds:g}) must be more than "
+                    f"MASTERX_PROVIDER_TIMEOUT_SECONDS ({settings.provider_timeout_seconds:g})"
+                )
+        return cls(defaults, overrides)
 
 
 def load_overrides(path: Path, defaults: BreakerConfig) -> dict[str, BreakerConfig]:

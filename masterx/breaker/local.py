@@ -121,6 +121,7 @@ class LocalBreakers:
     ) -> BreakerState:
         """Record one outcome (``kind`` None: success); returns the state after it."""
         breaker = self._get(provider)
+        retry_after_s = breaker.config.bounded_retry_after(retry_after_s)
         has_permit = breaker.permits.pop(permit_id, None) is not None if permit_id else False
         if kind is not None and not kind.counts_against_provider:
             return breaker.state

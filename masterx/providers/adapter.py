@@ -17,6 +17,7 @@ from masterx.providers.base import (
     Usage,
 )
 from masterx.providers.errors import kind_of_status, malformed_error
+from masterx.providers.model_names import InvalidModelNameError
 from masterx.providers.pricing import PriceTable
 from masterx.providers.tokens import TokenCounter
 from masterx.providers.transport import ProviderTimeouts, ProviderTransport
@@ -26,6 +27,7 @@ from masterx.providers.wire import (
     StreamIncomplete,
     WireAnswer,
     WireFormat,
+    WireRequest,
 )
 
 # Error types providers put in an error event of a stream already under way.
@@ -64,9 +66,7 @@ class HttpProviderAdapter:
         temperature: float | None = None,
     ) -> Completion:
         model = model or self.spec.model
-        request = self._wire.request(
-            turns, model=model, max_tokens=max_tokens, temperature=temperature, stream=False
-        )
+        request = self._request(turns, model, max_tokens, temperature, stream=False)
         payload = await self.transport.post_json(request.path, request.body, request.params)
         try:
             answer = self._wire.answer(payload)
@@ -91,9 +91,7 @@ class HttpProviderAdapter:
         temperature: float | None = None,
     ) -> AsyncGenerator[StreamEvent]:
         model = model or self.spec.model
-        request = self._wire.request(
-            turns, model=model, max_tokens=max_tokens, temperature=temperature, stream=True
-        )
+        request = self._request(turns, model, max_tokens, temperature, stream=True)
         decoder = self._wire.decoder()
         events = self.transport.stream_sse(request.path, request.body, request.params)
         async with aclosing(events):
@@ -123,6 +121,23 @@ class HttpProviderAdapter:
         yield StreamEnd(
             answer.model or model, await self._usage(answer, turns, model), answer.finish_reason
         )
+
+    def _request(
+        self,
+        turns: list[ChatTurn],
+        model: str,
+        max_tokens: int | None,
+        temperature: float | None,
+        *,
+        stream: bool,
+    ) -> WireRequest:
+        try:
+            return self._wire.request(
+                turns, model=model, max_tokens=max_tokens, temperature=temperature, stream=stream
+            )
+        except InvalidModelNameError as error:
+            # The request's fault (a pinned name), never sent, never the provider's failure.
+            raise ProviderError(self.spec.name, FailureKind.BAD_REQUEST, str(error)) from None
 
     def cost(self, usage: Usage, model: str | None = None) -> float:
         return self._prices.cost_of(usage, model or self.spec.model)

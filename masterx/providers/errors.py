@@ -9,6 +9,7 @@ may quote the prompt).
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -30,7 +31,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        return _finite_seconds(float(value))
     except ValueError:
         pass
     try:
@@ -40,6 +41,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
+def _finite_seconds(value: float) -> float | None:
+    """A delay a provider gave, if it is a number of seconds at all (``inf``, ``nan``: None).
+    The breaker caps it (``BreakerConfig.bounded_retry_after``)."""
+    return max(0.0, value) if math.isfinite(value) else None
+
+
 def retry_after_of(headers: Mapping[str, str], payload: Any = None) -> float | None:
     """Retry-After in seconds from the headers (``retry-after-ms`` first) or, as Gemini sends
     it, from a ``google.rpc.RetryInfo`` detail in the error body. ``headers`` is looked up by
@@ -47,7 +54,7 @@ def retry_after_of(headers: Mapping[str, str], payload: Any = None) -> float | N
     millis = headers.get("retry-after-ms")
     if millis:
         try:
-            return max(0.0, float(millis) / 1000)
+            return _finite_seconds(float(millis) / 1000)
         except ValueError:
             pass
     header = parse_retry_after(headers.get("retry-after"))
@@ -58,7 +65,7 @@ def retry_after_of(headers: Mapping[str, str], payload: Any = None) -> float | N
         delay = detail.get("retryDelay") if isinstance(detail, dict) else None
         match = _DURATION.match(delay) if isinstance(delay, str) else None
         if match:
-            return float(match.group(1))
+            return _finite_seconds(float(match.group(1)))
     return None
 
 

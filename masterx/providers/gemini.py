@@ -15,6 +15,7 @@ import orjson
 
 from masterx.providers.base import ChatTurn
 from masterx.providers.errors import error_code_of
+from masterx.providers.model_names import path_segment
 from masterx.providers.sse import SseEvent
 from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, WireRequest
 
@@ -80,7 +81,7 @@ class GeminiFormat:
             config["temperature"] = temperature
         if config:
             body["generationConfig"] = config
-        name = model.removeprefix("models/")
+        name = path_segment(model.removeprefix("models/"))
         if stream:
             return WireRequest(f"/models/{name}:streamGenerateContent", body, {"alt": "sse"})
         return WireRequest(f"/models/{name}:generateContent", body)

@@ -49,6 +49,7 @@ _SSE = {"content-type": "application/json", "accept": "text/event-stream"}
 # a response it could not parse, and a socket error it did not wrap.
 _TRANSPORT_ERRORS = (aiohttp.ClientError, HttpProcessingError)
 _KEEPALIVE_S = 5.0  # an idle pooled connection is closed after this (httpx's default too)
+URL_CACHE_SIZE = 64  # joined URLs kept per provider (each path, each Gemini model name)
 
 
 @cache
@@ -259,6 +260,9 @@ class ProviderTransport:
         """``base_url + path``, a path prefix of the base kept (as httpx joined them)."""
         url = self._urls.get(path)
         if url is None:
+            if len(self._urls) >= URL_CACHE_SIZE:
+                # Paths hold model names (Gemini), one per pinned name: the cache stays bounded.
+                del self._urls[next(iter(self._urls))]
             url = self._urls[path] = URL(f"{self._base}/{path.lstrip('/')}")
         return url
 

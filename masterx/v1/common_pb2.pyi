@@ -31,6 +31,7 @@ class FailureKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FAILURE_KIND_RATE_LIMITED: _ClassVar[FailureKind]
     FAILURE_KIND_AUTH: _ClassVar[FailureKind]
     FAILURE_KIND_BAD_REQUEST: _ClassVar[FailureKind]
+    FAILURE_KIND_CANCELLED: _ClassVar[FailureKind]
 CATEGORY_UNSPECIFIED: Category
 CATEGORY_CODING: Category
 CATEGORY_MATH: Category
@@ -49,6 +50,7 @@ FAILURE_KIND_SERVER: FailureKind
 FAILURE_KIND_RATE_LIMITED: FailureKind
 FAILURE_KIND_AUTH: FailureKind
 FAILURE_KIND_BAD_REQUEST: FailureKind
+FAILURE_KIND_CANCELLED: FailureKind
 
 class Usage(_message.Message):
     __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens")

@@ -52,7 +52,7 @@ class EmotionState(_message.Message):
     def __init__(self, primary_emotion: _Optional[str] = ..., frustration: _Optional[float] = ..., anxiety: _Optional[float] = ..., sadness: _Optional[float] = ..., confusion: _Optional[float] = ..., joy: _Optional[float] = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature")
+    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature", "key_id")
     class ContextEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -70,6 +70,7 @@ class ChatRequest(_message.Message):
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     user_id: str
     session_id: str
@@ -80,7 +81,8 @@ class ChatRequest(_message.Message):
     context: _containers.ScalarMap[str, str]
     max_tokens: int
     temperature: float
-    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ...) -> None: ...
+    key_id: str
+    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ...) -> None: ...
 
 class RankedProvider(_message.Message):
     __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance")

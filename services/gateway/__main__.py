@@ -23,6 +23,11 @@ def main() -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        # What one gateway holds at once: connections and requests (then 503), the size of a
+        # request head, idle keep-alive connections (bodies: limits.BodyLimitMiddleware).
+        limit_concurrency=settings.max_connections,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.gateway.auth import CredentialsGate
 from services.gateway.docs import install_openapi
 from services.gateway.errors import install_error_handlers
 from services.gateway.limits import BodyLimitMiddleware
@@ -58,7 +59,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Outermost last: request id, metrics, credentials (headers only), then the body.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        read_timeout_s=settings.body_read_timeout_seconds,
+        max_json_objects=settings.max_json_objects,
+    )
+    app.add_middleware(CredentialsGate, settings=settings)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)

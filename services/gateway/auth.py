@@ -1,17 +1,23 @@
 """Who may call what: the admin token for admin endpoints, optional API keys for the rest.
 
 Tokens are compared in constant time (``hmac.compare_digest``) and never logged or echoed.
+:class:`CredentialsGate` checks them from the headers alone, before anything reads (or parses)
+the body, and binds the caller's key id (a hash prefix, never the key) for the request; the
+route dependencies check again, and document the scheme in OpenAPI.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+from contextvars import ContextVar
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.gateway.errors import GatewayError
+from services.gateway.errors import GatewayError, error_response
 from services.gateway.settings import GatewaySettings
 
 admin_bearer = HTTPBearer(
@@ -26,6 +32,20 @@ api_key_bearer = HTTPBearer(
 )
 AdminCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)]
 ApiKeyCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(api_key_bearer)]
+
+ADMIN_PREFIX = "/api/v1/admin"
+API_PREFIXES = ("/v1/", "/api/v1/")
+# The key the request came with, as an id (empty: no keys configured). Sessions belong to it.
+caller_key_var: ContextVar[str] = ContextVar("masterx_caller_key", default="")
+
+
+def key_id(key: bytes) -> str:
+    """A stable, non-secret name for an API key: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def current_key_id() -> str:
+    return caller_key_var.get()
 
 
 def _settings(request: Request) -> GatewaySettings:
@@ -43,49 +63,104 @@ def _unauthenticated(message: str, code: str, realm: str) -> GatewayError:
     )
 
 
-def _matches(given: str, secrets: list[bytes]) -> bool:
+def _matching(given: str, secrets: list[bytes]) -> bytes | None:
     candidate = given.encode("utf-8", "surrogateescape")
-    matched = False
+    found = None
     for secret in secrets:  # every key is compared: the time does not say which one matched
-        matched |= hmac.compare_digest(candidate, secret)
-    return matched
+        if hmac.compare_digest(candidate, secret):
+            found = secret
+    return found
 
 
-# ``async def`` checks, though they never await: a plain ``def`` dependency costs a thread hop.
-async def require_admin(request: Request, credentials: AdminCredentials) -> None:
-    token = _settings(request).admin_token_bytes
+def admin_problem(settings: GatewaySettings, token_given: str | None) -> GatewayError | None:
+    token = settings.admin_token_bytes
     if token is None:
-        raise GatewayError(
+        return GatewayError(
             403,
             "admin endpoints are disabled: set MASTERX_ADMIN_TOKEN on the gateway to enable them",
             "permission_error",
             code="admin_disabled",
         )
-    if credentials is None:
-        raise _unauthenticated(
+    if token_given is None:
+        return _unauthenticated(
             "admin endpoints need the header Authorization: Bearer <MASTERX_ADMIN_TOKEN>",
             "missing_admin_token",
             "masterx-admin",
         )
-    if not _matches(credentials.credentials, [token]):
-        raise _unauthenticated(
+    if _matching(token_given, [token]) is None:
+        return _unauthenticated(
             "the admin token is not valid", "invalid_admin_token", "masterx-admin"
         )
+    return None
 
 
-async def require_api_key(request: Request, credentials: ApiKeyCredentials) -> None:
-    keys = _settings(request).api_key_list
+def api_key_check(settings: GatewaySettings, key_given: str | None) -> GatewayError | str:
+    """The caller's key id ("" with no keys configured), or the error to answer."""
+    keys = settings.api_key_list
     if not keys:
-        return
-    if credentials is None:
-        raise _unauthenticated(
+        return ""
+    if key_given is None:
+        return _unauthenticated(
             "this gateway needs an API key: Authorization: Bearer <key>",
             "missing_api_key",
             "masterx",
         )
-    if not _matches(credentials.credentials, keys):
-        raise _unauthenticated("the API key is not valid", "invalid_api_key", "masterx")
+    matched = _matching(key_given, keys)
+    if matched is None:
+        return _unauthenticated("the API key is not valid", "invalid_api_key", "masterx")
+    return key_id(matched)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of ``Authorization: Bearer <token>`` (as HTTPBearer reads it), else None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+# ``async def`` checks, though they never await: a plain ``def`` dependency costs a thread hop.
+async def require_admin(request: Request, credentials: AdminCredentials) -> None:
+    problem = admin_problem(_settings(request), credentials.credentials if credentials else None)
+    if problem is not None:
+        raise problem
+
+
+async def require_api_key(request: Request, credentials: ApiKeyCredentials) -> None:
+    checked = api_key_check(_settings(request), credentials.credentials if credentials else None)
+    if isinstance(checked, GatewayError):
+        raise checked
 
 
 AdminOnly = Depends(require_admin)
 ApiKeyRequired = Depends(require_api_key)
+
+
+class CredentialsGate:
+    """Pure ASGI: the admin token or API key of an API path is checked from the headers before
+    the body is read, so an unauthenticated request costs no parsing (``limits.py`` reads and
+    parses the body after this)."""
+
+    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(API_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        raw = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+        given = bearer_token(raw.decode("latin-1") if raw is not None else None)
+        if path.startswith(ADMIN_PREFIX):
+            checked: GatewayError | str | None = admin_problem(self.settings, given) or ""
+        else:
+            checked = api_key_check(self.settings, given)
+        if isinstance(checked, GatewayError):
+            await error_response(checked)(scope, receive, send)
+            return
+        token = caller_key_var.set(checked or "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            caller_key_var.reset(token)

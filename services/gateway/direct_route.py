@@ -33,6 +33,8 @@ from fastapi.routing import APIRoute, _effective_route_context_var
 from starlette.requests import Request
 from starlette.responses import Response
 
+from services.gateway.limits import PARSED_JSON
+
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 JSON_MEDIA_TYPE = "application/json"
 
@@ -193,9 +195,18 @@ def is_json(content_type: str | None) -> bool:
 
 
 async def json_body(request: Request) -> Any:
-    """The request's JSON body, as FastAPI reads it; Unplanned (or the parser's error) else."""
+    """The request's JSON body, as FastAPI reads it; Unplanned (or the parser's error) else.
+
+    The body parsed once by ``limits.BodyLimitMiddleware`` (capped, in the scope) is reused,
+    and handed on as Starlette's cached ``Request.json()`` (its ``_json`` attribute, the one
+    private name used here; starlette is pinned in uv.lock), so FastAPI's own handler, serving
+    an invalid request, does not parse it a second time."""
     if not is_json(request.headers.get("content-type")):
         raise Unplanned
+    if PARSED_JSON in request.scope:
+        parsed = request.scope[PARSED_JSON]
+        request._json = parsed
+        return parsed
     raw = await request.body()
     if not raw:
         raise Unplanned

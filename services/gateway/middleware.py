@@ -1,10 +1,20 @@
-"""Request id middleware (pure ASGI): reads or creates ``X-Request-ID`` and echoes it back."""
+"""Request id middleware (pure ASGI): reads or creates ``X-Request-ID`` and echoes it back.
+
+A given id must match ``masterx.request_context.REQUEST_ID_PATTERN``; anything else (too long,
+spaces, non-ASCII bytes ...) is a 400 naming the header, answered with a fresh id.
+"""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from masterx.request_context import new_request_id, request_id_var
+from masterx.request_context import (
+    REQUEST_ID_RULE,
+    is_valid_request_id,
+    new_request_id,
+    request_id_var,
+)
+from services.gateway.errors import bad_request, error_response
 
 _HEADER = b"x-request-id"
 
@@ -17,8 +27,9 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((v for k, v in scope["headers"] if k == _HEADER), b"")
-        request_id = given.decode("latin-1")[:128] if given else new_request_id()
+        given = next((v for k, v in scope["headers"] if k == _HEADER), None)
+        valid = given is None or is_valid_request_id(given.decode("latin-1"))
+        request_id = given.decode("ascii") if given is not None and valid else new_request_id()
         token = request_id_var.set(request_id)
 
         async def send_with_id(message: Message) -> None:
@@ -28,6 +39,12 @@ class RequestIdMiddleware:
             await send(message)
 
         try:
+            if not valid:
+                error = bad_request(
+                    f"X-Request-ID: {REQUEST_ID_RULE}", "X-Request-ID", "invalid_request_id"
+                )
+                await error_response(error)(scope, receive, send_with_id)
+                return
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from masterx.v1 import common_pb2, router_pb2
+from services.gateway.auth import current_key_id
 from services.gateway.errors import bad_request
 from services.gateway.limits import check_count, check_text
 from services.gateway.openai_schemas import ChatCompletionRequest, FinishReason, MessageIn
@@ -38,7 +40,12 @@ def parse_model(model: str) -> Pin:
             "model",
             "model_not_found",
         )
-    return Pin(provider, name.strip())
+    name = name.strip()
+    if name and (problem := model_name_problem(name)) is not None:
+        raise bad_request(
+            f"model {model[:200]!r}: the model name: {problem}", "model", "invalid_model"
+        )
+    return Pin(provider, name)
 
 
 def message_text(message: MessageIn) -> str:
@@ -52,6 +59,13 @@ def chat_request(
 ) -> router_pb2.ChatRequest:
     """The router's request; a 400 naming the field for anything it cannot serve."""
     check_count(len(body.messages), "messages", settings.max_messages)
+    parts = sum(len(m.content) for m in body.messages if not isinstance(m.content, str))
+    if parts > settings.max_content_parts:
+        raise bad_request(
+            f"messages hold {parts} content parts; the limit is {settings.max_content_parts}",
+            "messages",
+            "too_many_parts",
+        )
     if body.tools:
         raise bad_request("tool calling is not supported", "tools", "unsupported_parameter")
     messages = []
@@ -69,6 +83,7 @@ def chat_request(
     metadata = body.metadata or {}
     request = router_pb2.ChatRequest(
         request_id=current_request_id(),
+        key_id=current_key_id(),
         user_id=body.user or "",
         session_id=session_id or metadata.get("session_id", ""),
         messages=messages,

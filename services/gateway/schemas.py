@@ -18,7 +18,9 @@ ReasonName = Literal[
     "last_resort",
 ]
 StateName = Literal["closed", "half_open", "open"]
-FailureName = Literal["timeout", "connection", "server", "rate_limited", "auth", "bad_request"]
+FailureName = Literal[
+    "timeout", "connection", "server", "rate_limited", "auth", "bad_request", "cancelled"
+]
 
 
 def _unicode_text(value: str) -> str:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+import ipaddress
+
+from pydantic import Field, SecretStr, model_validator
 
 from masterx.settings import CommonSettings
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 class GatewaySettings(CommonSettings):
@@ -17,10 +29,45 @@ class GatewaySettings(CommonSettings):
     max_message_chars: int = Field(32_000, ge=1, description="Longest accepted message text.")
     max_messages: int = Field(256, ge=1, le=1000, description="Most messages in one request.")
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest request body.")
+    max_content_parts: int = Field(
+        256, ge=1, le=100_000, description="Most content parts in one request, all messages."
+    )
+    body_read_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="A request body must arrive within this (else 408)."
+    )
+    max_connections: int = Field(
+        1000, ge=1, description="Connections and requests in progress at once (then 503)."
+    )
+    max_header_bytes: int = Field(
+        16 * 1024, ge=1024, le=1024 * 1024, description="Largest request head (line + headers)."
+    )
+    keep_alive_seconds: int = Field(
+        5, ge=1, le=300, description="An idle keep-alive connection is closed after this."
+    )
     # Empty: the admin endpoints answer 403 (disabled).
     admin_token: SecretStr = SecretStr("")
-    # Comma-separated; empty: the chat endpoints need no key (local runs).
+    # Comma-separated; empty: the chat endpoints need no key (local runs, loopback only).
     api_keys: SecretStr = SecretStr("")
+    allow_anonymous: bool = Field(
+        False,
+        description="Serve without API keys on a non-loopback address (a deliberate choice).",
+    )
+
+    @model_validator(mode="after")
+    def _no_public_gateway_without_keys(self) -> GatewaySettings:
+        if not self.api_key_list and not self.allow_anonymous and not is_loopback(self.bind_host):
+            raise ValueError(
+                f"the gateway would serve anyone on {self.bind_host}: set MASTERX_API_KEYS, "
+                "bind to a loopback address (MASTERX_BIND_HOST=127.0.0.1), or set "
+                "MASTERX_ALLOW_ANONYMOUS=true to serve without keys on purpose"
+            )
+        return self
+
+    @property
+    def max_json_objects(self) -> int:
+        """JSON objects a body may hold: its messages and parts, and a few more (the body
+        itself, stream_options, metadata, a message's extras)."""
+        return self.max_messages + self.max_content_parts + 16
 
     @property
     def admin_token_bytes(self) -> bytes | None:

@@ -6,8 +6,11 @@ import logging
 
 from masterx.domain import BreakerState, Category, FailureKind, RouteReason
 from masterx.logs import log_event
+from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from masterx.v1 import router_pb2
+from services.gateway.auth import current_key_id
+from services.gateway.errors import bad_request
 from services.gateway.schemas import (
     AttemptOut,
     ChatIn,
@@ -63,8 +66,11 @@ def log_routed(endpoint: str, headers: dict[str, str], stream: bool = False) -> 
 
 
 def chat_request(body: ChatIn) -> router_pb2.ChatRequest:
+    if body.model and (problem := model_name_problem(body.model)) is not None:
+        raise bad_request(f"model: {problem}", "model", "invalid_model")
     request = router_pb2.ChatRequest(
         request_id=current_request_id(),
+        key_id=current_key_id(),
         user_id=body.user_id,
         session_id=body.session_id or "",
         messages=[router_pb2.ChatMessage(role="user", content=body.message)],
@@ -80,6 +86,7 @@ def chat_request(body: ChatIn) -> router_pb2.ChatRequest:
 def route_request(body: RouteIn) -> router_pb2.ChatRequest:
     return router_pb2.ChatRequest(
         request_id=current_request_id(),
+        key_id=current_key_id(),
         user_id=body.user_id or "",
         session_id=body.session_id or "",
         messages=[router_pb2.ChatMessage(role="user", content=body.message)],

@@ -92,7 +92,15 @@ local counts = ARGV[14] == '1'
 local latency = tonumber(ARGV[15]) or 0
 local permit = ARGV[16]
 local retry_after = tonumber(ARGV[17]) or 0
+-- A provider's Retry-After is untrusted: nan, negative -> 0; inf or a day -> max_timeout.
+if retry_after ~= retry_after or retry_after < 0 then retry_after = 0 end
+if retry_after > max_timeout then retry_after = max_timeout end
 
+if kind == 'cancelled' then
+  -- The caller gave up: its permit goes back, nothing else is learnt about the provider.
+  if permit ~= '' then redis.call('ZREM', P, permit) end
+  return result('0')
+end
 if latency > 0 then
   local ewma = tonumber(redis.call('HGET', H, 'latency_ewma_ms') or '')
   if ewma then ewma = 0.8 * ewma + 0.2 * latency else ewma = latency end

@@ -59,6 +59,13 @@ def _provider_problem(provider: str) -> str | None:
     return None
 
 
+def _outcome_label(outcome: Outcome) -> str:
+    """success, failure, or cancelled (the caller gave up: not the provider's failure)."""
+    if outcome.ok:
+        return "success"
+    return "cancelled" if outcome.kind is FailureKind.CANCELLED else "failure"
+
+
 def record_step(step: Step) -> None:
     """Count and log a transition this replica made (once per transition, across replicas)."""
     if not step.moved:
@@ -154,9 +161,7 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
         REPORT_LATENCY.observe(time.perf_counter() - started)
         for outcome, step in zip(outcomes, steps, strict=True):
             kind = outcome.kind.value if outcome.kind else "none"
-            PROVIDER_OUTCOMES.labels(
-                outcome.provider, "success" if outcome.ok else "failure", kind
-            ).inc()
+            PROVIDER_OUTCOMES.labels(outcome.provider, _outcome_label(outcome), kind).inc()
             record_step(step)
         return steps
 

@@ -79,6 +79,7 @@ class BreakerView:
         self._flush_timer: asyncio.TimerHandle | None = None
         self._clock = clock
         self._timeout = rpc_timeout
+        self._policy = policy
         self._local = LocalBreakers(policy)
         self._views: dict[str, ProviderView] = {}
         self._degraded = False
@@ -203,6 +204,7 @@ class BreakerView:
         retry_after_s: float | None = None,
     ) -> None:
         """Record an outcome locally and send it to health in the background."""
+        retry_after_s = self._policy.for_provider(provider).bounded_retry_after(retry_after_s)
         local_permit = permit.permit_id if permit.permit_id.startswith("local:") else ""
         self._local.report(provider, self._clock(), kind, local_permit, retry_after_s or 0.0)
         if local_permit:
@@ -216,7 +218,8 @@ class BreakerView:
             retry_after_s=retry_after_s or 0.0,
         )
         self._pending.append(request)
-        urgent = kind is not None or bool(permit.permit_id) or self._report_linger <= 0
+        failed = kind is not None and kind is not FailureKind.CANCELLED
+        urgent = failed or bool(permit.permit_id) or self._report_linger <= 0
         if urgent or len(self._pending) >= REPORT_BATCH:
             self._flush_reports()
         elif self._flush_timer is None:

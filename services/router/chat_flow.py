@@ -17,6 +17,7 @@ from masterx.domain import FailureKind, RouteReason
 from masterx.logs import log_event
 from masterx.providers import ChatTurn, ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEnd, TextDelta, Usage
+from masterx.providers.tokens import approximate_tokens
 from masterx.request_context import current_request_id
 from masterx.selection import Candidate
 from services.router.costs import usage_day
@@ -33,7 +34,12 @@ from services.router.metrics import (
     TOKENS,
     TOPIC_CHANGES,
 )
-from services.router.provider_calls import AllProvidersFailedError, AttemptRecord, ProviderCaller
+from services.router.provider_calls import (
+    AllProvidersFailedError,
+    AttemptRecord,
+    OpenStream,
+    ProviderCaller,
+)
 from services.router.sessions import SessionState, SessionStore
 from services.router.write_buffer import WriteBuffer
 
@@ -50,6 +56,7 @@ class ChatInput:
     emotion: EmotionReading | None = None
     max_tokens: int | None = None
     temperature: float | None = None
+    key_id: str = ""  # the caller's API key, as the gateway names it (sessions belong to it)
 
 
 @dataclass
@@ -117,6 +124,11 @@ class ChatFlow:
     async def route(self, request: ChatInput) -> Routed:
         session_id = request.session_id or uuid.uuid4().hex
         session = await self._sessions.get(session_id) if request.session_id else None
+        if session is not None and not session.owned_by(request.user_id, request.key_id):
+            # Someone else's conversation: never continued nor steered by this caller, who
+            # starts a fresh session under a new id (the reply says which).
+            log_event(logger, "session_not_owned", logging.WARNING, session_id=session_id)
+            session_id, session = uuid.uuid4().hex, None
         decision = self._decider.decide(
             request.turns[-1].content,
             session_id,
@@ -160,12 +172,12 @@ class ChatFlow:
             self._failed(routed, error.attempts)
             raise
         candidate = opened.candidate
-        yield StreamStarted(
-            candidate.provider, candidate.model, served_reason(decision, candidate, False)
-        )
         parts: list[str] = []
         end: StreamEnd | None = None
         try:
+            yield StreamStarted(
+                candidate.provider, candidate.model, served_reason(decision, candidate, False)
+            )
             event = opened.first
             while True:
                 if isinstance(event, TextDelta):
@@ -186,6 +198,10 @@ class ChatFlow:
                 f"{candidate.provider} failed mid-stream ({error.kind.value})",
             )
             return
+        except (asyncio.CancelledError, GeneratorExit):
+            # The client left: the provider still bills what it sent, so it is recorded.
+            self._cancelled(routed, opened, parts)
+            raise
         finally:
             await opened.events.aclose()
         self._caller.finish_stream(opened, None)
@@ -227,6 +243,32 @@ class ChatFlow:
             attempts=attempts,
         )
 
+    def _cancelled(self, routed: Routed, opened: OpenStream, parts: list[str]) -> None:
+        """A stream the client abandoned: the breaker gets its permit back (not a failure of
+        the provider's), and the usage record says ``cancelled`` with the tokens estimated from
+        the text streamed so far (the provider's count comes only at the end)."""
+        candidate = opened.candidate
+        self._caller.finish_stream(opened, FailureKind.CANCELLED)
+        text = "".join(parts)
+        prompt = sum(approximate_tokens(turn.content) for turn in routed.request.turns)
+        usage = Usage(prompt, approximate_tokens(text) if text else 0, "estimated")
+        answer = self._answer(
+            routed, candidate, text, candidate.model, usage, "cancelled", opened.attempts, False
+        )
+        category = routed.decision.category.value
+        TOKENS.labels(answer.provider, category, "prompt").inc(usage.prompt_tokens)
+        TOKENS.labels(answer.provider, category, "completion").inc(usage.completion_tokens)
+        COST.labels(answer.provider, category).inc(answer.cost_usd)
+        self._record_usage(routed, answer, answer.attempts, "cancelled")
+        log_event(
+            logger,
+            "stream_cancelled",
+            provider=answer.provider,
+            category=category,
+            chunks=len(parts),
+            completion_tokens=usage.completion_tokens,
+        )
+
     # -- bookkeeping, after the reply ------------------------------------------------------
     def _after_reply(self, routed: Routed, answer: Answer) -> None:
         """Metrics, the session's turn, the usage record and the decision's log line, on the
@@ -256,6 +298,7 @@ class ChatFlow:
             routed.request.user_id,
             decision.assigned_provider,
             decision.category,
+            key_id=routed.request.key_id,
         )
         self._record_usage(routed, answer, answer.attempts, "ok")
         log_event(
@@ -288,12 +331,13 @@ class ChatFlow:
     def _record_usage(
         self, routed: Routed, answer: Answer | None, attempts: list[AttemptRecord], status: str
     ) -> None:
-        request_id = current_request_id() or uuid.uuid4().hex
         usage = answer.usage if answer else Usage(0, 0)
         created = datetime.now(UTC)
         document: dict[str, Any] = {
-            "_id": request_id,
-            "request_id": request_id,
+            # The key is made here, once per record: the caller's request id is not unique
+            # (a client chooses it), so it is only a field (ten requests, ten records).
+            "_id": uuid.uuid4().hex,
+            "request_id": current_request_id(),
             "user_id": routed.request.user_id,
             "session_id": routed.decision.session_id,
             "provider": answer.provider if answer else None,

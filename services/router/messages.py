@@ -7,6 +7,7 @@ from typing import get_args
 from masterx.domain import RouteReason
 from masterx.providers import ChatTurn
 from masterx.providers.base import Role
+from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from masterx.selection import Candidate
 from masterx.v1 import common_pb2, router_pb2
@@ -61,6 +62,8 @@ def chat_input(request: router_pb2.ChatRequest) -> ChatInput:
         raise InvalidRequestError("max_tokens must be positive")
     if request.HasField("temperature") and not 0.0 <= request.temperature <= 2.0:
         raise InvalidRequestError("temperature must be within 0..2")
+    if request.model and (problem := model_name_problem(request.model)) is not None:
+        raise InvalidRequestError(f"model: {problem}")
     return ChatInput(
         turns=_turns(request),
         user_id=request.user_id,
@@ -70,6 +73,7 @@ def chat_input(request: router_pb2.ChatRequest) -> ChatInput:
         emotion=_emotion(request.emotion) if request.HasField("emotion") else None,
         max_tokens=request.max_tokens if request.HasField("max_tokens") else None,
         temperature=request.temperature if request.HasField("temperature") else None,
+        key_id=request.key_id,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator
@@ -50,6 +51,12 @@ class OpenStream:
     attempts: list[AttemptRecord]
 
 
+def _stream_end_note(kind: FailureKind | None) -> str:
+    if kind is None:
+        return ""
+    return "cancelled by the client" if kind is FailureKind.CANCELLED else "failed mid-stream"
+
+
 class AllProvidersFailedError(Exception):
     def __init__(self, attempts: list[AttemptRecord]) -> None:
         summary = (
@@ -96,6 +103,11 @@ class ProviderCaller:
             completion = await self._adapters[candidate.provider].generate(
                 turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
             )
+        except asyncio.CancelledError:
+            # The caller gave up: its HALF_OPEN permit goes back now, not when it expires.
+            latency_ms = (time.perf_counter() - started) * 1000
+            self._breakers.report(candidate.provider, permit, latency_ms, FailureKind.CANCELLED)
+            raise
         except ProviderError as error:
             latency_ms = (time.perf_counter() - started) * 1000
             self._breakers.report(
@@ -165,6 +177,11 @@ class ProviderCaller:
             )
             try:
                 first = await anext(events)
+            except asyncio.CancelledError:
+                await events.aclose()
+                latency_ms = (time.perf_counter() - started) * 1000
+                self._breakers.report(candidate.provider, permit, latency_ms, FailureKind.CANCELLED)
+                raise
             except (ProviderError, StopAsyncIteration) as error:
                 await events.aclose()
                 latency_ms = (time.perf_counter() - started) * 1000
@@ -198,7 +215,7 @@ class ProviderCaller:
             stream.candidate.model,
             kind is None,
             kind,
-            "" if kind is None else "failed mid-stream",
+            _stream_end_note(kind),
             latency_ms,
         )
         stream.attempts.append(record)

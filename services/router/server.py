@@ -118,8 +118,8 @@ async def serve(settings: RouterSettings) -> None:
         await scoreboard.stop()
         await breakers.stop()
         await sessions.stop()
-        await usage.stop()
-        await session_writes.stop()
+        flush = settings.shutdown_flush_seconds
+        await asyncio.gather(usage.stop(flush), session_writes.stop(flush))
         for adapter in adapters.values():
             await adapter.aclose()
         await health_channel.close()

@@ -1,9 +1,14 @@
 """Topic-scoped sessions in MongoDB (``sessions``), read through a small in-process cache.
 
 The plan's schema: ``session_id, user_id, current_provider, current_topic, topic_history,
-provider_history, message_count, updated_at``. Reads happen on the hot path (cache first);
-writes go through the write buffer after the reply. A session idle for longer than
-``idle_seconds`` is expired: read as absent, and purged in the background.
+provider_history, message_count, updated_at``, plus ``key_id``. Reads happen on the hot path
+(cache first); writes go through the write buffer after the reply. A session idle for longer
+than ``idle_seconds`` is expired: read as absent, and purged in the background.
+
+A session belongs to the user and the API key that created it (``user_id``, ``key_id``, set
+once, on insert): ``services/router/chat_flow.py`` gives another caller who sends its id a
+fresh session instead, and every update is filtered on the owner, so even a racing write of
+another caller cannot change it (it fails as a duplicate ``_id``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,11 +42,17 @@ class SessionState:
     current_topic: Category | None
     message_count: int
     updated_at: float  # unix seconds
+    key_id: str = ""
+
+    def owned_by(self, user_id: str, key_id: str) -> bool:
+        """Whether this caller created the session (same user id, same API key)."""
+        return self.user_id == user_id and self.key_id == key_id
 
 
 # What routing reads of a session; the histories stay in MongoDB for analysis.
 _ROUTING_FIELDS = {
     "user_id": True,
+    "key_id": True,
     "current_provider": True,
     "current_topic": True,
     "message_count": True,
@@ -65,6 +76,7 @@ def _from_document(document: dict[str, Any]) -> SessionState:
         current_topic=_topic(document.get("current_topic")),
         message_count=int(document.get("message_count", 0)),
         updated_at=updated.timestamp() if isinstance(updated, datetime) else 0.0,
+        key_id=str(document.get("key_id") or ""),
     )
 
 
@@ -127,8 +139,11 @@ class SessionStore:
         user_id: str,
         provider: str,
         topic: Category,
+        *,
+        key_id: str = "",
     ) -> None:
-        """After a reply: the session's provider and topic now, written off the hot path."""
+        """After a reply: the session's provider and topic now, written off the hot path.
+        The owner (user and key) is written once, when the session is created."""
         now = self._clock()
         count = (previous.message_count if previous else 0) + 1
         update: dict[str, Any] = {
@@ -136,11 +151,12 @@ class SessionStore:
                 "current_provider": provider,
                 "current_topic": topic.value,
                 "updated_at": datetime.fromtimestamp(now, UTC),
-                "user_id": user_id,
             },
             "$max": {"message_count": count},
             "$setOnInsert": {
                 "session_id": session_id,
+                "user_id": user_id,
+                "key_id": key_id,
                 "created_at": datetime.fromtimestamp(now, UTC),
             },
         }
@@ -151,11 +167,13 @@ class SessionStore:
             pushes["provider_history"] = provider
         if pushes:
             update["$push"] = pushes
-        state = SessionState(session_id, user_id, provider, topic, count, now)
-        if previous is not None:
-            state = replace(state, user_id=user_id or previous.user_id)
+        state = SessionState(session_id, user_id, provider, topic, count, now, key_id)
         self._remember(session_id, state)
-        self._writes.submit(UpdateOne({"_id": session_id}, update, upsert=True))
+        # Filtered on the owner: another caller's write can never update this session.
+        owner: dict[str, Any] = {"_id": session_id, "user_id": user_id}
+        if key_id:
+            owner["key_id"] = key_id
+        self._writes.submit(UpdateOne(owner, update, upsert=True))
 
     async def purge_idle(self) -> int:
         cutoff = datetime.fromtimestamp(self._clock() - self._idle, UTC)

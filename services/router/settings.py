@@ -13,7 +13,6 @@ class RouterSettings(BreakerSettings, QualityPolicySettings):
 
     provider_connect_timeout_seconds: float = Field(2.0, gt=0)
     provider_read_timeout_seconds: float = Field(30.0, gt=0, description="Longest wait for bytes.")
-    provider_timeout_seconds: float = Field(60.0, gt=0, description="A whole call, streams too.")
     # Comma-separated provider names tried first when no benchmark scores exist.
     default_provider_order: str = ""
     scores_refresh_seconds: float = Field(10.0, gt=0)
@@ -26,6 +25,10 @@ class RouterSettings(BreakerSettings, QualityPolicySettings):
     # How long a writer gathers more buffered writes before sending a batch: fewer, larger
     # round trips to MongoDB under load, at the price of records landing this much later.
     store_write_linger_ms: float = Field(100.0, ge=0, le=10_000)
+    # On shutdown, after the gRPC grace period: how long the buffered usage and session writes
+    # get to reach MongoDB (both at once); what is left is counted as lost. The pod's
+    # terminationGracePeriodSeconds must cover preStop + grace + this (tests/deploy checks).
+    shutdown_flush_seconds: float = Field(5.0, ge=0, le=60)
     # How long successful outcomes wait to travel to health together (failures go at once).
     health_report_linger_ms: float = Field(200.0, ge=0, le=5_000)
 

@@ -1,11 +1,16 @@
-"""Writes to MongoDB after the reply, off the hot path, never dropped silently.
+"""Writes to MongoDB after the reply, off the hot path, never lost without a count.
 
 A bounded buffer feeds one writer task per collection that sends batches and retries with
 backoff while MongoDB is unreachable. After the first write of a batch arrives the writer
 lingers briefly (``linger_s``) so that, under load, one round trip carries many writes. Writes
-are idempotent on retry (usage records carry their request id as ``_id``; session updates set
-absolute values), so a batch whose outcome is unknown is simply sent again. A write is lost only
-when the buffer is full: it is then counted in ``masterx_store_writes_dropped_total`` and logged.
+are idempotent on retry (a usage record's ``_id`` is made once, with the record; session updates
+set absolute values), so a batch whose outcome is unknown is simply sent again.
+
+Every write that is not stored is counted in ``masterx_store_writes_dropped_total`` by reason,
+and logged: ``buffer_full`` (submitted while the buffer was full), ``unstorable`` (a document
+MongoDB refuses, or bson cannot encode: retrying cannot help, so it is dropped and the writer
+goes on with the rest), ``writer_error`` (a batch lost to an unexpected error: the writer
+survives it) and ``shutdown`` (still buffered, or in flight, when the flush time ran out).
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ WRITTEN = Counter(
 )
 DROPPED = Counter(
     "masterx_store_writes_dropped_total",
-    "Buffered writes lost because the buffer was full.",
-    ["collection"],
+    "Buffered writes never stored: buffer_full, unstorable, writer_error or shutdown.",
+    ["collection", "reason"],
 )
 WRITE_ERRORS = Counter(
     "masterx_store_write_errors_total",
@@ -60,6 +65,7 @@ class WriteBuffer:
         self._write_timeout = write_timeout
         self._linger = linger_s
         self._task: asyncio.Task[None] | None = None
+        self._unsent = 0  # writes of the batch in flight not stored yet
 
     @property
     def pending(self) -> int:
@@ -70,8 +76,7 @@ class WriteBuffer:
         try:
             self._queue.put_nowait(operation)
         except asyncio.QueueFull:
-            DROPPED.labels(self._name).inc()
-            log_event(logger, "store_write_dropped", logging.ERROR, collection=self._name)
+            self._lost(1, "buffer_full")
             return False
         PENDING.labels(self._name).set(self._queue.qsize())
         return True
@@ -79,8 +84,10 @@ class WriteBuffer:
     async def _send(self, batch: list[WriteOp]) -> None:
         """Store the batch, in chunks that halve after a failure (a batch too slow for the
         server's time limit would otherwise fail the same way forever) and grow back after
-        successes; retried with backoff until stored."""
-        total, delay = len(batch), 0.1
+        successes; retried with backoff until stored. A write that can never be stored (a
+        document the server refuses, one bson cannot encode) is counted and skipped."""
+        stored, delay = 0, 0.1
+        self._unsent = len(batch)
         while batch:
             chunk = batch[: self._chunk]
             try:
@@ -88,22 +95,54 @@ class WriteBuffer:
                     await self._collection.bulk_write(chunk, ordered=True)
             except BulkWriteError as error:
                 details = error.details.get("writeErrors", [])
-                if details and all(e.get("code") == DUPLICATE_KEY for e in details):
-                    # Stored by an earlier attempt whose reply was lost; continue after it.
-                    batch = batch[max(e.get("index", 0) for e in details) + 1 :]
+                if details:
+                    # Ordered: everything before the first write error is stored; a duplicate
+                    # key was stored by an earlier attempt whose reply was lost.
+                    first = min(details, key=lambda e: int(e.get("index", 0)))
+                    index = int(first.get("index", 0))
+                    stored += index
+                    if first.get("code") == DUPLICATE_KEY:
+                        stored += 1
+                    else:
+                        self._lost(1, "unstorable", f"code {first.get('code')}")
+                    batch = batch[index + 1 :]
+                    self._unsent = len(batch)
                     continue
                 self._failed(error)
             except PyMongoError as error:
                 self._failed(error)
+            except Exception as error:  # bson's InvalidDocument, DocumentTooLarge ...
+                if len(chunk) > 1:
+                    self._chunk = max(1, len(chunk) // 2)  # narrow down to the bad write
+                    continue
+                self._lost(1, "unstorable", type(error).__name__)
+                batch = batch[1:]
+                self._unsent = len(batch)
+                continue
             else:
                 batch = batch[len(chunk) :]
+                stored += len(chunk)
+                self._unsent = len(batch)
                 self._chunk = min(BATCH, self._chunk * 2)
                 delay = 0.1
                 continue
             self._chunk = max(1, len(chunk) // 2)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
-        WRITTEN.labels(self._name).inc(total)
+        if stored:
+            WRITTEN.labels(self._name).inc(stored)
+
+    def _lost(self, count: int, reason: str, error: str = "") -> None:
+        DROPPED.labels(self._name, reason).inc(count)
+        log_event(
+            logger,
+            "store_writes_lost",
+            logging.ERROR,
+            collection=self._name,
+            count=count,
+            reason=reason,
+            error=error,
+        )
 
     def _failed(self, error: Exception) -> None:
         WRITE_ERRORS.labels(self._name).inc()
@@ -123,7 +162,12 @@ class WriteBuffer:
                 await asyncio.sleep(self._linger)
             while len(batch) < BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            await self._send(batch)
+            try:
+                await self._send(batch)
+            except Exception as error:  # a bug, not MongoDB: the writer must outlive it
+                self._lost(self._unsent, "writer_error", type(error).__name__)
+                self._unsent = 0
+            # (Cancelled mid-send: ``_unsent`` stays, for stop() to count.)
             PENDING.labels(self._name).set(self._queue.qsize())
             for _ in batch:
                 self._queue.task_done()
@@ -141,19 +185,13 @@ class WriteBuffer:
         return True
 
     async def stop(self, timeout: float = 5.0) -> None:
-        """Flush what is buffered (within the timeout), then stop the writer."""
+        """Flush what is buffered (within the timeout), then stop the writer; what is still
+        buffered or in flight then is counted as lost (``shutdown``)."""
         await self.flush(timeout)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        left = self._queue.qsize()
+        left = self._queue.qsize() + self._unsent
         if left:
-            DROPPED.labels(self._name).inc(left)
-            log_event(
-                logger,
-                "store_writes_lost_at_shutdown",
-                logging.ERROR,
-                collection=self._name,
-                count=left,
-            )
+            self._lost(left, "shutdown")

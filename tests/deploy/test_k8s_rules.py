@@ -323,3 +323,39 @@ def test_metrics_are_discoverable_three_ways(overlay: str, manifests: Manifests)
     )
     [rule] = manifests.of_kind("PrometheusRule")
     assert rule["spec"] == load_yaml(PROMETHEUS_DIR / "rules" / "masterx.yml")
+
+
+def test_only_dev_lets_the_gateway_serve_without_api_keys(
+    overlay: str, manifests: Manifests
+) -> None:
+    """The gateway listens on 0.0.0.0 here: without keys it starts only when told to, and only
+    the dev overlay tells it (prod needs MASTERX_API_KEYS from masterx-gateway-auth)."""
+    data = _config(manifests)
+    assert data["MASTERX_BIND_HOST"] == "0.0.0.0"
+    if overlay == "dev":
+        assert data["MASTERX_ALLOW_ANONYMOUS"] == "true"
+    else:
+        assert "MASTERX_ALLOW_ANONYMOUS" not in data
+        assert "MASTERX_API_KEYS" not in data  # a secret, not configuration
+
+
+# Router shutdown after its writes are flushed: breaker reports (1 s deadline), connections.
+ROUTER_CLOSE_SECONDS = 2
+
+
+def test_the_router_flushes_its_writes_within_the_pods_grace_period(
+    manifests: Manifests,
+) -> None:
+    """SIGKILL must not land while the router still flushes usage records: preStop, the gRPC
+    grace, the flush and closing, plus the margin, fit in terminationGracePeriodSeconds."""
+    config = _config(manifests)
+    pod = _pod(manifests.get("Deployment", "router"))
+    [container] = pod["containers"]
+    needed = (
+        container["lifecycle"]["preStop"]["sleep"]["seconds"]
+        + float(config["MASTERX_SHUTDOWN_GRACE_SECONDS"])
+        + float(config["MASTERX_SHUTDOWN_FLUSH_SECONDS"])
+        + ROUTER_CLOSE_SECONDS
+        + MARGIN_SECONDS
+    )
+    assert pod["terminationGracePeriodSeconds"] >= needed

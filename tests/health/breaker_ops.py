@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
@@ -69,7 +70,7 @@ reports = st.builds(
     ok=st.booleans(),
     kind=st.sampled_from(list(FailureKind)),
     permit_index=st.sampled_from([0, 0, 0, 1, 2, None]),
-    retry_after_s=st.sampled_from([0.0, 0.0, 0.0, 4.0, 90.0]),
+    retry_after_s=st.sampled_from([0.0, 0.0, 0.0, 4.0, 90.0, math.inf]),
 )
 operations = st.lists(
     st.one_of(

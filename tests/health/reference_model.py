@@ -82,6 +82,8 @@ class ReferenceBreaker:
         retry_after_s: float = 0.0,
     ) -> None:
         has_permit = self.permits.pop(permit, None) is not None if permit else False
+        # A provider's Retry-After is honoured up to the longest open (inf included).
+        retry_after_s = min(retry_after_s, self.config.max_timeout_seconds)
         counts = ok or (kind is not None and kind.counts_against_provider)
         if not counts:
             return

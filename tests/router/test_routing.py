@@ -229,7 +229,7 @@ async def test_usage_and_sessions_are_recorded(
         deadline = time.monotonic() + 10
         usage = session = None
         while (usage is None or session is None) and time.monotonic() < deadline:
-            usage = await db["usage"].find_one({"_id": "usage-check-1"})
+            usage = await db["usage"].find_one({"request_id": "usage-check-1"})
             session = await db["sessions"].find_one({"session_id": "sess-usage"})
             await asyncio.sleep(0.05)
     finally:

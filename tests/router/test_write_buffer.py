@@ -52,10 +52,10 @@ async def test_a_write_already_stored_is_not_stored_twice(
 
 async def test_a_full_buffer_counts_what_it_drops(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
     buffer = WriteBuffer(mongo_db["usage"], capacity=3)  # writer not started: nothing drains
-    before = DROPPED.labels("usage")._value.get()
+    before = DROPPED.labels("usage", "buffer_full")._value.get()
     accepted = [buffer.submit(InsertOne({"_id": f"r{i}"})) for i in range(5)]
     assert accepted == [True, True, True, False, False]
-    assert DROPPED.labels("usage")._value.get() - before == 2
+    assert DROPPED.labels("usage", "buffer_full")._value.get() - before == 2
     buffer.start()
     assert await _count_eventually(mongo_db, 3) == 3
     await buffer.stop()

@@ -1,5 +1,6 @@
-"""Fixtures of the security tests: a sandbox as the benchmark service builds it, and one run
-from a separate parent process that holds a secret in its environment."""
+"""Fixtures of the security tests: a sandbox as the benchmark service builds it, one run from a
+separate parent process that holds a secret in its environment, and the whole stack as real
+processes with API keys."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
 
+from masterx.stores import connect_mongo
 from services.benchmark.sandbox import Sandbox, SandboxLimits
 from tooling.stack import Stack, StackConfig
 
@@ -72,3 +76,31 @@ def run_from_secret_holding_parent(code: str, tests: list[str], secret: str) -> 
         check=True,
     )
     return ParentRun(**json.loads(finished.stdout.strip().splitlines()[-1]))
+
+
+ALICE_KEY = "sk-security-alice-5e1f"
+BOB_KEY = "sk-security-bob-9a2c"
+
+
+@pytest.fixture(scope="session")
+def security_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    config = replace(
+        StackConfig(state_dir=tmp_path_factory.mktemp("security-stack")).with_free_ports(),
+        env={
+            "MASTERX_API_KEYS": f"{ALICE_KEY},{BOB_KEY}",
+            "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
+            "MASTERX_SESSION_CACHE_TTL_SECONDS": "0",
+            "MASTERX_BODY_READ_TIMEOUT_SECONDS": "3",
+        },
+    )
+    with Stack(config) as running:
+        yield running
+
+
+@pytest.fixture
+async def stack_db(security_stack: Stack) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    client = connect_mongo(security_stack.mongodb_url)
+    try:
+        yield client["masterx"]
+    finally:
+        await client.close()
