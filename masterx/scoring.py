@@ -37,9 +37,10 @@ class Weights:
         return asdict(self)
 
 
-# Coding follows the seed plan. Math: a wrong answer is worthless, so correctness dominates.
-# Research answers are long (cost grows with them). Empathy: the tone of the answer matters far
-# more than seconds or cents. General chat: cheap and fast answers matter most.
+# Coding follows the original plan (README, "Benchmarks"). Math: a wrong answer is worthless,
+# so correctness dominates. Research answers are long (cost grows with them). Empathy: the tone
+# of the answer matters far more than seconds or cents. General chat: cheap and fast answers
+# matter most.
 DEFAULT_WEIGHTS: dict[Category, Weights] = {
     Category.CODING: Weights(quality=0.5, speed=0.3, cost=0.2),
     Category.MATH: Weights(quality=0.6, speed=0.2, cost=0.2),

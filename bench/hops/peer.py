@@ -23,9 +23,8 @@ UNARY = f"/{SERVICE}/Unary"
 STREAM = f"/{SERVICE}/Stream"
 REPLY = router_pb2.ChatReply(
     response="Bubble sort walks the list and swaps neighbours that are out of order. " * 3,
-    provider="groq",
-    model="llama-3.3-70b-versatile",
     finish_reason="stop",
+    decision=router_pb2.RouteDecision(provider="groq", model="llama-3.3-70b-versatile"),
 )
 
 

@@ -1,7 +1,7 @@
 """An in-process breaker with the shared semantics, for a router cut off from the health service.
 
 It is fed every outcome the router sees, so it is warm the moment it has to decide. Same
-parameters and rules as the Redis breaker (DESIGN.md, "Circuit breaker"), for one process only.
+parameters and rules as the Redis breaker (README, "Circuit breakers"), for one process only.
 """
 
 from __future__ import annotations

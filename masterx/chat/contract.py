@@ -63,6 +63,7 @@ class ChatRequest:
     max_tokens: int | None = None
     temperature: float | None = None
     request_id: str = ""
+    key_id: str = ""  # the caller's API key as the gateway names it (sessions belong to it)
 
     @property
     def message(self) -> str:
@@ -133,8 +134,11 @@ ChatEvent = StreamStarted | TextDelta | ChatReply | StreamFailed
 
 
 class AllProvidersFailed(Exception):
-    """No provider answered; every attempt is listed."""
+    """No provider answered; every attempt is listed (the message summarises them)."""
 
-    def __init__(self, message: str, attempts: tuple[Attempt, ...]) -> None:
-        super().__init__(message)
+    def __init__(self, attempts: tuple[Attempt, ...], message: str = "") -> None:
+        summary = "; ".join(
+            f"{a.provider}: {a.kind.value if a.kind else 'refused'} ({a.error})" for a in attempts
+        )
+        super().__init__(message or f"every provider failed: {summary or 'none configured'}")
         self.attempts = attempts

@@ -27,6 +27,7 @@ from masterx.chat.contract import (
 from masterx.domain import BreakerState, Category, FailureKind, RouteReason
 from masterx.policy import Assessment
 from masterx.providers.base import ChatTurn, Role, TextDelta, Usage
+from masterx.providers.model_names import model_name_problem
 from masterx.selection import Candidate
 from masterx.v1 import common_pb2, router_pb2
 
@@ -48,6 +49,7 @@ def request_message(request: ChatRequest) -> router_pb2.ChatRequest:
         provider=request.provider,
         model=request.model,
         context=dict(request.context),
+        key_id=request.key_id,
     )
     if request.emotion is not None:
         message.emotion.CopyFrom(emotion_message(request.emotion))
@@ -64,6 +66,8 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         raise InvalidChatRequest("max_tokens must be positive")
     if message.HasField("temperature") and not 0.0 <= message.temperature <= 2.0:
         raise InvalidChatRequest("temperature must be within 0..2")
+    if message.model and (problem := model_name_problem(message.model)) is not None:
+        raise InvalidChatRequest(f"model: {problem}")
     return ChatRequest(
         turns=_turns(message),
         user_id=message.user_id,
@@ -75,6 +79,7 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         max_tokens=message.max_tokens if message.HasField("max_tokens") else None,
         temperature=message.temperature if message.HasField("temperature") else None,
         request_id=message.request_id,
+        key_id=message.key_id,
     )
 
 

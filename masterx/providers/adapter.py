@@ -73,14 +73,7 @@ class HttpProviderAdapter:
         except MALFORMED:
             raise self.transport.fail(malformed_error(self.spec.name, "response body")) from None
         usage = await self._usage(answer, turns, model)
-        return Completion(
-            text=answer.text,
-            model=answer.model or model,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            finish_reason=answer.finish_reason,
-            usage_source=usage.source,
-        )
+        return Completion(answer.text, answer.model or model, usage, answer.finish_reason)
 
     async def stream(
         self,

@@ -53,16 +53,24 @@ class Usage:
 
 @dataclass(frozen=True)
 class Completion:
+    """A whole answer: its text, the model that wrote it, what it used and why it stopped."""
+
     text: str = field(repr=False)
     model: str
-    prompt_tokens: int
-    completion_tokens: int
+    usage: Usage
     finish_reason: str
-    usage_source: UsageSource = "reported"
 
     @property
-    def usage(self) -> Usage:
-        return Usage(self.prompt_tokens, self.completion_tokens, self.usage_source)
+    def prompt_tokens(self) -> int:
+        return self.usage.prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        return self.usage.completion_tokens
+
+    @property
+    def usage_source(self) -> UsageSource:
+        return self.usage.source
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A pinned model comes from the client (``"<provider>/<model>"`` on ``/v1/chat/com
 The OpenAI and Anthropic formats send it in the JSON body; Gemini puts it in the URL path
 (``/models/{model}:generateContent``, ``masterx/providers/gemini.py``), where ``../`` or ``?``
 would send the operator's key to another endpoint. So a name is checked where it enters (the
-gateway, the router's ``services/router/messages.py``) and again, stricter, where it becomes a
+gateway, the router's ``masterx/chat/protocol.py``) and again, stricter, where it becomes a
 path segment, which is also percent-quoted.
 """
 

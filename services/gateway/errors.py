@@ -7,7 +7,6 @@ status, :func:`from_validation` a request that does not match its schema, and
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -18,11 +17,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from masterx.chat.protocol import attempts_of
 from masterx.logs import log_event
 
 logger = logging.getLogger("masterx.gateway.errors")
 
-ATTEMPTS_METADATA_KEY = "x-masterx-attempts"
 INVALID = "invalid_request_error"
 UNAVAILABLE = "service_unavailable_error"
 
@@ -69,16 +68,18 @@ def error_response(error: GatewayError) -> JSONResponse:
 
 
 def _attempts(error: grpc.aio.AioRpcError) -> list[dict[str, Any]]:
-    for key, value in error.trailing_metadata() or ():
-        if key == ATTEMPTS_METADATA_KEY:
-            try:
-                attempts = json.loads(value)
-            except ValueError:
-                return []
-            if not isinstance(attempts, list):
-                return []
-            return [a for a in attempts if isinstance(a, dict)]
-    return []
+    """Every provider attempt the status of a failed chat carries, as the error body lists them."""
+    return [
+        {
+            "provider": a.provider,
+            "model": a.model,
+            "ok": a.ok,
+            "kind": a.kind.value if a.kind else None,
+            "error": a.error,
+            "latency_ms": round(a.latency_ms, 3),
+        }
+        for a in attempts_of(error)
+    ]
 
 
 _SIMPLE: dict[grpc.StatusCode, tuple[int, str]] = {

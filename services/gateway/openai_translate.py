@@ -1,4 +1,5 @@
-"""Translate between OpenAI's chat completion format and the router's gRPC messages."""
+"""Translate between OpenAI's chat completion format and the chat contract
+(``masterx/chat/contract.py``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from masterx.chat.contract import ChatReply, ChatRequest
+from masterx.providers.base import ChatTurn, Usage
 from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
-from masterx.v1 import common_pb2, router_pb2
 from services.gateway.auth import current_key_id
 from services.gateway.errors import bad_request
 from services.gateway.limits import check_count, check_text
@@ -56,8 +58,8 @@ def message_text(message: MessageIn) -> str:
 
 def chat_request(
     body: ChatCompletionRequest, settings: GatewaySettings, session_id: str | None
-) -> router_pb2.ChatRequest:
-    """The router's request; a 400 naming the field for anything it cannot serve."""
+) -> ChatRequest:
+    """The chat's request; a 400 naming the field for anything it cannot serve."""
     check_count(len(body.messages), "messages", settings.max_messages)
     parts = sum(len(m.content) for m in body.messages if not isinstance(m.content, str))
     if parts > settings.max_content_parts:
@@ -68,35 +70,29 @@ def chat_request(
         )
     if body.tools:
         raise bad_request("tool calling is not supported", "tools", "unsupported_parameter")
-    messages = []
+    turns = []
     for index, message in enumerate(body.messages):
         text = message_text(message)
         check_text(text, f"messages.{index}.content", settings.max_message_chars)
-        messages.append(
-            router_pb2.ChatMessage(role=_ROLES.get(message.role, message.role), content=text)
-        )
+        turns.append(ChatTurn(_ROLES.get(message.role, message.role), text))  # type: ignore[arg-type]
     if body.messages[-1].role != "user":
         raise bad_request(
             "the last message must come from the user", f"messages.{len(body.messages) - 1}.role"
         )
     pin = parse_model(body.model)
     metadata = body.metadata or {}
-    request = router_pb2.ChatRequest(
-        request_id=current_request_id(),
-        key_id=current_key_id(),
+    return ChatRequest(
+        turns=tuple(turns),
         user_id=body.user or "",
         session_id=session_id or metadata.get("session_id", ""),
-        messages=messages,
         provider=pin.provider,
         model=pin.model,
         context={k: v for k, v in metadata.items() if k != "session_id"},
+        max_tokens=body.max_completion_tokens or body.max_tokens,
+        temperature=body.temperature,
+        request_id=current_request_id(),
+        key_id=current_key_id(),
     )
-    max_tokens = body.max_completion_tokens or body.max_tokens
-    if max_tokens is not None:
-        request.max_tokens = max_tokens
-    if body.temperature is not None:
-        request.temperature = body.temperature
-    return request
 
 
 def finish_reason(value: str) -> FinishReason:
@@ -116,25 +112,24 @@ def model_name(provider: str, model: str) -> str:
     return f"{provider}/{model}" if model else provider
 
 
-def usage(value: common_pb2.Usage) -> dict[str, int]:
-    total = value.total_tokens or value.prompt_tokens + value.completion_tokens
+def usage(value: Usage) -> dict[str, int]:
     return {
         "prompt_tokens": value.prompt_tokens,
         "completion_tokens": value.completion_tokens,
-        "total_tokens": total,
+        "total_tokens": value.total_tokens,
     }
 
 
-def completion(reply: router_pb2.ChatReply, created: int) -> dict[str, Any]:
+def completion(reply: ChatReply, created: int) -> dict[str, Any]:
     return {
         "id": completion_id(),
         "object": "chat.completion",
         "created": created,
-        "model": model_name(reply.provider, reply.model),
+        "model": model_name(reply.routing.provider, reply.routing.model),
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": reply.response},
+                "message": {"role": "assistant", "content": reply.text},
                 "finish_reason": finish_reason(reply.finish_reason),
                 "logprobs": None,
             }
@@ -175,10 +170,10 @@ class ChunkMaker:
     def text(self, text: str) -> dict[str, Any]:
         return self.delta({"content": text})
 
-    def last(self, reply: router_pb2.ChatReply) -> dict[str, Any]:
+    def last(self, reply: ChatReply) -> dict[str, Any]:
         return self.delta({}, finish_reason(reply.finish_reason))
 
-    def usage(self, reply: router_pb2.ChatReply) -> dict[str, Any]:
+    def usage(self, reply: ChatReply) -> dict[str, Any]:
         chunk = self._chunk([])
         chunk["usage"] = usage(reply.usage)
         return chunk

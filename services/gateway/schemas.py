@@ -73,7 +73,7 @@ class EmotionOut(BaseModel):
 
 
 class ChatIn(BaseModel):
-    """One learner message for the seed plan's chat endpoint."""
+    """One learner message for the chat endpoint (README, "HTTP API")."""
 
     model_config = STRICT | examples_config(
         {"user_id": "u1", "message": "Explain merge sort"},

@@ -13,12 +13,12 @@ from typing import Any
 
 import orjson
 
+from masterx.chat.contract import ChatReply, StreamFailed
 from masterx.logs import log_event
-from masterx.v1 import router_pb2
+from masterx.providers.base import TextDelta
 from services.gateway.errors import GatewayError, error_body
 from services.gateway.openai_translate import ChunkMaker
-from services.gateway.translate import failure_name
-from services.gateway.upstreams import ChunkStream
+from services.gateway.upstreams import EventStream
 
 logger = logging.getLogger("masterx.gateway.stream")
 DONE = b"data: [DONE]\n\n"
@@ -30,31 +30,30 @@ def event(payload: dict[str, Any]) -> bytes:
     return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
-def stream_error(error: router_pb2.StreamError) -> GatewayError:
-    kind = failure_name(error.kind) or "unknown"
+def stream_error(failed: StreamFailed) -> GatewayError:
     return GatewayError(
         502,
-        f"provider {error.provider} failed mid-stream ({kind}): {error.message}",
+        f"provider {failed.provider} failed mid-stream ({failed.kind.value}): {failed.message}",
         "api_error",
         code="provider_failed_mid_stream",
     )
 
 
-async def openai_events(stream: ChunkStream, maker: ChunkMaker) -> AsyncIterator[bytes]:
+async def openai_events(stream: EventStream, maker: ChunkMaker) -> AsyncIterator[bytes]:
     outcome = "cancelled"
     try:
         yield event(maker.first())
         try:
-            async for chunk in stream.chunks():
-                kind = chunk.WhichOneof("kind")
-                if kind == "delta" and chunk.delta:
-                    yield event(maker.text(chunk.delta))
-                elif kind == "final":
-                    yield event(maker.last(chunk.final))
+            async for happened in stream.events():
+                if isinstance(happened, TextDelta):
+                    if happened.text:
+                        yield event(maker.text(happened.text))
+                elif isinstance(happened, ChatReply):
+                    yield event(maker.last(happened))
                     if maker.include_usage:
-                        yield event(maker.usage(chunk.final))
-                elif kind == "error":
-                    raise stream_error(chunk.error)
+                        yield event(maker.usage(happened))
+                elif isinstance(happened, StreamFailed):
+                    raise stream_error(happened)
             outcome = "completed"
         except GatewayError as error:
             outcome = error.code or "error"

@@ -1,14 +1,17 @@
-"""Translate between the seed API's bodies and the router's gRPC messages."""
+"""Translate between the seed API's bodies and the chat contract (``masterx/chat/contract.py``)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from masterx.domain import BreakerState, Category, FailureKind, RouteReason
+from masterx.chat.contract import Attempt, ChatReply, ChatRequest, EmotionReading, Routing
+from masterx.domain import Category, FailureKind
 from masterx.logs import log_event
+from masterx.providers.base import ChatTurn
 from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
-from masterx.v1 import router_pb2
+from masterx.selection import Candidate
 from services.gateway.auth import current_key_id
 from services.gateway.errors import bad_request
 from services.gateway.schemas import (
@@ -27,24 +30,19 @@ def category_name(value: int) -> str:
     return category.value if category is not None else Category.GENERAL.value
 
 
-def reason_name(value: int) -> str:
-    reason = RouteReason.from_proto(value)
-    return reason.value if reason is not None else RouteReason.DEFAULT.value
-
-
 def failure_name(value: int) -> str | None:
     kind = FailureKind.from_proto(value)
     return kind.value if kind is not None else None
 
 
-def routing_headers(decision: router_pb2.RouteDecision, provider: str = "") -> dict[str, str]:
+def routing_headers(routing: Routing) -> dict[str, str]:
     """The X-MasterX-* headers every chat response carries: who answers, and why."""
     return {
-        "x-masterx-provider": provider or decision.provider,
-        "x-masterx-model": decision.model,
-        "x-masterx-category": category_name(decision.category),
-        "x-masterx-route-reason": reason_name(decision.reason),
-        "x-masterx-session-id": decision.session_id,
+        "x-masterx-provider": routing.provider,
+        "x-masterx-model": routing.model,
+        "x-masterx-category": routing.category.value,
+        "x-masterx-route-reason": routing.reason.value,
+        "x-masterx-session-id": routing.session_id,
     }
 
 
@@ -65,41 +63,40 @@ def log_routed(endpoint: str, headers: dict[str, str], stream: bool = False) -> 
     )
 
 
-def chat_request(body: ChatIn) -> router_pb2.ChatRequest:
+def chat_request(body: ChatIn) -> ChatRequest:
     if body.model and (problem := model_name_problem(body.model)) is not None:
         raise bad_request(f"model: {problem}", "model", "invalid_model")
-    request = router_pb2.ChatRequest(
-        request_id=current_request_id(),
-        key_id=current_key_id(),
+    emotion = body.emotion
+    return ChatRequest(
+        turns=(ChatTurn("user", body.message),),
         user_id=body.user_id,
         session_id=body.session_id or "",
-        messages=[router_pb2.ChatMessage(role="user", content=body.message)],
         provider=body.provider or "",
         model=body.model or "",
+        emotion=EmotionReading(**emotion.model_dump()) if emotion is not None else None,
         context=body.context,
-    )
-    if body.emotion is not None:
-        request.emotion.CopyFrom(router_pb2.EmotionState(**body.emotion.model_dump()))
-    return request
-
-
-def route_request(body: RouteIn) -> router_pb2.ChatRequest:
-    return router_pb2.ChatRequest(
         request_id=current_request_id(),
         key_id=current_key_id(),
-        user_id=body.user_id or "",
-        session_id=body.session_id or "",
-        messages=[router_pb2.ChatMessage(role="user", content=body.message)],
     )
 
 
-def attempts_out(attempts: list[router_pb2.Attempt]) -> list[AttemptOut]:
+def route_request(body: RouteIn) -> ChatRequest:
+    return ChatRequest(
+        turns=(ChatTurn("user", body.message),),
+        user_id=body.user_id or "",
+        session_id=body.session_id or "",
+        request_id=current_request_id(),
+        key_id=current_key_id(),
+    )
+
+
+def attempts_out(attempts: Sequence[Attempt]) -> list[AttemptOut]:
     return [
         AttemptOut(
             provider=a.provider,
             model=a.model,
             ok=a.ok,
-            kind=failure_name(a.kind),
+            kind=a.kind.value if a.kind else None,
             error=a.error,
             latency_ms=a.latency_ms,
         )
@@ -107,63 +104,62 @@ def attempts_out(attempts: list[router_pb2.Attempt]) -> list[AttemptOut]:
     ]
 
 
-def chat_response(reply: router_pb2.ChatReply) -> ChatOut:
+def chat_response(reply: ChatReply) -> ChatOut:
+    routing = reply.routing
     return ChatOut(
-        response=reply.response,
-        provider=reply.provider,
-        model=reply.model,
-        category=category_name(reply.category),
-        confidence=reply.decision.confidence,
-        reason=reason_name(reply.decision.reason),
-        session_id=reply.session_id,
+        response=reply.text,
+        provider=routing.provider,
+        model=routing.model,
+        category=routing.category.value,
+        confidence=routing.confidence,
+        reason=routing.reason.value,
+        session_id=routing.session_id,
         request_id=reply.request_id or current_request_id(),
         cost_usd=reply.cost_usd,
         latency_ms=reply.latency_ms,
         prompt_tokens=reply.usage.prompt_tokens,
         completion_tokens=reply.usage.completion_tokens,
-        attempts=attempts_out(list(reply.attempts)),
+        attempts=attempts_out(reply.attempts),
     )
 
 
-def route_response(decision: router_pb2.RouteDecision) -> RouteOut:
-    emotion = decision.emotion
+def route_response(routing: Routing) -> RouteOut:
     return RouteOut(
-        category=category_name(decision.category),
-        confidence=decision.confidence,
+        category=routing.category.value,
+        confidence=routing.confidence,
         emotion=EmotionOut(
-            primary_emotion=emotion.primary_emotion or "neutral",
-            frustration=emotion.frustration,
-            anxiety=emotion.anxiety,
-            sadness=emotion.sadness,
-            confusion=emotion.confusion,
-            joy=emotion.joy,
+            primary_emotion=routing.emotion.primary_emotion,
+            **routing.emotion.intensities(),
         ),
-        provider=decision.provider,
-        model=decision.model,
-        reason=reason_name(decision.reason),
-        score=decision.score,
-        explanation=decision.explanation,
-        ranking=[ranked_out(r) for r in decision.ranking],
-        topic_changed=decision.topic_changed,
-        session_id=decision.session_id,
+        provider=routing.provider,
+        model=routing.model,
+        reason=routing.reason.value,
+        score=routing.score,
+        explanation=routing.explanation,
+        ranking=[ranked_out(c) for c in routing.ranking],
+        topic_changed=routing.topic_changed,
+        session_id=routing.session_id,
     )
 
 
-def ranked_out(ranked: router_pb2.RankedProvider) -> RankedProviderOut:
-    state = BreakerState.from_proto(ranked.state) or BreakerState.CLOSED
-    if not ranked.has_evidence:
+def ranked_out(candidate: Candidate) -> RankedProviderOut:
+    a = candidate.assessment
+    if a is None:
         return RankedProviderOut(
-            provider=ranked.provider, model=ranked.model, score=0.0, state=state.value
+            provider=candidate.provider,
+            model=candidate.model,
+            score=0.0,
+            state=candidate.state.value,
         )
     return RankedProviderOut(
-        provider=ranked.provider,
-        model=ranked.model,
-        score=ranked.score,
-        state=state.value,
-        quality=ranked.quality,
-        quality_uncertainty=ranked.quality_uncertainty,
-        tests=ranked.tests,
-        speed_score=ranked.speed_score,
-        cost_score=ranked.cost_score,
-        within_tolerance=ranked.within_tolerance,
+        provider=candidate.provider,
+        model=candidate.model,
+        score=a.final,
+        state=candidate.state.value,
+        quality=a.quality,
+        quality_uncertainty=a.uncertainty,
+        tests=a.tests,
+        speed_score=a.speed,
+        cost_score=a.cost,
+        within_tolerance=a.within_tolerance,
     )

@@ -12,6 +12,8 @@ from typing import Any, TypeVar, cast
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from masterx.chat import protocol
+from masterx.chat.contract import ChatEvent, ChatReply, ChatRequest, Routing
 from masterx.grpc_channels import channel_for
 from masterx.request_context import REQUEST_ID_HEADER, current_request_id
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc, router_pb2, router_pb2_grpc
@@ -55,13 +57,15 @@ class RouterUpstream(Upstream):
         super().__init__("router", target)
         self.stub = router_pb2_grpc.RouterStub(self.channel)
 
-    async def chat(self, request: router_pb2.ChatRequest, timeout: float) -> router_pb2.ChatReply:
-        return await self.unary(self.stub.Chat, request, timeout, router_pb2.ChatReply)
+    async def chat(self, request: ChatRequest, timeout: float) -> ChatReply:
+        message = protocol.request_message(request)
+        reply = await self.unary(self.stub.Chat, message, timeout, router_pb2.ChatReply)
+        return protocol.chat_reply(reply)
 
-    async def route(
-        self, request: router_pb2.ChatRequest, timeout: float
-    ) -> router_pb2.RouteDecision:
-        return await self.unary(self.stub.Route, request, timeout, router_pb2.RouteDecision)
+    async def route(self, request: ChatRequest, timeout: float) -> Routing:
+        message = protocol.request_message(request)
+        decision = await self.unary(self.stub.Route, message, timeout, router_pb2.RouteDecision)
+        return protocol.routing(decision)
 
     async def providers(self, timeout: float) -> router_pb2.ListProvidersReply:
         return await self.unary(
@@ -76,30 +80,35 @@ class RouterUpstream(Upstream):
     ) -> router_pb2.CostsReply:
         return await self.unary(self.stub.GetCosts, request, timeout, router_pb2.CostsReply)
 
-    def chat_stream(self, request: router_pb2.ChatRequest, timeout: float) -> ChunkStream:
-        call = self.stub.ChatStream(request, timeout=timeout, metadata=call_metadata())
-        return ChunkStream(cast("grpc.aio.UnaryStreamCall[Any, Any]", call))
+    def chat_stream(self, request: ChatRequest, timeout: float) -> EventStream:
+        message = protocol.request_message(request)
+        call = self.stub.ChatStream(message, timeout=timeout, metadata=call_metadata())
+        return EventStream(cast("grpc.aio.UnaryStreamCall[Any, Any]", call))
 
 
-class ChunkStream:
-    """A ChatStream call: read chunk by chunk; ``cancel`` ends the upstream call."""
+class EventStream:
+    """A ChatStream call as the chat's events; ``cancel`` ends the upstream call."""
 
     def __init__(self, call: grpc.aio.UnaryStreamCall[Any, Any]) -> None:
         self._call = call
 
-    async def read(self) -> router_pb2.ChatChunk | None:
-        """The next chunk; None at the end; a GatewayError when the call failed."""
-        try:
-            chunk = await self._call.read()
-        except grpc.aio.AioRpcError as error:
-            raise from_grpc(error, "router") from None
-        if chunk is grpc.aio.EOF:
-            return None
-        return cast(router_pb2.ChatChunk, chunk)
+    async def read(self) -> ChatEvent | None:
+        """The next event; None at the end; a GatewayError when the call failed. A chunk of a
+        kind this gateway does not know (a newer router) is skipped."""
+        while True:
+            try:
+                chunk = await self._call.read()
+            except grpc.aio.AioRpcError as error:
+                raise from_grpc(error, "router") from None
+            if chunk is grpc.aio.EOF:
+                return None
+            event = protocol.chat_event(cast(router_pb2.ChatChunk, chunk))
+            if event is not None:
+                return event
 
-    async def chunks(self) -> AsyncIterator[router_pb2.ChatChunk]:
-        while (chunk := await self.read()) is not None:
-            yield chunk
+    async def events(self) -> AsyncIterator[ChatEvent]:
+        while (event := await self.read()) is not None:
+            yield event
 
     def cancel(self) -> bool:
         return bool(self._call.cancel())

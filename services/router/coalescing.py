@@ -15,8 +15,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Iterator
 
+from masterx.chat.contract import ChatEvent
 from masterx.providers.base import TextDelta
-from services.router.chat_flow import FlowEvent
 
 MAX_WAITING = 256  # events read ahead of the consumer at most (the provider is paused beyond)
 
@@ -26,7 +26,7 @@ class _End:
 
 
 _END = _End()
-Item = FlowEvent | BaseException | _End  # what the reader hands over
+Item = ChatEvent | BaseException | _End  # what the reader hands over
 
 
 def _joined(batch: list[Item]) -> Iterator[Item]:
@@ -44,7 +44,7 @@ def _joined(batch: list[Item]) -> Iterator[Item]:
         yield TextDelta("".join(texts))
 
 
-async def coalesce_deltas(source: AsyncGenerator[FlowEvent]) -> AsyncGenerator[FlowEvent]:
+async def coalesce_deltas(source: AsyncGenerator[ChatEvent]) -> AsyncGenerator[ChatEvent]:
     waiting: asyncio.Queue[Item] = asyncio.Queue(MAX_WAITING)
 
     async def read_ahead() -> None:

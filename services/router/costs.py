@@ -1,4 +1,5 @@
-"""The cost dashboard: usage records totalled by provider, category and day, in a time range."""
+"""The cost dashboard: usage records (``usage_record.py``) totalled by provider, category and
+day, in a time range."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.router.usage_record import (
+    COMPLETION_TOKENS,
+    COST_USD,
+    CREATED_AT,
+    GROUPS,
+    PROMPT_TOKENS,
+)
+
 DAY_SECONDS = 86_400.0
-_GROUPS = ("provider", "category", "day")
 
 
 @dataclass(frozen=True)
@@ -40,16 +48,12 @@ class CostReport:
         return sum(t.requests for t in self.by_provider)
 
 
-def usage_day(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d")
-
-
 class CostLedger:
     def __init__(self, usage: AsyncCollection[dict[str, Any]]) -> None:
         self._usage = usage
 
     async def ensure_indexes(self) -> None:
-        await self._usage.create_index([("created_at", ASCENDING)], name="created_at")
+        await self._usage.create_index([(CREATED_AT, ASCENDING)], name=CREATED_AT)
 
     async def _sums(self, match: dict[str, Any], value: object) -> dict[tuple[str, ...], float]:
         """One accumulator over (provider, category, day): FerretDB 1.24 computes only the first
@@ -58,14 +62,14 @@ class CostLedger:
             {"$match": match},
             {
                 "$group": {
-                    "_id": {"provider": "$provider", "category": "$category", "day": "$day"},
+                    "_id": {field: f"${field}" for field in GROUPS},
                     "total": {"$sum": value},
                 }
             },
         ]
         sums = {}
         async for row in await self._usage.aggregate(pipeline):
-            key = tuple(str(row["_id"].get(f) or "(none)") for f in _GROUPS)
+            key = tuple(str(row["_id"].get(f) or "(none)") for f in GROUPS)
             sums[key] = float(row["total"])
         return sums
 
@@ -88,13 +92,13 @@ class CostLedger:
             raise ValueError("since must not be after until")
         match = {
             "status": "ok",
-            "created_at": {
+            CREATED_AT: {
                 "$gte": datetime.fromtimestamp(since, UTC),
                 "$lte": datetime.fromtimestamp(until, UTC),
             },
         }
         sums = [
             await self._sums(match, value)
-            for value in ("$cost_usd", 1, "$prompt_tokens", "$completion_tokens")
+            for value in (f"${COST_USD}", 1, f"${PROMPT_TOKENS}", f"${COMPLETION_TOKENS}")
         ]
-        return CostReport(since, until, *(self._roll_up(sums, i) for i in range(len(_GROUPS))))
+        return CostReport(since, until, *(self._roll_up(sums, i) for i in range(len(GROUPS))))

@@ -1,4 +1,4 @@
-"""Turn a chat message into a routing decision (DESIGN.md, "Routing").
+"""Turn a chat message into a routing decision (README, "Routing").
 
 1. A pinned provider bypasses routing (still breaker-checked).
 2. Emotion, detected or given by the client: distress above the threshold makes it ``empathy``.
@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from masterx.chat.contract import EmotionReading, Routing
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers import ProviderSpec
 from masterx.selection import BenchmarkTable, Candidate, rank_providers
-from services.router.detection import EmotionReading, is_distressed
+from services.router.detection import is_distressed
 from services.router.sessions import SessionState
 
 
@@ -59,6 +60,25 @@ class Decision:
     @property
     def chosen(self) -> Candidate:
         return self.ranking[0]
+
+    def routing(
+        self, provider: str = "", model: str = "", reason: RouteReason | None = None
+    ) -> Routing:
+        """The decision as callers see it, served by ``provider`` (default: the chosen one)."""
+        served = next((c for c in self.ranking if c.provider == provider), self.chosen)
+        return Routing(
+            provider=served.provider,
+            model=model or served.model,
+            category=self.category,
+            confidence=self.confidence,
+            emotion=self.emotion,
+            reason=reason or self.reason,
+            score=served.score or 0.0,
+            ranking=tuple(self.ranking),
+            topic_changed=self.topic_changed,
+            session_id=self.session_id,
+            explanation=self.explanation,
+        )
 
 
 class UnknownProviderError(ValueError):

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
+from masterx.chat.contract import AllProvidersFailed, Attempt, ChatRequest
 from masterx.domain import FailureKind
-from masterx.providers import ChatTurn, Completion, ProviderAdapter, ProviderError
+from masterx.providers import Completion, ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEvent
 from masterx.selection import Candidate
 from services.router.breaker_view import ADMIT, BreakerView, Permit
-
-
-@dataclass(frozen=True)
-class AttemptRecord:
-    provider: str
-    model: str
-    ok: bool
-    kind: FailureKind | None
-    error: str
-    latency_ms: float
 
 
 @dataclass(frozen=True)
@@ -30,13 +20,13 @@ class Served:
     candidate: Candidate
     completion: Completion
     latency_ms: float
-    attempts: list[AttemptRecord]
+    attempts: list[Attempt]
     last_resort: bool = False
 
 
-def refused_attempt(candidate: Candidate, permit: Permit) -> AttemptRecord:
+def refused_attempt(candidate: Candidate, permit: Permit) -> Attempt:
     """A provider its breaker did not admit: listed among the attempts, never called."""
-    return AttemptRecord(
+    return Attempt(
         candidate.provider, candidate.model, False, None, f"breaker {permit.state.value}", 0.0
     )
 
@@ -48,41 +38,13 @@ class OpenStream:
     first: StreamEvent
     events: AsyncGenerator[StreamEvent]
     started: float
-    attempts: list[AttemptRecord]
+    attempts: list[Attempt]
 
 
 def _stream_end_note(kind: FailureKind | None) -> str:
     if kind is None:
         return ""
     return "cancelled by the client" if kind is FailureKind.CANCELLED else "failed mid-stream"
-
-
-class AllProvidersFailedError(Exception):
-    def __init__(self, attempts: list[AttemptRecord]) -> None:
-        summary = (
-            "; ".join(
-                f"{a.provider}: {a.kind.value if a.kind else 'refused'} ({a.error})"
-                for a in attempts
-            )
-            or "no provider configured"
-        )
-        super().__init__(f"every provider failed: {summary}")
-        self.attempts = attempts
-
-    def attempts_json(self) -> str:
-        return json.dumps(
-            [
-                {
-                    "provider": a.provider,
-                    "model": a.model,
-                    "ok": a.ok,
-                    "kind": a.kind.value if a.kind else None,
-                    "error": a.error,
-                    "latency_ms": round(a.latency_ms, 3),
-                }
-                for a in self.attempts
-            ]
-        )
 
 
 class ProviderCaller:
@@ -94,14 +56,15 @@ class ProviderCaller:
         self,
         candidate: Candidate,
         permit: Permit,
-        turns: list[ChatTurn],
-        max_tokens: int | None,
-        temperature: float | None,
-    ) -> tuple[Completion | None, AttemptRecord]:
+        request: ChatRequest,
+    ) -> tuple[Completion | None, Attempt]:
         started = time.perf_counter()
         try:
             completion = await self._adapters[candidate.provider].generate(
-                turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
+                list(request.turns),
+                model=candidate.model,
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
             )
         except asyncio.CancelledError:
             # The caller gave up: its HALF_OPEN permit goes back now, not when it expires.
@@ -113,23 +76,15 @@ class ProviderCaller:
             self._breakers.report(
                 candidate.provider, permit, latency_ms, error.kind, error.retry_after_s
             )
-            return None, AttemptRecord(
+            return None, Attempt(
                 candidate.provider, candidate.model, False, error.kind, str(error), latency_ms
             )
         latency_ms = (time.perf_counter() - started) * 1000
         self._breakers.report(candidate.provider, permit, latency_ms, None)
-        return completion, AttemptRecord(
-            candidate.provider, candidate.model, True, None, "", latency_ms
-        )
+        return completion, Attempt(candidate.provider, candidate.model, True, None, "", latency_ms)
 
-    async def call(
-        self,
-        ranking: list[Candidate],
-        turns: list[ChatTurn],
-        max_tokens: int | None,
-        temperature: float | None,
-    ) -> Served:
-        attempts: list[AttemptRecord] = []
+    async def call(self, ranking: list[Candidate], request: ChatRequest) -> Served:
+        attempts: list[Attempt] = []
         refused: list[Candidate] = []
         for candidate in ranking:
             permit = await self._breakers.admit(candidate.provider)
@@ -137,9 +92,7 @@ class ProviderCaller:
                 refused.append(candidate)
                 attempts.append(refused_attempt(candidate, permit))
                 continue
-            completion, record = await self._attempt(
-                candidate, permit, turns, max_tokens, temperature
-            )
+            completion, record = await self._attempt(candidate, permit, request)
             attempts.append(record)
             if completion is not None:
                 return Served(candidate, completion, record.latency_ms, attempts)
@@ -148,24 +101,18 @@ class ProviderCaller:
             nearest = min(
                 refused, key=lambda c: (self._breakers.open_until(c.provider), c.provider)
             )
-            completion, record = await self._attempt(nearest, ADMIT, turns, max_tokens, temperature)
+            completion, record = await self._attempt(nearest, ADMIT, request)
             attempts.append(record)
             if completion is not None:
                 return Served(nearest, completion, record.latency_ms, attempts, last_resort=True)
-        raise AllProvidersFailedError(attempts)
+        raise AllProvidersFailed(tuple(attempts))
 
-    async def open_stream(
-        self,
-        ranking: list[Candidate],
-        turns: list[ChatTurn],
-        max_tokens: int | None,
-        temperature: float | None,
-    ) -> OpenStream:
+    async def open_stream(self, ranking: list[Candidate], request: ChatRequest) -> OpenStream:
         """Start streaming from the first provider that yields its first event.
 
         A failure before the first token moves on to the next provider, transparently.
         """
-        attempts: list[AttemptRecord] = []
+        attempts: list[Attempt] = []
         for candidate in ranking:
             permit = await self._breakers.admit(candidate.provider)
             if not permit.admitted:
@@ -173,7 +120,10 @@ class ProviderCaller:
                 continue
             started = time.perf_counter()
             events = self._adapters[candidate.provider].stream(
-                turns, model=candidate.model, max_tokens=max_tokens, temperature=temperature
+                list(request.turns),
+                model=candidate.model,
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
             )
             try:
                 first = await anext(events)
@@ -189,7 +139,7 @@ class ProviderCaller:
                 retry_after = error.retry_after_s if isinstance(error, ProviderError) else None
                 self._breakers.report(candidate.provider, permit, latency_ms, kind, retry_after)
                 attempts.append(
-                    AttemptRecord(
+                    Attempt(
                         candidate.provider,
                         candidate.model,
                         False,
@@ -200,17 +150,17 @@ class ProviderCaller:
                 )
                 continue
             return OpenStream(candidate, permit, first, events, started, attempts)
-        raise AllProvidersFailedError(attempts)
+        raise AllProvidersFailed(tuple(attempts))
 
     def finish_stream(
         self, stream: OpenStream, kind: FailureKind | None, retry_after_s: float | None = None
-    ) -> AttemptRecord:
+    ) -> Attempt:
         """Report how a started stream ended; the attempt is added to its list."""
         latency_ms = (time.perf_counter() - stream.started) * 1000
         self._breakers.report(
             stream.candidate.provider, stream.permit, latency_ms, kind, retry_after_s
         )
-        record = AttemptRecord(
+        record = Attempt(
             stream.candidate.provider,
             stream.candidate.model,
             kind is None,

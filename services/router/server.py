@@ -19,6 +19,7 @@ from masterx.providers.pricing import PriceTable
 from masterx.providers.transport import ProviderTimeouts
 from masterx.stores import connect_mongo
 from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_pb2_grpc
+from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
 from services.router.costs import CostLedger
@@ -29,6 +30,7 @@ from services.router.scoreboard import ScoreBoard
 from services.router.servicer import RouterServicer
 from services.router.sessions import SessionStore
 from services.router.settings import RouterSettings
+from services.router.usage_record import COLLECTION as USAGE
 from services.router.write_buffer import WriteBuffer
 
 SERVICE_NAME = router_pb2.DESCRIPTOR.services_by_name["Router"].full_name
@@ -81,7 +83,7 @@ async def serve(settings: RouterSettings) -> None:
     mongo = connect_mongo(settings.mongodb_url)
     database = mongo[settings.mongodb_database]
     linger = settings.store_write_linger_ms / 1000
-    usage = WriteBuffer(database["usage"], settings.usage_buffer_size, linger_s=linger)
+    usage = WriteBuffer(database[USAGE], settings.usage_buffer_size, linger_s=linger)
     session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size, linger_s=linger)
     sessions = SessionStore(
         database["sessions"],
@@ -104,8 +106,9 @@ async def serve(settings: RouterSettings) -> None:
             settings.quality_policy,
         ),
     )
-    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, usage)
-    ledger = CostLedger(database["usage"])
+    books = Bookkeeper(sessions, usage)
+    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
+    ledger = CostLedger(database[USAGE])
     servicer = RouterServicer(flow, providers, breakers.state, ledger)
 
     def register(server: grpc.aio.Server) -> None:

@@ -7,23 +7,16 @@ from collections.abc import AsyncIterator, Callable
 import grpc
 from pymongo.errors import PyMongoError
 
+from masterx.chat import protocol
+from masterx.chat.contract import AllProvidersFailed
 from masterx.domain import BreakerState
 from masterx.providers import ProviderSpec
-from masterx.providers.base import TextDelta
 from masterx.v1 import router_pb2, router_pb2_grpc
-from services.router.chat_flow import Answer, ChatFlow, Routed, StreamFailed, StreamStarted
+from services.router.bookkeeping import Routed
+from services.router.chat_flow import ChatFlow
 from services.router.coalescing import coalesce_deltas
 from services.router.costs import CostLedger, CostTotal
 from services.router.decision import UnknownProviderError
-from services.router.messages import (
-    InvalidRequestError,
-    chat_input,
-    decision_message,
-    reply_message,
-)
-from services.router.provider_calls import AllProvidersFailedError
-
-ATTEMPTS_METADATA_KEY = "x-masterx-attempts"
 
 
 class RouterServicer(router_pb2_grpc.RouterServicer):
@@ -43,28 +36,26 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
     ) -> Routed:
         try:
-            return await self._flow.route(chat_input(request))
-        except (InvalidRequestError, UnknownProviderError) as error:
+            return await self._flow.route(protocol.chat_request(request))
+        except (protocol.InvalidChatRequest, UnknownProviderError) as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
 
     @staticmethod
-    async def _all_failed(
-        context: grpc.aio.ServicerContext, error: AllProvidersFailedError
-    ) -> None:
-        context.set_trailing_metadata(((ATTEMPTS_METADATA_KEY, error.attempts_json()),))
-        await context.abort(grpc.StatusCode.UNAVAILABLE, str(error))
+    async def _all_failed(context: grpc.aio.ServicerContext, error: AllProvidersFailed) -> None:
+        """UNAVAILABLE, every attempt a typed detail of the status (``AttemptList``)."""
+        await context.abort_with_status(protocol.all_failed_status(str(error), error.attempts))
 
     async def Chat(
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
     ) -> router_pb2.ChatReply:
         routed = await self._route(request, context)
         try:
-            answer = await self._flow.complete(routed)
-        except AllProvidersFailedError as error:
+            reply = await self._flow.complete(routed)
+        except AllProvidersFailed as error:
             await self._all_failed(context, error)
             raise
-        return reply_message(routed.decision, answer)
+        return protocol.reply_message(reply)
 
     async def ChatStream(
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
@@ -73,25 +64,8 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         events = coalesce_deltas(self._flow.stream(routed))
         try:
             async for event in events:
-                if isinstance(event, TextDelta):
-                    yield router_pb2.ChatChunk(delta=event.text)
-                elif isinstance(event, StreamStarted):
-                    yield router_pb2.ChatChunk(
-                        decision=decision_message(
-                            routed.decision, event.provider, event.model, event.reason
-                        )
-                    )
-                elif isinstance(event, Answer):
-                    yield router_pb2.ChatChunk(final=reply_message(routed.decision, event))
-                elif isinstance(event, StreamFailed):
-                    yield router_pb2.ChatChunk(
-                        error=router_pb2.StreamError(
-                            provider=event.provider,
-                            message=event.message,
-                            kind=event.kind.to_proto(),
-                        )
-                    )
-        except AllProvidersFailedError as error:
+                yield protocol.event_message(event)
+        except AllProvidersFailed as error:
             await self._all_failed(context, error)
         finally:
             await events.aclose()
@@ -100,7 +74,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
     ) -> router_pb2.RouteDecision:
         routed = await self._route(request, context)
-        return decision_message(routed.decision)
+        return protocol.routing_message(routed.decision.routing())
 
     async def ListProviders(
         self, request: router_pb2.ListProvidersRequest, context: grpc.aio.ServicerContext

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from masterx.domain import FailureKind
-from masterx.providers.base import ChatTurn, Completion, ProviderError
+from masterx.providers.base import ChatTurn, Completion, ProviderError, Usage
 from services.benchmark.graders import Grader
 from services.benchmark.graders.judge import Judge, parse_score
 from services.benchmark.sandbox import Sandbox
@@ -32,7 +32,7 @@ class ScriptedJudge:
         self.seen.append(turns)
         if self.reply is None:
             raise ProviderError("judge", FailureKind.SERVER, "HTTP 503")
-        return Completion(self.reply, "judge-model", 10, 5, "stop")
+        return Completion(self.reply, "judge-model", Usage(10, 5), "stop")
 
 
 def judged_test(**extra: Any) -> BenchTest:

@@ -16,6 +16,9 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
+from masterx.chat.contract import Attempt
+from masterx.chat.protocol import all_failed_status
+from masterx.domain import FailureKind
 from masterx.v1 import (
     benchmark_pb2,
     benchmark_pb2_grpc,
@@ -31,7 +34,22 @@ from masterx.v1 import health_pb2_grpc as breaker_pb2_grpc
 class Failure:
     code: grpc.StatusCode
     details: str
-    trailing: tuple[tuple[str, str], ...] = ()
+    attempts: tuple[dict[str, Any], ...] = ()  # as the error body lists them
+
+    def status(self) -> grpc.Status:
+        """The router's typed status: every attempt an ``AttemptList`` detail."""
+        listed = tuple(
+            Attempt(
+                a["provider"],
+                a["model"],
+                a["ok"],
+                FailureKind(a["kind"]) if a["kind"] else None,
+                a["error"],
+                a["latency_ms"],
+            )
+            for a in self.attempts
+        )
+        return all_failed_status(self.details, listed)
 
 
 def decision(provider: str = "anthropic", model: str = "claude-sonnet-4-6") -> Any:
@@ -71,10 +89,6 @@ def reply(text: str = "Bubble sort swaps neighbours.", provider: str = "anthropi
     return router_pb2.ChatReply(
         request_id="",
         response=text,
-        provider=provider,
-        model=chosen.model,
-        category=common_pb2.CATEGORY_CODING,
-        session_id="sess-fake",
         cost_usd=0.001,
         latency_ms=12.5,
         usage=common_pb2.Usage(prompt_tokens=7, completion_tokens=5, total_tokens=12),
@@ -133,8 +147,8 @@ class Scripted:
     @staticmethod
     def _maybe_fail(failure: Failure | None, context: grpc.ServicerContext) -> None:
         if failure is not None:
-            if failure.trailing:
-                context.set_trailing_metadata(failure.trailing)
+            if failure.attempts:
+                context.abort_with_status(failure.status())
             context.abort(failure.code, failure.details)
 
 

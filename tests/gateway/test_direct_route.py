@@ -9,9 +9,12 @@ the same, for valid requests and for every kind of invalid one.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import fastapi
 import fastapi.routing
 import pytest
 from fastapi.dependencies.utils import solve_dependencies
@@ -22,6 +25,8 @@ from services.gateway.app import create_app
 from services.gateway.direct_route import is_json
 from tests.gateway.fake_upstreams import FakeUpstreams
 from tests.gateway.running import gateway_settings
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 JSON = "application/json"
 COMPLETION = {"model": "auto", "messages": [{"role": "user", "content": "Explain bubble sort"}]}
@@ -233,3 +238,23 @@ def test_valid_chat_requests_skip_fastapis_dependency_solving(
 )
 def test_what_the_direct_path_reads_as_json(content_type: str | None, expected: bool) -> None:
     assert is_json(content_type) is expected
+
+
+def test_fastapi_is_the_pinned_version_whose_internals_directroute_uses() -> None:
+    """DirectRoute runs on FastAPI's private API (services/gateway/direct_route.py); the
+    pyproject pins FastAPI to the minor version these differential tests ran against. Moving
+    the pin means running them on the new version first."""
+    pin = re.search(r'"fastapi>=([\d.]+),<([\d.]+)"', PYPROJECT.read_text(encoding="utf-8"))
+    assert pin is not None, "pyproject.toml no longer pins fastapi to a range"
+    low, high = (tuple(int(p) for p in v.split(".")) for v in pin.groups())
+    installed = tuple(int(p) for p in fastapi.__version__.split(".")[:3])
+    assert low <= installed < high, f"fastapi {fastapi.__version__} outside {pin.group(0)}"
+    from fastapi._compat import ModelField, field_annotation_is_sequence
+    from fastapi.dependencies.utils import _get_param_aliases
+    from fastapi.routing import _effective_route_context_var
+
+    assert all(
+        callable(x) or x is not None
+        for x in (ModelField, field_annotation_is_sequence, _get_param_aliases)
+    )
+    assert _effective_route_context_var is not None

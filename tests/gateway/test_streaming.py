@@ -9,6 +9,8 @@ import grpc
 import httpx
 from openai.types.chat import ChatCompletionChunk
 
+from masterx.chat import protocol
+from masterx.providers.base import TextDelta
 from masterx.v1 import common_pb2, router_pb2
 from services.gateway.openai_translate import ChunkMaker
 from services.gateway.sse import openai_events
@@ -172,11 +174,11 @@ class _EndlessStream:
     def __init__(self) -> None:
         self.cancelled = False
 
-    async def chunks(self) -> Any:
+    async def events(self) -> Any:
         for chunk in stream_of("one ", "two "):
-            yield chunk
+            yield protocol.chat_event(chunk)
         while True:
-            yield router_pb2.ChatChunk(delta="more ")
+            yield TextDelta("more ")
 
     def cancel(self) -> bool:
         self.cancelled = True

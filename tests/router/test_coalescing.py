@@ -7,12 +7,26 @@ from collections.abc import AsyncGenerator
 
 import pytest
 
-from masterx.domain import RouteReason
+from masterx.chat.contract import ChatEvent as FlowEvent
+from masterx.chat.contract import EmotionReading, Routing, StreamStarted
+from masterx.domain import Category, RouteReason
 from masterx.providers.base import TextDelta
-from services.router.chat_flow import FlowEvent, StreamStarted
 from services.router.coalescing import coalesce_deltas
 
-STARTED = StreamStarted("groq", "llama", RouteReason.BEST_BENCHMARK)
+STARTED = StreamStarted(
+    Routing(
+        "groq",
+        "llama",
+        Category.CODING,
+        0.9,
+        EmotionReading.neutral(),
+        RouteReason.BEST_BENCHMARK,
+        0.0,
+        (),
+        False,
+        "s",
+    )
+)
 
 
 async def _pieces(texts: list[str], gap_s: float = 0.0) -> AsyncGenerator[FlowEvent]:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.router.costs import CostLedger, usage_day
+from services.router.costs import CostLedger
+from services.router.usage_record import usage_day
 
 DAY1 = datetime(2026, 11, 20, 10, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 21, 23, 59, tzinfo=UTC)

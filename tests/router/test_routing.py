@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -13,6 +12,7 @@ import grpc
 import httpx
 import pytest
 
+from masterx.chat import protocol
 from masterx.domain import Category, RouteReason
 from masterx.stores import connect_mongo
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc, router_pb2, router_pb2_grpc
@@ -109,7 +109,10 @@ async def test_explain_bubble_sort_goes_to_the_best_coding_provider(
     router: router_pb2_grpc.RouterStub,
 ) -> None:
     reply = await router.Chat(_request("Explain bubble sort"))
-    assert (reply.provider, Category.from_proto(reply.category)) == ("anthropic", Category.CODING)
+    assert (reply.decision.provider, Category.from_proto(reply.decision.category)) == (
+        "anthropic",
+        Category.CODING,
+    )
     assert _reason(reply) is RouteReason.BEST_BENCHMARK
     chosen = reply.decision.ranking[0]
     assert chosen.provider == "anthropic" and chosen.has_evidence and chosen.within_tolerance
@@ -122,7 +125,10 @@ async def test_a_frustrated_learner_goes_to_the_best_empathy_provider(
     router: router_pb2_grpc.RouterStub,
 ) -> None:
     reply = await router.Chat(_request("I'm so frustrated with this!"))
-    assert (reply.provider, Category.from_proto(reply.category)) == ("openai", Category.EMPATHY)
+    assert (reply.decision.provider, Category.from_proto(reply.decision.category)) == (
+        "openai",
+        Category.EMPATHY,
+    )
     assert _reason(reply) is RouteReason.EMOTION_EMPATHY
     assert reply.decision.emotion.frustration >= 0.6
 
@@ -132,7 +138,7 @@ async def test_quicksort_then_mergesort_stay_on_one_provider(
 ) -> None:
     first = await router.Chat(_request("Explain quicksort", "sess1"))
     second = await router.Chat(_request("Now explain mergesort", "sess1"))
-    assert first.provider == second.provider == "anthropic"
+    assert first.decision.provider == second.decision.provider == "anthropic"
     assert _reason(second) is RouteReason.SESSION_CONTINUITY
     assert not second.decision.topic_changed
 
@@ -140,9 +146,9 @@ async def test_quicksort_then_mergesort_stay_on_one_provider(
 async def test_a_topic_change_reroutes(router: router_pb2_grpc.RouterStub) -> None:
     first = await router.Chat(_request("Explain sorting", "sess2"))
     second = await router.Chat(_request("Solve 2x+5=15", "sess2"))
-    assert (first.provider, second.provider) == ("anthropic", "gemini")
+    assert (first.decision.provider, second.decision.provider) == ("anthropic", "gemini")
     assert second.decision.topic_changed
-    assert Category.from_proto(second.category) is Category.MATH
+    assert Category.from_proto(second.decision.category) is Category.MATH
 
 
 async def test_a_provider_down_mid_session_falls_back_then_comes_back(
@@ -150,21 +156,25 @@ async def test_a_provider_down_mid_session_falls_back_then_comes_back(
     router: router_pb2_grpc.RouterStub,
 ) -> None:
     session = "sess-outage"
-    assert (await router.Chat(_request("Explain binary search", session))).provider == "anthropic"
+    assert (await router.Chat(_request("Explain binary search", session))).decision.provider == (
+        "anthropic"
+    )
     _control(stack, "anthropic", mode="error", status=503)
     try:
         served = [
             await router.Chat(_request("And what about its complexity in code?", session))
             for _ in range(7)
         ]
-        assert all(r.provider != "anthropic" for r in served)
+        assert all(r.decision.provider != "anthropic" for r in served)
         assert {_reason(r) for r in served} == {RouteReason.FALLBACK}
         assert served[0].attempts[0].provider == "anthropic" and not served[0].attempts[0].ok
     finally:
         _control(stack, "anthropic", mode="ok")
     deadline = time.monotonic() + 20
     reply = served[-1]
-    while reply.provider != "anthropic":  # the breaker's timeout is 1 s here: HALF_OPEN probes
+    while (
+        reply.decision.provider != "anthropic"
+    ):  # the breaker's timeout is 1 s here: HALF_OPEN probes
         assert time.monotonic() < deadline, "the session never came back to its provider"
         await asyncio.sleep(0.2)
         reply = await router.Chat(_request("Show me the recursive version in code", session))
@@ -202,8 +212,8 @@ async def test_every_provider_down_is_unavailable_with_every_attempt_listed(
         for provider in PROVIDERS:
             _control(stack, provider, mode="ok")
     assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
-    attempts = dict(failed.value.trailing_metadata() or ())["x-masterx-attempts"]
-    assert [a["provider"] for a in json.loads(attempts)] == ["groq"]
+    attempts = protocol.attempts_of(failed.value)
+    assert [a.provider for a in attempts] == ["groq"]
 
 
 async def test_route_is_a_dry_run(stack: Stack, router: router_pb2_grpc.RouterStub) -> None:
@@ -235,7 +245,11 @@ async def test_usage_and_sessions_are_recorded(
     finally:
         await client.close()
     assert usage is not None and session is not None
-    assert (usage["provider"], usage["category"], usage["status"]) == (reply.provider, "math", "ok")
+    assert (usage["provider"], usage["category"], usage["status"]) == (
+        reply.decision.provider,
+        "math",
+        "ok",
+    )
     assert usage["total_tokens"] == reply.usage.total_tokens
     assert usage["cost_usd"] == pytest.approx(reply.cost_usd)
     assert (session["current_provider"], session["current_topic"]) == ("gemini", "math")

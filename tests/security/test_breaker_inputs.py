@@ -20,6 +20,7 @@ import redis.asyncio as aioredis
 
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.breaker.local import LocalBreakers
+from masterx.chat.contract import ChatRequest
 from masterx.domain import BreakerState, FailureKind
 from masterx.providers import ChatTurn, ProviderError, ProviderTimeouts
 from masterx.providers.catalog import build_adapter, simulated_providers
@@ -188,7 +189,7 @@ async def test_a_cancelled_probe_returns_its_permit_at_once(
         _control(security_stack, "groq", latency_ms=20_000)
         caller = ProviderCaller({provider: adapter}, view)
         candidate = Candidate(provider, spec.model, None, BreakerState.HALF_OPEN)
-        call = asyncio.create_task(caller.call([candidate], TURNS, None, None))
+        call = asyncio.create_task(caller.call([candidate], ChatRequest(tuple(TURNS))))
 
         async def holding() -> bool:
             return await _permits(redis, provider) == 1

@@ -25,6 +25,7 @@ from masterx.v1 import router_pb2
 
 unit = st.floats(0, 1)
 names = st.text("abcdefghij-_", min_size=1, max_size=12)
+model_names = st.from_regex(r"[a-j][a-j0-9_-]{0,11}", fullmatch=True)
 texts = st.text(min_size=1, max_size=40).filter(str.strip)
 emotions = st.builds(
     EmotionReading,
@@ -101,12 +102,13 @@ requests = st.builds(
     user_id=names,
     session_id=st.one_of(st.just(""), names),
     provider=st.one_of(st.just(""), names),
-    model=st.one_of(st.just(""), names),
+    model=st.one_of(st.just(""), model_names),
     emotion=st.one_of(st.none(), emotions),
     context=st.dictionaries(names, st.text(max_size=10), max_size=3),
     max_tokens=st.one_of(st.none(), st.integers(1, 10**6)),
     temperature=st.one_of(st.none(), st.floats(0, 2)),
     request_id=names,
+    key_id=st.one_of(st.just(""), names),
 )
 
 
@@ -146,6 +148,7 @@ def test_a_mid_stream_failure_survives_the_round_trip() -> None:
         ({"max_tokens": 0}, "max_tokens"),
         ({"temperature": 2.5}, "temperature"),
         ({"emotion": router_pb2.EmotionState(frustration=1.5)}, "emotion.frustration"),
+        ({"model": "../../v1/models"}, "model"),
     ],
 )
 def test_a_bad_request_is_refused_naming_the_field(change: dict[str, object], named: str) -> None:

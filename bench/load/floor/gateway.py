@@ -45,7 +45,7 @@ class FloorGateway:
         reply = await self._stub.Chat(chat, timeout=30)
         answer = {
             "object": "chat.completion",
-            "model": reply.model,
+            "model": reply.decision.model,
             "choices": [
                 {
                     "index": 0,

@@ -34,9 +34,8 @@ class FloorRouter(router_pb2_grpc.RouterServicer):
             answer = json.loads(await reply.read())
         return router_pb2.ChatReply(
             response=answer["choices"][0]["message"]["content"],
-            provider="groq",
-            model=answer["model"],
             finish_reason=answer["choices"][0]["finish_reason"],
+            decision=router_pb2.RouteDecision(provider="groq", model=answer["model"]),
         )
 
 

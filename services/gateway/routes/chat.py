@@ -1,4 +1,4 @@
-"""The seed plan's chat endpoint."""
+"""The chat endpoint `POST /api/v1/chat` (README, "HTTP API")."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ async def chat(
 ) -> Response:
     check_text(body.message, "message", settings.max_message_chars)
     reply = await router_client.chat(chat_request(body), deadline.seconds())
-    headers = routing_headers(reply.decision, reply.provider)
+    headers = routing_headers(reply.routing)
     log_routed("/api/v1/chat", headers)
     response = Response(_CHAT_OUT.dump_json(chat_response(reply)), media_type=JSON_MEDIA_TYPE)
     response.headers.update(headers)  # after the content headers, where FastAPI put them

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from masterx.v1 import router_pb2
+from masterx.chat.contract import Routing, StreamFailed, StreamStarted
 from services.gateway.auth import ApiKeyRequired
 from services.gateway.deps import ChatDeadline, QueryDeadline, RouterDep, SettingsDep
 from services.gateway.direct_route import DirectRoute
@@ -25,7 +25,7 @@ from services.gateway.openai_translate import (
 from services.gateway.schemas import NAME_PATTERN
 from services.gateway.sse import HEADERS, MEDIA_TYPE, openai_events, stream_error
 from services.gateway.translate import log_routed, routing_headers
-from services.gateway.upstreams import ChunkStream
+from services.gateway.upstreams import EventStream
 
 _SESSION_ID = re.compile(NAME_PATTERN)
 COMPLETIONS = "/v1/chat/completions"
@@ -57,13 +57,13 @@ def _session_id(header: str | None, body: ChatCompletionRequest) -> str | None:
     return given
 
 
-async def _started(stream: ChunkStream) -> router_pb2.RouteDecision:
-    """The stream once its first chunk (the decision) is in; before that, errors are JSON."""
+async def _started(stream: EventStream) -> Routing:
+    """The stream once its first event (who answers) is in; before that, errors are JSON."""
     try:
         first = await stream.read()
-        if first is not None and first.WhichOneof("kind") == "error":
-            raise stream_error(first.error)
-        if first is None or first.WhichOneof("kind") != "decision":
+        if isinstance(first, StreamFailed):
+            raise stream_error(first)
+        if not isinstance(first, StreamStarted):
             raise GatewayError(
                 502,
                 "the router's stream did not start with its decision",
@@ -73,7 +73,7 @@ async def _started(stream: ChunkStream) -> router_pb2.RouteDecision:
     except BaseException:
         stream.cancel()
         raise
-    return first.decision
+    return first.routing
 
 
 @router.post(
@@ -93,14 +93,14 @@ async def chat_completions(
     created = int(time.time())
     if not body.stream:
         reply = await router_client.chat(request, deadline.seconds())
-        headers = routing_headers(reply.decision, reply.provider)
+        headers = routing_headers(reply.routing)
         log_routed(COMPLETIONS, headers)
         return JSONResponse(completion(reply, created), headers=headers)
     stream = router_client.chat_stream(request, deadline.seconds(stream=True))
-    decision = await _started(stream)
+    routing = await _started(stream)
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    maker = ChunkMaker(model_name(decision.provider, decision.model), created, include_usage)
-    headers = routing_headers(decision)
+    maker = ChunkMaker(model_name(routing.provider, routing.model), created, include_usage)
+    headers = routing_headers(routing)
     log_routed(COMPLETIONS, headers, stream=True)
     return StreamingResponse(
         openai_events(stream, maker), media_type=MEDIA_TYPE, headers={**HEADERS, **headers}

@@ -1,10 +1,10 @@
 """Message analysis for routing: task category (trained model) and the learner's emotion."""
 
+from masterx.chat.contract import EmotionReading
 from services.router.detection.category_detector import CategoryDetector, CategoryGuess
 from services.router.detection.emotion import (
     DEFAULT_EMPATHY_THRESHOLD,
     EmotionDetector,
-    EmotionReading,
     is_distressed,
 )
 

@@ -1,4 +1,4 @@
-"""Per-category term lists: the seed plan's keywords, widened to each field's vocabulary.
+"""Per-category term lists: the original plan's keywords, widened to each field's vocabulary.
 
 Data, written for this project (Apache-2.0). Terms are lower case, as
 :func:`~services.router.detection.text_features.normalise` leaves text, and one or two words

@@ -1,6 +1,6 @@
 """Keyword and pattern evidence for each category, as a small dense feature block.
 
-Three kinds of cue: the per-category term lists of :mod:`.cue_terms` (the seed plan's
+Three kinds of cue: the per-category term lists of :mod:`.cue_terms` (the original plan's
 keywords, widened), looked up in the message's word 1-2 grams; shapes no n-gram sees whole
 (code syntax, error names, an equation, a word problem's questions, a greeting, a quotation);
 and the emotion reading. A cue's value is its count capped at 3 and scaled to 0..1 (emotion
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
+from masterx.chat.contract import EmotionReading
 from services.router.detection.cue_terms import TERMS
-from services.router.detection.emotion import EmotionReading
 
 _CODE_SYMBOLS = ("{", "}", ";", "==", "!=", "=>", "->", "::", "()", "++", "+=", "[]", "#include")
 _CODE_SHAPES = re.compile(r"\.[a-z_]+\(|(?<=[a-z])_(?=[a-z])|</?[a-z]+>|\.(?:py|js|java|cpp)\b")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+# The reading is part of a chat's contract (a client may send its own): defined there.
+from masterx.chat.contract import EMOTIONS, NEUTRAL, EmotionReading
 from services.router.detection.emotion_lexicon import (
     ANXIETY,
     CONFUSION,
@@ -32,9 +33,7 @@ from services.router.detection.emotion_lexicon import (
 )
 from services.router.detection.text_features import MAX_CHARS
 
-EMOTIONS = (FRUSTRATION, ANXIETY, SADNESS, CONFUSION, JOY)
 DISTRESS_EMOTIONS = (FRUSTRATION, ANXIETY, SADNESS)
-NEUTRAL = "neutral"
 DEFAULT_EMPATHY_THRESHOLD = 0.6
 READING_CACHE_SIZE = 256
 PRIMARY_FLOOR = 0.3  # below this nothing stands out and the primary emotion is "neutral"
@@ -51,34 +50,6 @@ _INTENSIFIER_WINDOW = 2
 _INTENSIFIED = 1.5
 _PER_EXCLAMATION = 0.15
 _SHOUTING = 1.3
-
-
-@dataclass(frozen=True)
-class EmotionReading:
-    """Intensities from 0 to 1, and the one that stands out (or ``"neutral"``)."""
-
-    primary_emotion: str
-    frustration: float
-    anxiety: float
-    sadness: float
-    confusion: float
-    joy: float
-
-    @classmethod
-    def neutral(cls) -> EmotionReading:
-        return cls(NEUTRAL, 0.0, 0.0, 0.0, 0.0, 0.0)
-
-    def intensities(self) -> dict[str, float]:
-        return {emotion: float(getattr(self, emotion)) for emotion in EMOTIONS}
-
-    def as_dict(self) -> dict[str, str | float]:
-        """The fields by name (``dataclasses.asdict`` without its deep copies: hot path)."""
-        return {"primary_emotion": self.primary_emotion, **self.intensities()}
-
-    @property
-    def distress(self) -> float:
-        """The strongest of frustration, anxiety and sadness."""
-        return max(self.frustration, self.anxiety, self.sadness)
 
 
 def is_distressed(reading: EmotionReading, threshold: float = DEFAULT_EMPATHY_THRESHOLD) -> bool:

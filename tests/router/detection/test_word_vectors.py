@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.router.detection import word_vectors
+from tooling.training import word_vectors
 from tooling.training.word_vectors import (
     WordVectorsUnavailableError,
     load_word_vectors,

@@ -1,0 +1,141 @@
+"""What the router records once a chat has ended: metrics, the session's turn, the usage record
+(``usage_record.py``) and one log line. None of it blocks the reply: writes go through bounded
+buffers (``write_buffer.py``) and successes are booked on the loop's next turn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pymongo import InsertOne
+
+from masterx.chat.contract import Attempt, ChatReply, ChatRequest
+from masterx.domain import RouteReason
+from masterx.logs import log_event
+from services.router.decision import Decision
+from services.router.metrics import (
+    COST,
+    FALLBACKS,
+    PROVIDER_DURATION,
+    REQUEST_DURATION,
+    REQUESTS_FAILED,
+    ROUTE_DECISIONS,
+    ROUTER_OVERHEAD,
+    TOKENS,
+    TOPIC_CHANGES,
+)
+from services.router.sessions import SessionState, SessionStore
+from services.router.usage_record import Status, usage_document
+from services.router.write_buffer import WriteBuffer
+
+logger = logging.getLogger("masterx.router")
+
+
+@dataclass
+class Routed:
+    """A request with the decision made for it and the session it was made in."""
+
+    request: ChatRequest
+    decision: Decision
+    session: SessionState | None
+    started: float = field(default_factory=time.perf_counter)
+
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+
+class Bookkeeper:
+    def __init__(self, sessions: SessionStore, usage: WriteBuffer) -> None:
+        self._sessions = sessions
+        self._usage = usage
+
+    def succeeded(self, routed: Routed, reply: ChatReply) -> None:
+        """Booked on the loop's next turn: the reply goes out first (the request's context, and
+        with it the request id, comes along)."""
+        asyncio.get_running_loop().call_soon(self._succeeded, routed, reply)
+
+    def _succeeded(self, routed: Routed, reply: ChatReply) -> None:
+        decision, routing = routed.decision, reply.routing
+        category = decision.category.value
+        provider_seconds = sum(a.latency_ms for a in reply.attempts) / 1000
+        total_seconds = reply.latency_ms / 1000
+        ROUTE_DECISIONS.labels(category, routing.provider, routing.reason.value).inc()
+        if routing.reason is RouteReason.FALLBACK:
+            FALLBACKS.labels(category).inc()
+        REQUEST_DURATION.labels(routing.provider, category).observe(total_seconds)
+        PROVIDER_DURATION.labels(routing.provider, category).observe(provider_seconds)
+        ROUTER_OVERHEAD.observe(max(0.0, total_seconds - provider_seconds))
+        self._count_spend(routed, reply)
+        previous = routed.session.current_topic if routed.session else None
+        if decision.topic_changed and previous is not None:
+            TOPIC_CHANGES.labels(previous.value, category).inc()
+        self._sessions.record_turn(
+            routed.session,
+            decision.session_id,
+            routed.request.user_id,
+            decision.assigned_provider,
+            decision.category,
+            key_id=routed.request.key_id,
+        )
+        self._record(routed, reply, reply.attempts, "ok")
+        log_event(
+            logger,
+            "provider_selection",
+            session_id=decision.session_id,
+            selected_provider=routing.provider,
+            category=category,
+            reason=routing.reason.value,
+            score=routing.score,
+            topic_changed=decision.topic_changed,
+            attempts=len(reply.attempts),
+            latency_ms=round(reply.latency_ms, 2),
+        )
+
+    def cancelled(self, routed: Routed, reply: ChatReply, chunks: int) -> None:
+        """A stream the client abandoned: what the provider sent so far is billed and booked."""
+        self._count_spend(routed, reply)
+        self._record(routed, reply, reply.attempts, "cancelled")
+        log_event(
+            logger,
+            "stream_cancelled",
+            provider=reply.routing.provider,
+            category=routed.decision.category.value,
+            chunks=chunks,
+            completion_tokens=reply.usage.completion_tokens,
+        )
+
+    def failed(
+        self, routed: Routed, attempts: Sequence[Attempt], status: Status = "failed"
+    ) -> None:
+        REQUESTS_FAILED.labels(routed.decision.category.value).inc()
+        self._record(routed, None, attempts, status)
+        log_event(
+            logger,
+            "all_providers_failed",
+            logging.WARNING,
+            category=routed.decision.category.value,
+            status=status,
+            attempts=[a.provider for a in attempts],
+        )
+
+    @staticmethod
+    def _count_spend(routed: Routed, reply: ChatReply) -> None:
+        provider, category = reply.routing.provider, routed.decision.category.value
+        TOKENS.labels(provider, category, "prompt").inc(reply.usage.prompt_tokens)
+        TOKENS.labels(provider, category, "completion").inc(reply.usage.completion_tokens)
+        COST.labels(provider, category).inc(reply.cost_usd)
+
+    def _record(
+        self,
+        routed: Routed,
+        reply: ChatReply | None,
+        attempts: Sequence[Attempt],
+        status: Status,
+    ) -> None:
+        document = usage_document(
+            routed.request, routed.decision, reply, attempts, status, routed.elapsed_ms()
+        )
+        self._usage.submit(InsertOne(document))

@@ -1,0 +1,76 @@
+"""The usage record: one MongoDB document per chat request, in collection ``usage``.
+
+Written by the router after each reply (``bookkeeping.py``, through a write buffer) and read by
+the cost ledger (``costs.py``): its schema is here, once, with the fields the ledger groups and
+sums. The key is made here, once per record: a caller's request id is not unique (a client
+chooses it), so it is only a field, and ten requests that share one leave ten records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from masterx.chat.contract import Attempt, ChatReply, ChatRequest
+from masterx.domain import Category
+from masterx.providers.base import Usage
+from services.router.decision import Decision
+
+COLLECTION = "usage"
+Status = Literal["ok", "failed", "stream_failed", "cancelled"]
+
+# What the cost ledger reads: it groups by these and sums those.
+PROVIDER, CATEGORY, DAY = "provider", "category", "day"
+COST_USD, PROMPT_TOKENS, COMPLETION_TOKENS = "cost_usd", "prompt_tokens", "completion_tokens"
+CREATED_AT = "created_at"
+GROUPS = (PROVIDER, CATEGORY, DAY)
+
+
+def usage_day(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def usage_document(
+    request: ChatRequest,
+    decision: Decision,
+    reply: ChatReply | None,
+    attempts: Sequence[Attempt],
+    status: Status,
+    latency_ms: float,
+    created: datetime | None = None,
+) -> dict[str, Any]:
+    """The record of one request: who answered (None when nobody did), what it used and cost."""
+    created = created or datetime.now(UTC)
+    usage = reply.usage if reply else Usage(0, 0)
+    category: Category = decision.category
+    return {
+        "_id": uuid.uuid4().hex,
+        "request_id": request.request_id,
+        "user_id": request.user_id,
+        "session_id": decision.session_id,
+        PROVIDER: reply.routing.provider if reply else None,
+        "model": reply.routing.model if reply else None,
+        CATEGORY: category.value,
+        "reason": reply.routing.reason.value if reply else None,
+        "emotion": decision.emotion.as_dict(),
+        PROMPT_TOKENS: usage.prompt_tokens,
+        COMPLETION_TOKENS: usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+        COST_USD: reply.cost_usd if reply else 0.0,
+        "latency_ms": latency_ms,
+        "status": status,
+        "attempts": [
+            {
+                "provider": a.provider,
+                "model": a.model,
+                "ok": a.ok,
+                "kind": a.kind.value if a.kind else None,
+                "latency_ms": round(a.latency_ms, 3),
+            }
+            for a in attempts
+        ],
+        CREATED_AT: created,
+        DAY: usage_day(created),
+    }
