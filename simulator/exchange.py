@@ -128,7 +128,7 @@ class Exchange:
         category: Category,
         keyed: KeyedAnswer | None,
     ) -> Reply:
-        text = self._answerer.answer(state.profile, call.prompt, category, keyed)
+        text = self._answerer.answer(state.answering, call.prompt, category, keyed)
         completion_tokens = approximate_tokens(text)
         truncated = call.max_tokens is not None and completion_tokens > call.max_tokens
         if call.max_tokens is not None and truncated:
