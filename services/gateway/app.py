@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.gateway.docs import install_openapi
+from services.gateway.docs_pages import install_docs_pages
 from services.gateway.errors import install_error_handlers
 from services.gateway.limits import BodyLimitMiddleware
 from services.gateway.metrics import HttpMetricsMiddleware
@@ -56,6 +57,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs_pages, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
@@ -65,4 +68,5 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     for feature in (probes, chat, route, openai, benchmarks, providers, costs, admin):
         app.include_router(feature.router)
     install_openapi(app, settings)
+    install_docs_pages(app)
     return app
