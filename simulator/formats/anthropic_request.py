@@ -20,7 +20,7 @@ from simulator.formats.base import (
 )
 from simulator.formats.images import check_base64
 
-_BLOCKS = ("text", "image", "tool_use", "tool_result")
+_BLOCKS = ("text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking")
 _CHOICES = {"auto": "auto", "any": "required", "tool": "tool", "none": "none"}
 
 
@@ -83,6 +83,8 @@ def _blocks(
                 f"{at}: Input tag '{kind}' found using 'type' does not match any of the "
                 f"expected tags: {', '.join(repr(b) for b in _BLOCKS)}"
             )
+        if kind in ("thinking", "redacted_thinking"):
+            continue  # an earlier turn's reasoning, sent back as the API asks: not billed here
         if kind == "text":
             texts.append(text_of([block]))
         elif kind == "image":

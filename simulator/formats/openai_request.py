@@ -119,10 +119,10 @@ def _content(content: Any, where: str) -> tuple[str, int]:
             elif not url.startswith(("http://", "https://")):
                 raise _invalid(f"{where}.content[{number}].image_url.url", "expected a URL.")
             images += 1
-        elif kind != "text":
+        elif kind not in ("text", "refusal"):  # an assistant turn may hold a refusal part
             raise _invalid(
                 f"{where}.content[{number}].type",
-                f"'{kind}'. Supported values are: 'text' and 'image_url'.",
+                f"'{kind}'. Supported values are: 'text', 'image_url' and 'refusal'.",
             )
     return text_of([p for p in content if p.get("type") == "text"]), images
 
