@@ -19,7 +19,7 @@ from simulator.formats.base import BadRequestError, Reply, SimFormat, SimRequest
 from simulator.formats.gemini import GeminiGenerate
 from simulator.formats.openai import OpenAIChat
 from simulator.profiles import Category, Wire
-from simulator.reply_content import content_for, missing_support
+from simulator.reply_content import check_schemas, content_for, missing_support
 from simulator.responses import DroppedConnection, paced_stream, wait_while_connected
 from simulator.schema_instance import SchemaError
 from simulator.state import ProviderState
@@ -93,6 +93,11 @@ class Exchange:
         if lacking is not None:
             state.count_bad_request()
             return json_response(fmt.error(400, fmt.unsupported(lacking, call.model)), 400)
+        try:
+            check_schemas(call)
+        except SchemaError as error:
+            state.count_bad_request()
+            return json_response(fmt.error(400, f"invalid schema: {error}"), 400)
         return await self._answer(request, state, wire, fmt, call)
 
     async def _answer(
@@ -113,10 +118,7 @@ class Exchange:
         if outcome.kind == "rate_limit":
             headers, body = fmt.rate_limited(outcome.retry_after_s)
             return json_response(body, 429, headers)
-        try:
-            reply = self._reply(state, wire, call, category, keyed)
-        except SchemaError as error:
-            return json_response(fmt.error(400, f"invalid schema: {error}"), 400)
+        reply = self._reply(state, wire, call, category, keyed)
         if outcome.kind == "reset":
             if call.stream:
                 first = fmt.stream(reply, pieces_of(reply.text), call)[0]

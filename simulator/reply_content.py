@@ -75,6 +75,16 @@ def missing_support(call: SimRequest, support: ModelSupport) -> str | None:
     )
 
 
+def check_schemas(call: SimRequest) -> None:
+    """Raises SchemaError for a schema the simulator cannot fill (a broken ``$ref``, a loop),
+    before the call is answered."""
+    for schema in [t.parameters for t in call.tools] + [
+        call.output.schema if call.output else None
+    ]:
+        if schema is not None:
+            instance_of(schema)
+
+
 def chosen_tool(call: SimRequest) -> ToolSpec | None:
     choice = call.tool_choice
     if not call.tools or choice.mode == "none":
