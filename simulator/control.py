@@ -2,11 +2,15 @@
 
 ``POST /_control/providers/{name}`` with ``{"mode": "ok" | "error" | "timeout" | "reset" |
 "rate_limit", "status": 503, "retry_after_s": 5, "latency_ms": 0}`` and, beyond those,
-``"failure_rate": 0.1`` (background failures) and ``"report_usage": false``; every
-field optional: ``mode: ok`` restores the profile (then applies the other fields given), any
-other mode keeps the fields already set. ``latency_ms: null`` / ``failure_rate: null`` go back
-to the profile's. ``GET /_control/providers`` shows profiles, overrides and call counters;
-``POST /_control/reset`` restores every provider and zeroes the counters.
+``"failure_rate": 0.1`` (background failures), ``"report_usage": false`` and
+``"quality": {"coding": 0.2}`` (the probability that a benchmark prompt of that category is
+answered correctly, merged over the override's earlier values; a category set to ``null``, or
+``"quality": null``, goes back to the profile's); every
+field optional: ``mode: ok`` restores the profile (then applies the other fields given); a body
+without ``mode``, or with another mode, keeps the fields already set. ``latency_ms: null`` /
+``failure_rate: null`` go back to the profile's. ``GET /_control/providers`` shows profiles,
+overrides, the effective quality and call counters; ``POST /_control/reset`` restores every
+provider and zeroes the counters.
 """
 
 from __future__ import annotations
@@ -21,10 +25,19 @@ from starlette.responses import Response
 
 from masterx.logs import log_event
 from simulator.exchange import json_response
+from simulator.profiles import CATEGORIES, Category
 from simulator.state import MODES, Override, ProviderState
 
 logger = logging.getLogger("simulator.control")
-_FIELDS = {"mode", "status", "retry_after_s", "latency_ms", "failure_rate", "report_usage"}
+_FIELDS = {
+    "mode",
+    "status",
+    "retry_after_s",
+    "latency_ms",
+    "failure_rate",
+    "report_usage",
+    "quality",
+}
 
 
 class ControlError(ValueError):
@@ -40,7 +53,7 @@ def override_from(current: Override, body: Any) -> Override:
     mode = body.get("mode", current.mode)
     if mode not in MODES:
         raise ControlError(f"mode must be one of {', '.join(MODES)}")
-    override = Override() if mode == "ok" else replace(current, mode=mode)
+    override = Override() if body.get("mode") == "ok" else replace(current, mode=mode)
     if "status" in body:
         status = body["status"]
         if not isinstance(status, int) or not 400 <= status <= 599:
@@ -56,7 +69,28 @@ def override_from(current: Override, body: Any) -> Override:
         if not isinstance(body["report_usage"], bool):
             raise ControlError("report_usage must be true or false")
         override = replace(override, report_usage=body["report_usage"])
+    if "quality" in body:
+        override = replace(override, quality=_quality(override.quality, body["quality"]))
     return override
+
+
+def _quality(current: dict[Category, float], change: Any) -> dict[Category, float]:
+    if change is None:
+        return {}
+    if not isinstance(change, dict):
+        raise ControlError("quality must be an object of category -> probability in [0, 1]")
+    unknown = sorted(set(change) - set(CATEGORIES))
+    if unknown:
+        raise ControlError(
+            f"quality: unknown category {', '.join(unknown)}; expected {', '.join(CATEGORIES)}"
+        )
+    quality = dict(current)
+    for category, value in change.items():
+        if value is None:
+            quality.pop(category, None)
+        else:
+            quality[category] = _number(change, category, 0, 1, f"quality.{category}")
+    return quality
 
 
 class ControlRoutes:
@@ -94,7 +128,9 @@ class ControlRoutes:
         return json_response({"providers": sorted(self._states)})
 
 
-def _number(body: dict[str, Any], name: str, low: float, high: float | None) -> float:
+def _number(
+    body: dict[str, Any], name: str, low: float, high: float | None, label: str | None = None
+) -> float:
     value = body[name]
     if (
         isinstance(value, bool)
@@ -103,7 +139,7 @@ def _number(body: dict[str, Any], name: str, low: float, high: float | None) -> 
         or (high is not None and value > high)
     ):
         bounds = f"in [{low}, {high}]" if high is not None else f">= {low}"
-        raise ControlError(f"{name} must be a number {bounds}")
+        raise ControlError(f"{label or name} must be a number {bounds}")
     return float(value)
 
 

@@ -19,7 +19,9 @@ from simulator.formats.base import BadRequestError, Reply, SimFormat, SimRequest
 from simulator.formats.gemini import GeminiGenerate
 from simulator.formats.openai import OpenAIChat
 from simulator.profiles import Category, Wire
+from simulator.reply_content import check_schemas, content_for, missing_support
 from simulator.responses import DroppedConnection, paced_stream, wait_while_connected
+from simulator.schema_instance import SchemaError
 from simulator.state import ProviderState
 
 FORMATS: dict[Wire, SimFormat] = {
@@ -87,6 +89,15 @@ class Exchange:
                 ),
                 404,
             )
+        lacking = missing_support(call, state.profile.supports[call.model])
+        if lacking is not None:
+            state.count_bad_request()
+            return json_response(fmt.error(400, fmt.unsupported(lacking, call.model)), 400)
+        try:
+            check_schemas(call)
+        except SchemaError as error:
+            state.count_bad_request()
+            return json_response(fmt.error(400, f"invalid schema: {error}"), 400)
         return await self._answer(request, state, wire, fmt, call)
 
     async def _answer(
@@ -128,16 +139,23 @@ class Exchange:
         category: Category,
         keyed: KeyedAnswer | None,
     ) -> Reply:
-        text = self._answerer.answer(state.profile, call.prompt, category, keyed)
-        completion_tokens = approximate_tokens(text)
-        truncated = call.max_tokens is not None and completion_tokens > call.max_tokens
-        if call.max_tokens is not None and truncated:
-            text = text.encode()[: call.max_tokens * 4].decode("utf-8", "ignore")
-            completion_tokens = call.max_tokens
         number = state.calls["total"]
         digest = hashlib.blake2b(
             f"{self._seed}/{state.profile.name}/{number}".encode(), digest_size=12
         ).hexdigest()
+        answer = self._answerer.answer(state.answering, call.prompt, category, keyed)
+        content = content_for(call, answer, digest)
+        text = content.text
+        spoken = text or "".join(orjson.dumps(c.arguments).decode() for c in content.tool_calls)
+        completion_tokens = approximate_tokens(spoken)
+        truncated = (
+            call.max_tokens is not None
+            and completion_tokens > call.max_tokens
+            and not content.tool_calls  # a call's arguments are not cut (they would not parse)
+        )
+        if call.max_tokens is not None and truncated:
+            text = text.encode()[: call.max_tokens * 4].decode("utf-8", "ignore")
+            completion_tokens = call.max_tokens
         return Reply(
             id=_ID_PREFIX[wire] + digest,
             model=call.model,
@@ -146,4 +164,6 @@ class Exchange:
             completion_tokens=completion_tokens,
             truncated=truncated,
             report_usage=state.override.report_usage,
+            tool_calls=content.tool_calls,
+            stop_sequence=content.stop_sequence,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -29,6 +29,20 @@ class FailurePlan:
     retry_after_s: float  # for kind "rate_limit"
 
 
+SUPPORT_FLAGS = ("tools", "json_mode", "json_schema", "vision")
+
+
+@dataclass(frozen=True)
+class ModelSupport:
+    """What a simulated model accepts; a request needing more gets the provider's 400. The
+    shipped profiles agree with masterx/providers/capabilities.json (a test checks it)."""
+
+    tools: bool
+    json_mode: bool
+    json_schema: bool
+    vision: bool
+
+
 @dataclass(frozen=True)
 class ProviderProfile:
     name: str
@@ -37,6 +51,7 @@ class ProviderProfile:
     latency: dict[Category, Latency]
     failure: FailurePlan
     quality: dict[Category, float]
+    supports: dict[str, ModelSupport]  # per model
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -50,6 +65,7 @@ class ProviderProfile:
                 "retry_after_s": self.failure.retry_after_s,
             },
             "quality": dict(self.quality),
+            "supports": {m: asdict(s) for m, s in self.supports.items()},
         }
 
 
@@ -83,10 +99,11 @@ def _profile(entry: dict[str, Any]) -> ProviderProfile:
     quality = {c: float(entry["quality"][c]) for c in CATEGORIES}
     if not all(0 <= q <= 1 for q in quality.values()):
         raise ValueError("quality values are probabilities in [0, 1]")
+    models = tuple(str(m) for m in entry["models"])
     return ProviderProfile(
         name=str(entry["name"]),
         wire=cast(Wire, wire),
-        models=tuple(str(m) for m in entry["models"]),
+        models=models,
         latency=latency,
         failure=FailurePlan(
             float(failure["rate"]),
@@ -95,4 +112,24 @@ def _profile(entry: dict[str, Any]) -> ProviderProfile:
             float(failure["retry_after_s"]),
         ),
         quality=quality,
+        supports={model: _support(entry["supports"], model) for model in models},
     )
+
+
+def _support(supports: dict[str, Any], model: str) -> ModelSupport:
+    """``supports[model]``: every flag of SUPPORT_FLAGS, true or false."""
+    flags = supports.get(model) if isinstance(supports, dict) else None
+    if not isinstance(flags, dict):
+        raise ValueError(f"supports: model {model!r} needs an entry ({', '.join(SUPPORT_FLAGS)})")
+    wrong = [f for f in SUPPORT_FLAGS if not isinstance(flags.get(f), bool)]
+    unknown = sorted(set(flags) - set(SUPPORT_FLAGS))
+    if wrong or unknown:
+        raise ValueError(
+            f"supports.{model}: "
+            + (
+                f"{', '.join(wrong)} must be true or false"
+                if wrong
+                else f"unknown field(s) {', '.join(unknown)}"
+            )
+        )
+    return ModelSupport(**{f: flags[f] for f in SUPPORT_FLAGS})

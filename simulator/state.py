@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from simulator.profiles import Category, ProviderProfile
@@ -28,6 +28,7 @@ class Override:
     latency_ms: float | None = None  # a fixed latency replacing the profile's distribution
     failure_rate: float | None = None  # replaces the profile's background failure rate
     report_usage: bool = True  # False: answer without token usage, as some servers do
+    quality: dict[Category, float] = field(default_factory=dict)  # replaces the profile's
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Outcome:
 class ProviderState:
     def __init__(self, profile: ProviderProfile, seed: int) -> None:
         self.profile = profile
+        self.answering = profile  # the profile with the override's quality: what answers
         self.override = Override()
         self.calls: Counter[str] = Counter(dict.fromkeys(COUNTERS, 0))
         self._seed = seed
@@ -60,10 +62,11 @@ class ProviderState:
 
     def apply(self, override: Override) -> None:
         self.override = override
+        self.answering = replace(self.profile, quality={**self.profile.quality, **override.quality})
 
     def restore(self) -> None:
         """Back to the profile, counters at zero, the random sequence from its start."""
-        self.override = Override()
+        self.apply(Override())
         self.calls = Counter(dict.fromkeys(COUNTERS, 0))
         self._rng = random.Random(f"{self._seed}/{self.profile.name}")
 
@@ -72,6 +75,7 @@ class ProviderState:
             "mode": self.override.mode,
             "override": asdict(self.override),
             "profile": self.profile.describe(),
+            "quality": dict(self.answering.quality),  # the profile's, with the override's
             "calls": dict(self.calls),
         }
 

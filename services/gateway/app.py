@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.gateway.auth import CredentialsGate
 from services.gateway.docs import install_openapi
+from services.gateway.docs_pages import install_docs_pages
 from services.gateway.errors import install_error_handlers
 from services.gateway.limits import BodyLimitMiddleware
 from services.gateway.metrics import HttpMetricsMiddleware
@@ -57,6 +58,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs_pages, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     # Outermost last: request id, metrics, credentials (headers only), then the body.
@@ -73,4 +76,5 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     for feature in (probes, chat, route, openai, benchmarks, providers, costs, admin):
         app.include_router(feature.router)
     install_openapi(app, settings)
+    install_docs_pages(app)
     return app

@@ -7,7 +7,8 @@ from typing import Any
 
 import orjson
 
-from simulator.formats.base import BadRequestError, Reply, SimRequest, seconds, sse, text_of
+from simulator.formats.anthropic_request import parse_anthropic
+from simulator.formats.base import Reply, SimRequest, seconds, sse
 
 _TYPES = {
     400: "invalid_request_error",
@@ -22,32 +23,7 @@ _TYPES = {
 
 class AnthropicMessages:
     def parse(self, body: Any, model: str | None) -> SimRequest:
-        if not isinstance(body, dict):
-            raise BadRequestError("the body must be a JSON object")
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            raise BadRequestError("model: Field required")
-        limit = body.get("max_tokens")
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise BadRequestError("max_tokens: Field required (a positive integer)")
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise BadRequestError("messages: at least one message is required")
-        texts, prompt = [text_of(body.get("system") or "")], ""
-        for message in messages:
-            if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
-                raise BadRequestError("messages: roles must be 'user' or 'assistant'")
-            text = text_of(message.get("content") or "")
-            texts.append(text)
-            if message["role"] == "user":
-                prompt = text
-        return SimRequest(
-            model=model,
-            prompt=prompt or texts[-1],
-            texts=tuple(t for t in texts if t),
-            max_tokens=limit,
-            stream=bool(body.get("stream")),
-        )
+        return parse_anthropic(body)
 
     def completion(self, reply: Reply) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -55,9 +31,9 @@ class AnthropicMessages:
             "type": "message",
             "role": "assistant",
             "model": reply.model,
-            "content": [{"type": "text", "text": reply.text}],
+            "content": _content(reply),
             "stop_reason": _stop(reply),
-            "stop_sequence": None,
+            "stop_sequence": reply.stop_sequence,
         }
         if reply.report_usage:
             message["usage"] = {
@@ -76,24 +52,53 @@ class AnthropicMessages:
         final_usage = (
             {"usage": {"output_tokens": reply.completion_tokens}} if reply.report_usage else {}
         )
-        frames = [
-            event("message_start", {"message": start}),
-            event(
-                "content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}
-            ),
-            event("ping", {}),
-        ]
+        frames = [event("message_start", {"message": start})]
+        if reply.tool_calls:
+            for index, call in enumerate(reply.tool_calls):
+                block = {
+                    "type": "tool_use",
+                    "id": f"toolu_{call.id}",
+                    "name": call.name,
+                    "input": {},
+                }
+                arguments = orjson.dumps(call.arguments).decode()
+                frames.append(
+                    event("content_block_start", {"index": index, "content_block": block})
+                )
+                frames += [
+                    event(
+                        "content_block_delta",
+                        {
+                            "index": index,
+                            "delta": {"type": "input_json_delta", "partial_json": piece},
+                        },
+                    )
+                    for piece in ["", *_slices(arguments)]
+                ]
+                frames.append(event("content_block_stop", {"index": index}))
+        else:
+            frames += [
+                event(
+                    "content_block_start",
+                    {"index": 0, "content_block": {"type": "text", "text": ""}},
+                ),
+                event("ping", {}),
+            ]
+            frames += [
+                event(
+                    "content_block_delta",
+                    {"index": 0, "delta": {"type": "text_delta", "text": piece}},
+                )
+                for piece in pieces
+            ]
+            frames.append(event("content_block_stop", {"index": 0}))
         frames += [
-            event(
-                "content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": piece}}
-            )
-            for piece in pieces
-        ]
-        frames += [
-            event("content_block_stop", {"index": 0}),
             event(
                 "message_delta",
-                {"delta": {"stop_reason": _stop(reply), "stop_sequence": None}, **final_usage},
+                {
+                    "delta": {"stop_reason": _stop(reply), "stop_sequence": reply.stop_sequence},
+                    **final_usage,
+                },
             ),
             event("message_stop", {}),
         ]
@@ -103,6 +108,9 @@ class AnthropicMessages:
         kind = _TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
         return {"type": "error", "error": {"type": kind, "message": message}}
 
+    def unsupported(self, capability: str, model: str) -> str:
+        return f"{model} does not support {_CAPABILITY_NAMES[capability]} (simulated)."
+
     def rate_limited(self, retry_after_s: float) -> tuple[dict[str, str], dict[str, Any]]:
         return (
             {"retry-after": seconds(retry_after_s)},
@@ -110,5 +118,31 @@ class AnthropicMessages:
         )
 
 
+_CAPABILITY_NAMES = {
+    "vision": "image input",
+    "tools": "tool use",
+    "json_mode": "JSON output",
+    "json_schema": "structured outputs (output_config.format)",
+}
+ARGUMENT_PIECE = 16  # characters of a tool call's input per input_json_delta
+
+
 def _stop(reply: Reply) -> str:
+    if reply.tool_calls:
+        return "tool_use"
+    if reply.stop_sequence is not None:
+        return "stop_sequence"
     return "max_tokens" if reply.truncated else "end_turn"
+
+
+def _content(reply: Reply) -> list[dict[str, Any]]:
+    if not reply.tool_calls:
+        return [{"type": "text", "text": reply.text}]
+    return [
+        {"type": "tool_use", "id": f"toolu_{call.id}", "name": call.name, "input": call.arguments}
+        for call in reply.tool_calls
+    ]
+
+
+def _slices(text: str) -> list[str]:
+    return [text[i : i + ARGUMENT_PIECE] for i in range(0, len(text), ARGUMENT_PIECE)]

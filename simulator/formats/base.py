@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 
 class BadRequestError(Exception):
@@ -17,6 +17,46 @@ class BadRequestError(Exception):
 
 
 @dataclass(frozen=True)
+class ToolSpec:
+    """A function the request offers; ``parameters`` is its JSON schema (OpenAPI-style for
+    Gemini's ``parameters``: upper-case types, read the same way)."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolChoice:
+    """``none``: never call; ``auto``: call a tool the last user message names; ``required``:
+    call one (the named one, else the first); ``tool``: call ``name``."""
+
+    mode: Literal["none", "auto", "required", "tool"] = "auto"
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    name: str
+    content: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str  # hex digits; each format adds its prefix (call_, toolu_)
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """The answer must be JSON: any object (``schema`` None, JSON mode), or one that follows
+    ``schema``."""
+
+    schema: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class SimRequest:
     model: str
     prompt: str = field(repr=False)  # the last user message: what is answered
@@ -24,6 +64,12 @@ class SimRequest:
     max_tokens: int | None
     stream: bool
     include_usage: bool = True  # OpenAI streams report usage only when asked to
+    tools: tuple[ToolSpec, ...] = ()
+    tool_choice: ToolChoice = ToolChoice()
+    tool_results: tuple[ToolResult, ...] = ()  # the results that end the conversation so far
+    output: OutputFormat | None = None
+    images: int = 0  # image parts in the messages
+    stop: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +81,8 @@ class Reply:
     completion_tokens: int
     truncated: bool  # stopped at max_tokens
     report_usage: bool = True
+    tool_calls: tuple[ToolCall, ...] = ()  # when set, the answer is these calls, not text
+    stop_sequence: str | None = None  # the stop string the text was cut at
 
     @property
     def total_tokens(self) -> int:
@@ -53,6 +101,11 @@ class SimFormat(Protocol):
         ...
 
     def error(self, status: int, message: str, code: str | None = None) -> dict[str, Any]: ...
+
+    def unsupported(self, capability: str, model: str) -> str:
+        """The provider's message refusing a request that needs ``capability`` (``tools``,
+        ``json_mode``, ``json_schema``, ``vision``) of a model without it (answered with 400)."""
+        ...
 
     def rate_limited(self, retry_after_s: float) -> tuple[dict[str, str], dict[str, Any]]:
         """Headers and body of a 429."""

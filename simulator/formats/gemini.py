@@ -7,7 +7,8 @@ from typing import Any
 
 import orjson
 
-from simulator.formats.base import BadRequestError, Reply, SimRequest, seconds, sse, text_of
+from simulator.formats.base import BadRequestError, Reply, SimRequest, seconds, sse
+from simulator.formats.gemini_request import parse_gemini
 
 _STATUS = {
     400: "INVALID_ARGUMENT",
@@ -23,40 +24,16 @@ _STATUS = {
 
 class GeminiGenerate:
     def parse(self, body: Any, model: str | None) -> SimRequest:
-        if not isinstance(body, dict) or not model:
-            raise BadRequestError("the body must be a JSON object")
-        contents = body.get("contents")
-        if not isinstance(contents, list) or not contents:
-            raise BadRequestError("* GenerateContentRequest.contents: contents is not specified")
-        system = body.get("systemInstruction") or body.get("system_instruction") or {}
-        texts = [text_of(system.get("parts") or [])] if isinstance(system, dict) else []
-        prompt = ""
-        for content in contents:
-            if not isinstance(content, dict) or content.get("role", "user") not in (
-                "user",
-                "model",
-            ):
-                raise BadRequestError("contents: role must be 'user' or 'model'")
-            text = text_of(content.get("parts") or [])
-            texts.append(text)
-            if content.get("role", "user") == "user":
-                prompt = text
-        config = body.get("generationConfig") or body.get("generation_config") or {}
-        limit = config.get("maxOutputTokens") if isinstance(config, dict) else None
-        if limit is not None and (not isinstance(limit, int) or limit < 1):
-            raise BadRequestError("generationConfig.maxOutputTokens must be a positive integer")
-        return SimRequest(
-            model=model,
-            prompt=prompt or texts[-1],
-            texts=tuple(t for t in texts if t),
-            max_tokens=limit,
-            stream=False,
-        )
+        if not model:
+            raise BadRequestError("the model is part of the path: models/{model}:generateContent")
+        return parse_gemini(body, model)
 
     def completion(self, reply: Reply) -> dict[str, Any]:
         return self._response(reply, reply.text, final=True)
 
     def stream(self, reply: Reply, pieces: list[str], request: SimRequest) -> list[bytes]:
+        if reply.tool_calls:  # Gemini streams a function call whole, in one event
+            return [sse(orjson.dumps(self.completion(reply))).replace(b"\n", b"\r\n")]
         pieces = pieces or [""]
         return [
             sse(orjson.dumps(self._response(reply, piece, final=i == len(pieces) - 1))).replace(
@@ -68,6 +45,9 @@ class GeminiGenerate:
     def error(self, status: int, message: str, code: str | None = None) -> dict[str, Any]:
         state = _STATUS.get(status, "INTERNAL" if status >= 500 else "FAILED_PRECONDITION")
         return {"error": {"code": status, "message": message, "status": state}}
+
+    def unsupported(self, capability: str, model: str) -> str:
+        return f"{_CAPABILITY_NAMES[capability]} is not supported by models/{model} (simulated)"
 
     def rate_limited(self, retry_after_s: float) -> tuple[dict[str, str], dict[str, Any]]:
         body = self.error(429, "Resource has been exhausted (e.g. check quota). (simulated)")
@@ -82,7 +62,7 @@ class GeminiGenerate:
     @staticmethod
     def _response(reply: Reply, text: str, *, final: bool) -> dict[str, Any]:
         candidate: dict[str, Any] = {
-            "content": {"parts": [{"text": text}], "role": "model"},
+            "content": {"parts": _parts(reply, text), "role": "model"},
             "index": 0,
         }
         usage: dict[str, Any] = {
@@ -104,3 +84,17 @@ class GeminiGenerate:
         if reply.report_usage:
             response["usageMetadata"] = usage
         return response
+
+
+_CAPABILITY_NAMES = {
+    "vision": "Image input",
+    "tools": "Function calling",
+    "json_mode": "JSON mode",
+    "json_schema": "Controlled generation (responseSchema)",
+}
+
+
+def _parts(reply: Reply, text: str) -> list[dict[str, Any]]:
+    if not reply.tool_calls:
+        return [{"text": text}]
+    return [{"functionCall": {"name": c.name, "args": c.arguments}} for c in reply.tool_calls]

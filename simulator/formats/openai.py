@@ -8,9 +8,9 @@ from typing import Any
 
 import orjson
 
-from simulator.formats.base import BadRequestError, Reply, SimRequest, seconds, sse, text_of
+from simulator.formats.base import Reply, SimRequest, seconds, sse
+from simulator.formats.openai_request import parse_openai
 
-_ROLES = {"system", "developer", "user", "assistant", "tool"}
 _TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -18,44 +18,12 @@ _TYPES = {
     404: "invalid_request_error",
     429: "requests",
 }
-
-
-def _limit(body: dict[str, Any]) -> int | None:
-    value = body.get("max_completion_tokens", body.get("max_tokens"))
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise BadRequestError("max_tokens must be a positive integer", code="invalid_value")
-    return value
+ARGUMENT_PIECE = 16  # characters of a tool call's arguments per streamed chunk
 
 
 class OpenAIChat:
     def parse(self, body: Any, model: str | None) -> SimRequest:
-        if not isinstance(body, dict):
-            raise BadRequestError("the body must be a JSON object")
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            raise BadRequestError("you must provide a model parameter", code="missing_model")
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise BadRequestError("'messages' must be a non-empty array", code="invalid_messages")
-        texts, prompt = [], ""
-        for message in messages:
-            if not isinstance(message, dict) or message.get("role") not in _ROLES:
-                raise BadRequestError("each message needs a valid 'role'", code="invalid_role")
-            text = text_of(message.get("content") or "")
-            texts.append(text)
-            if message["role"] == "user":
-                prompt = text
-        options = body.get("stream_options") or {}
-        return SimRequest(
-            model=model,
-            prompt=prompt or texts[-1],
-            texts=tuple(texts),
-            max_tokens=_limit(body),
-            stream=bool(body.get("stream")),
-            include_usage=bool(isinstance(options, dict) and options.get("include_usage")),
-        )
+        return parse_openai(body)
 
     def completion(self, reply: Reply) -> dict[str, Any]:
         return {
@@ -69,7 +37,7 @@ class OpenAIChat:
                     "index": 0,
                     "logprobs": None,
                     "finish_reason": _finish(reply),
-                    "message": {"role": "assistant", "content": reply.text, "refusal": None},
+                    "message": _message(reply),
                 }
             ],
             **_usage(reply),
@@ -97,8 +65,40 @@ class OpenAIChat:
                 )
             )
 
-        frames = [chunk({"role": "assistant", "content": "", "refusal": None})]
-        frames += [chunk({"content": piece}) for piece in pieces]
+        if reply.tool_calls:
+            frames = [chunk({"role": "assistant", "content": None, "refusal": None})]
+            for index, call in enumerate(reply.tool_calls):
+                head = {"id": f"call_{call.id}", "type": "function"}
+                frames.append(
+                    chunk(
+                        {
+                            "tool_calls": [
+                                {
+                                    "index": index,
+                                    **head,
+                                    "function": {"name": call.name, "arguments": ""},
+                                }
+                            ]
+                        }
+                    )
+                )
+                arguments = orjson.dumps(call.arguments).decode()
+                frames += [
+                    chunk(
+                        {
+                            "tool_calls": [
+                                {
+                                    "index": index,
+                                    "function": {"arguments": arguments[i : i + ARGUMENT_PIECE]},
+                                }
+                            ]
+                        }
+                    )
+                    for i in range(0, len(arguments), ARGUMENT_PIECE)
+                ]
+        else:
+            frames = [chunk({"role": "assistant", "content": "", "refusal": None})]
+            frames += [chunk({"content": piece}) for piece in pieces]
         frames.append(chunk({}, _finish(reply)))
         if with_usage:
             frames.append(
@@ -123,6 +123,9 @@ class OpenAIChat:
         kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
         return {"error": {"message": message, "type": kind, "param": None, "code": code}}
 
+    def unsupported(self, capability: str, model: str) -> str:
+        return _UNSUPPORTED[capability].format(model=model)
+
     def rate_limited(self, retry_after_s: float) -> tuple[dict[str, str], dict[str, Any]]:
         headers = {
             "retry-after": seconds(retry_after_s),
@@ -133,8 +136,38 @@ class OpenAIChat:
         )
 
 
+_UNSUPPORTED = {
+    "vision": "Invalid content type. image_url is only supported by certain models.",
+    "tools": "tools is not supported with this model ({model}).",
+    "json_mode": "response_format `json_object` is not supported with this model ({model}).",
+    "json_schema": (
+        "This model does not support response format `json_schema`: {model} (simulated)."
+    ),
+}
+
+
 def _finish(reply: Reply) -> str:
+    if reply.tool_calls:
+        return "tool_calls"
     return "length" if reply.truncated else "stop"
+
+
+def _message(reply: Reply) -> dict[str, Any]:
+    if not reply.tool_calls:
+        return {"role": "assistant", "content": reply.text, "refusal": None}
+    return {
+        "role": "assistant",
+        "content": None,
+        "refusal": None,
+        "tool_calls": [
+            {
+                "id": f"call_{call.id}",
+                "type": "function",
+                "function": {"name": call.name, "arguments": orjson.dumps(call.arguments).decode()},
+            }
+            for call in reply.tool_calls
+        ],
+    }
 
 
 def _usage(reply: Reply) -> dict[str, dict[str, int]]:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from masterx.providers.capabilities import CapabilityTable
 from masterx.providers.catalog import simulated_providers
 from masterx.providers.pricing import PriceTable
-from simulator.profiles import CATEGORIES, load_profiles
+from simulator.profiles import CATEGORIES, SUPPORT_FLAGS, load_profiles
 from simulator.state import ProviderState
 
 WIRE_OF_KIND = {
@@ -71,4 +72,29 @@ def test_a_broken_profile_names_the_provider(tmp_path: Path) -> None:
     broken = tmp_path / "profiles.json"
     broken.write_text(json.dumps(raw))
     with pytest.raises(ValueError, match="provider 'anthropic'"):
+        load_profiles(broken)
+
+
+def test_what_each_simulated_model_accepts_agrees_with_the_capability_table() -> None:
+    table = CapabilityTable.load()
+    kinds = {spec.name: spec.kind for spec in simulated_providers("http://simulator")}
+    for name, profile in load_profiles().items():
+        for model in profile.models:
+            capabilities = table.capabilities_of(kinds[name], model)
+            assert capabilities is not None, f"{kinds[name]}/{model} is not in the table"
+            support = profile.supports[model]
+            for flag in SUPPORT_FLAGS:
+                assert getattr(support, flag) == getattr(capabilities, flag), (name, model, flag)
+
+
+def test_a_profile_without_a_models_support_entry_is_refused(tmp_path: Path) -> None:
+    raw = json.loads(resources.files("simulator").joinpath("profiles.json").read_text())
+    del raw["providers"][0]["supports"]["gpt-4o"]
+    broken = tmp_path / "profiles.json"
+    broken.write_text(json.dumps(raw))
+    with pytest.raises(ValueError, match="provider 'openai': supports: model 'gpt-4o'"):
+        load_profiles(broken)
+    raw["providers"][0]["supports"]["gpt-4o"] = {"tools": "yes"}
+    broken.write_text(json.dumps(raw))
+    with pytest.raises(ValueError, match="json_mode, json_schema, vision must be true or false"):
         load_profiles(broken)
