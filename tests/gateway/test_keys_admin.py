@@ -3,6 +3,7 @@ Redis and MongoDB on the test's event loop (so the tests use an async HTTP clien
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 from pymongo.asynchronous.database import AsyncDatabase
 
+from masterx.cli import main
 from masterx.v1 import keys_pb2_grpc
 from services.health.keys.key_store import KeyStore
 from services.health.keys.local_limiter import LocalSpendLimiter
@@ -118,3 +120,48 @@ async def test_an_unknown_key_is_a_404_and_the_admin_token_is_required(
     anonymous = await admin.post(KEYS, json={"name": "a"}, headers={"authorization": ""})
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "missing_admin_token"
+
+
+async def _cli(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, str, str]:
+    # The CLI is synchronous; a thread keeps this loop free to serve the ApiKeys servicer.
+    code = await asyncio.to_thread(main, [*argv, "--url", url, "--admin-token", ADMIN_TOKEN])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def test_the_cli_creates_lists_shows_usage_and_revokes(
+    admin: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = str(admin.base_url)
+    code, out, _ = await _cli(
+        capsys, url, "keys", "create", "--name", "tutor-app", "--budget-usd", "50/month",
+        "--rpm", "600", "--tpm", "200000", "--models", "auto,openai/gpt-4o-mini",
+    )  # fmt: skip
+    created = out
+    assert code == 0 and "only time the key is shown" in out
+    secret = next(line.strip() for line in out.splitlines() if line.strip().startswith("mx-"))
+    key_id = secret.split("-")[1]
+    assert "$50/month, 600 rpm, 200000 tpm" in out
+    code, out, _ = await _cli(capsys, url, "keys", "list")
+    assert code == 0 and key_id in out and "active" in out and secret not in out
+    code, out, _ = await _cli(capsys, url, "keys", "usage")
+    assert code == 0 and key_id in out
+    code, out, _ = await _cli(capsys, url, "keys", "revoke", key_id)
+    assert code == 0 and f"revoked key {key_id}" in out
+    code, out, _ = await _cli(capsys, url, "keys", "list")
+    assert "revoked" in out
+    with capsys.disabled():
+        print(created.replace(secret, "mx-" + key_id + "-<secret>"), out, sep="\n")
+
+
+async def test_the_cli_names_what_is_wrong(
+    admin: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = str(admin.base_url)
+    code, _, err = await _cli(capsys, url, "keys", "revoke", "ffffffffffff")
+    assert code == 1 and "no API key with id 'ffffffffffff'" in err
+    code, _, err = await _cli(capsys, url, "keys", "create", "--name", "a", "--models", "gpt-4o")
+    assert code == 1 and "models" in err
+    with pytest.raises(SystemExit):
+        await _cli(capsys, url, "keys", "create", "--name", "a", "--budget-usd", "50")
+    assert "give USD per day or month, e.g. 50/month" in capsys.readouterr().err
