@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from masterx.keys.admission import Limit
+from masterx.keys.estimate import estimate_request
 from masterx.keys.policy import KeyFieldError, KeyPolicy, policy_from, usd_to_micros
 from masterx.keys.token import issue_token, key_id_of, looks_like_key_token, token_matches
+from masterx.providers.pricing import PriceTable, UnpricedModelError
 
 
 def test_auto_is_always_allowed_and_pins_match_exactly_or_by_provider_wildcard() -> None:
@@ -52,3 +54,23 @@ def test_each_limit_names_its_error_code() -> None:
         Limit.BUDGET_MONTH: "budget_exceeded",
         Limit.USER_BUDGET_DAY: "budget_exceeded",
     }
+
+
+def test_the_worst_case_of_a_pin_is_its_own_price_and_of_auto_the_dearest_candidate() -> None:
+    prices = PriceTable.load()
+    pinned = estimate_request(
+        prices, prompt_tokens=1000, max_tokens=1000, pinned_model="openai/gpt-4o-mini"
+    )
+    assert pinned.worst_case_usd == pytest.approx((1000 * 0.15 + 1000 * 0.60) / 1e6)
+    auto = estimate_request(
+        prices,
+        prompt_tokens=1000,
+        max_tokens=1000,
+        pinned_model=None,
+        auto_models=["gpt-4o-mini", "claude-sonnet-4-6", "mystery"],
+        user="ada",
+    )
+    assert auto.worst_case_usd == pytest.approx((1000 * 3.0 + 1000 * 15.0) / 1e6)
+    assert auto.user == "ada" and auto.tokens == 2000
+    with pytest.raises(UnpricedModelError, match="gpt-5-pro"):
+        estimate_request(prices, prompt_tokens=1, max_tokens=1, pinned_model="openai/gpt-5-pro")
