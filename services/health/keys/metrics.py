@@ -16,3 +16,11 @@ UNENFORCED = Counter(
     "(admitted_locally), reservations that could not be settled (settle_lost).",
     ["what"],
 )
+KEY_SPEND = Counter(
+    "masterx_key_spend_usd_total",
+    "USD charged to each API key as its calls settle (actual cost; worst case for lost holds "
+    "is charged in Redis only).",
+    ["key"],
+)
+for _what in ("admitted_locally", "settle_lost"):
+    UNENFORCED.labels(_what)  # a 0 series from the start, so "nothing unenforced" is visible

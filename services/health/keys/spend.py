@@ -25,7 +25,7 @@ from masterx.keys.admission import (
 from masterx.keys.policy import ApiKey, usd_to_micros
 from masterx.logs import log_event
 from services.health.keys.local_limiter import LocalSpendLimiter
-from services.health.keys.metrics import KEY_LIMIT_HITS, UNENFORCED
+from services.health.keys.metrics import KEY_LIMIT_HITS, KEY_SPEND, UNENFORCED
 from services.health.keys.redis_limiter import RedisSpendLimiter
 
 logger = logging.getLogger("masterx.health.keys")
@@ -76,13 +76,17 @@ class SpendLimits:
     async def settle(self, reservation: Reservation, actual: ActualUsage) -> bool:
         """Release the hold and charge the actual cost; False if unknown or already settled."""
         if reservation.enforcement is Enforcement.LOCAL:
-            return self._local.settle(reservation, actual)
-        try:
-            return await self._shared.settle(reservation, actual)
-        except REDIS_DOWN:
-            self.settles_lost += 1
-            UNENFORCED.labels("settle_lost").inc()
-            return False
+            settled = self._local.settle(reservation, actual)
+        else:
+            try:
+                settled = await self._shared.settle(reservation, actual)
+            except REDIS_DOWN:
+                self.settles_lost += 1
+                UNENFORCED.labels("settle_lost").inc()
+                return False
+        if settled:
+            KEY_SPEND.labels(reservation.key_id).inc(actual.cost_usd)
+        return settled
 
     @property
     def degraded(self) -> bool:
