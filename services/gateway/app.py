@@ -11,10 +11,21 @@ from services.gateway.auth import CredentialsGate
 from services.gateway.docs import install_openapi
 from services.gateway.docs_pages import install_docs_pages
 from services.gateway.errors import install_error_handlers
+from services.gateway.keys_upstream import KeysUpstream
 from services.gateway.limits import BodyLimitMiddleware
 from services.gateway.metrics import HttpMetricsMiddleware
 from services.gateway.middleware import RequestIdMiddleware
-from services.gateway.routes import admin, benchmarks, chat, costs, openai, probes, providers, route
+from services.gateway.routes import (
+    admin,
+    benchmarks,
+    chat,
+    costs,
+    keys,
+    openai,
+    probes,
+    providers,
+    route,
+)
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstreams import Upstreams
 
@@ -38,7 +49,7 @@ TAGS = [
     {"name": "benchmarks", "description": "Benchmark scores per provider and category."},
     {"name": "providers", "description": "Discovered providers and their circuit breakers."},
     {"name": "costs", "description": "The cost dashboard, from the usage records."},
-    {"name": "admin", "description": "Benchmark runs; needs the admin token."},
+    {"name": "admin", "description": "Benchmark runs and API keys; needs the admin token."},
     {"name": "operations", "description": "Probes and metrics."},
 ]
 
@@ -47,10 +58,12 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.upstreams = Upstreams(settings)
+        app.state.keys = KeysUpstream(settings.health_target)
         try:
             yield
         finally:
             await app.state.upstreams.close()
+            await app.state.keys.channel.close()
 
     app = FastAPI(
         title="MasterX Router",
@@ -73,7 +86,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    for feature in (probes, chat, route, openai, benchmarks, providers, costs, admin):
+    for feature in (probes, chat, route, openai, benchmarks, providers, costs, admin, keys):
         app.include_router(feature.router)
     install_openapi(app, settings)
     install_docs_pages(app)

@@ -81,7 +81,7 @@ def test_stores_have_health_checks_and_volumes(compose: dict[str, Any]) -> None:
 def test_services_start_after_what_they_need_is_healthy(compose: dict[str, Any]) -> None:
     dockerfile = parse(ROOT / "Dockerfile")
     needs = {
-        "health": {"redis"},
+        "health": {"redis", "mongo"},  # mongo: the API keys
         "benchmark": {"redis", "mongo", "simulator"},
         "router": {"mongo", "simulator", "health", "benchmark"},
         "gateway": {"router", "health", "benchmark"},

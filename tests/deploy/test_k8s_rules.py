@@ -221,7 +221,7 @@ STORES = {
     ("gateway", "redis", 6379): False,
     ("router", "mongo", 27017): True,
     ("benchmark", "mongo", 27017): True,
-    ("health", "mongo", 27017): False,
+    ("health", "mongo", 27017): True,  # the API keys (services/health/keys)
     ("gateway", "mongo", 27017): False,
     ("router", "simulator", 8090): True,
     ("benchmark", "simulator", 8090): True,

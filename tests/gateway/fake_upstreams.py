@@ -23,6 +23,8 @@ from masterx.v1 import (
     benchmark_pb2,
     benchmark_pb2_grpc,
     common_pb2,
+    keys_pb2,
+    keys_pb2_grpc,
     router_pb2,
     router_pb2_grpc,
 )
@@ -291,6 +293,42 @@ class FakeBenchmark(Scripted, benchmark_pb2_grpc.BenchmarkServicer):
         )
 
 
+def fake_key(key_id: str = "3f9a0c1b2d4e") -> Any:
+    fields = keys_pb2.KeyFields(name="tutor-app", rpm=600)
+    fields.models.pins.append("auto")
+    return keys_pb2.ApiKey(
+        key_id=key_id, fields=fields, created_at=1_767_225_600.0, updated_at=1_767_225_600.0
+    )
+
+
+class FakeApiKeys(Scripted, keys_pb2_grpc.ApiKeysServicer):
+    """Canned key admin replies (the real servicer is tested in tests/keys, over real stores)."""
+
+    def CreateKey(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return keys_pb2.CreateKeyReply(key=fake_key(), token="mx-3f9a0c1b2d4e-" + "x" * 43)
+
+    def ListKeys(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return keys_pb2.ListKeysReply(keys=[fake_key()])
+
+    def GetKey(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return fake_key(request.key_id)
+
+    def UpdateKey(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return fake_key(request.key_id)
+
+    def RevokeKey(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return fake_key(request.key_id)
+
+    def GetKeyUsage(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return keys_pb2.KeyUsage(key_id=request.key_id, requests_last_minute=3)
+
+
 @dataclass
 class FakeUpstreams:
     router: FakeRouter
@@ -298,9 +336,10 @@ class FakeUpstreams:
     benchmark: FakeBenchmark
     target: str
     server: grpc.Server
+    keys: FakeApiKeys = field(default_factory=FakeApiKeys)
 
     def reset(self) -> None:
-        for fake in (self.router, self.health, self.benchmark):
+        for fake in (self.router, self.health, self.benchmark, self.keys):
             fake.reset()
 
 
@@ -310,7 +349,9 @@ def start_fake_upstreams(host: str = "127.0.0.1") -> FakeUpstreams:
     router_pb2_grpc.add_RouterServicer_to_server(router, server)
     breaker_pb2_grpc.add_ProviderHealthServicer_to_server(breakers, server)
     benchmark_pb2_grpc.add_BenchmarkServicer_to_server(benchmark, server)
+    keys = FakeApiKeys()
+    keys_pb2_grpc.add_ApiKeysServicer_to_server(keys, server)
     health_pb2_grpc.add_HealthServicer_to_server(health.HealthServicer(), server)
     port = server.add_insecure_port(f"{host}:0")
     server.start()
-    return FakeUpstreams(router, breakers, benchmark, f"{host}:{port}", server)
+    return FakeUpstreams(router, breakers, benchmark, f"{host}:{port}", server, keys)

@@ -10,10 +10,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from tooling.cli import bench, chat, eval_commands, health
+from tooling.cli import bench, chat, eval_commands, health, keys
 from tooling.cli.client import DEFAULT_URL, CliError, GatewayClient
 
-COMMAND_MODULES = (chat, bench, health, eval_commands)
+COMMAND_MODULES = (chat, bench, health, eval_commands, keys)
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -33,7 +33,7 @@ def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     parser.add_argument(
         "--admin-token",
         default=default(os.environ.get("MASTERX_ADMIN_TOKEN")),
-        help="admin token for bench run (env MASTERX_ADMIN_TOKEN)",
+        help="admin token for bench run and keys (env MASTERX_ADMIN_TOKEN)",
     )
 
 
