@@ -46,8 +46,8 @@ from services.router.detection.training_data import load_training_data
 # Floors: a little under what the committed model measures (data README, "Numbers"), so a
 # regression fails and noise from a retrain does not.
 HELD_BACK_FLOOR = ACCURACY_FLOOR
-HOLDOUT_FLOOR = 0.84
-HOLDOUT_CATEGORY_FLOOR = 0.75
+HOLDOUT_FLOOR = 0.86
+HOLDOUT_CATEGORY_FLOOR = 0.80
 CHALLENGE_FLOOR = 0.95
 
 

@@ -5,8 +5,9 @@ sums follow the BLAS kernel the CPU selects (OpenBLAS picks ``SkylakeX``, ``Hasw
 ``Prescott`` ... at start-up), so weights differ in the eighth or ninth digit from one machine
 to the next. What must be equal is compared exactly: classes, vocabularies (the same n-grams in
 the same column order), the words of the meaning table, cue names, featurisation settings and
-the digest of the training data (the authored rows and every real-prompt file used). What a kernel may move is compared within a tolerance: inverse document
-frequencies, weights, intercepts and the probabilities the two models give on a set of texts.
+the digests of the training data (the authored rows, and those with every real-prompt file
+used). What a kernel may move is compared within a tolerance: inverse document frequencies,
+weights, intercepts and the probabilities the two models give on a set of texts.
 
 The tolerances sit between the two effects they separate, both measured on this project's
 model (see ``tests/router/detection/test_model_artifact.py``, which checks both sides): a

@@ -27,7 +27,7 @@ from services.router.detection.prompt_sources import Licence, read_prompt_source
 DATA_DIR = Path(__file__).parent / "data"
 AUTHORED = DATA_DIR / "categories.jsonl"
 AUTHORED_SOURCE = "authored"
-SOURCE_CATEGORY_CAP = 200
+SOURCE_CATEGORY_CAP = 100
 
 
 @dataclass(frozen=True)
