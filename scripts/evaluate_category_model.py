@@ -13,13 +13,15 @@ Usage: python scripts/evaluate_category_model.py [--mistakes N] [--no-holdout]
 
 Exits 1 below a floor (the thresholds below; the data README says why), or when the committed
 model was not trained on the current data (retrain with scripts/train_category_model.py).
-Needs the dev dependencies (scikit-learn) and the shared prompts folder
-(services/router/detection/prompt_sources.py says where).
+Needs the dev dependencies (scikit-learn) and, for 1 and 2, the shared prompts folder
+(services/router/detection/prompt_sources.py says where): without it they are skipped and
+said so, except under CI=true, where a missing folder fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -41,7 +43,12 @@ from services.router.detection import (
 from services.router.detection.prompt_sources import PromptsUnavailableError
 from services.router.detection.source_holdout import leave_one_source_out
 from services.router.detection.training import ACCURACY_FLOOR, CHALLENGE, held_back_evaluation
-from services.router.detection.training_data import load_training_data
+from services.router.detection.training_data import (
+    AUTHORED,
+    TrainingData,
+    file_digest,
+    load_training_data,
+)
 
 # Floors: a little under what the committed model measures (data README, "Numbers"), so a
 # regression fails and noise from a retrain does not.
@@ -76,21 +83,24 @@ def main(argv: list[str] | None = None) -> int:
         "--no-holdout", action="store_true", help="skip leave-one-source-out (about 90 s)"
     )
     args = parser.parse_args(argv)
-    try:
-        data = load_training_data()
-    except PromptsUnavailableError as error:
-        print(f"FAIL: {error}")
-        return 1
-    if data.reserved:
-        print(f"left out as reserved evaluation sources: {', '.join(data.reserved)}")
     challenge = read_labelled_jsonl(CHALLENGE)
     failed = False
+    try:
+        data: TrainingData | None = load_training_data()
+    except PromptsUnavailableError as error:
+        # a clone without the shared folder still checks the committed model on the challenge
+        # set; CI has the folder, so there its absence is a failure
+        data, failed = None, os.environ.get("CI") == "true"
+        print(f"{'FAIL' if failed else 'SKIPPED'} held-back and leave-one-source-out: {error}")
+    if data is not None and data.reserved:
+        print(f"left out as reserved evaluation sources: {', '.join(data.reserved)}")
 
-    held_back = held_back_evaluation(data)
-    print(format_evaluation(held_back, "held-back split (20 %)", args.mistakes))
-    failed |= _floor("held-back accuracy", held_back.accuracy, HELD_BACK_FLOOR)
+    if data is not None:
+        held_back = held_back_evaluation(data)
+        print(format_evaluation(held_back, "held-back split (20 %)", args.mistakes))
+        failed |= _floor("held-back accuracy", held_back.accuracy, HELD_BACK_FLOOR)
 
-    if not args.no_holdout:
+    if data is not None and not args.no_holdout:
         started = time.perf_counter()
         holdout = leave_one_source_out(data)
         title = (
@@ -122,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         f" accuracy {with_emotion.accuracy:.3f} ({with_emotion.correct}/{with_emotion.total})"
     )
 
-    texts = [e.text for e in data.examples + challenge]
+    examples = data.examples if data else read_labelled_jsonl(AUTHORED)
+    texts = [e.text for e in examples + challenge]
     fresh = EmotionDetector(cache_size=0)  # time every reading, none remembered
     category = CategoryDetector(detector.model, fresh)
     timed = (("category", category.detect), ("emotion", fresh.detect))
@@ -130,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         p50, p99 = _percentiles(run, texts)
         print(f"{name} detector: p50 {p50:.0f} us, p99 {p99:.0f} us per message (CPU time)")
 
-    if detector.model.provenance.get("dataset_sha256") != data.digest():
+    if detector.model.provenance.get("authored_sha256") != file_digest(AUTHORED) or (
+        data is not None and detector.model.provenance.get("dataset_sha256") != data.digest()
+    ):
         print("FAIL: the committed model was trained on other data (authored or real prompts);")
         print("      run: python scripts/train_category_model.py")
         failed = True
