@@ -61,7 +61,7 @@ class HoldoutReport:
 
 
 @dataclass(frozen=True)
-class _Features:
+class FoldFeatures:
     """Every row featurised once: n-gram counts (rows x n-grams) and the dense blocks."""
 
     words: Any  # scipy CSC matrix of counts
@@ -69,7 +69,7 @@ class _Features:
     dense: npt.NDArray[np.float64]  # cues (scaled) then meanings (scaled)
 
     @classmethod
-    def of(cls, texts: Sequence[str]) -> _Features:
+    def of(cls, texts: Sequence[str]) -> FoldFeatures:
         def counts(analyzer: str, ngrams: tuple[int, int]) -> Any:
             vectorizer = CountVectorizer(
                 preprocessor=normalise, analyzer=analyzer, ngram_range=ngrams
@@ -111,7 +111,7 @@ def leave_one_source_out(data: TrainingData) -> HoldoutReport:
     weights = np.asarray(data.weights)
     held = [row for source in data.evaluation_sources for row in source.rows]
     rows: list[LabelledText] = [*training, *held]
-    features = _Features.of([r.text for r in rows])
+    features = FoldFeatures.of([r.text for r in rows])
     labels = np.array([r.category.value for r in rows])
     predicted: dict[int, Category] = {}
 

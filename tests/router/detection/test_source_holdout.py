@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from masterx.domain import Category
-from services.router.detection.source_holdout import leave_one_source_out
+from masterx.evaluation import LabelledText
+from services.router.detection.source_holdout import FoldFeatures, leave_one_source_out
+from services.router.detection.training import build_pipeline
 from services.router.detection.training_data import load_training_data
 
 
@@ -44,3 +48,19 @@ def test_each_source_is_scored_once_by_a_model_that_never_saw_it(tmp_path: Path)
     assert report.overall.total == 16
     assert report.overall.correct == sum(r.evaluation.correct for r in report.sources)
     assert set(report.overall.per_category) == set(Category)
+
+
+def test_a_folds_features_are_the_pipelines_on_the_same_rows(
+    dataset: list[LabelledText],
+) -> None:
+    """Counting once and keeping each fold's vocabulary and idf gives exactly what the
+    training pipeline's vectorizers learn on the fold's rows (same columns, same values)."""
+    rows = dataset[:400]
+    texts = [r.text for r in rows]
+    train, test = np.arange(0, 300), np.arange(300, 400)
+    x_train, x_test = FoldFeatures.of(texts).matrices(train, test)
+    features = build_pipeline().named_steps["features"]
+    expected_train = features.fit_transform([texts[i] for i in train])
+    expected_test = features.transform([texts[i] for i in test])
+    np.testing.assert_allclose(x_train.toarray(), expected_train.toarray(), atol=1e-12)
+    np.testing.assert_allclose(x_test.toarray(), expected_test.toarray(), atol=1e-12)
