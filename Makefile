@@ -42,7 +42,7 @@ status:  ## Addresses and pids of the running stack
 test: deps deploy-tools lint typecheck eval-classifier  ## ruff, mypy, classifier evaluation, the whole pytest suite
 	$(PY) -m pytest
 
-eval-classifier: venv  ## The category classifier: held-back and challenge accuracy, confusion matrix
+eval-classifier: venv  ## The category classifier: held-back, leave-one-source-out and challenge accuracy per category, speed
 	$(PY) scripts/evaluate_category_model.py
 
 eval-replay-sample: venv  ## Replay routing over the synthetic RouterBench-layout sample (offline)
@@ -53,7 +53,7 @@ eval-replay-sample: venv  ## Replay routing over the synthetic RouterBench-layou
 eval-continuity: venv  ## Session continuity over the shipped conversations (needs `make up`)
 	$(VENV)/bin/masterx eval continuity
 
-train-classifier: venv  ## Rebuild the category model from its dataset (reproducible on any CPU, within a tolerance)
+train-classifier: venv  ## Rebuild the category model from the authored rows and ../shared/data/prompts (reproducible on any CPU, within a tolerance)
 	$(PY) scripts/train_category_model.py
 
 test-fast: deps deploy-tools  ## The suite without the end-to-end tests

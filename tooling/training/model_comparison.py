@@ -5,8 +5,9 @@ sums follow the BLAS kernel the CPU selects (OpenBLAS picks ``SkylakeX``, ``Hasw
 ``Prescott`` ... at start-up), so weights differ in the eighth or ninth digit from one machine
 to the next. What must be equal is compared exactly: classes, vocabularies (the same n-grams in
 the same column order), the words of the meaning table, cue names, featurisation settings and
-the dataset's digest. What a kernel may move is compared within a tolerance: inverse document
-frequencies, weights, intercepts and the probabilities the two models give on a set of texts.
+the digests of the training data (the authored rows, and those with every real-prompt file
+used). What a kernel may move is compared within a tolerance: inverse document frequencies,
+weights, intercepts and the probabilities the two models give on a set of texts.
 
 The tolerances sit between the two effects they separate, both measured on this project's
 model (see ``tests/router/detection/test_model_artifact.py``, which checks both sides): a
@@ -27,7 +28,14 @@ from services.router.detection.model_artifact import CategoryModel
 
 WEIGHT_TOLERANCE = 1e-4  # absolute, on coefficients, meaning rows, intercepts and idf
 PROBABILITY_TOLERANCE = 1e-4  # absolute, on each class probability of each text
-PROVENANCE_EXACT = ("dataset", "dataset_sha256", "examples", "split_seed", "held_back_fraction")
+PROVENANCE_EXACT = (
+    "dataset",
+    "dataset_sha256",
+    "authored_sha256",
+    "examples",
+    "split_seed",
+    "held_back_fraction",
+)
 
 
 def model_differences(

@@ -1,9 +1,13 @@
-"""The committed model: reproducible from the dataset, and the numpy path equals scikit-learn's."""
+"""The committed model: reproducible from its data, and the numpy path equals scikit-learn's.
+
+The tests that retrain need the shared real prompts (see conftest.py: skipped without them,
+failed under CI=true)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +23,7 @@ from services.router.detection.model_artifact import (
     CategoryModel,
     ModelFormatError,
 )
-from tooling.evaluation import LabelledText
+from tooling.evaluation import LabelledText, read_labelled_jsonl
 from tooling.training.category_model import (
     DATASET,
     TrainingRun,
@@ -28,25 +32,29 @@ from tooling.training.category_model import (
     train,
 )
 from tooling.training.model_comparison import model_differences
+from tooling.training.training_data import TrainingData
 
 
 def test_training_again_gives_the_committed_model_on_any_cpu(
     training_run: TrainingRun,
-    dataset: list[LabelledText],
+    training_data: TrainingData,
     challenge: list[LabelledText],
     tmp_path: Path,
 ) -> None:
     """Layout exact, numbers within a tolerance a BLAS kernel change cannot break."""
     training_run.model.save(tmp_path)
     retrained = CategoryModel.load(tmp_path)
-    texts = [e.text for e in dataset + challenge]
+    texts = [e.text for e in training_data.examples + challenge]
     assert model_differences(CategoryModel.load(), retrained, texts) == [], (
         "retrain with scripts/train_category_model.py and commit the model"
     )
 
 
 def test_a_model_trained_with_one_row_relabelled_is_not_the_committed_model(
-    dataset: list[LabelledText], challenge: list[LabelledText], tmp_path: Path
+    training_data: TrainingData,
+    dataset: list[LabelledText],
+    challenge: list[LabelledText],
+    tmp_path: Path,
 ) -> None:
     """The tolerance still catches a real change of data: the weights and probabilities, not
     only the dataset's digest."""
@@ -59,24 +67,35 @@ def test_a_model_trained_with_one_row_relabelled_is_not_the_committed_model(
     changed = tmp_path / DATASET.name
     changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
     texts = [e.text for e in dataset + challenge]
-    differences = model_differences(CategoryModel.load(), train(changed).model, texts)
+    relabelled = replace(
+        training_data, authored_path=changed, authored=tuple(read_labelled_jsonl(changed))
+    )
+    differences = model_differences(CategoryModel.load(), train(relabelled).model, texts)
     assert any(d.startswith("weights:") for d in differences), differences
     assert any(d.startswith("probabilities:") for d in differences), differences
     assert any("dataset_sha256" in d for d in differences), differences
 
 
-def test_the_committed_model_was_trained_on_the_committed_dataset(
+def test_the_committed_model_was_trained_on_the_committed_authored_rows(
     detector: CategoryDetector,
 ) -> None:
-    assert detector.model.provenance["dataset_sha256"] == digest(DATASET)
+    """Checked in every clone, with or without the shared real prompts."""
+    assert detector.model.provenance["authored_sha256"] == digest(DATASET)
+
+
+def test_the_committed_model_was_trained_on_the_current_real_prompts(
+    detector: CategoryDetector, training_data: TrainingData
+) -> None:
+    assert detector.model.provenance["dataset_sha256"] == training_data.digest()
+    assert detector.model.provenance["examples"] == len(training_data.examples)
 
 
 def test_the_numpy_path_gives_scikit_learns_probabilities_on_every_example(
     training_run: TrainingRun,
-    dataset: list[LabelledText],
+    training_data: TrainingData,
     challenge: list[LabelledText],
 ) -> None:
-    texts = [e.text for e in dataset + challenge] + ["", "ok", "x^2 == 0 ;; 'q'"]
+    texts = [e.text for e in training_data.examples + challenge] + ["", "ok", "x^2 == 0 ;; 'q'"]
     detector = CategoryDetector(training_run.model)
     expected = predict_proba(training_run.pipeline, texts)
     classes = [str(c) for c in training_run.pipeline.named_steps["classifier"].classes_]
@@ -131,7 +150,7 @@ def test_words_unknown_to_the_training_data_still_carry_their_meaning(
 ) -> None:
     """The meaning table reaches far beyond the dataset's own words."""
     dataset_words = set(detector.model.word_vocabulary)
-    assert len(detector.model.meaning_words) > 20 * len(dataset_words)
+    assert len(set(detector.model.meaning_words) - dataset_words) > 100_000
     table = dict(zip(detector.model.meaning_words, detector.model.meaning, strict=True))
     classes = list(detector.model.classes)
     for word, category in (("compiler", "coding"), ("theorem", "math"), ("grammar", "language")):
