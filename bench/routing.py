@@ -76,7 +76,7 @@ async def session_lookups(mongodb_url: str, n: int) -> tuple[list[float], list[f
     warm = SessionStore(collection, writes, idle_seconds=3600, cache_size=n, cache_ttl_seconds=3600)
     await cold.ensure_indexes()
     for i in range(n):
-        cold.record_turn(None, f"s{i}", "u", PROVIDERS[i % 5], Category.CODING)
+        cold.record_turn(None, f"s{i}", "u", PROVIDERS[i % 5], Category.CODING, fresh=True)
     if not await writes.flush(120):
         raise RuntimeError("session writes did not land within 120 s")
     cold_times, warm_times = [], []

@@ -79,6 +79,8 @@ class Bookkeeper:
             decision.assigned_provider,
             decision.category,
             key_id=routed.request.key_id,
+            # an id the router made for this request (none given, or someone else's)
+            fresh=decision.session_id != routed.request.session_id,
         )
         self._record(routed, reply, reply.attempts, "ok")
         log_event(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, UpdateOne
+from pymongo import ASCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
@@ -141,23 +141,58 @@ class SessionStore:
         topic: Category,
         *,
         key_id: str = "",
+        fresh: bool = False,
     ) -> None:
         """After a reply: the session's provider and topic now, written off the hot path.
-        The owner (user and key) is written once, when the session is created."""
+        The owner (user and key) is written once, when the session is created.
+
+        ``fresh``: the router made the id itself for this request (no one else can hold it).
+        Three writes, each found by ``_id`` where it can be (FerretDB's SQLite backend uses
+        its index only for a filter on ``_id`` alone; with the owner in the filter it scans
+        the collection):
+        - a fresh session is inserted;
+        - a live session this caller owns (``previous``, checked when it was read) is
+          updated by ``_id``: its owner never changes;
+        - a caller-named id with no live session behind it (new, or expired) is an upsert
+          filtered on the owner, so it can never update another caller's session (that
+          write fails as a duplicate ``_id`` and is counted as unstorable).
+        """
         now = self._clock()
         count = (previous.message_count if previous else 0) + 1
+        stamp = datetime.fromtimestamp(now, UTC)
+        state = SessionState(session_id, user_id, provider, topic, count, now, key_id)
+        self._remember(session_id, state)
+        if fresh:
+            self._writes.submit(
+                InsertOne(
+                    {
+                        "_id": session_id,
+                        "session_id": session_id,
+                        "user_id": user_id,
+                        "key_id": key_id,
+                        "current_provider": provider,
+                        "current_topic": topic.value,
+                        "message_count": count,
+                        "topic_history": [topic.value],
+                        "provider_history": [provider],
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                )
+            )
+            return
         update: dict[str, Any] = {
             "$set": {
                 "current_provider": provider,
                 "current_topic": topic.value,
-                "updated_at": datetime.fromtimestamp(now, UTC),
+                "updated_at": stamp,
             },
             "$max": {"message_count": count},
             "$setOnInsert": {
                 "session_id": session_id,
                 "user_id": user_id,
                 "key_id": key_id,
-                "created_at": datetime.fromtimestamp(now, UTC),
+                "created_at": stamp,
             },
         }
         pushes = {}
@@ -167,9 +202,9 @@ class SessionStore:
             pushes["provider_history"] = provider
         if pushes:
             update["$push"] = pushes
-        state = SessionState(session_id, user_id, provider, topic, count, now, key_id)
-        self._remember(session_id, state)
-        # Filtered on the owner: another caller's write can never update this session.
+        if previous is not None:
+            self._writes.submit(UpdateOne({"_id": session_id}, update, upsert=True))
+            return
         owner: dict[str, Any] = {"_id": session_id, "user_id": user_id}
         if key_id:
             owner["key_id"] = key_id
