@@ -48,6 +48,13 @@ class GatewaySettings(CommonSettings):
     admin_token: SecretStr = SecretStr("")
     # Comma-separated; empty: the chat endpoints need no key (local runs, loopback only).
     api_keys: SecretStr = SecretStr("")
+    keys_default_max_tokens: int = Field(
+        1024,
+        ge=1,
+        le=1_000_000,
+        description="max_tokens given to a managed key's request that sets none (its worst "
+        "case must be bounded to be held against a budget).",
+    )
     allow_anonymous: bool = Field(
         False,
         description="Serve without API keys on a non-loopback address (a deliberate choice).",
