@@ -155,6 +155,10 @@ def limit_headers(reply: keys_pb2.AdmitReply) -> dict[str, str]:
         headers["x-ratelimit-remaining-requests"] = str(reply.remaining_requests)
     if reply.remaining_tokens >= 0:
         headers["x-ratelimit-remaining-tokens"] = str(reply.remaining_tokens)
+    if reply.limit_requests > 0:
+        headers["x-ratelimit-limit-requests"] = str(reply.limit_requests)
+    if reply.limit_tokens > 0:
+        headers["x-ratelimit-limit-tokens"] = str(reply.limit_tokens)
     if reply.remaining_budget_usd >= 0:
         headers["x-masterx-budget-remaining-usd"] = f"{reply.remaining_budget_usd:.6f}"
     if reply.key_id:

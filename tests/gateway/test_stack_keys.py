@@ -78,6 +78,10 @@ def test_a_keyed_call_shows_its_limits_and_is_charged(gateway_stack: Stack) -> N
     assert reply.status_code == 200, reply.text
     headers = reply.headers
     assert headers["x-ratelimit-remaining-requests"] == "99"
+    assert (headers["x-ratelimit-limit-requests"], headers["x-ratelimit-limit-tokens"]) == (
+        "100",
+        "100000",
+    )
     assert 0 < int(headers["x-ratelimit-remaining-tokens"]) < 100_000
     assert 0 < float(headers["x-masterx-budget-remaining-usd"]) < 5
     assert headers["x-masterx-key-id"] == key["id"]
@@ -204,3 +208,29 @@ def test_a_revoked_key_is_refused_within_a_second_on_every_replica(
         assert refused.status_code == 401, refused.text
         assert refused.json()["error"]["code"] == "invalid_api_key"
     print(f"\nrevoked key refused on both replicas {time.monotonic() - since:.3f} s after revoke")
+
+
+def test_costs_group_and_filter_by_key_and_user(gateway_stack: Stack) -> None:
+    key = _create_key(gateway_stack)
+    url = gateway_stack.gateway_url
+    for user in ("learner-a", "learner-b", "learner-a"):
+        body = {**_body(max_tokens=20), "user": user}
+        assert httpx.post(url + COMPLETIONS, json=body, headers=_auth(key), timeout=30).is_success
+
+    def costs(**params: str) -> dict[str, Any] | None:
+        reply: dict[str, Any] = httpx.get(url + "/api/v1/costs", params=params, timeout=10).json()
+        return reply if reply["total_requests"] == 3 else None
+
+    of_key = poll(lambda: costs(key=key["id"]), 15, "the key's three usage records")
+    assert [(b["key"], b["requests"]) for b in of_key["by_key"]] == [(key["id"], 3)]
+    assert [(b["key"], b["requests"]) for b in of_key["by_user"]] == [
+        ("learner-a", 2),
+        ("learner-b", 1),
+    ]
+    assert of_key["total_cost_usd"] > 0
+    of_user = httpx.get(url + "/api/v1/costs", params={"key": key["id"], "user": "learner-b"})
+    assert of_user.json()["total_requests"] == 1
+    for params, field in (({"key": "not-a-key"}, "key"), ({"user": "two words"}, "user")):
+        bad = httpx.get(url + "/api/v1/costs", params=params, timeout=10)
+        assert bad.status_code == 400, bad.text
+        assert field in (bad.json()["error"]["param"] or ""), bad.text
