@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from pymongo import MongoClient
 
 from tests.gateway.conftest import STACK_ADMIN_TOKEN
 from tests.gateway.running import gateway_settings, running_gateway
@@ -234,3 +235,49 @@ def test_costs_group_and_filter_by_key_and_user(gateway_stack: Stack) -> None:
         bad = httpx.get(url + "/api/v1/costs", params=params, timeout=10)
         assert bad.status_code == 400, bad.text
         assert field in (bad.json()["error"]["param"] or ""), bad.text
+
+
+@pytest.fixture
+def slow_openai(gateway_stack: Stack) -> Iterator[None]:
+    """The simulated openai answers over 4 s, so a stream can be cut in the middle."""
+    control = f"http://{gateway_stack.config.host}:{gateway_stack.config.simulator_port}"
+    slow = httpx.post(f"{control}/_control/providers/openai", json={"latency_ms": 4000})
+    assert slow.is_success, slow.text
+    try:
+        yield
+    finally:
+        httpx.post(f"{control}/_control/providers/openai", json={"latency_ms": None})
+
+
+def test_a_cancelled_stream_is_charged_what_it_streamed(
+    gateway_stack: Stack, slow_openai: None
+) -> None:
+    key = _create_key(gateway_stack, budget_day_usd=1)
+    body = _body(stream=True, max_tokens=2000)
+    with httpx.stream("POST", gateway_stack.gateway_url + COMPLETIONS, json=body,
+                      headers=_auth(key), timeout=30) as response:  # fmt: skip
+        assert response.status_code == 200
+        remaining = float(response.headers["x-masterx-budget-remaining-usd"])
+        request_id = response.headers["x-request-id"]
+        lines = (line for line in response.iter_lines() if '"content"' in line)
+        next(lines)  # the first words, then hang up
+    mongo: MongoClient[dict[str, Any]] = MongoClient(gateway_stack.mongodb_url)
+    with mongo:
+        record = poll(
+            lambda: mongo["masterx"]["usage"].find_one({"request_id": request_id}),
+            15,
+            "the router's usage record",
+        )
+    assert record["status"] == "cancelled" and record["key_id"] == key["id"]
+
+    def settled() -> dict[str, Any] | None:
+        usage: dict[str, Any] = _admin(gateway_stack, "GET", f"{KEYS}/{key['id']}/usage").json()
+        return usage if usage["held_day_usd"] == 0 else None
+
+    usage = poll(settled, 15, "the cancelled stream's settle")
+    worst = 1 - remaining
+    print(
+        f"\ncancelled stream: held {worst:.6f} USD, charged {usage['spent_day_usd']:.6f} USD "
+        f"(the router recorded {record['cost_usd']:.6f} USD)"
+    )
+    assert 0 < usage["spent_day_usd"] < worst
