@@ -31,7 +31,6 @@ from masterx.keys.estimate import estimate_request
 from masterx.logs import log_event
 from masterx.providers.base import TextDelta
 from masterx.providers.pricing import PriceTable, UnpricedModelError
-from masterx.providers.tokens import REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE
 from masterx.v1 import keys_pb2
 from services.gateway.auth import current_managed_token
 from services.gateway.errors import GatewayError, bad_request
@@ -42,6 +41,9 @@ from services.gateway.upstreams import EventStream, RouterUpstream
 logger = logging.getLogger("masterx.gateway.spend")
 CATALOGUE_TTL_SECONDS = 10.0
 SETTLE_TIMEOUT_SECONDS = 10.0
+# As masterx/providers/tokens.py frames a chat (not imported: the gateway has no tokenizer).
+TOKENS_PER_MESSAGE = 3
+REPLY_PRIMING_TOKENS = 3
 _settling: set[asyncio.Task[None]] = set()  # settle calls in flight (kept from the GC)
 
 
