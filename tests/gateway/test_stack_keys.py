@@ -281,3 +281,31 @@ def test_a_cancelled_stream_is_charged_what_it_streamed(
         f"(the router recorded {record['cost_usd']:.6f} USD)"
     )
     assert 0 < usage["spent_day_usd"] < worst
+
+
+@pytest.fixture
+def failing_openai(gateway_stack: Stack) -> Iterator[None]:
+    control = f"http://{gateway_stack.config.host}:{gateway_stack.config.simulator_port}"
+    failing = httpx.post(f"{control}/_control/providers/openai", json={"mode": "error"})
+    assert failing.is_success, failing.text
+    try:
+        yield
+    finally:
+        httpx.post(f"{control}/_control/providers/openai", json={"mode": "ok"})
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_failed_call_releases_its_hold(
+    gateway_stack: Stack, failing_openai: None, stream: bool
+) -> None:
+    key = _create_key(gateway_stack, budget_day_usd=1)
+    failed = httpx.post(gateway_stack.gateway_url + COMPLETIONS, json=_body(stream=stream),
+                        headers=_auth(key), timeout=30)  # fmt: skip
+    assert failed.status_code >= 500, failed.text
+
+    def settled() -> dict[str, Any] | None:
+        usage: dict[str, Any] = _admin(gateway_stack, "GET", f"{KEYS}/{key['id']}/usage").json()
+        return usage if usage["held_day_usd"] == 0 else None
+
+    usage = poll(settled, 15, "the failed call's release")
+    assert usage["spent_day_usd"] == 0 and usage["requests_last_minute"] == 1
