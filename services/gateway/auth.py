@@ -110,7 +110,7 @@ def api_key_check(settings: GatewaySettings, key_given: str | None) -> GatewayEr
     managed = key_id_of(key_given) if key_given is not None else None
     if managed is not None and _matching(key_given or "", keys) is None:
         return managed
-    if not keys:
+    if not keys and not settings.require_api_key:
         return ""
     if key_given is None:
         return _unauthenticated(

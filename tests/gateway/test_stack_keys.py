@@ -61,12 +61,14 @@ def _auth(key: dict[str, Any]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def second_gateway(gateway_stack: Stack) -> Iterator[str]:
-    """A gateway replica calling its own router and health replicas (same Redis, MongoDB)."""
+    """A gateway replica calling its own router and health replicas (same Redis, MongoDB),
+    set to require a key with no static keys: managed keys only."""
     with replica(gateway_stack, "router") as router, replica(gateway_stack, "health") as health:
         settings = gateway_settings(
             router.target,
             health_target=health.target,
             admin_token=SecretStr(STACK_ADMIN_TOKEN),
+            require_api_key=True,  # managed keys only (no MASTERX_API_KEYS)
         )
         with running_gateway(settings) as url:
             yield url
@@ -309,3 +311,18 @@ def test_a_failed_call_releases_its_hold(
 
     usage = poll(settled, 15, "the failed call's release")
     assert usage["spent_day_usd"] == 0 and usage["requests_last_minute"] == 1
+
+
+def test_a_gateway_requiring_keys_serves_managed_keys_only(
+    gateway_stack: Stack, second_gateway: str
+) -> None:
+    key = _create_key(gateway_stack)
+    url = second_gateway + COMPLETIONS
+    missing = httpx.post(url, json=_body(max_tokens=20), timeout=30)
+    assert (missing.status_code, missing.json()["error"]["code"]) == (401, "missing_api_key")
+    wrong = httpx.post(url, json=_body(max_tokens=20), headers={"x-api-key": "sk-static"})
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (401, "invalid_api_key")
+    served = httpx.post(url, json=_body(max_tokens=20), headers={"x-api-key": key["key"]},
+                        timeout=30)  # fmt: skip
+    assert served.status_code == 200, served.text
+    assert served.headers["x-masterx-key-id"] == key["id"]
