@@ -210,6 +210,7 @@ class Spend:
         self.handed_over = False
         self._done = reservation is None
         self._model = request.model
+        self._started = False
         self._streamed_chars = 0
         self._reply: ChatReply | None = None
 
@@ -221,13 +222,15 @@ class Spend:
         self._finish(0, 0, 0.0)
 
     def watch(self, stream: EventStream) -> EventStream:
-        """Settle when ``stream`` ends: its reply's usage, else the tokens streamed so far."""
+        """Settle when ``stream`` ends: its reply's usage; cut or failed after a provider
+        started, the prompt and the text so far (as the router records it); else nothing."""
         self.handed_over = True
         stream.watch(self)
         return stream
 
     def saw(self, event: ChatEvent) -> None:
         if isinstance(event, StreamStarted):
+            self._started = True
             self._model = event.routing.model
         elif isinstance(event, TextDelta):
             self._streamed_chars += len(event.text.encode())
@@ -237,7 +240,7 @@ class Spend:
     def ended(self) -> None:
         if self._reply is not None:
             self.settle(self._reply)
-        elif self._streamed_chars == 0:
+        elif not self._started:  # no provider answered: nothing to charge
             self.release()
         else:  # cancelled or failed mid-stream: the prompt and the text streamed so far
             prompt = prompt_tokens_of(self.request)
