@@ -27,6 +27,7 @@ DRILL_ENV = {
     "MASTERX_BREAKER_SWEEP_SECONDS": "0.2",
     "MASTERX_ROUTER_TIMEOUT_SECONDS": "10",
     "MASTERX_LOG_LEVEL": "WARNING",
+    "MASTERX_ADMIN_TOKEN": "drill-admin-token-5c3a",  # the keyed drill makes a managed key
 }
 # A request's worst acceptable time: the gateway's chat deadline plus slack for a busy host.
 DEADLINE_S = 10.0 + 5.0
@@ -108,8 +109,8 @@ class DrillStack:
     def router_metrics_url(self) -> str:
         return f"http://127.0.0.1:{self.stack.config.router_metrics_port}/metrics"
 
-    def load(self, timing: Timing) -> Load:
-        return Load(self.stack.gateway_url, rate=timing.rate)
+    def load(self, timing: Timing, api_key: str = "") -> Load:
+        return Load(self.stack.gateway_url, rate=timing.rate, api_key=api_key)
 
     def start_second_router(self) -> None:
         env = {

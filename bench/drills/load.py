@@ -28,6 +28,7 @@ class Reply:
     sent_at: float
     code: str = ""
     attempts: int = 0
+    limits: str = ""  # x-masterx-limits of a managed key's reply: shared or local
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Load:
     sessions: int = 8
     client_timeout_s: float = 30.0
     max_requests: int = 20_000
+    api_key: str = ""  # a managed key to send (Authorization: Bearer), else none
     replies: list[Reply] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -83,12 +85,14 @@ class Load:
         request_id = uuid.uuid4().hex
         body = {"user_id": "drill-user", "message": message, "session_id": session_id}
         started = time.monotonic()
-        code, attempts, status = "", 0, 0
+        code, attempts, status, limits = "", 0, 0, ""
+        headers = {"x-request-id": request_id}
+        if self.api_key:
+            headers["authorization"] = f"Bearer {self.api_key}"
         try:
-            response = await self._client.post(
-                "/api/v1/chat", json=body, headers={"x-request-id": request_id}
-            )
+            response = await self._client.post("/api/v1/chat", json=body, headers=headers)
             status = response.status_code
+            limits = response.headers.get("x-masterx-limits", "")
             if status != 200:
                 error = response.json().get("error", {})
                 code = str(error.get("code") or error.get("type") or "")
@@ -97,9 +101,8 @@ class Load:
             code = "client_timeout"
         except (httpx.HTTPError, ValueError) as error:
             code = type(error).__name__
-        return Reply(
-            request_id, session_id, status, time.monotonic() - started, started, code, attempts
-        )
+        latency = time.monotonic() - started
+        return Reply(request_id, session_id, status, latency, started, code, attempts, limits)
 
 
 def summarise(replies: list[Reply]) -> dict[str, object]:

@@ -6,6 +6,7 @@ import os
 from collections.abc import Awaitable, Callable
 
 from bench.drills.harness import FULL, SHORT, DrillResult, DrillStack, Timing
+from bench.drills.keyed_outage import redis_killed_under_keyed_load
 from bench.drills.process_outages import mongodb_killed, redis_killed, router_killed
 from bench.drills.provider_outages import every_provider_down, one_provider_down
 
@@ -21,6 +22,7 @@ def drills(database: str) -> list[tuple[str, Drill]]:
         ("every provider down", every_provider_down),
         ("Redis killed and restarted", redis_killed),
         ("MongoDB killed and restarted", mongodb),
+        ("Redis killed under keyed load", redis_killed_under_keyed_load),
         ("one of two routers killed", router_killed),  # last: it leaves one router dead
     ]
 

@@ -13,7 +13,8 @@ from panel_model import (
 COST = Dashboard(
     "masterx-cost",
     "MasterX / Cost",
-    "Provider spend in USD (usage x the price table) and tokens, by provider and category.",
+    "Provider spend in USD (usage x the price table) and tokens, by provider, category and "
+    "API key, and the requests each key's limits refused.",
     (
         Panel(
             "Spend in the range",
@@ -84,6 +85,32 @@ COST = Dashboard(
             "Spend rate by chat category.",
             unit="currencyUSD",
             stacked=True,
+        ),
+        Panel(
+            "USD per hour by API key",
+            "timeseries",
+            (
+                q(
+                    f"sum by (key) (rate(masterx_key_spend_usd_total[{RATE}])) * 3600",
+                    "{{key}}",
+                ),
+            ),
+            "What each managed API key is charged as its calls settle (the health service's "
+            "spend limiter; labelled by key id, never by user).",
+            unit="currencyUSD",
+            stacked=True,
+        ),
+        Panel(
+            "Limit refusals per minute by API key",
+            "timeseries",
+            (
+                q(
+                    f"sum by (key, limit) (rate(masterx_key_limit_hits_total[{RATE}])) * 60",
+                    "{{key}} {{limit}}",
+                ),
+            ),
+            "Requests refused by a key's rpm, tpm or budget (429s).",
+            unit="short",
         ),
         Panel(
             "Tokens per second by provider and direction",

@@ -147,7 +147,7 @@ class Reservation(_message.Message):
     def __init__(self, reservation_id: _Optional[str] = ..., key_id: _Optional[str] = ..., tokens: _Optional[int] = ..., worst_case_micros: _Optional[int] = ..., enforcement: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class AdmitReply(_message.Message):
-    __slots__ = ("admitted", "key_id", "refused_by", "code", "message", "retry_after_s", "remaining_requests", "remaining_tokens", "remaining_budget_usd", "reservation", "enforcement")
+    __slots__ = ("admitted", "key_id", "refused_by", "code", "message", "retry_after_s", "remaining_requests", "remaining_tokens", "remaining_budget_usd", "reservation", "enforcement", "limit_requests", "limit_tokens")
     ADMITTED_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     REFUSED_BY_FIELD_NUMBER: _ClassVar[int]
@@ -159,6 +159,8 @@ class AdmitReply(_message.Message):
     REMAINING_BUDGET_USD_FIELD_NUMBER: _ClassVar[int]
     RESERVATION_FIELD_NUMBER: _ClassVar[int]
     ENFORCEMENT_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     admitted: bool
     key_id: str
     refused_by: str
@@ -170,7 +172,9 @@ class AdmitReply(_message.Message):
     remaining_budget_usd: float
     reservation: Reservation
     enforcement: str
-    def __init__(self, admitted: _Optional[bool] = ..., key_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retry_after_s: _Optional[float] = ..., remaining_requests: _Optional[int] = ..., remaining_tokens: _Optional[int] = ..., remaining_budget_usd: _Optional[float] = ..., reservation: _Optional[_Union[Reservation, _Mapping]] = ..., enforcement: _Optional[str] = ...) -> None: ...
+    limit_requests: int
+    limit_tokens: int
+    def __init__(self, admitted: _Optional[bool] = ..., key_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retry_after_s: _Optional[float] = ..., remaining_requests: _Optional[int] = ..., remaining_tokens: _Optional[int] = ..., remaining_budget_usd: _Optional[float] = ..., reservation: _Optional[_Union[Reservation, _Mapping]] = ..., enforcement: _Optional[str] = ..., limit_requests: _Optional[int] = ..., limit_tokens: _Optional[int] = ...) -> None: ...
 
 class SettleRequest(_message.Message):
     __slots__ = ("reservation", "prompt_tokens", "completion_tokens", "cost_usd")

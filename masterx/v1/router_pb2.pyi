@@ -225,12 +225,16 @@ class ListProvidersReply(_message.Message):
     def __init__(self, providers: _Optional[_Iterable[_Union[ProviderInfo, _Mapping]]] = ...) -> None: ...
 
 class GetCostsRequest(_message.Message):
-    __slots__ = ("since", "until")
+    __slots__ = ("since", "until", "key_id", "user_id")
     SINCE_FIELD_NUMBER: _ClassVar[int]
     UNTIL_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
     since: float
     until: float
-    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ...) -> None: ...
+    key_id: str
+    user_id: str
+    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., key_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
 
 class CostBucket(_message.Message):
     __slots__ = ("key", "cost_usd", "requests", "prompt_tokens", "completion_tokens")
@@ -247,7 +251,7 @@ class CostBucket(_message.Message):
     def __init__(self, key: _Optional[str] = ..., cost_usd: _Optional[float] = ..., requests: _Optional[int] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ...) -> None: ...
 
 class CostsReply(_message.Message):
-    __slots__ = ("since", "until", "total_cost_usd", "total_requests", "by_provider", "by_category", "by_day")
+    __slots__ = ("since", "until", "total_cost_usd", "total_requests", "by_provider", "by_category", "by_day", "by_key", "by_user")
     SINCE_FIELD_NUMBER: _ClassVar[int]
     UNTIL_FIELD_NUMBER: _ClassVar[int]
     TOTAL_COST_USD_FIELD_NUMBER: _ClassVar[int]
@@ -255,6 +259,8 @@ class CostsReply(_message.Message):
     BY_PROVIDER_FIELD_NUMBER: _ClassVar[int]
     BY_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     BY_DAY_FIELD_NUMBER: _ClassVar[int]
+    BY_KEY_FIELD_NUMBER: _ClassVar[int]
+    BY_USER_FIELD_NUMBER: _ClassVar[int]
     since: float
     until: float
     total_cost_usd: float
@@ -262,4 +268,6 @@ class CostsReply(_message.Message):
     by_provider: _containers.RepeatedCompositeFieldContainer[CostBucket]
     by_category: _containers.RepeatedCompositeFieldContainer[CostBucket]
     by_day: _containers.RepeatedCompositeFieldContainer[CostBucket]
-    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., total_cost_usd: _Optional[float] = ..., total_requests: _Optional[int] = ..., by_provider: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_category: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ...) -> None: ...
+    by_key: _containers.RepeatedCompositeFieldContainer[CostBucket]
+    by_user: _containers.RepeatedCompositeFieldContainer[CostBucket]
+    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., total_cost_usd: _Optional[float] = ..., total_requests: _Optional[int] = ..., by_provider: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_category: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_key: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_user: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ...) -> None: ...

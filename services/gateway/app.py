@@ -27,6 +27,7 @@ from services.gateway.routes import (
     route,
 )
 from services.gateway.settings import GatewaySettings
+from services.gateway.spend import SpendGuard
 from services.gateway.upstreams import Upstreams
 
 DESCRIPTION = """\
@@ -59,6 +60,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.upstreams = Upstreams(settings)
         app.state.keys = KeysUpstream(settings.health_target)
+        app.state.spend = SpendGuard(app.state.keys, app.state.upstreams.router, settings)
         try:
             yield
         finally:

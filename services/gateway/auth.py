@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from masterx.keys.token import key_id_of
 from services.gateway.errors import GatewayError, error_response
 from services.gateway.settings import GatewaySettings
 
@@ -37,6 +38,9 @@ ADMIN_PREFIX = "/api/v1/admin"
 API_PREFIXES = ("/v1/", "/api/v1/")
 # The key the request came with, as an id (empty: no keys configured). Sessions belong to it.
 caller_key_var: ContextVar[str] = ContextVar("masterx_caller_key", default="")
+# The token of a managed key (``mx-<id>-<secret>``), for ``spend.py`` to send to Admit; empty
+# for a static key or none. Only its format is checked here: Admit checks the rest.
+managed_token_var: ContextVar[str] = ContextVar("masterx_managed_token", default="")
 
 
 def key_id(key: bytes) -> str:
@@ -46,6 +50,10 @@ def key_id(key: bytes) -> str:
 
 def current_key_id() -> str:
     return caller_key_var.get()
+
+
+def current_managed_token() -> str:
+    return managed_token_var.get()
 
 
 def _settings(request: Request) -> GatewaySettings:
@@ -95,9 +103,14 @@ def admin_problem(settings: GatewaySettings, token_given: str | None) -> Gateway
 
 
 def api_key_check(settings: GatewaySettings, key_given: str | None) -> GatewayError | str:
-    """The caller's key id ("" with no keys configured), or the error to answer."""
+    """The caller's key id, or the error to answer: a static key's hash prefix (16 hex
+    digits), a managed key's own id (12 hex digits, its token admitted by ``spend.py``), or ""
+    with no key given and none required."""
     keys = settings.api_key_list
-    if not keys:
+    managed = key_id_of(key_given) if key_given is not None else None
+    if managed is not None and _matching(key_given or "", keys) is None:
+        return managed
+    if not keys and not settings.require_api_key:
         return ""
     if key_given is None:
         return _unauthenticated(
@@ -119,6 +132,17 @@ def bearer_token(authorization: str | None) -> str | None:
     return token
 
 
+def _given_key(scope: Scope, admin: bool) -> str | None:
+    """The bearer token, else (not for admin paths) the ``x-api-key`` header, as Anthropic
+    SDKs send a key."""
+    headers = dict(scope["headers"])
+    raw = headers.get(b"authorization")
+    given = bearer_token(raw.decode("latin-1") if raw is not None else None)
+    if given is None and not admin and (api_key := headers.get(b"x-api-key")):
+        given = api_key.decode("latin-1").strip() or None
+    return given
+
+
 # ``async def`` checks, though they never await: a plain ``def`` dependency costs a thread hop.
 async def require_admin(request: Request, credentials: AdminCredentials) -> None:
     problem = admin_problem(_settings(request), credentials.credentials if credentials else None)
@@ -127,7 +151,8 @@ async def require_admin(request: Request, credentials: AdminCredentials) -> None
 
 
 async def require_api_key(request: Request, credentials: ApiKeyCredentials) -> None:
-    checked = api_key_check(_settings(request), credentials.credentials if credentials else None)
+    given = credentials.credentials if credentials else request.headers.get("x-api-key")
+    checked = api_key_check(_settings(request), given.strip() if given else None)
     if isinstance(checked, GatewayError):
         raise checked
 
@@ -150,8 +175,7 @@ class CredentialsGate:
         if not path.startswith(API_PREFIXES):
             await self.app(scope, receive, send)
             return
-        raw = next((v for k, v in scope["headers"] if k == b"authorization"), None)
-        given = bearer_token(raw.decode("latin-1") if raw is not None else None)
+        given = _given_key(scope, path.startswith(ADMIN_PREFIX))
         if path.startswith(ADMIN_PREFIX):
             checked: GatewayError | str | None = admin_problem(self.settings, given) or ""
         else:
@@ -159,8 +183,11 @@ class CredentialsGate:
         if isinstance(checked, GatewayError):
             await error_response(checked)(scope, receive, send)
             return
+        managed = given if checked and given and checked == key_id_of(given) else ""
         token = caller_key_var.set(checked or "")
+        managed_token = managed_token_var.set(managed)
         try:
             await self.app(scope, receive, send)
         finally:
+            managed_token_var.reset(managed_token)
             caller_key_var.reset(token)

@@ -312,3 +312,11 @@ class CostsOut(BaseModel):
     by_provider: list[CostBucketOut] = Field(..., description="Totals per provider.")
     by_category: list[CostBucketOut] = Field(..., description="Totals per category.")
     by_day: list[CostBucketOut] = Field(..., description="Totals per UTC day.")
+    by_key: list[CostBucketOut] = Field(
+        default_factory=list,
+        description="Totals per API key id: a managed key's id (12 hex digits), a static "
+        "key's hash prefix (16), '(none)' without a key.",
+    )
+    by_user: list[CostBucketOut] = Field(
+        default_factory=list, description="Totals per user (the request's user / user_id)."
+    )

@@ -199,4 +199,6 @@ def costs_out(reply: router_pb2.CostsReply) -> CostsOut:
         by_provider=_buckets(list(reply.by_provider)),
         by_category=_buckets(list(reply.by_category)),
         by_day=_buckets(list(reply.by_day)),
+        by_key=_buckets(list(reply.by_key)),
+        by_user=_buckets(list(reply.by_user)),
     )

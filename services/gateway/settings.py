@@ -48,6 +48,18 @@ class GatewaySettings(CommonSettings):
     admin_token: SecretStr = SecretStr("")
     # Comma-separated; empty: the chat endpoints need no key (local runs, loopback only).
     api_keys: SecretStr = SecretStr("")
+    keys_default_max_tokens: int = Field(
+        1024,
+        ge=1,
+        le=1_000_000,
+        description="max_tokens given to a managed key's request that sets none (its worst "
+        "case must be bounded to be held against a budget).",
+    )
+    require_api_key: bool = Field(
+        False,
+        description="Every API request needs a key, static or managed (managed keys only: "
+        "leave MASTERX_API_KEYS empty and set this).",
+    )
     allow_anonymous: bool = Field(
         False,
         description="Serve without API keys on a non-loopback address (a deliberate choice).",
@@ -55,9 +67,11 @@ class GatewaySettings(CommonSettings):
 
     @model_validator(mode="after")
     def _no_public_gateway_without_keys(self) -> GatewaySettings:
-        if not self.api_key_list and not self.allow_anonymous and not is_loopback(self.bind_host):
+        keyed = bool(self.api_key_list) or self.require_api_key
+        if not keyed and not self.allow_anonymous and not is_loopback(self.bind_host):
             raise ValueError(
-                f"the gateway would serve anyone on {self.bind_host}: set MASTERX_API_KEYS, "
+                f"the gateway would serve anyone on {self.bind_host}: set MASTERX_API_KEYS or "
+                "MASTERX_REQUIRE_API_KEY=true (managed keys), "
                 "bind to a loopback address (MASTERX_BIND_HOST=127.0.0.1), or set "
                 "MASTERX_ALLOW_ANONYMOUS=true to serve without keys on purpose"
             )

@@ -7,7 +7,7 @@ Each call carries the request id and a deadline; a failed call becomes a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -86,11 +86,24 @@ class RouterUpstream(Upstream):
         return EventStream(cast("grpc.aio.UnaryStreamCall[Any, Any]", call))
 
 
+class StreamWatcher(Protocol):
+    """Sees every event of a stream, then its end (``spend.py`` settles a hold with it)."""
+
+    def saw(self, event: ChatEvent) -> None: ...
+
+    def ended(self) -> None: ...
+
+
 class EventStream:
-    """A ChatStream call as the chat's events; ``cancel`` ends the upstream call."""
+    """A ChatStream call as the chat's events; ``cancel`` ends the upstream call (and tells
+    the watcher, once: every path that ends a stream calls it)."""
 
     def __init__(self, call: grpc.aio.UnaryStreamCall[Any, Any]) -> None:
         self._call = call
+        self._watcher: StreamWatcher | None = None
+
+    def watch(self, watcher: StreamWatcher) -> None:
+        self._watcher = watcher
 
     async def read(self) -> ChatEvent | None:
         """The next event; None at the end; a GatewayError when the call failed. A chunk of a
@@ -104,6 +117,8 @@ class EventStream:
                 return None
             event = protocol.chat_event(cast(router_pb2.ChatChunk, chunk))
             if event is not None:
+                if self._watcher is not None:
+                    self._watcher.saw(event)
                 return event
 
     async def events(self) -> AsyncIterator[ChatEvent]:
@@ -111,7 +126,11 @@ class EventStream:
             yield event
 
     def cancel(self) -> bool:
-        return bool(self._call.cancel())
+        cancelled = bool(self._call.cancel())
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.ended()
+        return cancelled
 
     def cancelled(self) -> bool:
         return bool(self._call.cancelled())

@@ -1,5 +1,5 @@
-"""The cost dashboard: usage records (``usage_record.py``) totalled by provider, category and
-day, in a time range."""
+"""The cost dashboard: usage records (``usage_record.py``) totalled by provider, category,
+day, API key and user, in a time range, optionally of one key and/or one user."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from services.router.usage_record import (
     COST_USD,
     CREATED_AT,
     GROUPS,
+    KEY_ID,
     PROMPT_TOKENS,
+    USER_ID,
 )
 
 DAY_SECONDS = 86_400.0
@@ -38,6 +40,8 @@ class CostReport:
     by_provider: list[CostTotal]
     by_category: list[CostTotal]
     by_day: list[CostTotal]
+    by_key: list[CostTotal]
+    by_user: list[CostTotal]
 
     @property
     def total_cost_usd(self) -> float:
@@ -84,19 +88,26 @@ class CostLedger:
             for key, (cost, requests, prompt, completion) in sorted(totals.items())
         ]
 
-    async def report(self, since: float = 0.0, until: float = 0.0) -> CostReport:
-        """Totals of the served requests between ``since`` and ``until`` (unix seconds)."""
+    async def report(
+        self, since: float = 0.0, until: float = 0.0, key_id: str = "", user_id: str = ""
+    ) -> CostReport:
+        """Totals of the served requests between ``since`` and ``until`` (unix seconds), of
+        ``key_id`` and ``user_id`` when given."""
         until = until or time.time()
         since = since or until - DAY_SECONDS
         if since > until:
             raise ValueError("since must not be after until")
-        match = {
+        match: dict[str, Any] = {
             "status": "ok",
             CREATED_AT: {
                 "$gte": datetime.fromtimestamp(since, UTC),
                 "$lte": datetime.fromtimestamp(until, UTC),
             },
         }
+        if key_id:
+            match[KEY_ID] = key_id
+        if user_id:
+            match[USER_ID] = user_id
         sums = [
             await self._sums(match, value)
             for value in (f"${COST_USD}", 1, f"${PROMPT_TOKENS}", f"${COMPLETION_TOKENS}")

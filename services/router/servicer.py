@@ -100,7 +100,9 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
                 grpc.StatusCode.INVALID_ARGUMENT, "since and until are unix seconds, not negative"
             )
         try:
-            report = await self._ledger.report(request.since, request.until)
+            report = await self._ledger.report(
+                request.since, request.until, request.key_id, request.user_id
+            )
         except ValueError as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
@@ -118,6 +120,8 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
             by_provider=[_bucket(t) for t in report.by_provider],
             by_category=[_bucket(t) for t in report.by_category],
             by_day=[_bucket(t) for t in report.by_day],
+            by_key=[_bucket(t) for t in report.by_key],
+            by_user=[_bucket(t) for t in report.by_user],
         )
 
 

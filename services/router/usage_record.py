@@ -23,9 +23,12 @@ Status = Literal["ok", "failed", "stream_failed", "cancelled"]
 
 # What the cost ledger reads: it groups by these and sums those.
 PROVIDER, CATEGORY, DAY = "provider", "category", "day"
+# The caller's API key as the gateway names it (ChatRequest.key_id: a managed key's id, a
+# static key's hash prefix, "" without a key) and the learner (the request's user).
+KEY_ID, USER_ID = "key_id", "user_id"
 COST_USD, PROMPT_TOKENS, COMPLETION_TOKENS = "cost_usd", "prompt_tokens", "completion_tokens"
 CREATED_AT = "created_at"
-GROUPS = (PROVIDER, CATEGORY, DAY)
+GROUPS = (PROVIDER, CATEGORY, DAY, KEY_ID, USER_ID)
 
 
 def usage_day(moment: datetime) -> str:
@@ -48,7 +51,8 @@ def usage_document(
     return {
         "_id": uuid.uuid4().hex,
         "request_id": request.request_id,
-        "user_id": request.user_id,
+        USER_ID: request.user_id,
+        KEY_ID: request.key_id,
         "session_id": decision.session_id,
         PROVIDER: reply.routing.provider if reply else None,
         "model": reply.routing.model if reply else None,

@@ -19,7 +19,7 @@ import yaml
 from tests.deploy import queries
 from tests.deploy.promql import expand_grafana
 from tests.deploy.tools import PROMETHEUS_DIR, ROOT, binary
-from tests.deploy.traffic import Traffic, poll
+from tests.deploy.traffic import ADMIN_TOKEN, Traffic, poll
 from tooling.stack import Stack, StackConfig
 from tooling.stack.readiness import free_port
 
@@ -36,6 +36,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
         "MASTERX_BREAKER_TIMEOUT_SECONDS": "1",
         "MASTERX_BREAKER_SWEEP_SECONDS": "0.2",
+        "MASTERX_ADMIN_TOKEN": ADMIN_TOKEN,
     }
     with Stack(replace(config, env=env)) as running:
         yield running
@@ -150,6 +151,8 @@ def test_every_dashboard_and_rule_query_returns_data(
                 run_id = traffic.start_benchmark_run()
                 traffic.everyday_chats(session=f"observed-{round_number}")
                 traffic.nobody_answers()
+                keyed = traffic.keyed_chats()  # spend and limit hits per key
+                assert keyed == ([200] * 3 if round_number == 1 else [200, 200, 429]), keyed
                 traffic.best_provider_fails(chats=5)  # its breaker opens
                 traffic.best_provider_recovers()  # half-open, then closed
                 traffic.wait_for_run(run_id)

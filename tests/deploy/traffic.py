@@ -35,6 +35,8 @@ MESSAGES = (
     "hello there, how are you?",
 )
 GENERAL = "hello there, how are you?"
+ADMIN_TOKEN = "observed-admin-token-4b2e"  # the stack's MASTERX_ADMIN_TOKEN
+KEYED_RPM = 5
 
 
 def poll(check: Callable[[], bool], what: str, timeout: float = 30.0, every: float = 0.2) -> None:
@@ -52,6 +54,7 @@ class Traffic:
         self.simulator = f"http://{c.host}:{c.simulator_port}"
         self.benchmark = grpc.insecure_channel(f"{c.host}:{c.benchmark_grpc_port}")
         self.router = grpc.insecure_channel(f"{c.host}:{c.router_grpc_port}")
+        self.api_key = ""
 
     def close(self) -> None:
         self.benchmark.close()
@@ -60,6 +63,29 @@ class Traffic:
     def chat(self, message: str, **fields: Any) -> httpx.Response:
         body = {"user_id": "observer", "message": message, **fields}
         return self.http.post(f"{self.stack.gateway_url}/api/v1/chat", json=body, timeout=30)
+
+    def keyed_chats(self, chats: int = 3) -> list[int]:
+        """Chats with one managed key (made on the first call) whose rpm is 5: the first
+        round's three are charged (spend per key), the second round's third is refused (a limit
+        hit) after two more are charged, so both per-key series rise between scrapes."""
+        if not self.api_key:
+            created = self.http.post(
+                f"{self.stack.gateway_url}/api/v1/admin/keys",
+                json={"name": "observed", "rpm": KEYED_RPM, "budget_day_usd": 10},
+                headers={"authorization": f"Bearer {ADMIN_TOKEN}"},
+                timeout=10,
+            )
+            created.raise_for_status()
+            self.api_key = created.json()["key"]
+        return [
+            self.http.post(
+                f"{self.stack.gateway_url}/api/v1/chat",
+                json={"user_id": "observer", "message": MESSAGES[0]},
+                headers={"authorization": f"Bearer {self.api_key}"},
+                timeout=30,
+            ).status_code
+            for _ in range(chats)
+        ]
 
     def control(self, provider: str, **body: Any) -> None:
         url = f"{self.simulator}/_control/providers/{provider}"

@@ -55,6 +55,14 @@ def test_mongodb_killed_and_restarted_loses_no_usage_or_session_record(
     assert result.measures["usage_records"] == result.measures["served"]
 
 
+def test_redis_killed_under_keyed_load_serves_within_local_limits_then_shares_again(
+    results: dict[str, DrillResult],
+) -> None:
+    result = results["Redis killed under keyed load"]
+    _passed(result)
+    assert int(result.measures["served_while_down"]) > 0
+
+
 def test_a_killed_router_fails_its_calls_clearly_and_the_survivor_serves(
     results: dict[str, DrillResult],
 ) -> None:

@@ -155,7 +155,8 @@ def test_the_session_user_and_pins_reach_the_router(
         ).status_code
         == 200
     )
-    first, second = fakes.router.seen.requests
+    # (the gateway also asks ListProviders, once, for the pinned provider's default model)
+    first, second = [r for r in fakes.router.seen.requests if isinstance(r, router_pb2.ChatRequest)]
     assert (first.provider, first.model, first.user_id) == (
         "groq",
         "llama-3.3-70b-versatile",

@@ -163,7 +163,9 @@ def test_providers_refusing_the_request_itself_is_a_400(
         "every provider failed",
         tuple(refused),
     )
-    response = client.post("/v1/chat/completions", json={**COMPLETION, "model": "anthropic/nope"})
+    response = client.post(
+        "/v1/chat/completions", json={**COMPLETION, "model": "anthropic/claude-opus-4-1"}
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["code"], error["attempts"]) == ("rejected_by_provider", refused)

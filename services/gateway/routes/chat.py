@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter
 
 from services.gateway.auth import ApiKeyRequired
@@ -11,6 +11,7 @@ from services.gateway.direct_route import JSON_MEDIA_TYPE, DirectRoute
 from services.gateway.docs import error_responses
 from services.gateway.limits import check_text
 from services.gateway.schemas import ChatIn, ChatOut
+from services.gateway.spend import admitted
 from services.gateway.translate import chat_request, chat_response, log_routed, routing_headers
 
 router = APIRouter(
@@ -29,17 +30,20 @@ _CHAT_OUT = TypeAdapter(ChatOut)
         "falling back on failure. The response headers X-MasterX-Provider, "
         "X-MasterX-Category and X-MasterX-Route-Reason say who answered and why."
     ),
-    responses=error_responses(400, 401, 413, 502, 503, 504),
+    responses=error_responses(400, 401, 403, 413, 429, 502, 503, 504),
 )
 async def chat(
+    http_request: Request,
     body: ChatIn,
     settings: SettingsDep,
     router_client: RouterDep,
     deadline: ChatDeadline,
 ) -> Response:
     check_text(body.message, "message", settings.max_message_chars)
-    reply = await router_client.chat(chat_request(body), deadline.seconds())
-    headers = routing_headers(reply.routing)
+    async with admitted(http_request, chat_request(body), deadline.seconds()) as spend:
+        reply = await router_client.chat(spend.request, deadline.seconds())
+        spend.settle(reply)
+    headers = {**routing_headers(reply.routing), **spend.headers}
     log_routed("/api/v1/chat", headers)
     response = Response(_CHAT_OUT.dump_json(chat_response(reply)), media_type=JSON_MEDIA_TYPE)
     response.headers.update(headers)  # after the content headers, where FastAPI put them

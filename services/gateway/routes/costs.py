@@ -1,4 +1,4 @@
-"""The cost dashboard: usage records totalled by provider, category and day."""
+"""The cost dashboard: usage records totalled by provider, category, day, key and user."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from services.gateway.docs import QUERY_ERRORS, error_responses
 from services.gateway.errors import bad_request
 from services.gateway.ops_schemas import CostsOut
 from services.gateway.ops_translate import costs_out
+from services.gateway.schemas import NAME_PATTERN
 
 router = APIRouter(prefix="/api/v1", tags=["costs"], dependencies=[ApiKeyRequired])
 EPOCH = datetime(1970, 1, 2, tzinfo=UTC)
+KEY_PATTERN = r"^[0-9a-f]{12}([0-9a-f]{4})?$"
 
 
 def _seconds(value: datetime | None, param: str) -> float:
@@ -31,7 +33,7 @@ def _seconds(value: datetime | None, param: str) -> float:
 @router.get(
     "/costs",
     response_model=CostsOut,
-    summary="Costs and requests by provider, category and day, in a time range",
+    summary="Costs and requests by provider, category, day, API key and user, in a time range",
     responses=error_responses(*QUERY_ERRORS),
 )
 async def costs(
@@ -48,9 +50,28 @@ async def costs(
         datetime | None,
         Query(description="End (ISO 8601 or unix seconds; UTC when no zone). Default: now."),
     ] = None,
+    key: Annotated[
+        str | None,
+        Query(
+            pattern=KEY_PATTERN,
+            description="Only this API key's requests: a managed key's id (12 hex digits) or "
+            "a static key's hash prefix (16).",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=128,
+            pattern=NAME_PATTERN,
+            description="Only this user's requests (the request's user / user_id).",
+        ),
+    ] = None,
 ) -> CostsOut:
     start, end = _seconds(since, "since"), _seconds(until, "until")
     if start and end and start >= end:
         raise bad_request("since must be before until", "since")
-    request = router_pb2.GetCostsRequest(since=start, until=end)
+    request = router_pb2.GetCostsRequest(
+        since=start, until=end, key_id=key or "", user_id=user or ""
+    )
     return costs_out(await router_client.costs(request, deadline.seconds()))

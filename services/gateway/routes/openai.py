@@ -6,7 +6,7 @@ import re
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from masterx.chat.contract import Routing, StreamFailed, StreamStarted
@@ -23,6 +23,7 @@ from services.gateway.openai_translate import (
     model_name,
 )
 from services.gateway.schemas import NAME_PATTERN
+from services.gateway.spend import admitted
 from services.gateway.sse import HEADERS, MEDIA_TYPE, openai_events, stream_error
 from services.gateway.translate import log_routed, routing_headers
 from services.gateway.upstreams import EventStream
@@ -80,9 +81,10 @@ async def _started(stream: EventStream) -> Routing:
     COMPLETIONS.removeprefix("/v1"),
     response_model=ChatCompletion,
     summary="OpenAI chat completions: model auto routes, <provider>/<model> pins",
-    responses={200: STREAM_RESPONSE, **error_responses(400, 401, 413, 502, 503, 504)},
+    responses={200: STREAM_RESPONSE, **error_responses(400, 401, 403, 413, 429, 502, 503, 504)},
 )
 async def chat_completions(
+    http_request: Request,
     body: ChatCompletionRequest,
     settings: SettingsDep,
     router_client: RouterDep,
@@ -91,16 +93,18 @@ async def chat_completions(
 ) -> Response:
     request = chat_request(body, settings, _session_id(session_header, body))
     created = int(time.time())
-    if not body.stream:
-        reply = await router_client.chat(request, deadline.seconds())
-        headers = routing_headers(reply.routing)
-        log_routed(COMPLETIONS, headers)
-        return JSONResponse(completion(reply, created), headers=headers)
-    stream = router_client.chat_stream(request, deadline.seconds(stream=True))
-    routing = await _started(stream)
+    async with admitted(http_request, request, deadline.seconds()) as spend:
+        if not body.stream:
+            reply = await router_client.chat(spend.request, deadline.seconds())
+            spend.settle(reply)
+            headers = {**routing_headers(reply.routing), **spend.headers}
+            log_routed(COMPLETIONS, headers)
+            return JSONResponse(completion(reply, created), headers=headers)
+        stream = spend.watch(router_client.chat_stream(spend.request, deadline.seconds(True)))
+        routing = await _started(stream)
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     maker = ChunkMaker(model_name(routing.provider, routing.model), created, include_usage)
-    headers = routing_headers(routing)
+    headers = {**routing_headers(routing), **spend.headers}
     log_routed(COMPLETIONS, headers, stream=True)
     return StreamingResponse(
         openai_events(stream, maker), media_type=MEDIA_TYPE, headers={**HEADERS, **headers}

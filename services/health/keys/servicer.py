@@ -160,7 +160,10 @@ class ApiKeysServicer(keys_pb2_grpc.ApiKeysServicer):
         refusal = None if key.revoked else _policy_refusal(key, request)
         if refusal is not None:
             return refusal
-        return admit_reply(key.key_id, await self._limits.admit(key, estimate))
+        reply = admit_reply(key.key_id, await self._limits.admit(key, estimate))
+        reply.limit_requests = key.policy.rpm if key.policy.rpm is not None else -1
+        reply.limit_tokens = key.policy.tpm if key.policy.tpm is not None else -1
+        return reply
 
     async def Settle(
         self, request: keys_pb2.SettleRequest, context: grpc.aio.ServicerContext

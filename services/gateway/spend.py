@@ -1,0 +1,288 @@
+"""Spend control on the chat path: every chat route admits its request before the router call
+and settles it when the call ends (README, "Keys, budgets and limits").
+
+``async with admitted(http_request, chat, param) as spend:`` prices the request (a pinned model
+without a price is a 400 naming it, for every caller), and for a managed key asks the ApiKeys
+service (``keys_upstream.py``) to ``Admit`` its worst case: a refusal is the OpenAI error
+envelope (429 ``rate_limit_exceeded`` / ``budget_exceeded`` with ``Retry-After``, 403
+``model_not_allowed``, 400 ``max_tokens_exceeded``, 401 ``invalid_api_key``). Inside the block
+the route calls the router with ``spend.request`` and, for a reply, ``spend.settle(reply)``; a
+stream is handed to ``spend.watch(stream)``, which settles when the stream ends (finished,
+failed or cancelled: ``EventStream.cancel`` tells it). Leaving the block any other way
+releases the hold (settles 0). Static keys and anonymous callers are not limited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import time
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+
+from fastapi import Request
+
+from masterx.chat.contract import ChatEvent, ChatReply, ChatRequest, StreamStarted
+from masterx.keys.admission import RequestEstimate
+from masterx.keys.estimate import estimate_request
+from masterx.logs import log_event
+from masterx.providers.base import TextDelta
+from masterx.providers.pricing import PriceTable, UnpricedModelError
+from masterx.v1 import keys_pb2
+from services.gateway.auth import current_managed_token
+from services.gateway.errors import GatewayError, bad_request
+from services.gateway.keys_upstream import KeysUpstream
+from services.gateway.settings import GatewaySettings
+from services.gateway.upstreams import EventStream, RouterUpstream
+
+logger = logging.getLogger("masterx.gateway.spend")
+CATALOGUE_TTL_SECONDS = 10.0
+SETTLE_TIMEOUT_SECONDS = 10.0
+# As masterx/providers/tokens.py frames a chat (not imported: the gateway has no tokenizer).
+TOKENS_PER_MESSAGE = 3
+REPLY_PRIMING_TOKENS = 3
+_settling: set[asyncio.Task[None]] = set()  # settle calls in flight (kept from the GC)
+
+
+def prompt_tokens_of(chat: ChatRequest) -> int:
+    """A generous count of the prompt: a third of its UTF-8 bytes per message (more than the
+    bytes / 4 the router estimates with), plus the per-message framing."""
+    text_tokens = sum(math.ceil(len(turn.content.encode()) / 3) for turn in chat.turns)
+    return text_tokens + TOKENS_PER_MESSAGE * len(chat.turns) + REPLY_PRIMING_TOKENS
+
+
+@dataclass
+class Catalogue:
+    """Each configured provider's default model, from the router (cached a few seconds)."""
+
+    models: dict[str, str] = field(default_factory=dict)
+    fetched_at: float = -math.inf
+
+
+class SpendGuard:
+    """One per gateway process (``app.state.spend``)."""
+
+    def __init__(
+        self, keys: KeysUpstream, router: RouterUpstream, settings: GatewaySettings
+    ) -> None:
+        self.keys = keys
+        self.router = router
+        self.prices = PriceTable.from_environment(os.environ)
+        self.default_max_tokens = settings.keys_default_max_tokens
+        self._catalogue = Catalogue()
+
+    async def provider_models(self, timeout: float, required: bool = True) -> dict[str, str]:
+        """``required=False``: an empty catalogue when the router cannot say (an unkeyed
+        request's pin is then left to the router), rather than failing the request here."""
+        if time.monotonic() - self._catalogue.fetched_at > CATALOGUE_TTL_SECONDS:
+            try:
+                reply = await self.router.providers(timeout)
+            except GatewayError:
+                if required:
+                    raise
+                return {}
+            models = {p.name: p.model for p in reply.providers}
+            self._catalogue = Catalogue(models, time.monotonic())
+        return self._catalogue.models
+
+    async def pinned_model(
+        self, chat: ChatRequest, timeout: float, required: bool = True
+    ) -> str | None:
+        """The model a pin reaches (a provider-only pin: that provider's default model)."""
+        if not chat.provider:
+            return None
+        models = await self.provider_models(timeout, required)
+        if chat.provider not in models:
+            return None  # the router answers for an unknown provider
+        return chat.model or models[chat.provider]
+
+    async def admit(self, chat: ChatRequest, param: str, timeout: float) -> Spend:
+        token = current_managed_token()
+        pinned = await self.pinned_model(chat, timeout, required=bool(token))
+        if not token:
+            if pinned is not None:
+                self._check_priced(pinned, param)
+            return Spend(self, chat, None, {})
+        if chat.max_tokens is None:
+            chat = replace(chat, max_tokens=self.default_max_tokens)
+        auto = () if chat.provider else (await self.provider_models(timeout)).values()
+        estimate = self._estimate(chat, pinned, auto, param)
+        request = keys_pb2.AdmitRequest(
+            token=token,
+            provider=chat.provider,
+            model=pinned or "",
+            user=chat.user_id,
+            prompt_tokens=estimate.prompt_tokens,
+            max_tokens=estimate.max_tokens,
+            worst_case_usd=estimate.worst_case_usd,
+        )
+        try:
+            reply = await self.keys.admit(request, timeout)
+        except GatewayError as error:
+            if error.status == 401:
+                error.code = "invalid_api_key"
+            raise
+        headers = limit_headers(reply)
+        if not reply.admitted:
+            raise refusal(reply, headers)
+        return Spend(self, chat, reply.reservation, headers)
+
+    def _check_priced(self, model: str, param: str) -> None:
+        if not self.prices.is_priced(model):
+            raise bad_request(str(UnpricedModelError(model)), param, "unpriced_model")
+
+    def _estimate(
+        self, chat: ChatRequest, pinned: str | None, auto: Iterable[str], param: str
+    ) -> RequestEstimate:
+        try:
+            return estimate_request(
+                self.prices,
+                prompt_tokens=prompt_tokens_of(chat),
+                max_tokens=chat.max_tokens or self.default_max_tokens,
+                pinned_model=pinned,
+                auto_models=auto,
+                user=chat.user_id or None,
+            )
+        except UnpricedModelError as error:
+            raise bad_request(str(error), param, "unpriced_model") from None
+
+
+def limit_headers(reply: keys_pb2.AdmitReply) -> dict[str, str]:
+    """The remaining requests, tokens and budget the Admit reply reports (-1: no such limit)."""
+    headers: dict[str, str] = {}
+    if reply.remaining_requests >= 0:
+        headers["x-ratelimit-remaining-requests"] = str(reply.remaining_requests)
+    if reply.remaining_tokens >= 0:
+        headers["x-ratelimit-remaining-tokens"] = str(reply.remaining_tokens)
+    if reply.limit_requests > 0:
+        headers["x-ratelimit-limit-requests"] = str(reply.limit_requests)
+    if reply.limit_tokens > 0:
+        headers["x-ratelimit-limit-tokens"] = str(reply.limit_tokens)
+    if reply.remaining_budget_usd >= 0:
+        headers["x-masterx-budget-remaining-usd"] = f"{reply.remaining_budget_usd:.6f}"
+    if reply.key_id:
+        headers["x-masterx-key-id"] = reply.key_id
+    if reply.enforcement:
+        headers["x-masterx-limits"] = reply.enforcement
+    return headers
+
+
+def refusal(reply: keys_pb2.AdmitReply, headers: dict[str, str]) -> GatewayError:
+    code = reply.code or "rate_limit_exceeded"
+    extra = {"limit": reply.refused_by}
+    if code == "invalid_api_key":
+        return GatewayError(
+            401,
+            reply.message or "the API key is revoked",
+            "authentication_error",
+            code=code,
+            headers={"www-authenticate": 'Bearer realm="masterx"'},
+        )
+    if code == "model_not_allowed":
+        return GatewayError(403, reply.message, "permission_error", param="model", code=code)
+    if code == "max_tokens_exceeded":
+        return GatewayError(400, reply.message, "invalid_request_error", param="max_tokens",
+                            code=code)  # fmt: skip
+    if reply.retry_after_s >= 0:
+        headers = {**headers, "retry-after": str(max(1, math.ceil(reply.retry_after_s)))}
+    kind = "insufficient_quota" if code == "budget_exceeded" else "rate_limit_error"
+    return GatewayError(429, reply.message, kind, code=code, headers=headers, extra=extra)
+
+
+class Spend:
+    """One request's hold on its key's limits; settled exactly once (in a background task, so
+    a cancelled request still settles)."""
+
+    def __init__(
+        self,
+        guard: SpendGuard,
+        request: ChatRequest,
+        reservation: keys_pb2.Reservation | None,
+        headers: dict[str, str],
+    ) -> None:
+        self.guard = guard
+        self.request = request
+        self.reservation = reservation
+        self.headers = headers
+        self.handed_over = False
+        self._done = reservation is None
+        self._model = request.model
+        self._started = False
+        self._streamed_chars = 0
+        self._reply: ChatReply | None = None
+
+    def settle(self, reply: ChatReply) -> None:
+        usage = reply.usage
+        self._finish(usage.prompt_tokens, usage.completion_tokens, reply.cost_usd)
+
+    def release(self) -> None:
+        self._finish(0, 0, 0.0)
+
+    def watch(self, stream: EventStream) -> EventStream:
+        """Settle when ``stream`` ends: its reply's usage; cut or failed after a provider
+        started, the prompt and the text so far (as the router records it); else nothing."""
+        self.handed_over = True
+        stream.watch(self)
+        return stream
+
+    def saw(self, event: ChatEvent) -> None:
+        if isinstance(event, StreamStarted):
+            self._started = True
+            self._model = event.routing.model
+        elif isinstance(event, TextDelta):
+            self._streamed_chars += len(event.text.encode())
+        elif isinstance(event, ChatReply):
+            self._reply = event
+
+    def ended(self) -> None:
+        if self._reply is not None:
+            self.settle(self._reply)
+        elif not self._started:  # no provider answered: nothing to charge
+            self.release()
+        else:  # cancelled or failed mid-stream: the prompt and the text streamed so far
+            prompt = prompt_tokens_of(self.request)
+            completion = math.ceil(self._streamed_chars / 4)
+            self._finish(
+                prompt, completion, self.guard.prices.cost(self._model, prompt, completion)
+            )
+
+    def _finish(self, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
+        if self._done or self.reservation is None:
+            return
+        self._done = True
+        request = keys_pb2.SettleRequest(
+            reservation=self.reservation,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost_usd=cost_usd,
+        )
+        task = asyncio.get_running_loop().create_task(self._settle(request))
+        _settling.add(task)
+        task.add_done_callback(_settling.discard)
+
+    async def _settle(self, request: keys_pb2.SettleRequest) -> None:
+        try:
+            await self.guard.keys.settle(request, SETTLE_TIMEOUT_SECONDS)
+        except GatewayError as error:  # the hold expires and is charged its worst case
+            log_event(logger, "settle_failed", error=error.message)
+
+
+def guard_of(http_request: Request) -> SpendGuard:
+    guard: SpendGuard = http_request.app.state.spend
+    return guard
+
+
+@asynccontextmanager
+async def admitted(
+    http_request: Request, chat: ChatRequest, timeout: float, param: str = "model"
+) -> AsyncIterator[Spend]:
+    """Admit ``chat`` (see the module doc); ``param`` names the field that pins a model."""
+    spend = await guard_of(http_request).admit(chat, param, timeout)
+    try:
+        yield spend
+    finally:
+        if not spend.handed_over:
+            spend.release()  # a no-op after settle
