@@ -32,6 +32,7 @@ from masterx.providers.tokens import approximate_tokens
 from masterx.request_context import current_request_id
 from masterx.selection import Candidate
 from services.router.bookkeeping import Bookkeeper, Routed
+from services.router.capability_filter import needs_of
 from services.router.decision import Decider, Decision
 from services.router.provider_calls import OpenStream, ProviderCaller
 from services.router.sessions import SessionStore
@@ -79,6 +80,7 @@ class ChatFlow:
             pinned=request.provider,
             pinned_model=request.model,
             emotion=request.emotion,
+            needs=needs_of(request),
         )
         return Routed(request, decision, session)
 

@@ -13,6 +13,7 @@ from masterx.domain import BreakerState
 from masterx.providers import ProviderSpec
 from masterx.v1 import router_pb2, router_pb2_grpc
 from services.router.bookkeeping import Routed
+from services.router.capability_filter import CapabilityError
 from services.router.chat_flow import ChatFlow
 from services.router.coalescing import coalesce_deltas
 from services.router.costs import CostLedger, CostTotal
@@ -37,7 +38,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
     ) -> Routed:
         try:
             return await self._flow.route(protocol.chat_request(request))
-        except (protocol.InvalidChatRequest, UnknownProviderError) as error:
+        except (protocol.InvalidChatRequest, UnknownProviderError, CapabilityError) as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
 
