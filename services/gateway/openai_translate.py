@@ -68,6 +68,14 @@ def chat_request(
         turn_of(message, index, settings.max_message_chars)
         for index, message in enumerate(body.messages)
     ]
+    called: set[str] = set()
+    for index, turn in enumerate(turns):
+        called.update(call.id for call in turn.tool_calls)
+        if turn.role == "tool" and turn.tool_call_id not in called:
+            raise bad_request(
+                f"tool_call_id {turn.tool_call_id[:64]!r} answers no earlier assistant tool call",
+                f"messages.{index}.tool_call_id",
+            )
     if body.messages[-1].role not in ("user", "tool"):
         raise bad_request(
             "the last message must come from the user (or be a tool result)",

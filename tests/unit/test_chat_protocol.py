@@ -156,23 +156,30 @@ def options(draw: st.DrawFn) -> GenerationOptions:
     )
 
 
+calls_made = st.lists(
+    st.builds(ToolCall, names, tool_names, st.just("{}")),
+    min_size=1,
+    max_size=2,
+    unique_by=lambda c: c.id,
+).map(tuple)
 history_turns = st.one_of(
-    st.builds(ChatTurn, st.sampled_from(["system", "user", "assistant"]), texts),
-    st.builds(ChatTurn, st.just("user"), texts, st.lists(images, max_size=2).map(tuple)),
-    st.builds(
-        ChatTurn,
-        st.just("assistant"),
-        st.just(""),
-        st.just(()),
-        st.lists(st.builds(ToolCall, names, tool_names, st.just("{}")), min_size=1, max_size=2).map(
-            tuple
-        ),
+    st.builds(ChatTurn, st.sampled_from(["system", "user", "assistant"]), texts).map(lambda t: [t]),
+    st.builds(ChatTurn, st.just("user"), texts, st.lists(images, max_size=2).map(tuple)).map(
+        lambda t: [t]
     ),
-    st.builds(ChatTurn, st.just("tool"), st.text(max_size=10), tool_call_id=names),
+    # an assistant turn's tool calls, then the result of its first call
+    st.tuples(calls_made, st.text(max_size=10)).map(
+        lambda made: [
+            ChatTurn("assistant", "", (), made[0]),
+            ChatTurn("tool", made[1], tool_call_id=made[0][0].id),
+        ]
+    ),
 )
 requests = st.builds(
     ChatRequest,
-    turns=st.lists(history_turns, max_size=4).map(lambda turns: (*turns, ChatTurn("user", "last"))),
+    turns=st.lists(history_turns, max_size=3).map(
+        lambda groups: (*(t for group in groups for t in group), ChatTurn("user", "last"))
+    ),
     user_id=names,
     session_id=st.one_of(st.just(""), names),
     provider=st.one_of(st.just(""), names),
@@ -272,6 +279,10 @@ def test_a_mid_stream_failure_survives_the_round_trip() -> None:
             "messages[0].images[0].media_type",
         ),
         ({"messages": [router_pb2.ChatMessage(role="tool", content="4")]}, "tool_call_id"),
+        (
+            {"messages": [router_pb2.ChatMessage(role="tool", content="4", tool_call_id="c1")]},
+            "answers no earlier tool call",
+        ),
         (
             {
                 "messages": [
