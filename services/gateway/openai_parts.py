@@ -35,7 +35,13 @@ class FunctionIn(BaseModel):
     """A function the model may call."""
 
     model_config = LENIENT
-    name: Text = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: Text = Field(
+        ...,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Its name: letters, digits, _ and -.",
+    )
     description: Text = Field("", max_length=4096, description="What it does.")
     parameters: dict[str, Any] = Field(
         default_factory=lambda: {"type": "object", "properties": {}},
@@ -53,8 +59,10 @@ class ToolIn(BaseModel):
 
 
 class NamedFunction(BaseModel):
+    """The function a tool choice names."""
+
     model_config = LENIENT
-    name: Text = Field(..., min_length=1, max_length=64)
+    name: Text = Field(..., min_length=1, max_length=64, description="Its name.")
 
 
 class NamedToolChoice(BaseModel):
@@ -72,7 +80,7 @@ class CalledFunction(BaseModel):
     """The function a tool call called, with its arguments as JSON text."""
 
     model_config = LENIENT
-    name: Text = Field(..., min_length=1, max_length=64)
+    name: Text = Field(..., min_length=1, max_length=64, description="The function's name.")
     arguments: Text = Field(..., description="JSON text.")
 
 
@@ -89,7 +97,7 @@ class JsonSchemaIn(BaseModel):
     """The schema a json_schema answer follows."""
 
     model_config = LENIENT
-    name: Text = Field(..., min_length=1, max_length=64)
+    name: Text = Field(..., min_length=1, max_length=64, description="The schema's name.")
     description: Text | None = Field(None, description="Accepted and ignored.")
     schema_: dict[str, Any] = Field(
         default_factory=lambda: {"type": "object"}, alias="schema", description="A JSON schema."
