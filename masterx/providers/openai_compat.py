@@ -164,7 +164,7 @@ def _options(options: GenerationOptions) -> dict[str, Any]:
             for t in options.tools
         ]
     choice = options.tool_choice
-    if choice is not None:
+    if choice is not None and options.tools:  # without tools, no choice to make
         fields["tool_choice"] = (
             {"type": "function", "function": {"name": choice.name}}
             if choice.mode == "tool"

@@ -117,7 +117,7 @@ def _options(body: MessagesRequest) -> GenerationOptions:
     )
 
 
-def chat_request(body: MessagesRequest, settings: GatewaySettings) -> ChatRequest:
+def chat_request(body: MessagesRequest, settings: GatewaySettings, session_id: str) -> ChatRequest:
     """The chat's request; a 400 naming the field for anything it cannot serve."""
     if body.top_k is not None:
         raise bad_request("top_k is not supported", "top_k", "unsupported_parameter")
@@ -139,6 +139,7 @@ def chat_request(body: MessagesRequest, settings: GatewaySettings) -> ChatReques
     return ChatRequest(
         turns=tuple(turns),
         user_id=(body.metadata.user_id if body.metadata else None) or "",
+        session_id=session_id,
         provider=pin.provider,
         model=pin.model,
         max_tokens=body.max_tokens,

@@ -42,8 +42,10 @@ def test_a_plain_message(sdk: anthropic.Anthropic) -> None:
         max_tokens=256,
         system=[{"type": "text", "text": "You are a tutor."}],
         messages=[{"role": "user", "content": "Explain bubble sort"}],
+        extra_headers={"X-Session-ID": "anthropic-session-1"},
     )
     assert raw.headers["x-masterx-provider"] in SIMULATED
+    assert raw.headers["x-masterx-session-id"] == "anthropic-session-1"
     assert raw.headers["x-masterx-category"] == "coding"
     message = raw.parse()
     assert message.type == "message" and message.role == "assistant"

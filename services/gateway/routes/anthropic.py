@@ -18,6 +18,7 @@ from services.gateway.deps import ChatDeadline, RouterDep, SettingsDep
 from services.gateway.direct_route import DirectRoute
 from services.gateway.docs import ANTHROPIC_STREAM_RESPONSE, error_responses
 from services.gateway.openai_translate import model_name
+from services.gateway.routes.openai import SessionHeader
 from services.gateway.sse import HEADERS, MEDIA_TYPE
 from services.gateway.translate import log_routed, routing_headers
 
@@ -40,8 +41,9 @@ async def messages(
     settings: SettingsDep,
     router_client: RouterDep,
     deadline: ChatDeadline,
+    session_header: SessionHeader = None,
 ) -> Response:
-    request = chat_request(body, settings)
+    request = chat_request(body, settings, session_header or "")
     if not body.stream:
         reply = await router_client.chat(request, deadline.seconds())
         headers = routing_headers(reply.routing)
