@@ -111,3 +111,30 @@ class ResponseFormatIn(BaseModel):
     model_config = LENIENT
     type: Literal["text", "json_object", "json_schema"] = Field(..., description="The format.")
     json_schema: JsonSchemaIn | None = Field(None, description="With type json_schema.")
+
+
+class RefusedParameters(BaseModel):
+    """OpenAI parameters MasterX reads only to refuse them (a 400 naming the parameter, in
+    ``openai_request.refuse_unsupported``), never to drop them silently."""
+
+    model_config = LENIENT
+    logprobs: bool | None = Field(None, description="Not supported: true is a 400.")
+    top_logprobs: int | None = Field(None, description="Not supported: any value is a 400.")
+    frequency_penalty: float | None = Field(None, description="Not supported: non-zero is a 400.")
+    presence_penalty: float | None = Field(None, description="Not supported: non-zero is a 400.")
+    logit_bias: dict[str, Any] | None = Field(
+        None, description="Not supported: a non-empty map is a 400."
+    )
+    modalities: list[str] | None = Field(
+        None, description='Only ["text"]: any other modality is a 400.'
+    )
+    audio: dict[str, Any] | None = Field(None, description="Not supported: a 400.")
+    prediction: dict[str, Any] | None = Field(None, description="Not supported: a 400.")
+    web_search_options: dict[str, Any] | None = Field(None, description="Not supported: a 400.")
+    reasoning_effort: str | None = Field(None, description="Not supported: a 400.")
+    functions: list[Any] | None = Field(
+        None, description="The deprecated form of tools: a 400 (use tools)."
+    )
+    function_call: Any = Field(
+        None, description="The deprecated form of tool_choice: a 400 (use tool_choice)."
+    )

@@ -35,6 +35,29 @@ def refuse_unsupported(body: ChatCompletionRequest) -> None:
         (bool(body.frequency_penalty), "frequency_penalty", "frequency_penalty is not supported"),
         (bool(body.presence_penalty), "presence_penalty", "presence_penalty is not supported"),
         (bool(body.logit_bias), "logit_bias", "logit_bias is not supported"),
+        (
+            body.modalities is not None and body.modalities != ["text"],
+            "modalities",
+            'only text output is supported (modalities ["text"])',
+        ),
+        (body.audio is not None, "audio", "audio output is not supported"),
+        (body.prediction is not None, "prediction", "predicted outputs are not supported"),
+        (
+            body.web_search_options is not None,
+            "web_search_options",
+            "web search is not supported",
+        ),
+        (
+            body.reasoning_effort is not None,
+            "reasoning_effort",
+            "reasoning_effort is not supported",
+        ),
+        (body.functions is not None, "functions", "functions is deprecated: use tools"),
+        (
+            body.function_call is not None,
+            "function_call",
+            "function_call is deprecated: use tool_choice",
+        ),
     )
     for asked, param, message in refusals:
         if asked:

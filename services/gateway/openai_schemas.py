@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from services.gateway.openai_parts import (
     ImagePartIn,
+    RefusedParameters,
     ResponseFormatIn,
     ToolCallIO,
     ToolChoiceIn,
@@ -86,7 +87,7 @@ class StreamOptions(BaseModel):
     )
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(RefusedParameters):
     """An OpenAI chat completion request."""
 
     model_config = LENIENT | ConfigDict(
@@ -162,13 +163,6 @@ class ChatCompletionRequest(BaseModel):
     )
     seed: int | None = Field(
         None, description="Best effort: sent to providers that take a seed, else ignored."
-    )
-    logprobs: bool | None = Field(None, description="Not supported: true is a 400.")
-    top_logprobs: int | None = Field(None, description="Not supported: any value is a 400.")
-    frequency_penalty: float | None = Field(None, description="Not supported: non-zero is a 400.")
-    presence_penalty: float | None = Field(None, description="Not supported: non-zero is a 400.")
-    logit_bias: dict[str, Any] | None = Field(
-        None, description="Not supported: a non-empty map is a 400."
     )
 
 
