@@ -22,7 +22,8 @@ class CapabilityError(ValueError):
     """No provider (or not the pinned one) can serve the request; the message names why."""
 
 
-def needs_of(request: ChatRequest) -> RequestNeeds:
+def needs_of(request: ChatRequest, *, stream: bool = False) -> RequestNeeds:
+    """What ``request`` needs; ``stream``: its tool calls must stream too."""
     options = request.options
     output = options.response_format
     text = sum(approximate_tokens(t.content) for t in request.turns if t.content)
@@ -30,6 +31,7 @@ def needs_of(request: ChatRequest) -> RequestNeeds:
     return RequestNeeds(
         tools=bool(options.tools),
         parallel_tool_calls=bool(options.tools) and options.parallel_tool_calls is True,
+        streaming_tool_calls=bool(options.tools) and stream,
         json_mode=output is not None and output.kind == "json_object",
         json_schema=output is not None and output.kind == "json_schema",
         vision=any(t.images for t in request.turns),

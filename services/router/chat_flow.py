@@ -61,7 +61,7 @@ class ChatFlow:
         self._sessions = sessions
         self._books = books
 
-    async def route(self, request: ChatRequest) -> Routed:
+    async def route(self, request: ChatRequest, *, stream: bool = False) -> Routed:
         # the id this request is known by in logs and records: the one its call carries
         request = dataclasses.replace(
             request, request_id=current_request_id() or request.request_id
@@ -80,7 +80,7 @@ class ChatFlow:
             pinned=request.provider,
             pinned_model=request.model,
             emotion=request.emotion,
-            needs=needs_of(request),
+            needs=needs_of(request, stream=stream),
         )
         return Routed(request, decision, session)
 

@@ -34,10 +34,14 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         self._ledger = ledger
 
     async def _route(
-        self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
+        self,
+        request: router_pb2.ChatRequest,
+        context: grpc.aio.ServicerContext,
+        *,
+        stream: bool = False,
     ) -> Routed:
         try:
-            return await self._flow.route(protocol.chat_request(request))
+            return await self._flow.route(protocol.chat_request(request), stream=stream)
         except (protocol.InvalidChatRequest, UnknownProviderError, CapabilityError) as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
@@ -61,7 +65,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
     async def ChatStream(
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[router_pb2.ChatChunk]:
-        routed = await self._route(request, context)
+        routed = await self._route(request, context, stream=True)
         events = coalesce_deltas(self._flow.stream(routed))
         try:
             async for event in events:

@@ -47,7 +47,8 @@ def test_the_needs_come_from_the_request() -> None:
     needs = needs_of(request)
     assert needs.vision and needs.tools and needs.json_schema and not needs.json_mode
     assert needs.max_output_tokens == 500 and needs.prompt_tokens > 0
-    assert needs_of(ChatRequest(turns=(ChatTurn("user", "hi"),))).plain
+    assert not needs.streaming_tool_calls and needs_of(request, stream=True).streaming_tool_calls
+    assert needs_of(ChatRequest(turns=(ChatTurn("user", "hi"),)), stream=True).plain
 
 
 def test_an_image_goes_only_to_vision_providers_and_the_rest_are_listed() -> None:
