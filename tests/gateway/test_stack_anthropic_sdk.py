@@ -132,3 +132,28 @@ def test_errors_arrive_in_anthropics_envelope(
     body = response.json()
     assert body["type"] == "error" and body["error"]["type"] == "invalid_request_error"
     assert "max_tokens" in body["error"]["message"]
+
+
+def test_an_image_block_goes_to_a_vision_provider(sdk: anthropic.Anthropic) -> None:
+    pixel = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    )
+    raw = sdk.messages.with_raw_response.create(
+        model="auto",
+        max_tokens=128,
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "image",
+                        "source": {"type": "base64", "media_type": "image/png", "data": pixel},
+                    },
+                    {"type": "text", "text": "What does this exercise ask?"},
+                ],
+            }
+        ],
+    )
+    assert raw.headers["x-masterx-provider"] != "groq"  # its models take no images
+    assert raw.parse().content[0].type == "text"
