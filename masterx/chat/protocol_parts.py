@@ -22,6 +22,7 @@ from masterx.providers.chat_parts import (
     ToolChoice,
     ToolChoiceMode,
     ToolSpec,
+    json_text,
 )
 from masterx.v1 import router_pb2
 
@@ -76,7 +77,7 @@ def set_options(message: router_pb2.ChatRequest, options: GenerationOptions) -> 
         router_pb2.Tool(
             name=t.name,
             description=t.description,
-            parameters_json=orjson.dumps(t.parameters).decode(),
+            parameters_json=json_text(t.parameters),
         )
         for t in options.tools
     )
@@ -92,7 +93,7 @@ def set_options(message: router_pb2.ChatRequest, options: GenerationOptions) -> 
             router_pb2.ResponseFormat(
                 type=output.kind,
                 name=output.name,
-                schema_json="" if output.schema is None else orjson.dumps(output.schema).decode(),
+                schema_json="" if output.schema is None else json_text(output.schema),
                 strict=output.strict,
             )
         )

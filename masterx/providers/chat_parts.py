@@ -8,8 +8,11 @@ HTTP APIs build them, :mod:`masterx.chat.protocol` carries them over gRPC, and e
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import orjson
 
 ToolChoiceMode = Literal["auto", "none", "required", "tool"]
 ResponseKind = Literal["json_object", "json_schema"]
@@ -106,3 +109,14 @@ def tool_calls_from_deltas(deltas: list[ToolCallDelta]) -> tuple[ToolCall, ...]:
         found[1] = found[1] or delta.name
         found[2] += delta.arguments
     return tuple(ToolCall(i, n, a) for i, n, a in (calls[k] for k in sorted(calls)))
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text. A caller's JSON (a tool's schema, a call's input) can hold what
+    orjson refuses to write (integers beyond 64 bits, lone surrogates): the standard library
+    writes those (ASCII-escaped), and the reader (``protocol_parts.py``) names what it cannot
+    take back."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)

@@ -31,7 +31,7 @@ class ImageSource(BaseModel):
     media_type: Literal["image/jpeg", "image/png", "image/gif", "image/webp"] | None = Field(
         None, description="With base64: the image's type."
     )
-    data: str | None = Field(None, description="With base64: the image.")
+    data: Text | None = Field(None, description="With base64: the image.")
     url: Text | None = Field(None, description="With url: an http(s) URL.")
 
 

@@ -20,6 +20,7 @@ from masterx.providers.chat_parts import (
     ToolCallDelta,
     ToolChoice,
     ToolSpec,
+    json_text,
 )
 from masterx.request_context import current_request_id
 from services.gateway.anthropic_schemas import (
@@ -80,7 +81,7 @@ def _turns(message: MessageParam, index: int, max_chars: int) -> list[ChatTurn]:
         elif isinstance(block, ToolUseBlock):
             if message.role != "assistant":
                 raise bad_request("only assistant messages hold tool_use blocks", at)
-            calls.append(ToolCall(block.id, block.name, orjson.dumps(block.input).decode()))
+            calls.append(ToolCall(block.id, block.name, json_text(block.input)))
         else:
             if message.role != "user":
                 raise bad_request("only user messages hold tool_result blocks", at)

@@ -10,11 +10,10 @@ reason. Capability is a filter, never a score.
 
 from __future__ import annotations
 
-import orjson
-
 from masterx.chat.contract import ChatRequest, Exclusion
 from masterx.providers.capabilities import CapabilityTable
 from masterx.providers.capability_check import Candidate, RequestNeeds, judge_candidates
+from masterx.providers.chat_parts import json_text
 from masterx.providers.tokens import approximate_tokens
 
 
@@ -27,7 +26,7 @@ def needs_of(request: ChatRequest, *, stream: bool = False) -> RequestNeeds:
     options = request.options
     output = options.response_format
     text = sum(approximate_tokens(t.content) for t in request.turns if t.content)
-    schemas = sum(approximate_tokens(orjson.dumps(t.parameters).decode()) for t in options.tools)
+    schemas = sum(approximate_tokens(json_text(t.parameters)) for t in options.tools)
     return RequestNeeds(
         tools=bool(options.tools),
         parallel_tool_calls=bool(options.tools) and options.parallel_tool_calls is True,

@@ -225,3 +225,29 @@ def test_unknown_paths_and_methods_use_the_error_envelope(client: httpx.Client) 
     assert missing.status_code == 404 and missing.json()["error"]["type"] == "not_found_error"
     wrong = client.get("/v1/chat/completions")
     assert wrong.status_code == 405 and wrong.json()["error"]["message"]
+
+
+def test_json_beyond_64_bit_integers_is_forwarded_not_a_500(client: httpx.Client) -> None:
+    """A tool's schema or a call's input may hold what orjson cannot write (json_text)."""
+    huge = 2**70
+    anthropic = client.post(
+        "/v1/messages",
+        json={
+            "model": "auto",
+            "max_tokens": 10,
+            "messages": [
+                {"role": "user", "content": "add"},
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "tool_use", "id": "c1", "name": "f", "input": {"a": huge}}
+                    ],
+                },
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "c1"}]},
+            ],
+        },
+    )
+    assert anthropic.status_code == 200, anthropic.text
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"maximum": huge}}}]
+    openai = client.post("/v1/chat/completions", json=_completion(tools=tools))
+    assert openai.status_code == 200, openai.text
