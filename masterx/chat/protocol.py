@@ -26,7 +26,7 @@ from masterx.chat.contract import (
 from masterx.chat.protocol_parts import (
     InvalidParts,
     checked_options,
-    checked_turn,
+    checked_turns,
     delta_message,
     set_options,
     tool_call,
@@ -104,17 +104,7 @@ def _turns(message: router_pb2.ChatRequest) -> tuple[ChatTurn, ...]:
         raise InvalidChatRequest("messages must not be empty")
     if len(message.messages) > MAX_MESSAGES:
         raise InvalidChatRequest(f"at most {MAX_MESSAGES} messages")
-    turns = [checked_turn(turn, index) for index, turn in enumerate(message.messages)]
-    called: set[str] = set()
-    for index, turn in enumerate(turns):
-        called.update(call.id for call in turn.tool_calls)
-        if turn.role == "tool" and turn.tool_call_id not in called:
-            raise InvalidChatRequest(
-                f"messages[{index}].tool_call_id {turn.tool_call_id!r} answers no earlier tool call"
-            )
-    if turns[-1].role not in ("user", "tool"):
-        raise InvalidChatRequest("the last message must come from the user (or be a tool result)")
-    return tuple(turns)
+    return checked_turns(message.messages)
 
 
 def _checked_emotion(state: router_pb2.EmotionState) -> EmotionReading:

@@ -8,6 +8,7 @@ Incoming values are checked here; :class:`InvalidParts` names the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, get_args
 
 import orjson
@@ -155,6 +156,22 @@ def checked_turn(message: router_pb2.ChatMessage, index: int) -> ChatTurn:
         tuple(calls),
         message.tool_call_id,
     )
+
+
+def checked_turns(messages: Sequence[router_pb2.ChatMessage]) -> tuple[ChatTurn, ...]:
+    """Every turn checked; a tool result answers an earlier call; the last turn is the
+    user's or a tool result."""
+    turns = [checked_turn(turn, index) for index, turn in enumerate(messages)]
+    called: set[str] = set()
+    for index, turn in enumerate(turns):
+        called.update(call.id for call in turn.tool_calls)
+        if turn.role == "tool" and turn.tool_call_id not in called:
+            raise InvalidParts(
+                f"messages[{index}].tool_call_id {turn.tool_call_id!r} answers no earlier tool call"
+            )
+    if turns[-1].role not in ("user", "tool"):
+        raise InvalidParts("the last message must come from the user (or be a tool result)")
+    return tuple(turns)
 
 
 def _tools(message: router_pb2.ChatRequest) -> tuple[ToolSpec, ...]:
