@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from masterx.domain import Category, FailureKind, RouteReason
 from masterx.providers.base import ChatTurn, TextDelta, Usage
+from masterx.providers.chat_parts import NO_OPTIONS, GenerationOptions, ToolCall, ToolCallDelta
 from masterx.selection import Candidate
 
 EMOTIONS = ("frustration", "anxiety", "sadness", "confusion", "joy")
@@ -64,10 +65,25 @@ class ChatRequest:
     temperature: float | None = None
     request_id: str = ""
     key_id: str = ""  # the caller's API key as the gateway names it (sessions belong to it)
+    # tools, tool choice, response format, stop, top_p, seed (masterx/providers/chat_parts.py)
+    options: GenerationOptions = NO_OPTIONS
 
     @property
     def message(self) -> str:
+        """The text routed: the last user turn's (the last turn can be a tool result)."""
+        for turn in reversed(self.turns):
+            if turn.role == "user":
+                return turn.content
         return self.turns[-1].content
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A provider the request's needs ruled out before ranking, and why (its capability)."""
+
+    provider: str
+    model: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,7 @@ class Routing:
     topic_changed: bool
     session_id: str
     explanation: str = ""
+    excluded: tuple[Exclusion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ class ChatReply:
     latency_ms: float
     attempts: tuple[Attempt, ...]
     request_id: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,8 +147,8 @@ class StreamFailed:
     message: str
 
 
-# A streamed reply: StreamStarted, TextDelta ..., then ChatReply or StreamFailed.
-ChatEvent = StreamStarted | TextDelta | ChatReply | StreamFailed
+# A streamed reply: StreamStarted, TextDelta / ToolCallDelta ..., then ChatReply or StreamFailed.
+ChatEvent = StreamStarted | TextDelta | ToolCallDelta | ChatReply | StreamFailed
 
 
 class AllProvidersFailed(Exception):

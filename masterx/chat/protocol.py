@@ -8,8 +8,6 @@ every provider travels as a ``google.rpc.Status`` whose detail is an ``AttemptLi
 
 from __future__ import annotations
 
-from typing import get_args
-
 import grpc
 from google.rpc import code_pb2, status_pb2
 from grpc_status import rpc_status
@@ -20,18 +18,30 @@ from masterx.chat.contract import (
     ChatReply,
     ChatRequest,
     EmotionReading,
+    Exclusion,
     Routing,
     StreamFailed,
     StreamStarted,
 )
+from masterx.chat.protocol_parts import (
+    InvalidParts,
+    checked_options,
+    checked_turns,
+    delta_message,
+    set_options,
+    tool_call,
+    tool_call_delta,
+    tool_call_message,
+    turn_message,
+)
 from masterx.domain import BreakerState, Category, FailureKind, RouteReason
 from masterx.policy import Assessment
-from masterx.providers.base import ChatTurn, Role, TextDelta, Usage
+from masterx.providers.base import ChatTurn, TextDelta, Usage
+from masterx.providers.chat_parts import ToolCallDelta
 from masterx.providers.model_names import model_name_problem
 from masterx.selection import Candidate
 from masterx.v1 import common_pb2, router_pb2
 
-ROLES = frozenset(get_args(Role))
 MAX_MESSAGES = 1000
 
 
@@ -45,7 +55,7 @@ def request_message(request: ChatRequest) -> router_pb2.ChatRequest:
         request_id=request.request_id,
         user_id=request.user_id,
         session_id=request.session_id,
-        messages=[router_pb2.ChatMessage(role=t.role, content=t.content) for t in request.turns],
+        messages=[turn_message(t) for t in request.turns],
         provider=request.provider,
         model=request.model,
         context=dict(request.context),
@@ -57,6 +67,7 @@ def request_message(request: ChatRequest) -> router_pb2.ChatRequest:
         message.max_tokens = request.max_tokens
     if request.temperature is not None:
         message.temperature = request.temperature
+    set_options(message, request.options)
     return message
 
 
@@ -68,8 +79,12 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         raise InvalidChatRequest("temperature must be within 0..2")
     if message.model and (problem := model_name_problem(message.model)) is not None:
         raise InvalidChatRequest(f"model: {problem}")
+    try:
+        turns, options = _turns(message), checked_options(message)
+    except InvalidParts as error:
+        raise InvalidChatRequest(str(error)) from None
     return ChatRequest(
-        turns=_turns(message),
+        turns=turns,
         user_id=message.user_id,
         session_id=message.session_id,
         provider=message.provider,
@@ -80,6 +95,7 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         temperature=message.temperature if message.HasField("temperature") else None,
         request_id=message.request_id,
         key_id=message.key_id,
+        options=options,
     )
 
 
@@ -88,18 +104,7 @@ def _turns(message: router_pb2.ChatRequest) -> tuple[ChatTurn, ...]:
         raise InvalidChatRequest("messages must not be empty")
     if len(message.messages) > MAX_MESSAGES:
         raise InvalidChatRequest(f"at most {MAX_MESSAGES} messages")
-    turns = []
-    for index, turn in enumerate(message.messages):
-        if turn.role not in ROLES:
-            raise InvalidChatRequest(
-                f"messages[{index}].role {turn.role!r} is not one of {sorted(ROLES)}"
-            )
-        if not turn.content.strip():
-            raise InvalidChatRequest(f"messages[{index}].content must not be empty")
-        turns.append(ChatTurn(turn.role, turn.content))
-    if turns[-1].role != "user":
-        raise InvalidChatRequest("the last message must come from the user")
-    return tuple(turns)
+    return checked_turns(message.messages)
 
 
 def _checked_emotion(state: router_pb2.EmotionState) -> EmotionReading:
@@ -179,6 +184,10 @@ def routing_message(routing: Routing) -> router_pb2.RouteDecision:
         topic_changed=routing.topic_changed,
         session_id=routing.session_id,
         explanation=routing.explanation,
+        excluded=[
+            router_pb2.ExcludedProvider(provider=e.provider, model=e.model, reason=e.reason)
+            for e in routing.excluded
+        ],
     )
 
 
@@ -195,6 +204,7 @@ def routing(message: router_pb2.RouteDecision) -> Routing:
         topic_changed=message.topic_changed,
         session_id=message.session_id,
         explanation=message.explanation,
+        excluded=tuple(Exclusion(e.provider, e.model, e.reason) for e in message.excluded),
     )
 
 
@@ -235,6 +245,7 @@ def reply_message(reply: ChatReply) -> router_pb2.ChatReply:
         finish_reason=reply.finish_reason,
         decision=routing_message(reply.routing),
         attempts=[attempt_message(a) for a in reply.attempts],
+        tool_calls=[tool_call_message(c) for c in reply.tool_calls],
     )
 
 
@@ -248,6 +259,7 @@ def chat_reply(message: router_pb2.ChatReply) -> ChatReply:
         latency_ms=message.latency_ms,
         attempts=tuple(attempt(a) for a in message.attempts),
         request_id=message.request_id,
+        tool_calls=tuple(tool_call(c) for c in message.tool_calls),
     )
 
 
@@ -255,6 +267,8 @@ def chat_reply(message: router_pb2.ChatReply) -> ChatReply:
 def event_message(event: ChatEvent) -> router_pb2.ChatChunk:
     if isinstance(event, TextDelta):
         return router_pb2.ChatChunk(delta=event.text)
+    if isinstance(event, ToolCallDelta):
+        return router_pb2.ChatChunk(tool_call=delta_message(event))
     if isinstance(event, StreamStarted):
         return router_pb2.ChatChunk(decision=routing_message(event.routing))
     if isinstance(event, ChatReply):
@@ -271,6 +285,8 @@ def chat_event(chunk: router_pb2.ChatChunk) -> ChatEvent | None:
     kind = chunk.WhichOneof("kind")
     if kind == "delta":
         return TextDelta(chunk.delta)
+    if kind == "tool_call":
+        return tool_call_delta(chunk.tool_call)
     if kind == "decision":
         return StreamStarted(routing(chunk.decision))
     if kind == "final":

@@ -16,6 +16,13 @@ from masterx.providers.base import (
     TextDelta,
     Usage,
 )
+from masterx.providers.chat_parts import (
+    NO_OPTIONS,
+    GenerationOptions,
+    ToolCallDelta,
+    UnsupportedOption,
+    tool_calls_from_deltas,
+)
 from masterx.providers.errors import kind_of_status, malformed_error
 from masterx.providers.model_names import InvalidModelNameError
 from masterx.providers.pricing import PriceTable
@@ -64,16 +71,19 @@ class HttpProviderAdapter:
         model: str | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        options: GenerationOptions | None = None,
     ) -> Completion:
         model = model or self.spec.model
-        request = self._request(turns, model, max_tokens, temperature, stream=False)
+        request = self._request(turns, model, max_tokens, temperature, options, stream=False)
         payload = await self.transport.post_json(request.path, request.body, request.params)
         try:
             answer = self._wire.answer(payload)
         except MALFORMED:
             raise self.transport.fail(malformed_error(self.spec.name, "response body")) from None
         usage = await self._usage(answer, turns, model)
-        return Completion(answer.text, answer.model or model, usage, answer.finish_reason)
+        return Completion(
+            answer.text, answer.model or model, usage, answer.finish_reason, answer.tool_calls
+        )
 
     async def stream(
         self,
@@ -82,9 +92,11 @@ class HttpProviderAdapter:
         model: str | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        options: GenerationOptions | None = None,
     ) -> AsyncGenerator[StreamEvent]:
         model = model or self.spec.model
-        request = self._request(turns, model, max_tokens, temperature, stream=True)
+        request = self._request(turns, model, max_tokens, temperature, options, stream=True)
+        deltas: list[ToolCallDelta] = []
         decoder = self._wire.decoder()
         events = self.transport.stream_sse(request.path, request.body, request.params)
         async with aclosing(events):
@@ -99,6 +111,9 @@ class HttpProviderAdapter:
                     ) from None
                 if text:
                     yield TextDelta(text)
+                for delta in decoder.take_tool_deltas():
+                    deltas.append(delta)
+                    yield delta
                 if decoder.finished:
                     break
         try:
@@ -112,7 +127,10 @@ class HttpProviderAdapter:
                 )
             ) from None
         yield StreamEnd(
-            answer.model or model, await self._usage(answer, turns, model), answer.finish_reason
+            answer.model or model,
+            await self._usage(answer, turns, model),
+            answer.finish_reason,
+            answer.tool_calls or tool_calls_from_deltas(deltas),
         )
 
     def _request(
@@ -121,14 +139,20 @@ class HttpProviderAdapter:
         model: str,
         max_tokens: int | None,
         temperature: float | None,
+        options: GenerationOptions | None,
         *,
         stream: bool,
     ) -> WireRequest:
         try:
             return self._wire.request(
-                turns, model=model, max_tokens=max_tokens, temperature=temperature, stream=stream
+                turns,
+                model=model,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=stream,
+                options=options or NO_OPTIONS,
             )
-        except InvalidModelNameError as error:
+        except (InvalidModelNameError, UnsupportedOption) as error:
             # The request's fault (a pinned name), never sent, never the provider's failure.
             raise ProviderError(self.spec.name, FailureKind.BAD_REQUEST, str(error)) from None
 

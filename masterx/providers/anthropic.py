@@ -12,7 +12,9 @@ from typing import Any
 
 import orjson
 
+from masterx.providers.anthropic_request import anthropic_messages, anthropic_options
 from masterx.providers.base import ChatTurn
+from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.errors import error_code_of
 from masterx.providers.sse import SseEvent
 from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, WireRequest
@@ -56,15 +58,15 @@ class AnthropicMessagesFormat:
         max_tokens: int | None,
         temperature: float | None,
         stream: bool,
+        options: GenerationOptions,
     ) -> WireRequest:
         system = "\n\n".join(t.content for t in turns if t.role == "system")
         body: dict[str, Any] = {
             "model": model,
             "max_tokens": max_tokens or DEFAULT_MAX_TOKENS,
-            "messages": [
-                {"role": t.role, "content": t.content} for t in turns if t.role != "system"
-            ],
+            "messages": anthropic_messages(turns),
         }
+        body.update(anthropic_options(options))
         if system:
             body["system"] = system
         if temperature is not None:
@@ -75,6 +77,11 @@ class AnthropicMessagesFormat:
 
     def answer(self, payload: Any) -> WireAnswer:
         usage = payload.get("usage") or {}
+        calls = tuple(
+            ToolCall(str(b["id"]), str(b["name"]), orjson.dumps(b.get("input") or {}).decode())
+            for b in payload["content"]
+            if b.get("type") == "tool_use"
+        )
         return WireAnswer(
             text="".join(
                 block["text"] for block in payload["content"] if block.get("type") == "text"
@@ -85,6 +92,7 @@ class AnthropicMessagesFormat:
             completion_tokens=None
             if usage.get("output_tokens") is None
             else int(usage["output_tokens"]),
+            tool_calls=calls,
         )
 
     def decoder(self) -> AnthropicStreamDecoder:
@@ -99,6 +107,17 @@ class AnthropicStreamDecoder:
         self._stop_reason: str | None = None
         self._prompt_tokens: int | None = None
         self._completion_tokens: int | None = None
+        self._tool_deltas: list[ToolCallDelta] = []
+        self._calls: dict[int, int] = {}  # content block index -> tool call index
+        self._all_deltas: list[ToolCallDelta] = []
+
+    def take_tool_deltas(self) -> list[ToolCallDelta]:
+        taken, self._tool_deltas = self._tool_deltas, []
+        return taken
+
+    def _tool_delta(self, delta: ToolCallDelta) -> None:
+        self._tool_deltas.append(delta)
+        self._all_deltas.append(delta)
 
     def feed(self, event: SseEvent) -> str:
         data = orjson.loads(event.data)
@@ -110,9 +129,17 @@ class AnthropicStreamDecoder:
             self._model = message.get("model")
             usage = message.get("usage") or {}
             self._prompt_tokens = _input_tokens(usage)
+        elif kind == "content_block_start":
+            block = data.get("content_block") or {}
+            if block.get("type") == "tool_use":
+                index = self._calls.setdefault(int(data.get("index") or 0), len(self._calls))
+                self._tool_delta(ToolCallDelta(index, str(block["id"]), str(block["name"])))
         elif kind == "content_block_delta":
             delta = data["delta"]
-            if delta.get("type") == "text_delta":
+            if delta.get("type") == "input_json_delta":
+                index = self._calls[int(data.get("index") or 0)]
+                self._tool_delta(ToolCallDelta(index, arguments=delta.get("partial_json") or ""))
+            elif delta.get("type") == "text_delta":
                 self._parts.append(delta["text"])
                 return str(delta["text"])
         elif kind == "message_delta":

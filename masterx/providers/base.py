@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from masterx.domain import FailureKind
+from masterx.providers.chat_parts import (
+    GenerationOptions,
+    ImagePart,
+    ToolCall,
+    ToolCallDelta,
+)
 
 ProviderKind = Literal["openai", "anthropic", "gemini", "groq", "openai_compatible"]
 PROVIDER_KINDS: tuple[ProviderKind, ...] = (
@@ -16,7 +22,7 @@ PROVIDER_KINDS: tuple[ProviderKind, ...] = (
     "groq",
     "openai_compatible",
 )
-Role = Literal["system", "user", "assistant"]
+Role = Literal["system", "user", "assistant", "tool"]
 # Where a usage came from: the provider's own report, a tiktoken count of the text, or the
 # documented approximation used when no tiktoken encoding can be loaded (see tokens.py).
 UsageSource = Literal["reported", "counted", "estimated"]
@@ -36,8 +42,14 @@ class ProviderSpec:
 
 @dataclass(frozen=True)
 class ChatTurn:
+    """One turn: its text, images (user turns), the tool calls an assistant turn made, or
+    (role tool) the result of the call ``tool_call_id``."""
+
     role: Role
     content: str = field(repr=False)  # prompt text: never in a log line
+    images: tuple[ImagePart, ...] = ()
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Completion:
     model: str
     usage: Usage
     finish_reason: str
+    tool_calls: tuple[ToolCall, ...] = ()
 
     @property
     def prompt_tokens(self) -> int:
@@ -87,9 +100,10 @@ class StreamEnd:
     model: str
     usage: Usage
     finish_reason: str
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
-StreamEvent = TextDelta | StreamEnd
+StreamEvent = TextDelta | ToolCallDelta | StreamEnd
 
 
 class ProviderError(Exception):
@@ -121,6 +135,7 @@ class ProviderAdapter(Protocol):
         model: str | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        options: GenerationOptions | None = None,
     ) -> Completion:
         """The whole answer; raises :class:`ProviderError`."""
         ...
@@ -132,9 +147,11 @@ class ProviderAdapter(Protocol):
         model: str | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        options: GenerationOptions | None = None,
     ) -> AsyncGenerator[StreamEvent]:
-        """Text deltas, then exactly one :class:`StreamEnd`; raises :class:`ProviderError`.
-        ``aclose()`` it when stopping early: that releases the connection at once."""
+        """Text (and tool-call) deltas, then exactly one :class:`StreamEnd`; raises
+        :class:`ProviderError`. ``aclose()`` it when stopping early: that releases the
+        connection at once."""
         ...
 
     def cost(self, usage: Usage, model: str | None = None) -> float:

@@ -14,7 +14,9 @@ from typing import Any
 import orjson
 
 from masterx.providers.base import ChatTurn
+from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.errors import error_code_of
+from masterx.providers.gemini_request import gemini_contents, gemini_options
 from masterx.providers.model_names import path_segment
 from masterx.providers.sse import SseEvent
 from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, WireRequest
@@ -35,6 +37,15 @@ def _finish(reason: str) -> str:
 def _text(candidate: dict[str, Any]) -> str:
     parts = (candidate.get("content") or {}).get("parts") or []
     return "".join(part.get("text") or "" for part in parts if not part.get("thought"))
+
+
+def _calls(candidate: dict[str, Any], first: int) -> list[ToolCall]:
+    parts = (candidate.get("content") or {}).get("parts") or []
+    found = [part["functionCall"] for part in parts if part.get("functionCall")]
+    return [
+        ToolCall(f"call_{first + n}", str(c["name"]), orjson.dumps(c.get("args") or {}).decode())
+        for n, c in enumerate(found)
+    ]
 
 
 def _usage(payload: dict[str, Any]) -> tuple[int | None, int | None]:
@@ -60,17 +71,9 @@ class GeminiFormat:
         max_tokens: int | None,
         temperature: float | None,
         stream: bool,
+        options: GenerationOptions,
     ) -> WireRequest:
-        body: dict[str, Any] = {
-            "contents": [
-                {
-                    "role": "model" if t.role == "assistant" else "user",
-                    "parts": [{"text": t.content}],
-                }
-                for t in turns
-                if t.role != "system"
-            ]
-        }
+        body: dict[str, Any] = {"contents": gemini_contents(turns)}
         system = [{"text": t.content} for t in turns if t.role == "system"]
         if system:
             body["systemInstruction"] = {"parts": system}
@@ -79,6 +82,7 @@ class GeminiFormat:
             config["maxOutputTokens"] = max_tokens
         if temperature is not None:
             config["temperature"] = temperature
+        body.update(gemini_options(options, config))
         if config:
             body["generationConfig"] = config
         name = path_segment(model.removeprefix("models/"))
@@ -92,12 +96,16 @@ class GeminiFormat:
         if not candidates:  # the prompt itself was blocked (promptFeedback.blockReason)
             return WireAnswer("", payload.get("modelVersion"), "content_filter", prompt, output)
         candidate = candidates[0]
+        finish = _finish(candidate.get("finishReason") or "STOP")
+        if finish == "stop" and _calls(candidate, 0):
+            finish = "tool_calls"  # Gemini says STOP after a function call
         return WireAnswer(
             text=_text(candidate),
             model=payload.get("modelVersion"),
-            finish_reason=_finish(candidate.get("finishReason") or "STOP"),
+            finish_reason=finish,
             prompt_tokens=prompt,
             completion_tokens=output,
+            tool_calls=tuple(_calls(candidate, 0)),
         )
 
     def decoder(self) -> GeminiStreamDecoder:
@@ -112,6 +120,12 @@ class GeminiStreamDecoder:
         self._model: str | None = None
         self._finish: str | None = None
         self._usage: tuple[int | None, int | None] = (None, None)
+        self._calls: list[ToolCall] = []
+        self._tool_deltas: list[ToolCallDelta] = []
+
+    def take_tool_deltas(self) -> list[ToolCallDelta]:
+        taken, self._tool_deltas = self._tool_deltas, []
+        return taken
 
     def feed(self, event: SseEvent) -> str:
         chunk = orjson.loads(event.data)
@@ -124,6 +138,11 @@ class GeminiStreamDecoder:
         text = ""
         for candidate in chunk.get("candidates") or []:
             text += _text(candidate)
+            for call in _calls(candidate, len(self._calls)):
+                self._tool_deltas.append(
+                    ToolCallDelta(len(self._calls), call.id, call.name, call.arguments)
+                )
+                self._calls.append(call)
             if candidate.get("finishReason"):
                 self._finish = _finish(candidate["finishReason"])
         if text:
@@ -133,7 +152,11 @@ class GeminiStreamDecoder:
     def result(self) -> WireAnswer:
         if self._finish is None:
             raise StreamIncomplete
-        return WireAnswer("".join(self._parts), self._model, self._finish, *self._usage)
+        prompt, output = self._usage
+        finish = "tool_calls" if self._calls and self._finish == "stop" else self._finish
+        return WireAnswer(
+            "".join(self._parts), self._model, finish, prompt, output, tuple(self._calls)
+        )
 
 
 def optional_status(code: Any) -> int | None:

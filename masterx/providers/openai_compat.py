@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from masterx.providers.base import ChatTurn
+from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.errors import error_code_of
 from masterx.providers.sse import SseEvent
 from masterx.providers.wire import (
@@ -40,11 +41,10 @@ class OpenAIChatFormat:
         max_tokens: int | None,
         temperature: float | None,
         stream: bool,
+        options: GenerationOptions,
     ) -> WireRequest:
-        body: dict[str, Any] = {
-            "model": model,
-            "messages": [{"role": t.role, "content": t.content} for t in turns],
-        }
+        body: dict[str, Any] = {"model": model, "messages": [_message(t) for t in turns]}
+        body.update(_options(options))
         if max_tokens is not None:
             body[self._max_tokens_field] = max_tokens
         if temperature is not None:
@@ -57,12 +57,17 @@ class OpenAIChatFormat:
     def answer(self, payload: Any) -> WireAnswer:
         choice = payload["choices"][0]
         usage = payload.get("usage") or {}
+        calls = tuple(
+            ToolCall(str(c["id"]), str(c["function"]["name"]), c["function"].get("arguments") or "")
+            for c in choice["message"].get("tool_calls") or []
+        )
         return WireAnswer(
             text=choice["message"].get("content") or "",
             model=payload.get("model"),
             finish_reason=choice.get("finish_reason") or "stop",
             prompt_tokens=optional_int(usage.get("prompt_tokens")),
             completion_tokens=optional_int(usage.get("completion_tokens")),
+            tool_calls=calls,
         )
 
     def decoder(self) -> OpenAIStreamDecoder:
@@ -76,6 +81,11 @@ class OpenAIStreamDecoder:
         self._model: str | None = None
         self._finish: str | None = None
         self._usage: dict[str, Any] = {}
+        self._tool_deltas: list[ToolCallDelta] = []
+
+    def take_tool_deltas(self) -> list[ToolCallDelta]:
+        taken, self._tool_deltas = self._tool_deltas, []
+        return taken
 
     def feed(self, event: SseEvent) -> str:
         if event.data.strip() == "[DONE]":
@@ -90,7 +100,18 @@ class OpenAIStreamDecoder:
             self._usage = usage
         text = ""
         for choice in chunk.get("choices") or []:
-            text += (choice.get("delta") or {}).get("content") or ""
+            delta = choice.get("delta") or {}
+            text += delta.get("content") or ""
+            for call in delta.get("tool_calls") or []:
+                function = call.get("function") or {}
+                self._tool_deltas.append(
+                    ToolCallDelta(
+                        int(call.get("index") or 0),
+                        call.get("id") or "",
+                        function.get("name") or "",
+                        function.get("arguments") or "",
+                    )
+                )
             self._finish = choice.get("finish_reason") or self._finish
         if text:
             self._parts.append(text)
@@ -106,3 +127,67 @@ class OpenAIStreamDecoder:
             prompt_tokens=optional_int(self._usage.get("prompt_tokens")),
             completion_tokens=optional_int(self._usage.get("completion_tokens")),
         )
+
+
+def _message(turn: ChatTurn) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": turn.role, "content": turn.content}
+    if turn.images:
+        parts: list[dict[str, Any]] = (
+            [{"type": "text", "text": turn.content}] if turn.content else []
+        )
+        parts += [{"type": "image_url", "image_url": {"url": i.data_url}} for i in turn.images]
+        message["content"] = parts
+    if turn.tool_calls:
+        message["content"] = turn.content or None
+        message["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            for c in turn.tool_calls
+        ]
+    if turn.role == "tool":
+        message["tool_call_id"] = turn.tool_call_id
+    return message
+
+
+def _options(options: GenerationOptions) -> dict[str, Any]:
+    """The request's fields for its options (OpenAI's own names: nothing to translate)."""
+    fields: dict[str, Any] = {}
+    if options.tools:
+        fields["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": t.parameters,
+                },
+            }
+            for t in options.tools
+        ]
+    choice = options.tool_choice
+    if choice is not None and options.tools:  # without tools, no choice to make
+        fields["tool_choice"] = (
+            {"type": "function", "function": {"name": choice.name}}
+            if choice.mode == "tool"
+            else choice.mode
+        )
+    if options.parallel_tool_calls is not None and options.tools:
+        fields["parallel_tool_calls"] = options.parallel_tool_calls
+    output = options.response_format
+    if output is not None and output.kind == "json_object":
+        fields["response_format"] = {"type": "json_object"}
+    elif output is not None:
+        fields["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": output.name or "answer",
+                "schema": output.schema or {},
+                "strict": output.strict,
+            },
+        }
+    if options.stop:
+        fields["stop"] = list(options.stop)
+    if options.top_p is not None:
+        fields["top_p"] = options.top_p
+    if options.seed is not None:
+        fields["seed"] = options.seed
+    return fields

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from masterx.providers.base import ChatTurn
+from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.sse import SseEvent
 
 MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError)
@@ -33,6 +34,7 @@ class WireAnswer:
     finish_reason: str
     prompt_tokens: int | None
     completion_tokens: int | None
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 class StreamFailure(Exception):
@@ -55,6 +57,10 @@ class StreamDecoder(Protocol):
         """The text this event adds ("" for none); raises StreamFailure on an error event."""
         ...
 
+    def take_tool_deltas(self) -> list[ToolCallDelta]:
+        """The tool-call pieces the events fed since the last call added, in order."""
+        ...
+
     def result(self) -> WireAnswer:
         """The whole answer; raises StreamIncomplete when no finish was seen."""
         ...
@@ -71,7 +77,10 @@ class WireFormat(Protocol):
         max_tokens: int | None,
         temperature: float | None,
         stream: bool,
-    ) -> WireRequest: ...
+        options: GenerationOptions,
+    ) -> WireRequest:
+        """The request; raises ``UnsupportedOption`` for an option it cannot deliver."""
+        ...
 
     def answer(self, payload: Any) -> WireAnswer: ...
 

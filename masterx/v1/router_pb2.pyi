@@ -27,13 +27,81 @@ ROUTE_REASON_DEFAULT: RouteReason
 ROUTE_REASON_FALLBACK: RouteReason
 ROUTE_REASON_LAST_RESORT: RouteReason
 
+class ImagePart(_message.Message):
+    __slots__ = ("url", "data", "media_type")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    data: str
+    media_type: str
+    def __init__(self, url: _Optional[str] = ..., data: _Optional[str] = ..., media_type: _Optional[str] = ...) -> None: ...
+
+class ToolCall(_message.Message):
+    __slots__ = ("id", "name", "arguments")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    arguments: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., arguments: _Optional[str] = ...) -> None: ...
+
+class ToolCallDelta(_message.Message):
+    __slots__ = ("index", "id", "name", "arguments")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    id: str
+    name: str
+    arguments: str
+    def __init__(self, index: _Optional[int] = ..., id: _Optional[str] = ..., name: _Optional[str] = ..., arguments: _Optional[str] = ...) -> None: ...
+
 class ChatMessage(_message.Message):
-    __slots__ = ("role", "content")
+    __slots__ = ("role", "content", "images", "tool_calls", "tool_call_id")
     ROLE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALL_ID_FIELD_NUMBER: _ClassVar[int]
     role: str
     content: str
-    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
+    images: _containers.RepeatedCompositeFieldContainer[ImagePart]
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    tool_call_id: str
+    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., images: _Optional[_Iterable[_Union[ImagePart, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., tool_call_id: _Optional[str] = ...) -> None: ...
+
+class Tool(_message.Message):
+    __slots__ = ("name", "description", "parameters_json")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_JSON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    parameters_json: str
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., parameters_json: _Optional[str] = ...) -> None: ...
+
+class ToolChoice(_message.Message):
+    __slots__ = ("mode", "name")
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    mode: str
+    name: str
+    def __init__(self, mode: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ResponseFormat(_message.Message):
+    __slots__ = ("type", "name", "schema_json", "strict")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
+    STRICT_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    name: str
+    schema_json: str
+    strict: bool
+    def __init__(self, type: _Optional[str] = ..., name: _Optional[str] = ..., schema_json: _Optional[str] = ..., strict: _Optional[bool] = ...) -> None: ...
 
 class EmotionState(_message.Message):
     __slots__ = ("primary_emotion", "frustration", "anxiety", "sadness", "confusion", "joy")
@@ -52,7 +120,7 @@ class EmotionState(_message.Message):
     def __init__(self, primary_emotion: _Optional[str] = ..., frustration: _Optional[float] = ..., anxiety: _Optional[float] = ..., sadness: _Optional[float] = ..., confusion: _Optional[float] = ..., joy: _Optional[float] = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature", "key_id")
+    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature", "key_id", "tools", "tool_choice", "parallel_tool_calls", "response_format", "stop", "top_p", "seed")
     class ContextEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -71,6 +139,13 @@ class ChatRequest(_message.Message):
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOLS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CHOICE_FIELD_NUMBER: _ClassVar[int]
+    PARALLEL_TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FORMAT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    TOP_P_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     user_id: str
     session_id: str
@@ -82,7 +157,14 @@ class ChatRequest(_message.Message):
     max_tokens: int
     temperature: float
     key_id: str
-    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ...) -> None: ...
+    tools: _containers.RepeatedCompositeFieldContainer[Tool]
+    tool_choice: ToolChoice
+    parallel_tool_calls: bool
+    response_format: ResponseFormat
+    stop: _containers.RepeatedScalarFieldContainer[str]
+    top_p: float
+    seed: int
+    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., response_format: _Optional[_Union[ResponseFormat, _Mapping]] = ..., stop: _Optional[_Iterable[str]] = ..., top_p: _Optional[float] = ..., seed: _Optional[int] = ...) -> None: ...
 
 class RankedProvider(_message.Message):
     __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance")
@@ -127,7 +209,7 @@ class Attempt(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., ok: _Optional[bool] = ..., kind: _Optional[_Union[_common_pb2.FailureKind, str]] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
 
 class RouteDecision(_message.Message):
-    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id", "explanation")
+    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id", "explanation", "excluded")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +221,7 @@ class RouteDecision(_message.Message):
     TOPIC_CHANGED_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -150,10 +233,21 @@ class RouteDecision(_message.Message):
     topic_changed: bool
     session_id: str
     explanation: str
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
+    excluded: _containers.RepeatedCompositeFieldContainer[ExcludedProvider]
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ..., explanation: _Optional[str] = ..., excluded: _Optional[_Iterable[_Union[ExcludedProvider, _Mapping]]] = ...) -> None: ...
+
+class ExcludedProvider(_message.Message):
+    __slots__ = ("provider", "model", "reason")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    model: str
+    reason: str
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ChatReply(_message.Message):
-    __slots__ = ("request_id", "response", "cost_usd", "latency_ms", "usage", "finish_reason", "decision", "attempts")
+    __slots__ = ("request_id", "response", "cost_usd", "latency_ms", "usage", "finish_reason", "decision", "attempts", "tool_calls")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
@@ -162,6 +256,7 @@ class ChatReply(_message.Message):
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     DECISION_FIELD_NUMBER: _ClassVar[int]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     response: str
     cost_usd: float
@@ -170,7 +265,8 @@ class ChatReply(_message.Message):
     finish_reason: str
     decision: RouteDecision
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
-    def __init__(self, request_id: _Optional[str] = ..., response: _Optional[str] = ..., cost_usd: _Optional[float] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., finish_reason: _Optional[str] = ..., decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ...) -> None: ...
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    def __init__(self, request_id: _Optional[str] = ..., response: _Optional[str] = ..., cost_usd: _Optional[float] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., finish_reason: _Optional[str] = ..., decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
 
 class AttemptList(_message.Message):
     __slots__ = ("attempts",)
@@ -189,16 +285,18 @@ class StreamError(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., message: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.FailureKind, str]] = ...) -> None: ...
 
 class ChatChunk(_message.Message):
-    __slots__ = ("decision", "delta", "final", "error")
+    __slots__ = ("decision", "delta", "final", "error", "tool_call")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     DELTA_FIELD_NUMBER: _ClassVar[int]
     FINAL_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALL_FIELD_NUMBER: _ClassVar[int]
     decision: RouteDecision
     delta: str
     final: ChatReply
     error: StreamError
-    def __init__(self, decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., delta: _Optional[str] = ..., final: _Optional[_Union[ChatReply, _Mapping]] = ..., error: _Optional[_Union[StreamError, _Mapping]] = ...) -> None: ...
+    tool_call: ToolCallDelta
+    def __init__(self, decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., delta: _Optional[str] = ..., final: _Optional[_Union[ChatReply, _Mapping]] = ..., error: _Optional[_Union[StreamError, _Mapping]] = ..., tool_call: _Optional[_Union[ToolCallDelta, _Mapping]] = ...) -> None: ...
 
 class ListProvidersRequest(_message.Message):
     __slots__ = ()

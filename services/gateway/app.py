@@ -17,6 +17,7 @@ from services.gateway.metrics import HttpMetricsMiddleware
 from services.gateway.middleware import RequestIdMiddleware
 from services.gateway.routes import (
     admin,
+    anthropic,
     benchmarks,
     chat,
     costs,
@@ -47,6 +48,7 @@ Every response carries `X-Request-ID`; chat responses also `X-MasterX-Provider`,
 TAGS = [
     {"name": "chat", "description": "Chat with routing, and the routing decision explained."},
     {"name": "openai", "description": "The OpenAI-compatible API."},
+    {"name": "anthropic", "description": "The Anthropic Messages API (POST /v1/messages)."},
     {"name": "benchmarks", "description": "Benchmark scores per provider and category."},
     {"name": "providers", "description": "Discovered providers and their circuit breakers."},
     {"name": "costs", "description": "The cost dashboard, from the usage records."},
@@ -88,7 +90,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    for feature in (probes, chat, route, openai, benchmarks, providers, costs, admin, keys):
+    features = (probes, chat, route, openai, anthropic, benchmarks, providers, costs, admin, keys)
+    for feature in features:
         app.include_router(feature.router)
     install_openapi(app, settings)
     install_docs_pages(app)

@@ -13,7 +13,7 @@ import hmac
 from contextvars import ContextVar
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -31,6 +31,9 @@ api_key_bearer = HTTPBearer(
     scheme_name="ApiKey",
     description="Authorization: Bearer <one of MASTERX_API_KEYS>; needed only when set.",
 )
+# x-api-key, as the Anthropic SDK sends the key: read, not declared as a scheme (keys are
+# optional; the document's ApiKey scheme says how to send one).
+XApiKey = Annotated[str | None, Header(alias="x-api-key", include_in_schema=False)]
 AdminCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)]
 ApiKeyCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(api_key_bearer)]
 
@@ -114,7 +117,7 @@ def api_key_check(settings: GatewaySettings, key_given: str | None) -> GatewayEr
         return ""
     if key_given is None:
         return _unauthenticated(
-            "this gateway needs an API key: Authorization: Bearer <key>",
+            "this gateway needs an API key: Authorization: Bearer <key> (or x-api-key: <key>)",
             "missing_api_key",
             "masterx",
         )
@@ -150,8 +153,14 @@ async def require_admin(request: Request, credentials: AdminCredentials) -> None
         raise problem
 
 
-async def require_api_key(request: Request, credentials: ApiKeyCredentials) -> None:
-    given = credentials.credentials if credentials else request.headers.get("x-api-key")
+async def require_api_key(
+    request: Request,
+    credentials: ApiKeyCredentials,
+    x_api_key: XApiKey = None,
+) -> None:
+    """The key as ``Authorization: Bearer`` or ``x-api-key`` (CredentialsGate checked it first;
+    this declares both schemes in the OpenAPI document and guards a route used without it)."""
+    given = credentials.credentials if credentials else x_api_key
     checked = api_key_check(_settings(request), given.strip() if given else None)
     if isinstance(checked, GatewayError):
         raise checked
@@ -181,7 +190,7 @@ class CredentialsGate:
         else:
             checked = api_key_check(self.settings, given)
         if isinstance(checked, GatewayError):
-            await error_response(checked)(scope, receive, send)
+            await error_response(checked, scope.get("path", ""))(scope, receive, send)
             return
         managed = given if checked and given and checked == key_id_of(given) else ""
         token = caller_key_var.set(checked or "")

@@ -30,6 +30,37 @@ _ERRORS = {
     ),
     504: "The deadline passed before the answer.",
 }
+ANTHROPIC_STREAM_RESPONSE = {
+    "content": {
+        "text/event-stream": {
+            "schema": {
+                "type": "object",
+                "description": "One server-sent event of Anthropic's message stream.",
+                "required": ["event", "data"],
+                "properties": {
+                    "event": {
+                        "type": "string",
+                        "description": "message_start, content_block_start, "
+                        "content_block_delta, content_block_stop, message_delta, "
+                        "message_stop, or error.",
+                    },
+                    "data": {
+                        "type": "string",
+                        "contentMediaType": "application/json",
+                        "description": "The event as JSON; its type field repeats the event.",
+                    },
+                },
+            },
+            "example": (
+                'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1",'
+                '"type":"message","role":"assistant","model":"openai/gpt-4o","content":[],'
+                '"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,'
+                '"output_tokens":0}}}\n\n'
+            ),
+        }
+    },
+    "description": "With stream: Anthropic's server-sent events; otherwise a message (JSON).",
+}
 STREAM_RESPONSE = {
     "content": {
         "text/event-stream": {
@@ -126,7 +157,7 @@ ROUTING_HEADERS = {
     "X-MasterX-Route-Reason": "Why this provider (best_benchmark, pinned, ...).",
     "X-MasterX-Session-ID": "The conversation's id: send it back to continue it.",
 }
-ROUTED_PATHS = ("/api/v1/chat", "/api/v1/route", "/v1/chat/completions")
+ROUTED_PATHS = ("/api/v1/chat", "/api/v1/route", "/v1/chat/completions", "/v1/messages")
 
 
 def _document_headers(schema: dict[str, Any]) -> None:

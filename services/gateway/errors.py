@@ -63,8 +63,31 @@ def error_body(error: GatewayError) -> dict[str, Any]:
     return {"error": body}
 
 
-def error_response(error: GatewayError) -> JSONResponse:
-    return JSONResponse(error_body(error), status_code=error.status, headers=error.headers)
+ANTHROPIC_PATH = "/v1/messages"  # its errors use Anthropic's envelope (anthropic_body)
+_ANTHROPIC_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    503: "overloaded_error",
+}
+
+
+def anthropic_body(error: GatewayError) -> dict[str, Any]:
+    """Anthropic's error envelope: ``{"type": "error", "error": {"type", "message"}}``."""
+    kind = _ANTHROPIC_TYPES.get(error.status)
+    if kind is None:
+        kind = "api_error" if error.status >= 500 else "invalid_request_error"
+    message = f"{error.param}: {error.message}" if error.param else error.message
+    return {"type": "error", "error": {"type": kind, "message": message}}
+
+
+def error_response(error: GatewayError, path: str = "") -> JSONResponse:
+    """The error in the envelope of the API ``path`` belongs to (OpenAI's unless Anthropic's)."""
+    body = anthropic_body(error) if path.startswith(ANTHROPIC_PATH) else error_body(error)
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
 def _attempts(error: grpc.aio.AioRpcError) -> list[dict[str, Any]]:
@@ -174,31 +197,32 @@ def from_validation(error: RequestValidationError) -> GatewayError:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GatewayError)
-    async def gateway_error(_: Request, error: GatewayError) -> JSONResponse:
+    async def gateway_error(request: Request, error: GatewayError) -> JSONResponse:
         if error.status >= 500:
             log_event(
                 logger, "request_failed", logging.WARNING, status=error.status, code=error.code
             )
-        return error_response(error)
+        return error_response(error, request.url.path)
 
     @app.exception_handler(grpc.aio.AioRpcError)
     async def grpc_error(request: Request, error: grpc.aio.AioRpcError) -> JSONResponse:
         return await gateway_error(request, from_grpc(error))
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        return error_response(from_validation(error))
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return error_response(from_validation(error), request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         kind = "not_found_error" if error.status_code == 404 else INVALID
         return error_response(
             GatewayError(
                 error.status_code, str(error.detail), kind, headers=dict(error.headers or {})
-            )
+            ),
+            request.url.path,
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log_event(logger, "unhandled_error", logging.ERROR, error=type(error).__name__)
-        return error_response(GatewayError(500, "internal error", "api_error"))
+        return error_response(GatewayError(500, "internal error", "api_error"), request.url.path)

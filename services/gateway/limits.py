@@ -129,10 +129,12 @@ class BodyLimitMiddleware:
                 size = int(declared)
             except ValueError:
                 error = bad_request("Content-Length is not a number", None, "bad_content_length")
-                await error_response(error)(scope, receive, send)
+                await error_response(error, scope.get("path", ""))(scope, receive, send)
                 return
             if size > self.limit:
-                await error_response(_too_large(self.limit))(scope, receive, send)
+                await error_response(_too_large(self.limit), scope.get("path", ""))(
+                    scope, receive, send
+                )
                 return
         chunks: list[bytes] = []
         received = 0
@@ -146,19 +148,23 @@ class BodyLimitMiddleware:
                     chunk = message.get("body", b"")
                     received += len(chunk)
                     if received > self.limit:
-                        await error_response(_too_large(self.limit))(scope, receive, send)
+                        await error_response(_too_large(self.limit), scope.get("path", ""))(
+                            scope, receive, send
+                        )
                         return
                     chunks.append(chunk)
                     if not message.get("more_body", False):
                         break
         except TimeoutError:
-            await error_response(_too_slow(self.read_timeout))(scope, receive, send)
+            await error_response(_too_slow(self.read_timeout), scope.get("path", ""))(
+                scope, receive, send
+            )
             return
         raw = b"".join(chunks)
         del chunks
         refused = await self._parsed(scope, raw)
         if refused is not None:
-            await error_response(refused)(scope, receive, send)
+            await error_response(refused, scope.get("path", ""))(scope, receive, send)
             return
         body: Message = {"type": "http.request", "body": raw, "more_body": False}
         await self.app(scope, _replay([body], None, receive), send)

@@ -43,7 +43,7 @@ class RequestIdMiddleware:
                 error = bad_request(
                     f"X-Request-ID: {REQUEST_ID_RULE}", "X-Request-ID", "invalid_request_id"
                 )
-                await error_response(error)(scope, receive, send_with_id)
+                await error_response(error, scope.get("path", ""))(scope, receive, send_with_id)
                 return
             await self.app(scope, receive, send_with_id)
         finally:

@@ -1,7 +1,8 @@
 """The OpenAI-compatible API's bodies (``/v1/chat/completions``, ``/v1/models``).
 
-Requests ignore OpenAI parameters MasterX does not use (``top_p``, ``seed`` ...), as OpenAI
-SDKs and tools send them; the ones it reads are type-checked strictly.
+Every OpenAI parameter is delivered to the provider (translated to its wire format), or refused
+with a 400 naming it when it asks for something MasterX cannot honour (``n`` > 1, ``logprobs``,
+penalties, ``logit_bias``); none is silently dropped. The README's "Request surface" lists each.
 """
 
 from __future__ import annotations
@@ -18,18 +19,26 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from services.gateway.openai_parts import (
+    ImagePartIn,
+    RefusedParameters,
+    ResponseFormatIn,
+    ToolCallIO,
+    ToolChoiceIn,
+    ToolIn,
+)
 from services.gateway.schemas import Text
 
 INT32_MAX = 2**31 - 1
 LENIENT = ConfigDict(extra="ignore", strict=True)
-FinishReason = Literal["stop", "length", "content_filter"]
+FinishReason = Literal["stop", "length", "content_filter", "tool_calls"]
 
 
 class TextPart(BaseModel):
     """A text part of a message's content."""
 
     model_config = LENIENT
-    type: Literal["text"] = Field(..., description="Always text: other parts are not supported.")
+    type: Literal["text"] = Field(..., description="Always text.")
     text: Text = Field(..., description="The text.")
 
 
@@ -39,25 +48,34 @@ def _one_content_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any
     except ValidationError:
         raise PydanticCustomError(
             "content_type",
-            'content must be a string or a list of text parts ({"type": "text", "text": ...})',
+            "content must be a string or a list of text and image_url parts "
+            '({"type": "text", "text": ...}, {"type": "image_url", "image_url": {"url": ...}})',
         ) from None
 
 
-MessageContent = Annotated[Text | list[TextPart], WrapValidator(_one_content_error)]
+ContentPart = Annotated[TextPart | ImagePartIn, Field(discriminator="type")]
+MessageContent = Annotated[Text | list[ContentPart] | None, WrapValidator(_one_content_error)]
 
 
 class MessageIn(BaseModel):
     """One message of the conversation."""
 
     model_config = LENIENT
-    role: Literal["system", "developer", "user", "assistant"] = Field(
-        ..., description="Who wrote it; developer is treated as system. Tool roles: not supported."
+    role: Literal["system", "developer", "user", "assistant", "tool"] = Field(
+        ..., description="Who wrote it; developer is treated as system; tool: a tool's result."
     )
     content: MessageContent = Field(
-        ...,
-        description="Its text: a string or text parts (length limit: MASTERX_MAX_MESSAGE_CHARS).",
+        None,
+        description="A string, or text and image_url parts (images: user messages only); "
+        "null on an assistant message with tool_calls (limit: MASTERX_MAX_MESSAGE_CHARS).",
     )
     name: Text | None = Field(None, max_length=64, description="Accepted and ignored.")
+    tool_calls: list[ToolCallIO] | None = Field(
+        None, description="On an assistant message: the tool calls it made."
+    )
+    tool_call_id: Text | None = Field(
+        None, max_length=256, description="On a tool message: the call it answers."
+    )
 
 
 class StreamOptions(BaseModel):
@@ -69,7 +87,7 @@ class StreamOptions(BaseModel):
     )
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(RefusedParameters):
     """An OpenAI chat completion request."""
 
     model_config = LENIENT | ConfigDict(
@@ -124,11 +142,27 @@ class ChatCompletionRequest(BaseModel):
     temperature: float | None = Field(
         None, ge=0, le=2, allow_inf_nan=False, description="Sampling temperature, 0 to 2."
     )
-    n: int | None = Field(None, ge=1, le=1, description="Number of choices: only 1 is supported.")
-    tools: list[Any] | None = Field(
-        None,
-        description="Tool calling is not supported: a non-empty list is a 400.",
-        json_schema_extra={"maxItems": 0},
+    n: int | None = Field(None, ge=1, description="Number of choices: only 1 (more: a 400).")
+    tools: list[ToolIn] | None = Field(
+        None, description="Functions the model may call (routes to tool-capable providers)."
+    )
+    tool_choice: ToolChoiceIn | None = Field(
+        None, description="auto, none, required, or a named function."
+    )
+    parallel_tool_calls: bool | None = Field(
+        None, description="Whether the model may call several tools at once."
+    )
+    response_format: ResponseFormatIn | None = Field(
+        None, description="json_object or json_schema (routes to providers that honour it)."
+    )
+    stop: Text | list[Text] | None = Field(
+        None, description="Up to 4 sequences where the answer stops."
+    )
+    top_p: float | None = Field(
+        None, ge=0, le=1, allow_inf_nan=False, description="Nucleus sampling, 0 to 1."
+    )
+    seed: int | None = Field(
+        None, description="Best effort: sent to providers that take a seed, else ignored."
     )
 
 
@@ -136,7 +170,8 @@ class AssistantMessage(BaseModel):
     """The answer."""
 
     role: Literal["assistant"] = Field(..., description="Always assistant.")
-    content: str = Field(..., description="The answer's text.")
+    content: str | None = Field(..., description="The answer's text (null with tool calls only).")
+    tool_calls: list[ToolCallIO] | None = Field(None, description="The tools it called.")
 
 
 class Choice(BaseModel):
@@ -193,6 +228,9 @@ class ChunkDelta(BaseModel):
 
     role: Literal["assistant"] | None = Field(None, description="In the first chunk only.")
     content: str | None = Field(None, description="The next piece of text.")
+    tool_calls: list[dict[str, Any]] | None = Field(
+        None, description="Pieces of tool calls: index, then id, type and name, then arguments."
+    )
 
 
 class ChunkChoice(BaseModel):

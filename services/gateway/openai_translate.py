@@ -8,19 +8,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from masterx.chat.contract import ChatReply, ChatRequest
-from masterx.providers.base import ChatTurn, Usage
+from masterx.providers.base import Usage
+from masterx.providers.chat_parts import ToolCall, ToolCallDelta
 from masterx.providers.model_names import model_name_problem
 from masterx.request_context import current_request_id
 from services.gateway.auth import current_key_id
 from services.gateway.errors import bad_request
-from services.gateway.limits import check_count, check_text
-from services.gateway.openai_schemas import ChatCompletionRequest, FinishReason, MessageIn
+from services.gateway.limits import check_count
+from services.gateway.openai_request import options_of, refuse_unsupported, turn_of
+from services.gateway.openai_schemas import ChatCompletionRequest, FinishReason
 from services.gateway.schemas import NAME_PATTERN
 from services.gateway.settings import GatewaySettings
 
 AUTO = "auto"
 _PROVIDER = re.compile(NAME_PATTERN)
-_ROLES = {"developer": "system"}  # OpenAI's newer name for the system role
 
 
 @dataclass(frozen=True)
@@ -50,34 +51,35 @@ def parse_model(model: str) -> Pin:
     return Pin(provider, name)
 
 
-def message_text(message: MessageIn) -> str:
-    if isinstance(message.content, str):
-        return message.content
-    return "".join(part.text for part in message.content)
-
-
 def chat_request(
     body: ChatCompletionRequest, settings: GatewaySettings, session_id: str | None
 ) -> ChatRequest:
     """The chat's request; a 400 naming the field for anything it cannot serve."""
     check_count(len(body.messages), "messages", settings.max_messages)
-    parts = sum(len(m.content) for m in body.messages if not isinstance(m.content, str))
+    parts = sum(len(m.content) for m in body.messages if isinstance(m.content, list))
     if parts > settings.max_content_parts:
         raise bad_request(
             f"messages hold {parts} content parts; the limit is {settings.max_content_parts}",
             "messages",
             "too_many_parts",
         )
-    if body.tools:
-        raise bad_request("tool calling is not supported", "tools", "unsupported_parameter")
-    turns = []
-    for index, message in enumerate(body.messages):
-        text = message_text(message)
-        check_text(text, f"messages.{index}.content", settings.max_message_chars)
-        turns.append(ChatTurn(_ROLES.get(message.role, message.role), text))  # type: ignore[arg-type]
-    if body.messages[-1].role != "user":
+    refuse_unsupported(body)
+    turns = [
+        turn_of(message, index, settings.max_message_chars)
+        for index, message in enumerate(body.messages)
+    ]
+    called: set[str] = set()
+    for index, turn in enumerate(turns):
+        called.update(call.id for call in turn.tool_calls)
+        if turn.role == "tool" and turn.tool_call_id not in called:
+            raise bad_request(
+                f"tool_call_id {turn.tool_call_id[:64]!r} answers no earlier assistant tool call",
+                f"messages.{index}.tool_call_id",
+            )
+    if body.messages[-1].role not in ("user", "tool"):
         raise bad_request(
-            "the last message must come from the user", f"messages.{len(body.messages) - 1}.role"
+            "the last message must come from the user (or be a tool result)",
+            f"messages.{len(body.messages) - 1}.role",
         )
     pin = parse_model(body.model)
     metadata = body.metadata or {}
@@ -92,6 +94,7 @@ def chat_request(
         temperature=body.temperature,
         request_id=current_request_id(),
         key_id=current_key_id(),
+        options=options_of(body),
     )
 
 
@@ -101,6 +104,8 @@ def finish_reason(value: str) -> FinishReason:
         return "length"
     if lowered in ("content_filter", "safety"):
         return "content_filter"
+    if lowered == "tool_calls":
+        return "tool_calls"
     return "stop"
 
 
@@ -120,6 +125,21 @@ def usage(value: Usage) -> dict[str, int]:
     }
 
 
+def tool_calls(calls: tuple[ToolCall, ...]) -> list[dict[str, Any]]:
+    return [
+        {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+        for c in calls
+    ]
+
+
+def answer_message(reply: ChatReply) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.text}
+    if reply.tool_calls:
+        message["content"] = reply.text or None
+        message["tool_calls"] = tool_calls(reply.tool_calls)
+    return message
+
+
 def completion(reply: ChatReply, created: int) -> dict[str, Any]:
     return {
         "id": completion_id(),
@@ -129,7 +149,7 @@ def completion(reply: ChatReply, created: int) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": reply.text},
+                "message": answer_message(reply),
                 "finish_reason": finish_reason(reply.finish_reason),
                 "logprobs": None,
             }
@@ -159,7 +179,7 @@ class ChunkMaker:
             chunk["usage"] = None
         return chunk
 
-    def delta(self, delta: dict[str, str], finish: FinishReason | None = None) -> dict[str, Any]:
+    def delta(self, delta: dict[str, Any], finish: FinishReason | None = None) -> dict[str, Any]:
         return self._chunk(
             [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]
         )
@@ -169,6 +189,17 @@ class ChunkMaker:
 
     def text(self, text: str) -> dict[str, Any]:
         return self.delta({"content": text})
+
+    def tool_call(self, piece: ToolCallDelta) -> dict[str, Any]:
+        call: dict[str, Any] = {"index": piece.index}
+        if piece.id:
+            call["id"] = piece.id
+            call["type"] = "function"
+        function: dict[str, str] = {"arguments": piece.arguments}
+        if piece.name:
+            function["name"] = piece.name
+        call["function"] = function
+        return self.delta({"tool_calls": [call]})
 
     def last(self, reply: ChatReply) -> dict[str, Any]:
         return self.delta({}, finish_reason(reply.finish_reason))

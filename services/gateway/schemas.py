@@ -191,6 +191,14 @@ class RankedProviderOut(BaseModel):
     )
 
 
+class ExcludedOut(BaseModel):
+    """A provider that cannot serve the request, and why."""
+
+    provider: str = Field(..., description="The provider.")
+    model: str = Field(..., description="Its model.")
+    reason: str = Field(..., description="The capability it lacks.")
+
+
 class RouteOut(BaseModel):
     """The router's decision, explained: the answer to "why did it pick that?"."""
 
@@ -253,6 +261,11 @@ class RouteOut(BaseModel):
     score: float = Field(..., description="The chosen provider's score for the category.")
     ranking: list[RankedProviderOut] = Field(
         ..., description="Every candidate in order: the fallback chain."
+    )
+    excluded: list[ExcludedOut] = Field(
+        default_factory=list,
+        description="Providers the request's needs (tools, JSON schema, images, length) ruled "
+        "out before ranking, with the reason.",
     )
     topic_changed: bool = Field(..., description="The session's topic would change.")
     session_id: str = Field(..., description="The session considered (empty: none).")

@@ -16,6 +16,7 @@ import orjson
 from masterx.chat.contract import ChatReply, StreamFailed
 from masterx.logs import log_event
 from masterx.providers.base import TextDelta
+from masterx.providers.chat_parts import ToolCallDelta
 from services.gateway.errors import GatewayError, error_body
 from services.gateway.openai_translate import ChunkMaker
 from services.gateway.upstreams import EventStream
@@ -48,6 +49,8 @@ async def openai_events(stream: EventStream, maker: ChunkMaker) -> AsyncIterator
                 if isinstance(happened, TextDelta):
                     if happened.text:
                         yield event(maker.text(happened.text))
+                elif isinstance(happened, ToolCallDelta):
+                    yield event(maker.tool_call(happened))
                 elif isinstance(happened, ChatReply):
                     yield event(maker.last(happened))
                     if maker.include_usage:

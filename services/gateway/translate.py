@@ -19,6 +19,7 @@ from services.gateway.schemas import (
     ChatIn,
     ChatOut,
     EmotionOut,
+    ExcludedOut,
     RankedProviderOut,
     RouteIn,
     RouteOut,
@@ -137,6 +138,10 @@ def route_response(routing: Routing) -> RouteOut:
         score=routing.score,
         explanation=routing.explanation,
         ranking=[ranked_out(c) for c in routing.ranking],
+        excluded=[
+            ExcludedOut(provider=e.provider, model=e.model, reason=e.reason)
+            for e in routing.excluded
+        ],
         topic_changed=routing.topic_changed,
         session_id=routing.session_id,
     )

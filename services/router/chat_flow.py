@@ -27,10 +27,12 @@ from masterx.domain import FailureKind, RouteReason
 from masterx.logs import log_event
 from masterx.providers import ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEnd, TextDelta, Usage
+from masterx.providers.chat_parts import ToolCall, ToolCallDelta, tool_calls_from_deltas
 from masterx.providers.tokens import approximate_tokens
 from masterx.request_context import current_request_id
 from masterx.selection import Candidate
 from services.router.bookkeeping import Bookkeeper, Routed
+from services.router.capability_filter import needs_of
 from services.router.decision import Decider, Decision
 from services.router.provider_calls import OpenStream, ProviderCaller
 from services.router.sessions import SessionStore
@@ -59,7 +61,7 @@ class ChatFlow:
         self._sessions = sessions
         self._books = books
 
-    async def route(self, request: ChatRequest) -> Routed:
+    async def route(self, request: ChatRequest, *, stream: bool = False) -> Routed:
         # the id this request is known by in logs and records: the one its call carries
         request = dataclasses.replace(
             request, request_id=current_request_id() or request.request_id
@@ -78,6 +80,7 @@ class ChatFlow:
             pinned=request.provider,
             pinned_model=request.model,
             emotion=request.emotion,
+            needs=needs_of(request, stream=stream),
         )
         return Routed(request, decision, session)
 
@@ -97,6 +100,7 @@ class ChatFlow:
             completion.finish_reason,
             served.attempts,
             served.last_resort,
+            completion.tool_calls,
         )
         self._books.succeeded(routed, reply)
         return reply
@@ -110,6 +114,7 @@ class ChatFlow:
             raise
         candidate = opened.candidate
         parts: list[str] = []
+        deltas: list[ToolCallDelta] = []
         end: StreamEnd | None = None
         try:
             reason = served_reason(decision, candidate, False)
@@ -118,6 +123,9 @@ class ChatFlow:
             while True:
                 if isinstance(event, TextDelta):
                     parts.append(event.text)
+                    yield event
+                elif isinstance(event, ToolCallDelta):
+                    deltas.append(event)
                     yield event
                 else:
                     end = event
@@ -151,6 +159,7 @@ class ChatFlow:
             end.finish_reason if end else "stop",
             opened.attempts,
             False,
+            (end.tool_calls if end else ()) or tool_calls_from_deltas(deltas),
         )
         self._books.succeeded(routed, reply)
         yield reply
@@ -179,6 +188,7 @@ class ChatFlow:
         finish_reason: str,
         attempts: Sequence[Attempt],
         last_resort: bool,
+        tool_calls: tuple[ToolCall, ...] = (),
     ) -> ChatReply:
         reason = served_reason(routed.decision, served, last_resort)
         return ChatReply(
@@ -190,4 +200,5 @@ class ChatFlow:
             latency_ms=routed.elapsed_ms(),
             attempts=tuple(attempts),
             request_id=routed.request.request_id,
+            tool_calls=tool_calls,
         )

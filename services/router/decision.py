@@ -8,6 +8,10 @@
    within a tolerance of the best first, then the category's weights; no evidence for the
    category: the ``general`` evidence, then the configured default order.
 6. The rest of the ranking is the fallback chain.
+
+Before all of it, providers that cannot serve what the request needs (tools, JSON schema,
+images, its length: ``capability_filter.py``) are excluded, listed with the reason; none left,
+or a pinned one excluded: :class:`CapabilityError` (a 400 naming the capability).
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from masterx.chat.contract import EmotionReading, Routing
+from masterx.chat.contract import EmotionReading, Exclusion, Routing
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers import ProviderSpec
+from masterx.providers.capabilities import CapabilityTable
+from masterx.providers.capability_check import RequestNeeds
 from masterx.selection import BenchmarkTable, Candidate, rank_providers
+from services.router.capability_filter import refusal, screen
 from services.router.detection import is_distressed
 from services.router.sessions import SessionState
 
@@ -56,6 +63,7 @@ class Decision:
     # recovers) or the request pinned another.
     assigned_provider: str
     explanation: str = ""
+    excluded: tuple[Exclusion, ...] = ()  # providers the request's needs ruled out, and why
 
     @property
     def chosen(self) -> Candidate:
@@ -78,6 +86,7 @@ class Decision:
             topic_changed=self.topic_changed,
             session_id=self.session_id,
             explanation=self.explanation,
+            excluded=self.excluded,
         )
 
 
@@ -102,8 +111,11 @@ class Decider:
         categories: CategoryDetecting,
         emotions: EmotionDetecting,
         policy: RoutingPolicy,
+        capabilities: CapabilityTable | None = None,
     ) -> None:
         self._models = {name: spec.model for name, spec in providers.items()}
+        self._kinds: dict[str, str] = {name: spec.kind for name, spec in providers.items()}
+        self._capabilities = capabilities or CapabilityTable.load()
         self._scores = scores
         self._breaker_state = breaker_state
         self._categories = categories
@@ -138,7 +150,9 @@ class Decider:
         pinned: str = "",
         pinned_model: str = "",
         emotion: EmotionReading | None = None,
+        needs: RequestNeeds | None = None,
     ) -> Decision:
+        needs = needs or RequestNeeds()
         reading = emotion if emotion is not None else self._emotions.detect(text)
         guess = self._categories.detect(text)
         detected, confidence = guess.category, guess.confidence
@@ -166,17 +180,26 @@ class Decider:
                 detected,
                 assigned or ranking[0].provider,
                 why,
+                excluded,
             )
 
         keep = session.current_provider if session and not topic_changed else ""
-        keep = keep if keep in self._models and topic is not None else ""
         if pinned:
+            keep = keep if keep in self._models and topic is not None else ""
             ranking = self._pinned(pinned, pinned_model)
+            pin = ranking[0]
+            _, excluded = screen(needs, {pin.provider: pin.model}, self._kinds, self._capabilities)
+            if excluded:
+                raise refusal(excluded, f"{pin.provider}/{pin.model}")
             return decision(RouteReason.PINNED, ranking, keep, f"pinned by the request: {pinned}")
-        states = {name: self._breaker_state(name) for name in self._models}
+        models, excluded = screen(needs, self._models, self._kinds, self._capabilities)
+        if not models:
+            raise refusal(excluded)
+        keep = keep if keep in models and topic is not None else ""
+        states = {name: self._breaker_state(name) for name in models}
         table = self._scores()
         selection = rank_providers(
-            self._models,
+            models,
             category,
             table.evidence,
             states,

@@ -65,6 +65,7 @@ class ProviderCaller:
                 model=candidate.model,
                 max_tokens=request.max_tokens,
                 temperature=request.temperature,
+                options=request.options,
             )
         except asyncio.CancelledError:
             # The caller gave up: its HALF_OPEN permit goes back now, not when it expires.
@@ -124,6 +125,7 @@ class ProviderCaller:
                 model=candidate.model,
                 max_tokens=request.max_tokens,
                 temperature=request.temperature,
+                options=request.options,
             )
             try:
                 first = await anext(events)

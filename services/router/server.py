@@ -13,6 +13,7 @@ from masterx.breaker.config import BreakerPolicy
 from masterx.grpc_channels import channel_for
 from masterx.grpc_server import GrpcServiceSpec, run_grpc_service
 from masterx.logs import log_event
+from masterx.providers.capabilities import CapabilityTable
 from masterx.providers.catalog import build_adapter
 from masterx.providers.discovery import discover_providers
 from masterx.providers.pricing import PriceTable
@@ -105,6 +106,7 @@ async def serve(settings: RouterSettings) -> None:
             settings.topic_change_confidence,
             settings.quality_policy,
         ),
+        CapabilityTable.from_environment(os.environ),
     )
     books = Bookkeeper(sessions, usage)
     flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)

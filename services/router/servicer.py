@@ -13,6 +13,7 @@ from masterx.domain import BreakerState
 from masterx.providers import ProviderSpec
 from masterx.v1 import router_pb2, router_pb2_grpc
 from services.router.bookkeeping import Routed
+from services.router.capability_filter import CapabilityError
 from services.router.chat_flow import ChatFlow
 from services.router.coalescing import coalesce_deltas
 from services.router.costs import CostLedger, CostTotal
@@ -33,11 +34,15 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         self._ledger = ledger
 
     async def _route(
-        self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
+        self,
+        request: router_pb2.ChatRequest,
+        context: grpc.aio.ServicerContext,
+        *,
+        stream: bool = False,
     ) -> Routed:
         try:
-            return await self._flow.route(protocol.chat_request(request))
-        except (protocol.InvalidChatRequest, UnknownProviderError) as error:
+            return await self._flow.route(protocol.chat_request(request), stream=stream)
+        except (protocol.InvalidChatRequest, UnknownProviderError, CapabilityError) as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
 
@@ -60,7 +65,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
     async def ChatStream(
         self, request: router_pb2.ChatRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[router_pb2.ChatChunk]:
-        routed = await self._route(request, context)
+        routed = await self._route(request, context, stream=True)
         events = coalesce_deltas(self._flow.stream(routed))
         try:
             async for event in events:

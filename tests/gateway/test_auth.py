@@ -93,6 +93,11 @@ CHAT_CALLS = [
     ),
     ("GET", "/v1/models", None),
     ("GET", "/api/v1/providers", None),
+    (
+        "POST",
+        "/v1/messages",
+        {"model": "auto", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]},
+    ),
 ]
 
 
@@ -101,12 +106,28 @@ def test_configured_api_keys_are_required(
     keyed_url: str, fakes: FakeUpstreams, method: str, path: str, body: object
 ) -> None:
     missing = httpx.request(method, keyed_url + path, json=body)
-    assert missing.status_code == 401 and missing.json()["error"]["code"] == "missing_api_key"
+    assert missing.status_code == 401
     wrong = httpx.request(method, keyed_url + path, json=body, headers=_bearer("key-three"))
-    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_api_key"
+    assert wrong.status_code == 401
+    if path == "/v1/messages":  # Anthropic's envelope
+        assert missing.json()["error"] == {
+            "type": "authentication_error",
+            "message": missing.json()["error"]["message"],
+        }
+        assert "x-api-key" in missing.json()["error"]["message"]
+        assert "not valid" in wrong.json()["error"]["message"]
+    else:
+        assert missing.json()["error"]["code"] == "missing_api_key"
+        assert wrong.json()["error"]["code"] == "invalid_api_key"
     for key in KEYS:
         right = httpx.request(method, keyed_url + path, json=body, headers=_bearer(key))
         assert right.status_code == 200, right.text
+        by_header = httpx.request(method, keyed_url + path, json=body, headers={"x-api-key": key})
+        assert by_header.status_code == 200, by_header.text
+    wrong_header = httpx.request(
+        method, keyed_url + path, json=body, headers={"x-api-key": "key-three"}
+    )
+    assert wrong_header.status_code == 401
 
 
 @pytest.mark.parametrize(("method", "path", "body"), CHAT_CALLS)

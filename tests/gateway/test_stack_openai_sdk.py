@@ -117,4 +117,4 @@ def test_errors_arrive_as_the_sdks_exceptions(sdk: openai.OpenAI) -> None:
         sdk.chat.completions.create(
             model="auto", messages=[{"role": "tool", "content": "x", "tool_call_id": "1"}]
         )
-    assert role.value.param == "messages.0.role"
+    assert role.value.param == "messages.0.tool_call_id"

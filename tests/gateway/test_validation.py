@@ -34,17 +34,22 @@ def _assert_400(response: httpx.Response, param: str | None, *words: str) -> dic
         ({"model": "auto"}, "messages", ["Field required"]),
         ({"messages": [USER]}, "model", ["Field required"]),
         (_completion(messages=[]), "messages", ["at least 1"]),
-        (_completion(messages=[{"role": "tool", "content": "x"}]), "messages.0.role", ["'user'"]),
-        (_completion(messages=[{"role": "user"}]), "messages.0.content", ["Field required"]),
+        (_completion(messages=[{"role": "robot", "content": "x"}]), "messages.0.role", ["'user'"]),
+        (_completion(messages=[{"role": "user"}]), "messages.0.content", ["empty"]),
         (
             _completion(messages=[{"role": "user", "content": None}]),
             "messages.0.content",
-            ["string or a list of text parts"],
+            ["empty"],
+        ),
+        (
+            _completion(messages=[{"role": "user", "content": 5}]),
+            "messages.0.content",
+            ["string or a list of text and image_url parts"],
         ),
         (
             _completion(messages=[{"role": "user", "content": [{"type": "image_url"}]}]),
             "messages.0.content",
-            ["text parts"],
+            ["image_url parts"],
         ),
         (
             _completion(messages=[{"role": "user", "content": "  \n "}]),
@@ -66,11 +71,38 @@ def _assert_400(response: httpx.Response, param: str | None, *words: str) -> dic
         (_completion(temperature=3), "temperature", ["less than or equal to 2"]),
         (_completion(max_tokens=0), "max_tokens", ["greater than or equal to 1"]),
         (_completion(max_tokens=2**40), "max_tokens", ["less than or equal"]),
-        (_completion(n=2), "n", ["less than or equal to 1"]),
+        (_completion(n=2), "n", ["only one choice"]),
+        (_completion(logprobs=True), "logprobs", ["not supported"]),
+        (_completion(presence_penalty=0.5), "presence_penalty", ["not supported"]),
+        (_completion(modalities=["text", "audio"]), "modalities", ["only text"]),
+        (_completion(audio={"voice": "alloy"}), "audio", ["not supported"]),
+        (_completion(reasoning_effort="high"), "reasoning_effort", ["not supported"]),
+        (_completion(functions=[{"name": "f"}]), "functions", ["use tools"]),
+        (_completion(top_p=1.5), "top_p", ["less than or equal to 1"]),
+        (_completion(stop=["a", "b", "c", "d", "e"]), "stop", ["up to 4"]),
+        (_completion(tool_choice="required"), "tool_choice", ["needs tools"]),
+        (_completion(response_format={"type": "xml"}), "response_format.type", ["json_object"]),
+        (
+            _completion(
+                messages=[
+                    {
+                        "role": "user",
+                        "content": [{"type": "image_url", "image_url": {"url": "file:///x"}}],
+                    }
+                ]
+            ),
+            "messages.0.content.0.image_url.url",
+            ["http(s) URL"],
+        ),
+        (
+            _completion(messages=[{"role": "tool", "content": "4"}]),
+            "messages.0.tool_call_id",
+            ["tool_call_id"],
+        ),
         (_completion(model=""), "model", ["at least 1"]),
         (_completion(model="/gpt-4o"), "model", ["auto"]),
         (_completion(model="no such!/x"), "model", ["auto"]),
-        (_completion(tools=[{"type": "function"}]), "tools", ["not supported"]),
+        (_completion(tools=[{"type": "function"}]), "tools.0.function", ["required"]),
         (_completion(user=5), "user", ["string"]),
         (_completion(metadata={"session_id": "bad id!"}), "metadata.session_id", ["letters"]),
         (
@@ -193,3 +225,29 @@ def test_unknown_paths_and_methods_use_the_error_envelope(client: httpx.Client) 
     assert missing.status_code == 404 and missing.json()["error"]["type"] == "not_found_error"
     wrong = client.get("/v1/chat/completions")
     assert wrong.status_code == 405 and wrong.json()["error"]["message"]
+
+
+def test_json_beyond_64_bit_integers_is_forwarded_not_a_500(client: httpx.Client) -> None:
+    """A tool's schema or a call's input may hold what orjson cannot write (json_text)."""
+    huge = 2**70
+    anthropic = client.post(
+        "/v1/messages",
+        json={
+            "model": "auto",
+            "max_tokens": 10,
+            "messages": [
+                {"role": "user", "content": "add"},
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "tool_use", "id": "c1", "name": "f", "input": {"a": huge}}
+                    ],
+                },
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "c1"}]},
+            ],
+        },
+    )
+    assert anthropic.status_code == 200, anthropic.text
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"maximum": huge}}}]
+    openai = client.post("/v1/chat/completions", json=_completion(tools=tools))
+    assert openai.status_code == 200, openai.text

@@ -13,6 +13,7 @@ from masterx.chat.contract import (
     ChatReply,
     ChatRequest,
     EmotionReading,
+    Exclusion,
     Routing,
     StreamFailed,
     StreamStarted,
@@ -20,6 +21,15 @@ from masterx.chat.contract import (
 from masterx.domain import BreakerState, Category, FailureKind, RouteReason
 from masterx.policy import Assessment
 from masterx.providers.base import ChatTurn, TextDelta, Usage
+from masterx.providers.chat_parts import (
+    GenerationOptions,
+    ImagePart,
+    ResponseFormat,
+    ToolCall,
+    ToolCallDelta,
+    ToolChoice,
+    ToolSpec,
+)
 from masterx.selection import Candidate
 from masterx.v1 import router_pb2
 
@@ -60,6 +70,16 @@ def candidates(draw: st.DrawFn) -> Candidate:
     )
 
 
+tool_names = st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True)
+json_objects = st.dictionaries(
+    names, st.one_of(st.integers(-1000, 1000), st.text(max_size=5)), max_size=3
+)
+images = st.one_of(
+    st.builds(ImagePart, url=st.just("https://example.org/a.png")),
+    st.builds(
+        ImagePart, data=st.just("aGk="), media_type=st.sampled_from(["image/png", "image/jpeg"])
+    ),
+)
 routings = st.builds(
     Routing,
     provider=names,
@@ -73,6 +93,7 @@ routings = st.builds(
     topic_changed=st.booleans(),
     session_id=names,
     explanation=st.text(max_size=40),
+    excluded=st.lists(st.builds(Exclusion, names, names, texts), max_size=2).map(tuple),
 )
 attempts = st.builds(
     Attempt,
@@ -93,12 +114,72 @@ replies = st.builds(
     latency_ms=st.floats(0, 1e5),
     attempts=st.lists(attempts, max_size=3).map(tuple),
     request_id=names,
+    tool_calls=st.lists(
+        st.builds(ToolCall, names, tool_names, st.just('{"x": 1}')), max_size=2
+    ).map(tuple),
+)
+
+
+@st.composite
+def options(draw: st.DrawFn) -> GenerationOptions:
+    tools = draw(
+        st.lists(
+            st.builds(ToolSpec, tool_names, st.text(max_size=10), json_objects),
+            max_size=3,
+            unique_by=lambda t: t.name,
+        )
+    )
+    modes = ["auto", "none"] + (["required", "tool"] if tools else [])
+    mode = draw(st.one_of(st.none(), st.sampled_from(modes)))
+    choice = None if mode is None else ToolChoice(mode, tools[0].name if mode == "tool" else "")  # type: ignore[arg-type]
+    output = draw(
+        st.one_of(
+            st.none(),
+            st.just(ResponseFormat("json_object")),
+            st.builds(
+                ResponseFormat,
+                st.just("json_schema"),
+                names,
+                json_objects,
+                st.booleans(),
+            ),
+        )
+    )
+    return GenerationOptions(
+        tools=tuple(tools),
+        tool_choice=choice,
+        parallel_tool_calls=draw(st.one_of(st.none(), st.booleans())),
+        response_format=output,
+        stop=tuple(draw(st.lists(texts, max_size=3))),
+        top_p=draw(st.one_of(st.none(), st.floats(0, 1))),
+        seed=draw(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1))),
+    )
+
+
+calls_made = st.lists(
+    st.builds(ToolCall, names, tool_names, st.just("{}")),
+    min_size=1,
+    max_size=2,
+    unique_by=lambda c: c.id,
+).map(tuple)
+history_turns = st.one_of(
+    st.builds(ChatTurn, st.sampled_from(["system", "user", "assistant"]), texts).map(lambda t: [t]),
+    st.builds(ChatTurn, st.just("user"), texts, st.lists(images, max_size=2).map(tuple)).map(
+        lambda t: [t]
+    ),
+    # an assistant turn's tool calls, then the result of its first call
+    st.tuples(calls_made, st.text(max_size=10)).map(
+        lambda made: [
+            ChatTurn("assistant", "", (), made[0]),
+            ChatTurn("tool", made[1], tool_call_id=made[0][0].id),
+        ]
+    ),
 )
 requests = st.builds(
     ChatRequest,
-    turns=st.lists(
-        st.builds(ChatTurn, st.sampled_from(["system", "user", "assistant"]), texts), max_size=3
-    ).map(lambda turns: (*turns, ChatTurn("user", "last"))),
+    turns=st.lists(history_turns, max_size=3).map(
+        lambda groups: (*(t for group in groups for t in group), ChatTurn("user", "last"))
+    ),
     user_id=names,
     session_id=st.one_of(st.just(""), names),
     provider=st.one_of(st.just(""), names),
@@ -109,6 +190,7 @@ requests = st.builds(
     temperature=st.one_of(st.none(), st.floats(0, 2)),
     request_id=names,
     key_id=st.one_of(st.just(""), names),
+    options=options(),
 )
 
 
@@ -127,8 +209,16 @@ def _tokens(usage: Usage) -> tuple[int, int]:
     return usage.prompt_tokens, usage.completion_tokens
 
 
-@given(st.one_of(routings.map(StreamStarted), texts.map(TextDelta)))
-def test_stream_events_survive_the_round_trip(event: StreamStarted | TextDelta) -> None:
+@given(
+    st.one_of(
+        routings.map(StreamStarted),
+        texts.map(TextDelta),
+        st.builds(ToolCallDelta, st.integers(0, 5), names, tool_names, st.text(max_size=10)),
+    )
+)
+def test_stream_events_survive_the_round_trip(
+    event: StreamStarted | TextDelta | ToolCallDelta,
+) -> None:
     assert protocol.chat_event(protocol.event_message(event)) == event
 
 
@@ -149,6 +239,62 @@ def test_a_mid_stream_failure_survives_the_round_trip() -> None:
         ({"temperature": 2.5}, "temperature"),
         ({"emotion": router_pb2.EmotionState(frustration=1.5)}, "emotion.frustration"),
         ({"model": "../../v1/models"}, "model"),
+        ({"tools": [router_pb2.Tool(name="a b", parameters_json="{}")]}, "tools[0].name"),
+        ({"tools": [router_pb2.Tool(name="f", parameters_json="[1]")]}, "tools[0].parameters"),
+        ({"tool_choice": router_pb2.ToolChoice(mode="required")}, "tool_choice"),
+        (
+            {
+                "tools": [router_pb2.Tool(name="f", parameters_json="{}")],
+                "tool_choice": router_pb2.ToolChoice(mode="tool", name="g"),
+            },
+            "not among the tools",
+        ),
+        ({"response_format": router_pb2.ResponseFormat(type="xml")}, "response_format.type"),
+        (
+            {"response_format": router_pb2.ResponseFormat(type="json_schema", schema_json="3")},
+            "response_format.json_schema.schema",
+        ),
+        ({"top_p": 1.5}, "top_p"),
+        ({"stop": [""]}, "stop"),
+        (
+            {
+                "messages": [
+                    router_pb2.ChatMessage(
+                        role="user", images=[router_pb2.ImagePart(url="file:///etc/passwd")]
+                    )
+                ]
+            },
+            "messages[0].images[0].url",
+        ),
+        (
+            {
+                "messages": [
+                    router_pb2.ChatMessage(
+                        role="user",
+                        content="x",
+                        images=[router_pb2.ImagePart(data="aGk=", media_type="text/html")],
+                    )
+                ]
+            },
+            "messages[0].images[0].media_type",
+        ),
+        ({"messages": [router_pb2.ChatMessage(role="tool", content="4")]}, "tool_call_id"),
+        (
+            {"messages": [router_pb2.ChatMessage(role="tool", content="4", tool_call_id="c1")]},
+            "answers no earlier tool call",
+        ),
+        (
+            {
+                "messages": [
+                    router_pb2.ChatMessage(
+                        role="user",
+                        content="x",
+                        tool_calls=[router_pb2.ToolCall(id="c", name="f", arguments="{}")],
+                    )
+                ]
+            },
+            "only assistant messages",
+        ),
     ],
 )
 def test_a_bad_request_is_refused_naming_the_field(change: dict[str, object], named: str) -> None:

@@ -141,6 +141,8 @@ def run_route(client: GatewayClient, args: argparse.Namespace) -> int:
     rows = [_ranked_row(i, r) for i, r in enumerate(decision["ranking"], 1)]
     headers = ["#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final"]
     print(table([*headers, "breaker"], rows))
+    for excluded in decision.get("excluded") or []:
+        print(f"excluded  {excluded['provider']}/{excluded['model']}: {excluded['reason']}")
     return 0
 
 
