@@ -122,6 +122,27 @@ def test_an_image_goes_only_to_vision_providers(sdk: openai.OpenAI, gateway_stac
     assert route.json()["excluded"] == []  # text only: nobody excluded
 
 
+def test_an_image_leaves_a_session_held_by_a_provider_without_vision(
+    sdk: openai.OpenAI, gateway_stack: Stack
+) -> None:
+    """The session's provider (groq, no vision) would keep the conversation on continuity:
+    the capability filter is what moves the image elsewhere."""
+    providers = httpx.get(f"{gateway_stack.gateway_url}/api/v1/providers").json()["providers"]
+    groq = next(p for p in providers if p["name"] == "groq")
+    session = {"X-Session-ID": "vision-continuity"}
+    text = {"role": "user", "content": "What does this exercise ask? Explain it simply."}
+    first = sdk.chat.completions.with_raw_response.create(
+        model=f"groq/{groq['model']}", messages=[text], extra_headers=session
+    )
+    assert first.headers["x-masterx-provider"] == "groq"
+    follow_up = sdk.chat.completions.with_raw_response.create(
+        model="auto", messages=[text, IMAGE_QUESTION], extra_headers=session
+    )
+    assert follow_up.headers["x-masterx-provider"] not in NOT_VISION
+    # chosen, not a fallback after groq refused the image: groq was never a candidate
+    assert follow_up.headers["x-masterx-route-reason"] != "fallback"
+
+
 def test_an_image_pinned_to_a_provider_without_vision_is_a_400(
     sdk: openai.OpenAI, gateway_stack: Stack
 ) -> None:
