@@ -138,3 +138,10 @@ class RefusedParameters(BaseModel):
     function_call: Any = Field(
         None, description="The deprecated form of tool_choice: a 400 (use tool_choice)."
     )
+    store: bool | None = Field(
+        None, description="MasterX stores no completions for the provider: true is a 400."
+    )
+    service_tier: str | None = Field(
+        None, description='Only "auto" or "default": another tier is a 400.'
+    )
+    verbosity: str | None = Field(None, description="Not supported: a 400.")

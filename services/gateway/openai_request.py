@@ -58,6 +58,13 @@ def refuse_unsupported(body: ChatCompletionRequest) -> None:
             "function_call",
             "function_call is deprecated: use tool_choice",
         ),
+        (bool(body.store), "store", "storing completions with the provider is not supported"),
+        (
+            body.service_tier not in (None, "auto", "default"),
+            "service_tier",
+            'only the "auto" / "default" service tier is supported',
+        ),
+        (body.verbosity is not None, "verbosity", "verbosity is not supported"),
     )
     for asked, param, message in refusals:
         if asked:
