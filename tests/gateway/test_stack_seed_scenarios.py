@@ -1,4 +1,4 @@
-"""The seed plan's six end-to-end curl scenarios, through HTTP against the whole stack.
+"""The original plan's six curl scenarios (README, "HTTP API"), over HTTP against the stack.
 
 "Best" is by benchmark scores: the test imports known scores first (ImportResults), so which
 provider is best for each category is decided here, and waits until the router uses them.

@@ -1,6 +1,6 @@
 """A pure reference model of the breaker state machine, for tests only.
 
-Written from DESIGN.md's "Circuit breaker" section, independently of the Lua implementation:
+Written from the README's "Circuit breakers" section, independently of the Lua implementation:
 the two must agree at every step.
 """
 

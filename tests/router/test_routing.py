@@ -1,4 +1,4 @@
-"""The seed plan's routing scenarios through the real router, simulator and stores."""
+"""The original plan's routing scenarios through the real router, simulator and stores."""
 
 from __future__ import annotations
 

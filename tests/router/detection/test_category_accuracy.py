@@ -1,4 +1,4 @@
-"""The category detector's accuracy: held-back split, challenge set, the seed plan's examples."""
+"""The category detector's accuracy: held-back split, challenge set, the plan's examples."""
 
 from __future__ import annotations
 
