@@ -12,6 +12,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.router.usage_record import (
+    BILLED,
     COMPLETION_TOKENS,
     COST_USD,
     CREATED_AT,
@@ -98,7 +99,7 @@ class CostLedger:
         if since > until:
             raise ValueError("since must not be after until")
         match: dict[str, Any] = {
-            "status": "ok",
+            "status": {"$in": list(BILLED)},
             CREATED_AT: {
                 "$gte": datetime.fromtimestamp(since, UTC),
                 "$lte": datetime.fromtimestamp(until, UTC),

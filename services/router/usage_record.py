@@ -20,6 +20,8 @@ from services.router.decision import Decision
 
 COLLECTION = "usage"
 Status = Literal["ok", "failed", "stream_failed", "cancelled"]
+# What the provider billed: answered calls, and streams the client left (the text sent so far).
+BILLED: tuple[Status, ...] = ("ok", "cancelled")
 
 # What the cost ledger reads: it groups by these and sums those.
 PROVIDER, CATEGORY, DAY = "provider", "category", "day"

@@ -37,19 +37,20 @@ async def test_totals_by_provider_category_and_day(mongo_db: AsyncDatabase[dict[
             _usage("alpha", "math", 0.25, DAY2),
             _usage("beta", "coding", 1.0, DAY2),
             _usage("beta", "coding", 9.0, DAY2, "failed"),
+            _usage("beta", "coding", 0.125, DAY2, "cancelled"),  # billed: the text streamed
             _usage("beta", "coding", 7.0, datetime(2026, 11, 1, tzinfo=UTC)),
         ]
     )
     ledger = CostLedger(mongo_db["usage"])
     await ledger.ensure_indexes()
     report = await ledger.report(DAY1.timestamp() - 3600, DAY2.timestamp() + 1)
-    assert report.total_cost_usd == 1.75 and report.total_requests == 3
+    assert report.total_cost_usd == 1.875 and report.total_requests == 4
     assert [(t.key, t.cost_usd, t.requests) for t in report.by_provider] == [
         ("alpha", 0.75, 2),
-        ("beta", 1.0, 1),
+        ("beta", 1.125, 2),
     ]
-    assert [(t.key, t.cost_usd) for t in report.by_category] == [("coding", 1.5), ("math", 0.25)]
-    assert [(t.key, t.requests) for t in report.by_day] == [("2026-11-20", 1), ("2026-11-21", 2)]
+    assert [(t.key, t.cost_usd) for t in report.by_category] == [("coding", 1.625), ("math", 0.25)]
+    assert [(t.key, t.requests) for t in report.by_day] == [("2026-11-20", 1), ("2026-11-21", 3)]
     assert report.by_provider[0].prompt_tokens == 20
 
 
