@@ -51,6 +51,15 @@ DEFAULT_WEIGHTS: dict[Category, Weights] = {
 }
 
 
+def stored_weights(quality: float, speed: float, cost: float) -> Weights | None:
+    """Weights as a stored score carries them; None when missing or invalid (an imported score
+    without weights, an older record)."""
+    try:
+        return Weights(quality=quality, speed=speed, cost=cost)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class Measurement:
     """One test of one provider: its graded quality, and latency and cost when it answered."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from masterx.domain import Category
 from masterx.policy import Evidence, QualityPolicy, assess
-from masterx.scoring import DEFAULT_WEIGHTS, Weights
+from masterx.scoring import DEFAULT_WEIGHTS, Weights, stored_weights
 from services.benchmark.result_store import ScoreRecord
 
 
@@ -28,10 +28,9 @@ def evidence_of(record: ScoreRecord) -> Evidence:
 
 
 def weights_of(record: ScoreRecord) -> Weights:
-    try:
-        return Weights(**record.weights)
-    except (TypeError, ValueError):
-        return DEFAULT_WEIGHTS[record.category]
+    w = record.weights
+    stored = stored_weights(w.get("quality", 0.0), w.get("speed", 0.0), w.get("cost", 0.0))
+    return stored or DEFAULT_WEIGHTS[record.category]
 
 
 def assess_records(records: Sequence[ScoreRecord], policy: QualityPolicy) -> list[ScoreRecord]:

@@ -15,7 +15,7 @@ import grpc
 from masterx.domain import Category
 from masterx.logs import log_event
 from masterx.policy import Evidence
-from masterx.scoring import DEFAULT_WEIGHTS, Weights
+from masterx.scoring import DEFAULT_WEIGHTS, Weights, stored_weights
 from masterx.selection import BenchmarkTable
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
@@ -83,8 +83,7 @@ def benchmark_table(scores: Iterable[benchmark_pb2.BenchmarkScore]) -> Benchmark
             score.mean_cost_usd,
         )
         w = score.weights
-        try:
-            weights[category] = Weights(quality=w.quality, speed=w.speed, cost=w.cost)
-        except ValueError:
-            pass  # a score without (valid) weights keeps the category's defaults
+        stored = stored_weights(w.quality, w.speed, w.cost)
+        if stored is not None:  # a score without (valid) weights keeps the category's defaults
+            weights[category] = stored
     return BenchmarkTable(evidence, weights)

@@ -8,6 +8,7 @@ the same, for valid requests and for every kind of invalid one.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -249,12 +250,11 @@ def test_fastapi_is_the_pinned_version_whose_internals_directroute_uses() -> Non
     low, high = (tuple(int(p) for p in v.split(".")) for v in pin.groups())
     installed = tuple(int(p) for p in fastapi.__version__.split(".")[:3])
     assert low <= installed < high, f"fastapi {fastapi.__version__} outside {pin.group(0)}"
-    from fastapi._compat import ModelField, field_annotation_is_sequence
-    from fastapi.dependencies.utils import _get_param_aliases
-    from fastapi.routing import _effective_route_context_var
-
-    assert all(
-        callable(x) or x is not None
-        for x in (ModelField, field_annotation_is_sequence, _get_param_aliases)
-    )
-    assert _effective_route_context_var is not None
+    internals = {
+        "fastapi._compat": ("ModelField", "field_annotation_is_sequence"),
+        "fastapi.dependencies.utils": ("_get_param_aliases",),
+        "fastapi.routing": ("_effective_route_context_var",),
+    }
+    for module, names in internals.items():
+        for name in names:
+            assert hasattr(importlib.import_module(module), name), f"{module}.{name} is gone"
