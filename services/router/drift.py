@@ -1,12 +1,14 @@
 """The drift alarm: how far each live estimate lies from its benchmark score, and a benchmark
-run of the category when it lies well below with enough evidence (README, "Drift alarm").
+run of the category when it lies well below with enough evidence (README, "Live quality").
 
 After every refresh of the live estimate (``live_quality.py``) the gauge
-``masterx_quality_drift`` is set per provider and category (live minus benchmark, points); the
-Prometheus rule ``MasterxQualityDrift`` alerts on it. A pair ``points`` or more below its
-benchmark with at least ``min_weight`` answers' worth of live evidence asks the benchmark service
-to run that category for that provider: at most once per ``interval_s`` per pair across every
-replica (a Redis claim, ``masterx/live_store.py``; without Redis, per replica).
+``masterx_quality_drift`` is set per provider and category (live minus benchmark, points), and
+``masterx_quality_drift_alarm`` to 1 while the pair is drifting as below; the Prometheus rule
+``MasterxQualityDrift`` (``deploy/prometheus/rules/masterx.yml``) alerts on it. A pair
+``points`` or more below its benchmark with at least ``min_weight`` answers' worth of live
+evidence asks the benchmark service to run that category for that provider: at most once per
+``interval_s`` per pair across every replica (a Redis claim, ``masterx/live_store.py``;
+without Redis, per replica).
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ logger = logging.getLogger("masterx.router.drift")
 DRIFT = Gauge(
     "masterx_quality_drift",
     "Live quality estimate minus benchmark quality (points), per provider and category.",
+    ["provider", "category"],
+)
+DRIFT_ALARM = Gauge(
+    "masterx_quality_drift_alarm",
+    "1 while a pair lies MASTERX_DRIFT_POINTS or more below its benchmark with at least"
+    " MASTERX_DRIFT_MIN_WEIGHT answers of live evidence, else 0.",
     ["provider", "category"],
 )
 DRIFT_RUNS = Counter(
@@ -65,8 +73,10 @@ class DriftAlarm:
 
     async def check(self, estimates: Mapping[Pair, LiveEstimate]) -> None:
         for (provider, category), live in estimates.items():
+            drifting = self.drifting(live)
             DRIFT.labels(provider, category.value).set(live.drift)
-            if self._interval > 0 and self.drifting(live):
+            DRIFT_ALARM.labels(provider, category.value).set(1 if drifting else 0)
+            if drifting and self._interval > 0:
                 await self._run((provider, category), live)
 
     async def _claim(self, pair: Pair) -> bool:

@@ -53,7 +53,7 @@ async def test_failed_calls_and_a_truncated_answer_are_signalled(
     reply = ChatReply(
         text="The loop never ends because",
         routing=routed.decision.routing("beta"),
-        usage=Usage(5, 9, "provider"),
+        usage=Usage(5, 9, "reported"),
         finish_reason="length",
         cost_usd=0.0,
         latency_ms=10.0,

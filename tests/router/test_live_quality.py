@@ -25,6 +25,12 @@ def live(client: aioredis.Redis | None, drift: DriftAlarm | None = None) -> Live
     return LiveQuality(store, SETTINGS, lambda: BENCHMARK, drift=drift)
 
 
+def quality(replica: LiveQuality, provider: str) -> float:
+    estimate = replica.estimate(provider, Category.CODING)
+    assert estimate is not None
+    return estimate.quality
+
+
 def sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
@@ -36,7 +42,7 @@ async def test_two_replicas_share_their_outcomes_through_redis(
     for _ in range(10):
         first.observe(rating("alpha", 0.0))
     second.observe(rating("alpha", 1.0))
-    assert first.estimate("alpha", Category.CODING).quality == 92.0  # not refreshed yet
+    assert quality(first, "alpha") == 92.0  # not refreshed yet
     await first.refresh()
     await second.refresh()  # sends its rating, reads the first's
     await first.refresh()  # reads the second's
@@ -46,7 +52,7 @@ async def test_two_replicas_share_their_outcomes_through_redis(
         assert estimate.rating_weight == pytest.approx(11.0, rel=1e-3)
         assert estimate.quality == pytest.approx((0.92 * 30 + 1) / 41 * 100, rel=1e-3)
         assert estimate.prior_weight == 30
-    assert second.estimate("beta", Category.CODING).quality == 80.0  # others untouched
+    assert quality(second, "beta") == 80.0  # others untouched
     math = second.estimate("alpha", Category.MATH)
     assert math is not None and math.quality == 92.0
 
@@ -156,18 +162,23 @@ async def test_drift_sets_its_gauge_and_asks_for_one_run_per_interval(
         )
         == limited + 2
     )
-    assert sample(
-        "masterx_drift_benchmark_runs_total", provider="alpha", category="coding", outcome="started"
-    ) >= 1
+    assert (
+        sample(
+            "masterx_drift_benchmark_runs_total",
+            provider="alpha",
+            category="coding",
+            outcome="started",
+        )
+        >= 1
+    )
     assert sample("masterx_quality_drift", provider="gamma", category="coding") == 0.0
+    assert sample("masterx_quality_drift_alarm", provider="alpha", category="coding") == 1
 
 
 async def test_a_later_interval_asks_again() -> None:
     triggers = Triggers()
     now = [0.0]
-    alarm = DriftAlarm(
-        triggers, points=15, min_weight=5, interval_s=600, clock=lambda: now[0]
-    )
+    alarm = DriftAlarm(triggers, points=15, min_weight=5, interval_s=600, clock=lambda: now[0])
     replica = LiveQuality(None, SETTINGS, lambda: BENCHMARK, drift=alarm)
     for _ in range(20):
         replica.observe(rating("alpha", 0.0))

@@ -20,10 +20,16 @@ from services.router.signals import answer_signal, failed_calls
         ("I'm sorry, but I can't help with that.", "stop", OutcomeKind.REFUSAL),
         ("I can\u2019t assist with that request.", "stop", OutcomeKind.REFUSAL),
         ("I am unable to provide that.", "stop", OutcomeKind.REFUSAL),
-        ("I'm sorry, but I can't help with that. " + "Here is why... " * 30, "stop",
-         OutcomeKind.ANSWERED),
-        ("Why can't I help my loop terminate? Because i never changes.", "stop",
-         OutcomeKind.ANSWERED),
+        (
+            "I'm sorry, but I can't help with that. " + "Here is why... " * 30,
+            "stop",
+            OutcomeKind.ANSWERED,
+        ),
+        (
+            "Why can't I help my loop terminate? Because i never changes.",
+            "stop",
+            OutcomeKind.ANSWERED,
+        ),
         ("I can help with that: use a set.", "stop", OutcomeKind.ANSWERED),
     ],
 )

@@ -35,13 +35,16 @@ def test_without_outcomes_the_estimate_is_the_benchmark() -> None:
 
 
 def test_the_worked_example_of_the_readme() -> None:
-    """90 over 20 tests, then 10 thumbs down and 2 up: (18 + 2) / (20 + 12) = 62.5."""
-    live = estimate(PRIOR, Tally(12.0, 2.0), SETTINGS)
-    assert live.quality == pytest.approx(62.5)
-    assert live.effective_tests == 32.0
-    assert live.prior_share == pytest.approx(20 / 32)
-    assert standard_error(live.quality, 32) == pytest.approx(8.6, abs=0.05)
-    assert live.drift == pytest.approx(-27.5)
+    """README "Live quality": 92.3 over 13 tests; 4 of 20 ratings up; 6 of 200 calls failed."""
+    prior = Evidence(92.3, 13)
+    live = estimate(prior, Tally(20.0, 4.0, 200.0, 6.0), SETTINGS)
+    assert round(live.quality, 1) == 53.9
+    assert (live.effective_tests, live.prior_weight, live.signal_weight) == (38.0, 13.0, 5.0)
+    assert round(live.prior_share, 2) == 0.34
+    assert round(standard_error(live.quality, 38), 1) == 8.1
+    assert round(standard_error(92.3, 13), 1) == 10.6
+    later = [Tally(10.0, 2.0, 100.0, 3.0), Tally(1.25, 0.25, 12.5, 0.375)]
+    assert [round(estimate(prior, t, SETTINGS).quality, 1) for t in later] == [66.0, 86.1]
 
 
 def test_bad_ratings_move_it_down_and_good_ones_up() -> None:
