@@ -8,6 +8,7 @@ import httpx
 
 from tests.gateway.fake_upstreams import FakeUpstreams
 from tooling.cli.bench import _score_rows
+from tooling.cli.chat import _ranked_row
 
 
 def test_the_route_explanation_shows_benchmark_and_live_quality_and_their_weights(
@@ -25,6 +26,9 @@ def test_the_route_explanation_shows_benchmark_and_live_quality_and_their_weight
         0.5,
     )
     assert second["benchmark_quality"] is None  # no evidence: nothing to show
+    # masterx route: quality, tests, benchmark, weighed
+    assert _ranked_row(1, first)[3:7] == ["92.3 ± 6.6", 13, "95.0 / 10", "10 / 2.5 / 0.5"]
+    assert len(_ranked_row(2, second)) == len(_ranked_row(1, first))
 
 
 def test_benchmark_scores_carry_the_live_estimate(

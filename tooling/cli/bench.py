@@ -72,7 +72,7 @@ def print_scores(by_category: dict[str, list[dict[str, Any]]]) -> None:
         "final",
         "quality",
         "live",
-        "weighed b/r/s",
+        "weighed(b/r/s)",
         "within",
         "speed",
         "cost",
