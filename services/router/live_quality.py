@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 
 from prometheus_client import Counter, Gauge
@@ -68,12 +69,14 @@ class LiveQuality:
 
     def __init__(
         self,
-        store: LiveStore | None,
+        store: LiveStore | None,  # None: this process's outcomes only (no Redis configured)
         settings: LiveSettings,
         benchmarks: Callable[[], BenchmarkTable],
         refresh_s: float = 1.0,
         drift: DriftAlarm | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._clock = clock
         self._store = store
         self._settings = settings
         self._benchmarks = benchmarks
@@ -124,13 +127,16 @@ class LiveQuality:
     # -- sharing -------------------------------------------------------------------------
     async def refresh(self) -> None:
         """Send the deltas, read every replica's sums back, rebuild the live table."""
-        if self._store is None:
-            tallies = {
-                pair: self._tallies.get(pair, EMPTY).plus(delta)
-                for pair, delta in self._pending.items()
+        if self._store is None:  # one process on its own: the sums decay in memory
+            now, half_life = self._clock(), self._settings.half_life_s
+            pending, self._pending = self._pending, {}
+            pairs = set(self._tallies) | set(pending)
+            self._tallies = {
+                pair: self._tallies.get(pair, EMPTY)
+                .decayed(now, half_life)
+                .plus(pending.get(pair, EMPTY))
+                for pair in pairs
             }
-            self._tallies.update(tallies)
-            self._pending = {}
         else:
             pending, self._pending = self._pending, {}
             try:

@@ -189,3 +189,18 @@ async def test_a_later_interval_asks_again() -> None:
     now[0] = 600.0
     await replica.refresh()
     assert triggers.runs == [("alpha", Category.CODING)] * 2
+
+
+async def test_without_a_store_the_sums_decay_in_process() -> None:
+    now = [1000.0]
+    replica = LiveQuality(None, SETTINGS, lambda: BENCHMARK, clock=lambda: now[0])
+    for _ in range(20):
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    first = replica.estimate("alpha", Category.CODING)
+    assert first is not None and first.rating_weight == 20
+    now[0] += SETTINGS.half_life_s
+    await replica.refresh()
+    later = replica.estimate("alpha", Category.CODING)
+    assert later is not None and later.rating_weight == pytest.approx(10.0)
+    assert first.quality < later.quality < 92.0
