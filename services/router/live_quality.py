@@ -139,11 +139,13 @@ class LiveQuality:
             }
         else:
             pending, self._pending = self._pending, {}
+            sent = False
             try:
                 await self._store.add(pending)
+                sent = True
                 self._tallies = await self._store.read()
             except (RedisError, OSError) as error:
-                for pair, delta in pending.items():  # kept for the next refresh
+                for pair, delta in ({} if sent else pending).items():  # for the next refresh
                     self._pending[pair] = self._pending.get(pair, EMPTY).plus(delta)
                 self._tallies = {}
                 UNAVAILABLE.inc()
