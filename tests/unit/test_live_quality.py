@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from masterx.live_quality import (
     EMPTY,
@@ -112,3 +114,31 @@ def test_thompson_draws_follow_the_posterior() -> None:
 def test_settings_out_of_range_are_refused(field: str) -> None:
     with pytest.raises(ValueError, match=field):
         LiveSettings(**{field: -1})
+
+
+qualities = st.floats(0, 100)
+counts = st.floats(0, 1000)
+
+
+@given(qualities, st.integers(0, 500), counts, st.floats(0, 1), counts, st.floats(0, 1))
+def test_the_estimate_lies_between_the_benchmark_and_what_traffic_said(
+    quality: float, tests: int, rated: float, mean: float, calls: float, bad: float
+) -> None:
+    prior = Evidence(quality, tests)
+    live = estimate(prior, Tally(rated, rated * mean, calls, calls * bad), SETTINGS)
+    low = min(quality, 100 * mean if rated else quality, quality * (1 - bad) if calls else quality)
+    high = max(quality, 100 * mean if rated else quality)
+    assert low - 1e-6 <= live.quality <= high + 1e-6
+    assert live.effective_tests == pytest.approx(tests + rated + live.signal_weight)
+    assert 0 <= live.signal_weight <= SETTINGS.signal_max_weight
+
+
+@given(qualities, st.integers(1, 200), counts, st.floats(0, 1))
+def test_more_bad_ratings_never_raise_it_and_more_good_ones_never_lower_it(
+    quality: float, tests: int, rated: float, mean: float
+) -> None:
+    prior = Evidence(quality, tests)
+    base = estimate(prior, Tally(rated, rated * mean), SETTINGS).quality
+    worse = estimate(prior, Tally(rated + 1, rated * mean), SETTINGS).quality
+    better = estimate(prior, Tally(rated + 1, rated * mean + 1), SETTINGS).quality
+    assert worse <= base + 1e-9 <= better + 2e-9
