@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from masterx.domain import Category, RouteReason
+from masterx.live_quality import thompson_draw
 from services.router.exploration import Exploration
 from services.router.settings import RouterSettings
 from tests.router.live_support import BENCHMARK, UPSET, decider, session
@@ -56,3 +57,25 @@ def test_never_for_empathy_never_inside_a_topic_never_pinned() -> None:
 def test_a_share_out_of_range_is_refused(share: float) -> None:
     with pytest.raises(ValueError, match="exploration share"):
         Exploration(share)
+
+
+def test_the_cost_the_readme_quotes() -> None:
+    """README "Exploration": the coding table of "How a provider is chosen", 13 tests each;
+    gemini is the policy's choice. Shares of the draws, and the mean price of an explored
+    topic relative to gemini's (prices from the table's cost points)."""
+    quality = {"anthropic": 100.0, "gemini": 92.3, "openai": 92.3, "emergent": 84.6, "groq": 76.9}
+    cost_points = {"anthropic": 31, "gemini": 70, "openai": 38, "emergent": 100, "groq": 88}
+    price = {p: 10 ** ((100 - c) / 50) for p, c in cost_points.items()}  # x the cheapest
+    rng = random.Random(11)
+    wins: Counter[str] = Counter()
+    draws = 20_000
+    for _ in range(draws):
+        drawn = {p: thompson_draw(q, 13, rng) for p, q in quality.items()}
+        wins[max(drawn, key=lambda p: drawn[p])] += 1
+    share = {p: wins[p] / draws for p in quality}
+    assert share["gemini"] == pytest.approx(0.17, abs=0.015)
+    assert share["anthropic"] == pytest.approx(0.61, abs=0.015)
+    gain = sum(share[p] * (quality[p] - quality["gemini"]) for p in quality)
+    assert gain == pytest.approx(4.2, abs=0.3)
+    relative_price = sum(share[p] * price[p] / price["gemini"] for p in quality)
+    assert relative_price == pytest.approx(4.6, abs=0.2)
