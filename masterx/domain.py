@@ -86,6 +86,7 @@ class RouteReason(StrEnum):
     DEFAULT = "default"
     FALLBACK = "fallback"
     LAST_RESORT = "last_resort"
+    EXPLORATION = "exploration"
 
     def to_proto(self) -> router_pb2.RouteReason:
         return cast(

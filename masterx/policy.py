@@ -32,8 +32,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from masterx.scoring import Weights, final_score
+
+if TYPE_CHECKING:
+    from masterx.live_quality import LiveEstimate
 
 NO_TESTS_UNCERTAINTY = 50.0  # points: the widest a pass rate's standard error can be
 LATENCY_FLOOR_MS = 1.0  # below this, latencies count as equal (no division by zero)
@@ -75,6 +79,9 @@ class Evidence:
     tests: int
     latency_ms: float | None = None  # p50 of its answers; None: it answered nothing
     cost_usd: float | None = None  # mean cost of an answer; None: unknown
+    # Set when quality and tests are the live estimate (masterx/live_quality.py), not the
+    # bare benchmark's: the benchmark's values and what each side weighed.
+    live: LiveEstimate | None = None
 
     @classmethod
     def of_score(
@@ -102,6 +109,7 @@ class Assessment:
     cost: float  # 0-100, log scale
     final: float
     within_tolerance: bool
+    live: LiveEstimate | None = None  # the evidence's live estimate, for display
 
     @property
     def assured(self) -> float:
@@ -170,6 +178,7 @@ def assess(
             cost=cost,
             final=final_score(assured, speed, cost, weights),
             within_tolerance=assured >= threshold - 1e-9,
+            live=e.live,
         )
     return result
 

@@ -14,6 +14,7 @@ from typing import Literal, TypeVar
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from masterx.live_quality import LiveSettings
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -98,6 +99,42 @@ class QualityPolicySettings(CommonSettings):
             tolerance_relative=self.quality_tolerance,
             confidence=self.quality_confidence,
             points_per_decade=self.quality_points_per_decade,
+        )
+
+
+class LiveQualitySettings(CommonSettings):
+    """The live quality estimate's knobs (``masterx/live_quality.py``), read by the router,
+    which keeps the estimate, and the benchmark service, which shows it beside each score."""
+
+    # The live quality estimate (masterx/live_quality.py, README "Live quality").
+    live_half_life_seconds: float = Field(
+        900.0,
+        gt=0,
+        le=7 * 86_400,
+        description="Ratings and hard signals lose half their weight in this long.",
+    )
+    live_rating_weight: float = Field(1.0, gt=0, le=100, description="Answers a rating weighs.")
+    live_signal_weight: float = Field(
+        0.05, ge=0, le=1, description="Answers' worth of one call's hard signal."
+    )
+    live_signal_max_weight: float = Field(
+        5.0, ge=0, le=1000, description="Most answers' worth all hard signals of a pair weigh."
+    )
+    live_prior_max_tests: int = Field(
+        0, ge=0, le=100_000, description="Cap on the benchmark tests the prior weighs (0: none)."
+    )
+    live_refresh_seconds: float = Field(
+        1.0, gt=0, le=60, description="How often outcomes are shared through Redis and read."
+    )
+
+    @property
+    def live_settings(self) -> LiveSettings:
+        return LiveSettings(
+            half_life_s=self.live_half_life_seconds,
+            rating_weight=self.live_rating_weight,
+            signal_weight=self.live_signal_weight,
+            signal_max_weight=self.live_signal_max_weight,
+            prior_max_tests=self.live_prior_max_tests,
         )
 
 

@@ -159,6 +159,26 @@ BENCHMARKS = Dashboard(
             max_value=100,
         ),
         Panel(
+            "Live quality estimate by provider and category",
+            "timeseries",
+            (
+                q(
+                    "max by (provider, category) (masterx_live_quality)",
+                    "{{provider}} / {{category}}",
+                ),
+            ),
+            "What the router ranks with: the benchmark quality moved by learner ratings and "
+            "hard signals, decayed (README, Live quality).",
+            max_value=100,
+        ),
+        Panel(
+            "Quality drift: live minus benchmark",
+            "timeseries",
+            (q("masterx:quality_drift:min", "{{provider}} / {{category}}"),),
+            "Points the live estimate lies below (negative) its benchmark score; alert "
+            "MasterxQualityDrift when well below with enough evidence.",
+        ),
+        Panel(
             "Latest final scores",
             "bargauge",
             (q(SCORE.format(kind="final"), "{{provider}} / {{category}}", instant=True),),

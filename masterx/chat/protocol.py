@@ -35,6 +35,7 @@ from masterx.chat.protocol_parts import (
     turn_message,
 )
 from masterx.domain import BreakerState, Category, FailureKind, RouteReason
+from masterx.live_quality import LiveEstimate
 from masterx.policy import Assessment
 from masterx.providers.base import ChatTurn, TextDelta, Usage
 from masterx.providers.chat_parts import ToolCallDelta
@@ -147,7 +148,28 @@ def candidate_message(candidate: Candidate) -> router_pb2.RankedProvider:
         message.speed_score = a.speed
         message.cost_score = a.cost
         message.within_tolerance = a.within_tolerance
+        if a.live is not None:
+            message.has_live = True
+            message.benchmark_quality = a.live.benchmark_quality
+            message.benchmark_tests = a.live.benchmark_tests
+            message.prior_weight = a.live.prior_weight
+            message.rating_weight = a.live.rating_weight
+            message.signal_weight = a.live.signal_weight
     return message
+
+
+def live_estimate(message: router_pb2.RankedProvider) -> LiveEstimate | None:
+    if not message.has_live:
+        return None
+    return LiveEstimate(
+        benchmark_quality=message.benchmark_quality,
+        benchmark_tests=message.benchmark_tests,
+        quality=message.quality,
+        effective_tests=message.prior_weight + message.rating_weight + message.signal_weight,
+        prior_weight=message.prior_weight,
+        rating_weight=message.rating_weight,
+        signal_weight=message.signal_weight,
+    )
 
 
 def candidate(message: router_pb2.RankedProvider) -> Candidate:
@@ -161,6 +183,7 @@ def candidate(message: router_pb2.RankedProvider) -> Candidate:
             cost=message.cost_score,
             final=message.score,
             within_tolerance=message.within_tolerance,
+            live=live_estimate(message),
         )
     return Candidate(
         message.provider,

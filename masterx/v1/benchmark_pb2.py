@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from masterx.v1 import common_pb2 as masterx_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amasterx/v1/benchmark.proto\x12\nmasterx.v1\x1a\x17masterx/v1/common.proto\"S\n\x14RunBenchmarksRequest\x12(\n\ncategories\x18\x01 \x03(\x0e\x32\x14.masterx.v1.Category\x12\x11\n\tproviders\x18\x02 \x03(\t\"$\n\x12RunBenchmarksReply\x12\x0e\n\x06run_id\x18\x01 \x01(\t\"\x1f\n\rGetRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\"\xd2\x01\n\x10ProviderProgress\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x12\n\ntests_done\x18\x02 \x01(\x05\x12\x13\n\x0btests_total\x18\x03 \x01(\x05\x12\x14\n\x0ctests_failed\x18\x04 \x01(\x05\x12<\n\x08\x66\x61ilures\x18\x05 \x03(\x0b\x32*.masterx.v1.ProviderProgress.FailuresEntry\x1a/\n\rFailuresEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\xa5\x02\n\x0c\x42\x65nchmarkRun\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12%\n\x06status\x18\x02 \x01(\x0e\x32\x15.masterx.v1.RunStatus\x12(\n\ncategories\x18\x03 \x03(\x0e\x32\x14.masterx.v1.Category\x12\x11\n\tproviders\x18\x04 \x03(\t\x12\x12\n\ntests_done\x18\x05 \x01(\x05\x12\x13\n\x0btests_total\x18\x06 \x01(\x05\x12.\n\x08progress\x18\x07 \x03(\x0b\x32\x1c.masterx.v1.ProviderProgress\x12\x0e\n\x06\x65rrors\x18\x08 \x03(\t\x12\x12\n\nstarted_at\x18\t \x01(\x01\x12\x13\n\x0b\x66inished_at\x18\n \x01(\x01\x12\x0f\n\x07trigger\x18\x0b \x01(\t\"j\n\x10GetLatestRequest\x12(\n\ncategories\x18\x01 \x03(\x0e\x32\x14.masterx.v1.Category\x12\x15\n\rmax_age_hours\x18\x02 \x01(\x01\x12\x15\n\rknown_version\x18\x03 \x01(\x03\"<\n\x0cScoreWeights\x12\x0f\n\x07quality\x18\x01 \x01(\x01\x12\r\n\x05speed\x18\x02 \x01(\x01\x12\x0c\n\x04\x63ost\x18\x03 \x01(\x01\"\xb3\x03\n\x0e\x42\x65nchmarkScore\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12&\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x14.masterx.v1.Category\x12\x15\n\rquality_score\x18\x04 \x01(\x01\x12\x13\n\x0bspeed_score\x18\x05 \x01(\x01\x12\x12\n\ncost_score\x18\x06 \x01(\x01\x12\x13\n\x0b\x66inal_score\x18\x07 \x01(\x01\x12\x16\n\x0elatency_p50_ms\x18\x08 \x01(\x01\x12\x16\n\x0elatency_p95_ms\x18\t \x01(\x01\x12\x15\n\rmean_cost_usd\x18\n \x01(\x01\x12\r\n\x05tests\x18\x0b \x01(\x05\x12\x0e\n\x06run_id\x18\x0c \x01(\t\x12\x13\n\x0bmeasured_at\x18\r \x01(\x01\x12\x10\n\x08imported\x18\x0e \x01(\x08\x12)\n\x07weights\x18\x0f \x01(\x0b\x32\x18.masterx.v1.ScoreWeights\x12\x14\n\x0c\x66\x61iled_tests\x18\x10 \x01(\x05\x12\x1b\n\x13quality_uncertainty\x18\x11 \x01(\x01\x12\x18\n\x10within_tolerance\x18\x12 \x01(\x08\"`\n\x0eGetLatestReply\x12*\n\x06scores\x18\x01 \x03(\x0b\x32\x1a.masterx.v1.BenchmarkScore\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x11\n\tunchanged\x18\x03 \x01(\x08\"R\n\x14ImportResultsRequest\x12*\n\x06scores\x18\x01 \x03(\x0b\x32\x1a.masterx.v1.BenchmarkScore\x12\x0e\n\x06source\x18\x02 \x01(\t\"6\n\x12ImportResultsReply\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x10\n\x08imported\x18\x02 \x01(\x05*\x88\x01\n\tRunStatus\x12\x1a\n\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12RUN_STATUS_PENDING\x10\x01\x12\x16\n\x12RUN_STATUS_RUNNING\x10\x02\x12\x18\n\x14RUN_STATUS_COMPLETED\x10\x03\x12\x15\n\x11RUN_STATUS_FAILED\x10\x04\x32\xb7\x02\n\tBenchmark\x12Q\n\rRunBenchmarks\x12 .masterx.v1.RunBenchmarksRequest\x1a\x1e.masterx.v1.RunBenchmarksReply\x12=\n\x06GetRun\x12\x19.masterx.v1.GetRunRequest\x1a\x18.masterx.v1.BenchmarkRun\x12\x45\n\tGetLatest\x12\x1c.masterx.v1.GetLatestRequest\x1a\x1a.masterx.v1.GetLatestReply\x12Q\n\rImportResults\x12 .masterx.v1.ImportResultsRequest\x1a\x1e.masterx.v1.ImportResultsReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1amasterx/v1/benchmark.proto\x12\nmasterx.v1\x1a\x17masterx/v1/common.proto\"d\n\x14RunBenchmarksRequest\x12(\n\ncategories\x18\x01 \x03(\x0e\x32\x14.masterx.v1.Category\x12\x11\n\tproviders\x18\x02 \x03(\t\x12\x0f\n\x07trigger\x18P \x01(\t\"$\n\x12RunBenchmarksReply\x12\x0e\n\x06run_id\x18\x01 \x01(\t\"\x1f\n\rGetRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\"\xd2\x01\n\x10ProviderProgress\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x12\n\ntests_done\x18\x02 \x01(\x05\x12\x13\n\x0btests_total\x18\x03 \x01(\x05\x12\x14\n\x0ctests_failed\x18\x04 \x01(\x05\x12<\n\x08\x66\x61ilures\x18\x05 \x03(\x0b\x32*.masterx.v1.ProviderProgress.FailuresEntry\x1a/\n\rFailuresEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\xa5\x02\n\x0c\x42\x65nchmarkRun\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12%\n\x06status\x18\x02 \x01(\x0e\x32\x15.masterx.v1.RunStatus\x12(\n\ncategories\x18\x03 \x03(\x0e\x32\x14.masterx.v1.Category\x12\x11\n\tproviders\x18\x04 \x03(\t\x12\x12\n\ntests_done\x18\x05 \x01(\x05\x12\x13\n\x0btests_total\x18\x06 \x01(\x05\x12.\n\x08progress\x18\x07 \x03(\x0b\x32\x1c.masterx.v1.ProviderProgress\x12\x0e\n\x06\x65rrors\x18\x08 \x03(\t\x12\x12\n\nstarted_at\x18\t \x01(\x01\x12\x13\n\x0b\x66inished_at\x18\n \x01(\x01\x12\x0f\n\x07trigger\x18\x0b \x01(\t\"}\n\x10GetLatestRequest\x12(\n\ncategories\x18\x01 \x03(\x0e\x32\x14.masterx.v1.Category\x12\x15\n\rmax_age_hours\x18\x02 \x01(\x01\x12\x15\n\rknown_version\x18\x03 \x01(\x03\x12\x11\n\twith_live\x18P \x01(\x08\"<\n\x0cScoreWeights\x12\x0f\n\x07quality\x18\x01 \x01(\x01\x12\r\n\x05speed\x18\x02 \x01(\x01\x12\x0c\n\x04\x63ost\x18\x03 \x01(\x01\"\xd7\x04\n\x0e\x42\x65nchmarkScore\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12&\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32\x14.masterx.v1.Category\x12\x15\n\rquality_score\x18\x04 \x01(\x01\x12\x13\n\x0bspeed_score\x18\x05 \x01(\x01\x12\x12\n\ncost_score\x18\x06 \x01(\x01\x12\x13\n\x0b\x66inal_score\x18\x07 \x01(\x01\x12\x16\n\x0elatency_p50_ms\x18\x08 \x01(\x01\x12\x16\n\x0elatency_p95_ms\x18\t \x01(\x01\x12\x15\n\rmean_cost_usd\x18\n \x01(\x01\x12\r\n\x05tests\x18\x0b \x01(\x05\x12\x0e\n\x06run_id\x18\x0c \x01(\t\x12\x13\n\x0bmeasured_at\x18\r \x01(\x01\x12\x10\n\x08imported\x18\x0e \x01(\x08\x12)\n\x07weights\x18\x0f \x01(\x0b\x32\x18.masterx.v1.ScoreWeights\x12\x14\n\x0c\x66\x61iled_tests\x18\x10 \x01(\x05\x12\x1b\n\x13quality_uncertainty\x18\x11 \x01(\x01\x12\x18\n\x10within_tolerance\x18\x12 \x01(\x08\x12\x10\n\x08has_live\x18P \x01(\x08\x12\x14\n\x0clive_quality\x18Q \x01(\x01\x12\x18\n\x10live_uncertainty\x18R \x01(\x01\x12\x1c\n\x14live_effective_tests\x18S \x01(\x01\x12\x14\n\x0cprior_weight\x18T \x01(\x01\x12\x15\n\rrating_weight\x18U \x01(\x01\x12\x15\n\rsignal_weight\x18V \x01(\x01\"`\n\x0eGetLatestReply\x12*\n\x06scores\x18\x01 \x03(\x0b\x32\x1a.masterx.v1.BenchmarkScore\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x11\n\tunchanged\x18\x03 \x01(\x08\"R\n\x14ImportResultsRequest\x12*\n\x06scores\x18\x01 \x03(\x0b\x32\x1a.masterx.v1.BenchmarkScore\x12\x0e\n\x06source\x18\x02 \x01(\t\"6\n\x12ImportResultsReply\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x10\n\x08imported\x18\x02 \x01(\x05*\x88\x01\n\tRunStatus\x12\x1a\n\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12RUN_STATUS_PENDING\x10\x01\x12\x16\n\x12RUN_STATUS_RUNNING\x10\x02\x12\x18\n\x14RUN_STATUS_COMPLETED\x10\x03\x12\x15\n\x11RUN_STATUS_FAILED\x10\x04\x32\xb7\x02\n\tBenchmark\x12Q\n\rRunBenchmarks\x12 .masterx.v1.RunBenchmarksRequest\x1a\x1e.masterx.v1.RunBenchmarksReply\x12=\n\x06GetRun\x12\x19.masterx.v1.GetRunRequest\x1a\x18.masterx.v1.BenchmarkRun\x12\x45\n\tGetLatest\x12\x1c.masterx.v1.GetLatestRequest\x1a\x1a.masterx.v1.GetLatestReply\x12Q\n\rImportResults\x12 .masterx.v1.ImportResultsRequest\x1a\x1e.masterx.v1.ImportResultsReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,32 +34,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PROVIDERPROGRESS_FAILURESENTRY']._loaded_options = None
   _globals['_PROVIDERPROGRESS_FAILURESENTRY']._serialized_options = b'8\001'
-  _globals['_RUNSTATUS']._serialized_start=1579
-  _globals['_RUNSTATUS']._serialized_end=1715
+  _globals['_RUNSTATUS']._serialized_start=1779
+  _globals['_RUNSTATUS']._serialized_end=1915
   _globals['_RUNBENCHMARKSREQUEST']._serialized_start=67
-  _globals['_RUNBENCHMARKSREQUEST']._serialized_end=150
-  _globals['_RUNBENCHMARKSREPLY']._serialized_start=152
-  _globals['_RUNBENCHMARKSREPLY']._serialized_end=188
-  _globals['_GETRUNREQUEST']._serialized_start=190
-  _globals['_GETRUNREQUEST']._serialized_end=221
-  _globals['_PROVIDERPROGRESS']._serialized_start=224
-  _globals['_PROVIDERPROGRESS']._serialized_end=434
-  _globals['_PROVIDERPROGRESS_FAILURESENTRY']._serialized_start=387
-  _globals['_PROVIDERPROGRESS_FAILURESENTRY']._serialized_end=434
-  _globals['_BENCHMARKRUN']._serialized_start=437
-  _globals['_BENCHMARKRUN']._serialized_end=730
-  _globals['_GETLATESTREQUEST']._serialized_start=732
-  _globals['_GETLATESTREQUEST']._serialized_end=838
-  _globals['_SCOREWEIGHTS']._serialized_start=840
-  _globals['_SCOREWEIGHTS']._serialized_end=900
-  _globals['_BENCHMARKSCORE']._serialized_start=903
-  _globals['_BENCHMARKSCORE']._serialized_end=1338
-  _globals['_GETLATESTREPLY']._serialized_start=1340
-  _globals['_GETLATESTREPLY']._serialized_end=1436
-  _globals['_IMPORTRESULTSREQUEST']._serialized_start=1438
-  _globals['_IMPORTRESULTSREQUEST']._serialized_end=1520
-  _globals['_IMPORTRESULTSREPLY']._serialized_start=1522
-  _globals['_IMPORTRESULTSREPLY']._serialized_end=1576
-  _globals['_BENCHMARK']._serialized_start=1718
-  _globals['_BENCHMARK']._serialized_end=2029
+  _globals['_RUNBENCHMARKSREQUEST']._serialized_end=167
+  _globals['_RUNBENCHMARKSREPLY']._serialized_start=169
+  _globals['_RUNBENCHMARKSREPLY']._serialized_end=205
+  _globals['_GETRUNREQUEST']._serialized_start=207
+  _globals['_GETRUNREQUEST']._serialized_end=238
+  _globals['_PROVIDERPROGRESS']._serialized_start=241
+  _globals['_PROVIDERPROGRESS']._serialized_end=451
+  _globals['_PROVIDERPROGRESS_FAILURESENTRY']._serialized_start=404
+  _globals['_PROVIDERPROGRESS_FAILURESENTRY']._serialized_end=451
+  _globals['_BENCHMARKRUN']._serialized_start=454
+  _globals['_BENCHMARKRUN']._serialized_end=747
+  _globals['_GETLATESTREQUEST']._serialized_start=749
+  _globals['_GETLATESTREQUEST']._serialized_end=874
+  _globals['_SCOREWEIGHTS']._serialized_start=876
+  _globals['_SCOREWEIGHTS']._serialized_end=936
+  _globals['_BENCHMARKSCORE']._serialized_start=939
+  _globals['_BENCHMARKSCORE']._serialized_end=1538
+  _globals['_GETLATESTREPLY']._serialized_start=1540
+  _globals['_GETLATESTREPLY']._serialized_end=1636
+  _globals['_IMPORTRESULTSREQUEST']._serialized_start=1638
+  _globals['_IMPORTRESULTSREQUEST']._serialized_end=1720
+  _globals['_IMPORTRESULTSREPLY']._serialized_start=1722
+  _globals['_IMPORTRESULTSREPLY']._serialized_end=1776
+  _globals['_BENCHMARK']._serialized_start=1918
+  _globals['_BENCHMARK']._serialized_end=2229
 # @@protoc_insertion_point(module_scope)

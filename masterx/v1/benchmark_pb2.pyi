@@ -22,12 +22,14 @@ RUN_STATUS_COMPLETED: RunStatus
 RUN_STATUS_FAILED: RunStatus
 
 class RunBenchmarksRequest(_message.Message):
-    __slots__ = ("categories", "providers")
+    __slots__ = ("categories", "providers", "trigger")
     CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_FIELD_NUMBER: _ClassVar[int]
     categories: _containers.RepeatedScalarFieldContainer[_common_pb2.Category]
     providers: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., providers: _Optional[_Iterable[str]] = ...) -> None: ...
+    trigger: str
+    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., providers: _Optional[_Iterable[str]] = ..., trigger: _Optional[str] = ...) -> None: ...
 
 class RunBenchmarksReply(_message.Message):
     __slots__ = ("run_id",)
@@ -89,14 +91,16 @@ class BenchmarkRun(_message.Message):
     def __init__(self, run_id: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., providers: _Optional[_Iterable[str]] = ..., tests_done: _Optional[int] = ..., tests_total: _Optional[int] = ..., progress: _Optional[_Iterable[_Union[ProviderProgress, _Mapping]]] = ..., errors: _Optional[_Iterable[str]] = ..., started_at: _Optional[float] = ..., finished_at: _Optional[float] = ..., trigger: _Optional[str] = ...) -> None: ...
 
 class GetLatestRequest(_message.Message):
-    __slots__ = ("categories", "max_age_hours", "known_version")
+    __slots__ = ("categories", "max_age_hours", "known_version", "with_live")
     CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     MAX_AGE_HOURS_FIELD_NUMBER: _ClassVar[int]
     KNOWN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    WITH_LIVE_FIELD_NUMBER: _ClassVar[int]
     categories: _containers.RepeatedScalarFieldContainer[_common_pb2.Category]
     max_age_hours: float
     known_version: int
-    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., max_age_hours: _Optional[float] = ..., known_version: _Optional[int] = ...) -> None: ...
+    with_live: bool
+    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.Category, str]]] = ..., max_age_hours: _Optional[float] = ..., known_version: _Optional[int] = ..., with_live: _Optional[bool] = ...) -> None: ...
 
 class ScoreWeights(_message.Message):
     __slots__ = ("quality", "speed", "cost")
@@ -109,7 +113,7 @@ class ScoreWeights(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., speed: _Optional[float] = ..., cost: _Optional[float] = ...) -> None: ...
 
 class BenchmarkScore(_message.Message):
-    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests", "quality_uncertainty", "within_tolerance")
+    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests", "quality_uncertainty", "within_tolerance", "has_live", "live_quality", "live_uncertainty", "live_effective_tests", "prior_weight", "rating_weight", "signal_weight")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -128,6 +132,13 @@ class BenchmarkScore(_message.Message):
     FAILED_TESTS_FIELD_NUMBER: _ClassVar[int]
     QUALITY_UNCERTAINTY_FIELD_NUMBER: _ClassVar[int]
     WITHIN_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    HAS_LIVE_FIELD_NUMBER: _ClassVar[int]
+    LIVE_QUALITY_FIELD_NUMBER: _ClassVar[int]
+    LIVE_UNCERTAINTY_FIELD_NUMBER: _ClassVar[int]
+    LIVE_EFFECTIVE_TESTS_FIELD_NUMBER: _ClassVar[int]
+    PRIOR_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    RATING_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -146,7 +157,14 @@ class BenchmarkScore(_message.Message):
     failed_tests: int
     quality_uncertainty: float
     within_tolerance: bool
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ..., quality_uncertainty: _Optional[float] = ..., within_tolerance: _Optional[bool] = ...) -> None: ...
+    has_live: bool
+    live_quality: float
+    live_uncertainty: float
+    live_effective_tests: float
+    prior_weight: float
+    rating_weight: float
+    signal_weight: float
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ..., quality_uncertainty: _Optional[float] = ..., within_tolerance: _Optional[bool] = ..., has_live: _Optional[bool] = ..., live_quality: _Optional[float] = ..., live_uncertainty: _Optional[float] = ..., live_effective_tests: _Optional[float] = ..., prior_weight: _Optional[float] = ..., rating_weight: _Optional[float] = ..., signal_weight: _Optional[float] = ...) -> None: ...
 
 class GetLatestReply(_message.Message):
     __slots__ = ("scores", "version", "unchanged")

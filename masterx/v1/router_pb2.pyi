@@ -18,6 +18,7 @@ class RouteReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROUTE_REASON_DEFAULT: _ClassVar[RouteReason]
     ROUTE_REASON_FALLBACK: _ClassVar[RouteReason]
     ROUTE_REASON_LAST_RESORT: _ClassVar[RouteReason]
+    ROUTE_REASON_EXPLORATION: _ClassVar[RouteReason]
 ROUTE_REASON_UNSPECIFIED: RouteReason
 ROUTE_REASON_PINNED: RouteReason
 ROUTE_REASON_SESSION_CONTINUITY: RouteReason
@@ -26,6 +27,7 @@ ROUTE_REASON_EMOTION_EMPATHY: RouteReason
 ROUTE_REASON_DEFAULT: RouteReason
 ROUTE_REASON_FALLBACK: RouteReason
 ROUTE_REASON_LAST_RESORT: RouteReason
+ROUTE_REASON_EXPLORATION: RouteReason
 
 class ImagePart(_message.Message):
     __slots__ = ("url", "data", "media_type")
@@ -167,7 +169,7 @@ class ChatRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., response_format: _Optional[_Union[ResponseFormat, _Mapping]] = ..., stop: _Optional[_Iterable[str]] = ..., top_p: _Optional[float] = ..., seed: _Optional[int] = ...) -> None: ...
 
 class RankedProvider(_message.Message):
-    __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance")
+    __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance", "has_live", "benchmark_quality", "benchmark_tests", "prior_weight", "rating_weight", "signal_weight")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
@@ -179,6 +181,12 @@ class RankedProvider(_message.Message):
     SPEED_SCORE_FIELD_NUMBER: _ClassVar[int]
     COST_SCORE_FIELD_NUMBER: _ClassVar[int]
     WITHIN_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    HAS_LIVE_FIELD_NUMBER: _ClassVar[int]
+    BENCHMARK_QUALITY_FIELD_NUMBER: _ClassVar[int]
+    BENCHMARK_TESTS_FIELD_NUMBER: _ClassVar[int]
+    PRIOR_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    RATING_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     score: float
@@ -190,7 +198,13 @@ class RankedProvider(_message.Message):
     speed_score: float
     cost_score: float
     within_tolerance: bool
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ..., has_evidence: _Optional[bool] = ..., quality: _Optional[float] = ..., quality_uncertainty: _Optional[float] = ..., tests: _Optional[int] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., within_tolerance: _Optional[bool] = ...) -> None: ...
+    has_live: bool
+    benchmark_quality: float
+    benchmark_tests: int
+    prior_weight: float
+    rating_weight: float
+    signal_weight: float
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ..., has_evidence: _Optional[bool] = ..., quality: _Optional[float] = ..., quality_uncertainty: _Optional[float] = ..., tests: _Optional[int] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., within_tolerance: _Optional[bool] = ..., has_live: _Optional[bool] = ..., benchmark_quality: _Optional[float] = ..., benchmark_tests: _Optional[int] = ..., prior_weight: _Optional[float] = ..., rating_weight: _Optional[float] = ..., signal_weight: _Optional[float] = ...) -> None: ...
 
 class Attempt(_message.Message):
     __slots__ = ("provider", "model", "ok", "kind", "error", "latency_ms")

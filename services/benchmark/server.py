@@ -13,6 +13,7 @@ import grpc
 import httpx
 
 from masterx.grpc_server import DependencyProbe, GrpcServiceSpec, run_grpc_service
+from masterx.live_store import LiveStore
 from masterx.providers.base import ProviderAdapter, ProviderSpec
 from masterx.providers.catalog import build_adapter
 from masterx.providers.discovery import discover_providers
@@ -23,6 +24,7 @@ from services.benchmark.clock import SystemClock
 from services.benchmark.graders import Grader
 from services.benchmark.graders.judge import Judge
 from services.benchmark.lease import RedisLease
+from services.benchmark.live_scores import LiveScores
 from services.benchmark.metrics import follow_scores
 from services.benchmark.result_store import ResultStore
 from services.benchmark.run_engine import EngineOptions, RunEngine
@@ -147,8 +149,13 @@ async def serve(settings: BenchmarkSettings) -> None:
     ]
     if settings.benchmark_schedule_enabled:
         background.append(asyncio.create_task(schedule(), name="benchmark-schedule"))
+    live = LiveScores(
+        LiveStore(redis, settings.live_half_life_seconds),
+        settings.live_settings,
+        settings.quality_policy,
+    )
     servicer = BenchmarkServicer(
-        results, launcher, settings.benchmark_max_age_hours, clock, settings.quality_policy
+        results, launcher, settings.benchmark_max_age_hours, clock, settings.quality_policy, live
     )
 
     def register(server: grpc.aio.Server) -> None:

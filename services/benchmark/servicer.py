@@ -10,9 +10,12 @@ from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 from services.benchmark.assessed_scores import assess_records
 from services.benchmark.clock import Clock, SystemClock
+from services.benchmark.live_scores import LiveScores
 from services.benchmark.messages import category_of, run_message, score_message, score_record
 from services.benchmark.result_store import ResultStore
 from services.benchmark.runs import RunLauncher, RunRequestError, TooManyRunsError
+
+TRIGGERS = ("manual", "drift")  # what a RunBenchmarks call may say started it
 
 
 class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
@@ -23,7 +26,9 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
         default_max_age_hours: float,
         clock: Clock | None = None,
         policy: QualityPolicy = DEFAULT_POLICY,
+        live: LiveScores | None = None,
     ) -> None:
+        self._live = live
         self._policy = policy
         self._store = store
         self._launcher = launcher
@@ -58,10 +63,10 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
         except PyMongoError as error:
             await self._unavailable(context, error)
             raise
-        return benchmark_pb2.GetLatestReply(
-            scores=[score_message(r) for r in assess_records(records, self._policy)],
-            version=version,
-        )
+        scores = [score_message(r) for r in assess_records(records, self._policy)]
+        if request.with_live and self._live is not None:
+            await self._live.fill(scores)
+        return benchmark_pb2.GetLatestReply(scores=scores, version=version)
 
     async def ImportResults(
         self, request: benchmark_pb2.ImportResultsRequest, context: grpc.aio.ServicerContext
@@ -98,7 +103,11 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
     ) -> benchmark_pb2.RunBenchmarksReply:
         categories = await self._categories(list(request.categories), context)
         try:
-            plan = self._launcher.plan(categories, list(request.providers), trigger="manual")
+            trigger = request.trigger or "manual"
+            if trigger not in TRIGGERS:
+                allowed = ", ".join(TRIGGERS)
+                raise RunRequestError(f"trigger must be one of {allowed}, not {trigger!r}")
+            plan = self._launcher.plan(categories, list(request.providers), trigger=trigger)
         except RunRequestError as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise

@@ -8,12 +8,12 @@ from pydantic import Field, field_validator
 
 from masterx.domain import Category
 from masterx.scoring import DEFAULT_WEIGHTS, Weights
-from masterx.settings import QualityPolicySettings
+from masterx.settings import LiveQualitySettings, QualityPolicySettings
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
 
-class BenchmarkSettings(QualityPolicySettings):
+class BenchmarkSettings(QualityPolicySettings, LiveQualitySettings):
     benchmark_max_age_hours: float = Field(
         24.0, gt=0, description="Default age limit of GetLatest."
     )

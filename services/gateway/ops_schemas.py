@@ -47,6 +47,19 @@ class WeightsOut(BaseModel):
     cost: float = Field(..., description="Weight of cost.")
 
 
+class LiveOut(BaseModel):
+    """The live quality estimate beside a benchmark score, and what each side weighed."""
+
+    quality: float = Field(..., description="Live quality estimate, 0-100.")
+    uncertainty: float = Field(..., description="Its uncertainty in points (the ±).")
+    effective_tests: float = Field(..., description="Answers' worth of evidence behind it.")
+    prior_weight: float = Field(..., description="Answers' worth the benchmark weighed.")
+    rating_weight: float = Field(..., description="Answers' worth learner ratings weighed.")
+    signal_weight: float = Field(
+        ..., description="Answers' worth hard signals (errors, truncations, refusals) weighed."
+    )
+
+
 class BenchmarkScoreOut(BaseModel):
     """One provider's latest result in one category."""
 
@@ -76,6 +89,11 @@ class BenchmarkScoreOut(BaseModel):
     measured_at: datetime | None = Field(..., description="When it was measured (UTC).")
     imported: bool = Field(..., description="Measured elsewhere and imported.")
     weights: WeightsOut = Field(..., description="The category's weights.")
+    live: LiveOut | None = Field(
+        None,
+        description="The router's live estimate for this provider and category (benchmark,"
+        " learner ratings and hard signals, decayed); null when it cannot be read.",
+    )
 
 
 class BenchmarksOut(BaseModel):

@@ -14,6 +14,7 @@ from services.gateway.ops_schemas import (
     BreakerOut,
     CostBucketOut,
     CostsOut,
+    LiveOut,
     ProviderHealthOut,
     ProviderOut,
     ProviderProgressOut,
@@ -61,6 +62,20 @@ def score_out(score: benchmark_pb2.BenchmarkScore) -> BenchmarkScoreOut:
         weights=WeightsOut(
             quality=score.weights.quality, speed=score.weights.speed, cost=score.weights.cost
         ),
+        live=live_out(score),
+    )
+
+
+def live_out(score: benchmark_pb2.BenchmarkScore) -> LiveOut | None:
+    if not score.has_live:
+        return None
+    return LiveOut(
+        quality=round(score.live_quality, 2),
+        uncertainty=round(score.live_uncertainty, 2),
+        effective_tests=round(score.live_effective_tests, 2),
+        prior_weight=round(score.prior_weight, 2),
+        rating_weight=round(score.rating_weight, 2),
+        signal_weight=round(score.signal_weight, 2),
     )
 
 

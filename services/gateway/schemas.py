@@ -16,6 +16,7 @@ ReasonName = Literal[
     "default",
     "fallback",
     "last_resort",
+    "exploration",
 ]
 StateName = Literal["closed", "half_open", "open"]
 FailureName = Literal[
@@ -188,6 +189,22 @@ class RankedProviderOut(BaseModel):
         None,
         description="Its quality is within the tolerance of the best admitted provider's;"
         " only those compete on speed and cost.",
+    )
+    benchmark_quality: float | None = Field(
+        None,
+        description="The benchmark's own quality (0-100); quality above is the live estimate"
+        " (benchmark and learner ratings and hard signals) the policy ranked with.",
+    )
+    benchmark_tests: int | None = Field(None, description="Graded benchmark tests behind it.")
+    prior_weight: float | None = Field(
+        None, description="Answers' worth the benchmark weighed in the live estimate."
+    )
+    rating_weight: float | None = Field(
+        None, description="Answers' worth learner ratings weighed (decayed)."
+    )
+    signal_weight: float | None = Field(
+        None,
+        description="Answers' worth hard signals weighed (errors, truncated answers, refusals).",
     )
 
 

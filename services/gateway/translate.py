@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from masterx.chat.contract import Attempt, ChatReply, ChatRequest, EmotionReading, Routing
 from masterx.domain import Category, FailureKind
+from masterx.live_quality import LiveEstimate
 from masterx.logs import log_event
 from masterx.providers.base import ChatTurn
 from masterx.providers.model_names import model_name_problem
@@ -167,4 +168,17 @@ def ranked_out(candidate: Candidate) -> RankedProviderOut:
         speed_score=a.speed,
         cost_score=a.cost,
         within_tolerance=a.within_tolerance,
+        **_live_out(a.live),
     )
+
+
+def _live_out(live: LiveEstimate | None) -> dict[str, float | int]:
+    if live is None:
+        return {}
+    return {
+        "benchmark_quality": live.benchmark_quality,
+        "benchmark_tests": live.benchmark_tests,
+        "prior_weight": round(live.prior_weight, 2),
+        "rating_weight": round(live.rating_weight, 2),
+        "signal_weight": round(live.signal_weight, 2),
+    }

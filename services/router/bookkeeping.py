@@ -27,7 +27,9 @@ from services.router.metrics import (
     TOKENS,
     TOPIC_CHANGES,
 )
+from services.router.outcomes import Outcome, OutcomeKind, OutcomeSink
 from services.router.sessions import SessionState, SessionStore
+from services.router.signals import answer_signal, failed_calls
 from services.router.usage_record import Status, usage_document
 from services.router.write_buffer import WriteBuffer
 
@@ -48,9 +50,29 @@ class Routed:
 
 
 class Bookkeeper:
-    def __init__(self, sessions: SessionStore, usage: WriteBuffer) -> None:
+    def __init__(
+        self, sessions: SessionStore, usage: WriteBuffer, outcomes: OutcomeSink | None = None
+    ) -> None:
         self._sessions = sessions
         self._usage = usage
+        self._outcomes = outcomes
+
+    def _signal(self, routed: Routed, reply: ChatReply | None, attempts: Sequence[Attempt]) -> None:
+        """Hard signals to the live quality estimate: every failed call, and what the answer
+        says (``signals.py``); pinned requests too, their provider answered all the same."""
+        if self._outcomes is None:
+            return
+        decision, request = routed.decision, routed.request
+        ids = (request.request_id, decision.session_id)
+        for outcome in failed_calls(attempts, decision.category, *ids):
+            self._outcomes.observe(outcome)
+        if reply is not None:
+            kind = answer_signal(reply.text, reply.finish_reason, len(reply.tool_calls))
+            routing = reply.routing
+            score = 1.0 if kind is OutcomeKind.ANSWERED else 0.0
+            self._outcomes.observe(
+                Outcome(routing.provider, routing.model, decision.category, kind, score, *ids)
+            )
 
     def succeeded(self, routed: Routed, reply: ChatReply) -> None:
         """Booked on the loop's next turn: the reply goes out first (the request's context, and
@@ -83,6 +105,7 @@ class Bookkeeper:
             fresh=decision.session_id != routed.request.session_id,
         )
         self._record(routed, reply, reply.attempts, "ok")
+        self._signal(routed, reply, reply.attempts)
         log_event(
             logger,
             "provider_selection",
@@ -114,6 +137,7 @@ class Bookkeeper:
     ) -> None:
         REQUESTS_FAILED.labels(routed.decision.category.value).inc()
         self._record(routed, None, attempts, status)
+        self._signal(routed, None, attempts)
         log_event(
             logger,
             "all_providers_failed",

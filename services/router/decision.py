@@ -4,10 +4,13 @@
 2. Emotion, detected or given by the client: distress above the threshold makes it ``empathy``.
 3. Category, with the detector's confidence.
 4. Session continuity: same topic (or no confident change) and its provider admitted: keep it.
-5. Otherwise the quality-first policy (``masterx/policy.py``) among admitted providers: quality
-   within a tolerance of the best first, then the category's weights; no evidence for the
-   category: the ``general`` evidence, then the configured default order.
-6. The rest of the ranking is the fallback chain.
+5. Otherwise the quality-first policy (``masterx/policy.py``) among admitted providers, on the
+   live quality estimate (``live_quality.py``): quality within a tolerance of the best first,
+   then the category's weights; no evidence for the category: the ``general`` evidence, then
+   the configured default order.
+6. Exploration (off by default, ``exploration.py``): for a share of new topics outside
+   empathy, a Thompson draw over the live estimates may put another provider first.
+7. The rest of the ranking is the fallback chain.
 
 Before all of it, providers that cannot serve what the request needs (tools, JSON schema,
 images, its length: ``capability_filter.py``) are excluded, listed with the reason; none left,
@@ -29,6 +32,7 @@ from masterx.providers.capability_check import RequestNeeds
 from masterx.selection import BenchmarkTable, Candidate, rank_providers
 from services.router.capability_filter import refusal, screen
 from services.router.detection import is_distressed
+from services.router.exploration import Exploration
 from services.router.sessions import SessionState
 
 
@@ -112,7 +116,9 @@ class Decider:
         emotions: EmotionDetecting,
         policy: RoutingPolicy,
         capabilities: CapabilityTable | None = None,
+        exploration: Exploration | None = None,
     ) -> None:
+        self._exploration = exploration
         self._models = {name: spec.model for name, spec in providers.items()}
         self._kinds: dict[str, str] = {name: spec.kind for name, spec in providers.items()}
         self._capabilities = capabilities or CapabilityTable.load()
@@ -218,4 +224,26 @@ class Decider:
             return decision(RouteReason.FALLBACK, ranking, keep, why)
         if distressed:
             return decision(RouteReason.EMOTION_EMPATHY, ranking, why=f"empathy: {why}")
+        inside_topic = topic is not None and not topic_changed
+        explored = None if inside_topic else self._explore(category, selection.reason, ranking)
+        if explored is not None:
+            rest = [c for c in ranking if c.provider != explored.provider]
+            a = explored.assessment
+            drawn = f" (live quality {a.quality:.1f} over {a.tests} answers)" if a else ""
+            why = f"exploration: a Thompson draw chose {explored.provider}{drawn}; best: {why}"
+            return decision(RouteReason.EXPLORATION, [explored, *rest], why=why)
         return decision(selection.reason, ranking, why=why)
+
+    def _explore(
+        self, category: Category, reason: RouteReason, ranking: list[Candidate]
+    ) -> Candidate | None:
+        """A provider other than the best, drawn for this new topic (``exploration.py``);
+        never for empathy, never without evidence. Only called outside a session's topic."""
+        if self._exploration is None or category is Category.EMPATHY:
+            return None
+        if reason is not RouteReason.BEST_BENCHMARK:
+            return None
+        picked = self._exploration.pick(ranking)
+        if picked is None or picked.provider == ranking[0].provider:
+            return None
+        return picked

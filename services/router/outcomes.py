@@ -20,6 +20,7 @@ class OutcomeKind(StrEnum):
     ERROR = "error"  # the provider failed the call
     TRUNCATED = "truncated"  # the answer stopped at its length limit
     REFUSAL = "refusal"  # the model declined to answer
+    ANSWERED = "answered"  # an answer with none of the signals above (counts the calls)
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,33 @@ import grpc
 from pymongo.errors import PyMongoError
 
 from masterx.breaker.config import BreakerPolicy
+from masterx.domain import Category
 from masterx.grpc_channels import channel_for
 from masterx.grpc_server import GrpcServiceSpec, run_grpc_service
+from masterx.live_store import LiveStore
 from masterx.logs import log_event
 from masterx.providers.capabilities import CapabilityTable
 from masterx.providers.catalog import build_adapter
 from masterx.providers.discovery import discover_providers
 from masterx.providers.pricing import PriceTable
 from masterx.providers.transport import ProviderTimeouts
-from masterx.stores import connect_mongo
-from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_pb2_grpc
+from masterx.stores import connect_mongo, connect_redis
+from masterx.v1 import (
+    benchmark_pb2,
+    benchmark_pb2_grpc,
+    health_pb2_grpc,
+    router_pb2,
+    router_pb2_grpc,
+)
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
 from services.router.costs import CostLedger
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
+from services.router.drift import DriftAlarm
+from services.router.exploration import Exploration
+from services.router.live_quality import LiveQuality
 from services.router.provider_calls import ProviderCaller
 from services.router.scoreboard import ScoreBoard
 from services.router.servicer import RouterServicer
@@ -73,8 +84,29 @@ async def serve(settings: RouterSettings) -> None:
 
     health_channel = channel_for(settings.health_target)
     benchmark_channel = channel_for(settings.benchmark_target)
-    scoreboard = ScoreBoard(
-        benchmark_pb2_grpc.BenchmarkStub(benchmark_channel), settings.scores_refresh_seconds
+    benchmark = benchmark_pb2_grpc.BenchmarkStub(benchmark_channel)
+    scoreboard = ScoreBoard(benchmark, settings.scores_refresh_seconds)
+
+    async def run_benchmark(provider: str, category: Category) -> object:
+        request = benchmark_pb2.RunBenchmarksRequest(
+            categories=[category.to_proto()], providers=[provider], trigger="drift"
+        )
+        return await benchmark.RunBenchmarks(request, timeout=2.0)
+
+    redis_client = connect_redis(settings.redis_url)
+    live_store = LiveStore(redis_client, settings.live_half_life_seconds)
+    live = LiveQuality(
+        live_store,
+        settings.live_settings,
+        lambda: scoreboard.scores,
+        refresh_s=settings.live_refresh_seconds,
+        drift=DriftAlarm(
+            run_benchmark,
+            points=settings.drift_points,
+            min_weight=settings.drift_min_weight,
+            interval_s=settings.drift_benchmark_interval_seconds,
+            store=live_store,
+        ),
     )
     breakers = BreakerView(
         health_pb2_grpc.ProviderHealthStub(health_channel),
@@ -96,7 +128,7 @@ async def serve(settings: RouterSettings) -> None:
     emotions = EmotionDetector()  # one reading per message, shared with the category model
     decider = Decider(
         providers,
-        lambda: scoreboard.scores,
+        live.table,
         breakers.state,
         CategoryDetector.load(emotions=emotions),
         emotions,
@@ -107,8 +139,9 @@ async def serve(settings: RouterSettings) -> None:
             settings.quality_policy,
         ),
         CapabilityTable.from_environment(os.environ),
+        Exploration(settings.exploration_share),
     )
-    books = Bookkeeper(sessions, usage)
+    books = Bookkeeper(sessions, usage, live)
     flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
     ledger = CostLedger(database[USAGE])
     servicer = RouterServicer(flow, providers, breakers.state, ledger)
@@ -121,6 +154,8 @@ async def serve(settings: RouterSettings) -> None:
     async def close() -> None:
         indexes.cancel()
         await scoreboard.stop()
+        await live.stop()
+        await redis_client.aclose()
         await breakers.stop()
         await sessions.stop()
         flush = settings.shutdown_flush_seconds
@@ -135,6 +170,7 @@ async def serve(settings: RouterSettings) -> None:
         writer.start()
     sessions.start()
     scoreboard.start()
+    live.start()
     await breakers.start()
     log_event(
         logger,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from masterx.breaker.config import BreakerSettings
-from masterx.settings import QualityPolicySettings
+from masterx.settings import LiveQualitySettings, QualityPolicySettings
 
 
-class RouterSettings(BreakerSettings, QualityPolicySettings):
+class RouterSettings(BreakerSettings, QualityPolicySettings, LiveQualitySettings):
     """Router settings; the breaker parameters drive its in-process fallback breaker."""
 
     provider_connect_timeout_seconds: float = Field(2.0, gt=0)
@@ -31,6 +31,14 @@ class RouterSettings(BreakerSettings, QualityPolicySettings):
     shutdown_flush_seconds: float = Field(5.0, ge=0, le=60)
     # How long successful outcomes wait to travel to health together (failures go at once).
     health_report_linger_ms: float = Field(200.0, ge=0, le=5_000)
+    # Exploration (services/router/exploration.py): share of new topics drawn by Thompson
+    # sampling; 0 (the default) turns it off.
+    exploration_share: float = Field(0.0, ge=0, le=0.5)
+    # Drift alarm (services/router/drift.py): a pair this many points below its benchmark with
+    # this much live evidence asks for a benchmark run, at most once per interval (0: never).
+    drift_points: float = Field(15.0, gt=0, le=100)
+    drift_min_weight: float = Field(20.0, ge=0)
+    drift_benchmark_interval_seconds: float = Field(3600.0, ge=0, le=7 * 86_400)
 
     @field_validator("default_provider_order")
     @classmethod

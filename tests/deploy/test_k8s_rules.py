@@ -217,7 +217,7 @@ INSIDE = {
 STORES = {
     ("health", "redis", 6379): True,
     ("benchmark", "redis", 6379): True,
-    ("router", "redis", 6379): False,
+    ("router", "redis", 6379): True,  # the live quality estimate's shared sums
     ("gateway", "redis", 6379): False,
     ("router", "mongo", 27017): True,
     ("benchmark", "mongo", 27017): True,

@@ -25,6 +25,7 @@ ALERTS = {
     "MasterxRouterOverheadOverBudget",
     "MasterxAllProvidersUnavailable",
     "MasterxServiceDown",
+    "MasterxQualityDrift",
 }
 
 

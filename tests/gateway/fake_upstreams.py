@@ -76,6 +76,12 @@ def decision(provider: str = "anthropic", model: str = "claude-sonnet-4-6") -> A
                 speed_score=80.0,
                 cost_score=55.0,
                 within_tolerance=True,
+                has_live=True,  # quality is the live estimate: the benchmark said 95.0
+                benchmark_quality=95.0,
+                benchmark_tests=10,
+                prior_weight=10.0,
+                rating_weight=2.5,
+                signal_weight=0.5,
             ),
             router_pb2.RankedProvider(
                 provider="groq", model="llama", score=0.0, state=common_pb2.BREAKER_STATE_OPEN
@@ -256,6 +262,15 @@ class FakeBenchmark(Scripted, benchmark_pb2_grpc.BenchmarkServicer):
             ]
             if not request.categories or c in request.categories
         ]
+        for score in scores:
+            if request.with_live and score.provider == "anthropic":
+                score.has_live = True
+                score.live_quality = 70.0
+                score.live_uncertainty = 9.5
+                score.live_effective_tests = 23.0
+                score.prior_weight = 13.0
+                score.rating_weight = 8.0
+                score.signal_weight = 2.0
         return benchmark_pb2.GetLatestReply(scores=scores, version=3)
 
     def RunBenchmarks(self, request: Any, context: grpc.ServicerContext) -> Any:

@@ -66,13 +66,16 @@ def test_route_explains_the_decision(
     assert "why       anthropic has the best assured quality for coding" in out
     header, first, second = (line.split() for line in out.splitlines()[-3:])
     assert header == [
-        "#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final", "breaker"
+        "#", "provider", "model", "quality", "tests", "benchmark", "weighed(b/r/s)", "speed",
+        "cost", "within", "final", "breaker",
     ]  # fmt: skip
+    # quality as ranked (the live estimate), the benchmark's own over its tests, and what
+    # weighed in the estimate: benchmark / ratings / hard signals (answers)
     assert first == [
-        "1", "anthropic", "claude-sonnet-4-6", "92.3", "±", "6.6", "13", "80", "55", "yes", "88.0",
-        "closed",
+        "1", "anthropic", "claude-sonnet-4-6", "92.3", "±", "6.6", "13", "95.0", "/", "10",
+        "10", "/", "2.5", "/", "0.5", "80", "55", "yes", "88.0", "closed",
     ]  # fmt: skip
-    assert second == ["2", "groq", "llama", "-", "-", "-", "-", "-", "-", "open"]
+    assert second == ["2", "groq", "llama", "-", "-", "-", "-", "-", "-", "-", "-", "open"]
 
 
 def test_bench_run_follows_the_run_then_prints_its_scores(

@@ -46,7 +46,8 @@ def test_route_explains_the_choice(gateway_stack: Stack) -> None:
     assert result.stdout.startswith("category  math (confidence ")
     ranking = result.stdout.split("ranking (the fallback chain):\n")[1].splitlines()
     assert ranking[0].split() == [
-        "#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final", "breaker"
+        "#", "provider", "model", "quality", "tests", "benchmark", "weighed(b/r/s)", "speed",
+        "cost", "within", "final", "breaker",
     ]  # fmt: skip
     assert sorted(row.split()[1] for row in ranking[1:]) == sorted(PROVIDERS)
 
@@ -67,6 +68,8 @@ def test_bench_run_shows_progress_until_done_then_the_scores(gateway_stack: Stac
         "model",
         "final",
         "quality",
+        "live",
+        "weighed(b/r/s)",
         "within",
         "speed",
         "cost",
@@ -77,7 +80,7 @@ def test_bench_run_shows_progress_until_done_then_the_scores(gateway_stack: Stac
     ]
     assert sorted(row.split()[0] for row in rows) == sorted(PROVIDERS)
     # the policy's order: the providers within the quality tolerance by final score first
-    within = [row.split()[6] == "yes" for row in rows]
+    within = [row.split()[-6] == "yes" for row in rows]  # then speed, cost, p50, tests, failed
     assert within[0] and within == sorted(within, reverse=True)
     finals = [float(row.split()[2]) for row, inside in zip(rows, within, strict=True) if inside]
     assert finals == sorted(finals, reverse=True)

@@ -22,6 +22,7 @@ REASONS = {
     "default",
     "fallback",
     "last_resort",
+    "exploration",
 }
 
 

@@ -35,6 +35,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     scores.set_defaults(run=run_scores)
 
 
+def _live(score: dict[str, Any]) -> list[str]:
+    """The live estimate and what weighed in it: benchmark / ratings / hard signals."""
+    live = score.get("live")
+    if not live:
+        return ["-", "-"]
+    return [
+        f"{live['quality']:.1f} ± {live['uncertainty']:.1f}",
+        f"{live['prior_weight']:.0f} / {live['rating_weight']:.1f} / {live['signal_weight']:.1f}",
+    ]
+
+
 def _score_rows(scores: list[dict[str, Any]]) -> list[list[Any]]:
     return [
         [
@@ -42,6 +53,7 @@ def _score_rows(scores: list[dict[str, Any]]) -> list[list[Any]]:
             s["model"],
             s["final_score"],
             f"{s['quality_score']:.1f} ± {s.get('quality_uncertainty', 0.0):.1f}",
+            *_live(s),
             "yes" if s.get("within_tolerance") else "no",
             s["speed_score"],
             s["cost_score"],
@@ -59,6 +71,8 @@ def print_scores(by_category: dict[str, list[dict[str, Any]]]) -> None:
         "model",
         "final",
         "quality",
+        "live",
+        "weighed(b/r/s)",
         "within",
         "speed",
         "cost",

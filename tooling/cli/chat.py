@@ -139,20 +139,34 @@ def run_route(client: GatewayClient, args: argparse.Namespace) -> int:
         print("          the session's topic changes")
     print("ranking (the fallback chain):")
     rows = [_ranked_row(i, r) for i, r in enumerate(decision["ranking"], 1)]
-    headers = ["#", "provider", "model", "quality", "tests", "speed", "cost", "within", "final"]
+    headers = ["#", "provider", "model", "quality", "tests", "benchmark", "weighed(b/r/s)"]
+    headers += ["speed", "cost", "within", "final"]
     print(table([*headers, "breaker"], rows))
     for excluded in decision.get("excluded") or []:
         print(f"excluded  {excluded['provider']}/{excluded['model']}: {excluded['reason']}")
     return 0
 
 
+def _live_columns(ranked: dict[str, Any]) -> list[str]:
+    """The benchmark's own quality and tests beside the live estimate ranked with, and what
+    weighed in it, in answers: benchmark / ratings / hard signals."""
+    if ranked.get("benchmark_quality") is None:
+        return ["-", "-"]
+    return [
+        f"{ranked['benchmark_quality']:.1f} / {ranked['benchmark_tests']}",
+        f"{ranked['prior_weight']:.0f} / {ranked['rating_weight']:.1f}"
+        f" / {ranked['signal_weight']:.1f}",
+    ]
+
+
 def _ranked_row(index: int, ranked: dict[str, Any]) -> list[Any]:
     if ranked.get("quality") is None:
-        evidence: list[Any] = ["-", "-", "-", "-", "-", "-"]
+        evidence: list[Any] = ["-"] * 8
     else:
         evidence = [
             f"{ranked['quality']:.1f} ± {ranked['quality_uncertainty']:.1f}",
             ranked["tests"],
+            *_live_columns(ranked),
             round(ranked["speed_score"]),
             round(ranked["cost_score"]),
             "yes" if ranked["within_tolerance"] else "no",

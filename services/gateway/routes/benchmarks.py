@@ -42,6 +42,8 @@ async def benchmarks(
 ) -> BenchmarksOut:
     wanted = [Category(category)] if category else list(Category)
     request = benchmark_pb2.GetLatestRequest(
-        categories=[c.to_proto() for c in wanted], max_age_hours=max_age_hours or 0.0
+        categories=[c.to_proto() for c in wanted],
+        max_age_hours=max_age_hours or 0.0,
+        with_live=True,
     )
     return benchmarks_out(await benchmark.latest(request, deadline.seconds()), wanted)

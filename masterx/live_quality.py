@@ -1,0 +1,162 @@
+"""The live quality estimate: benchmark evidence (the prior) updated by what traffic says.
+
+Per provider and category, a Beta posterior over the share of good answers (README, "Live
+quality"). With benchmark quality ``q`` (0-1) over ``n`` tests:
+
+- **prior** pseudo-counts ``q n0`` good and ``(1 - q) n0`` bad, ``n0 = min(n, prior_max_tests)``
+  (no cap by default: the benchmark weighs as many answers as it graded);
+- **ratings**: decayed sums ``R`` (weight) and ``G`` (weighted scores, 0-1) of learner ratings,
+  each rating weighing ``rating_weight``;
+- **hard signals**: decayed counts of answered calls ``C`` and bad ones ``B`` (errors, truncated
+  answers, refusals). They stand for ``H = min(signal_weight * C, signal_max_weight)`` answers
+  of quality ``q (1 - B / C)``: an answer with no bad signal is taken to be as good as the
+  benchmark says, a bad one as worth 0 (as a failed benchmark test is). Bounded, so that a busy
+  provider's many calls never outweigh its ratings.
+
+Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective sample count
+``n0 + R + H``; its uncertainty is the benchmark's own (:func:`masterx.policy.standard_error`,
+"plus four") over that count. Decay halves ``R, G, C, B`` every ``half_life_s``: with no new
+outcomes the estimate returns to the benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+from masterx.policy import Evidence
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """How outcomes weigh against the benchmark (router settings ``MASTERX_LIVE_*``)."""
+
+    half_life_s: float = 900.0
+    rating_weight: float = 1.0
+    signal_weight: float = 0.05
+    signal_max_weight: float = 5.0
+    prior_max_tests: int = 0  # 0: no cap
+
+    def __post_init__(self) -> None:
+        checks = {
+            "half_life_s": self.half_life_s > 0,
+            "rating_weight": self.rating_weight > 0,
+            "signal_weight": self.signal_weight >= 0,
+            "signal_max_weight": self.signal_max_weight >= 0,
+            "prior_max_tests": self.prior_max_tests >= 0,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ValueError(f"live quality {name}={getattr(self, name)} is out of range")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Decayed outcome sums for one provider and category, as of ``at`` (unix seconds)."""
+
+    rating_weight: float = 0.0  # R
+    rating_score: float = 0.0  # G
+    calls: float = 0.0  # C
+    bad_calls: float = 0.0  # B
+    at: float = 0.0
+
+    def decayed(self, now: float, half_life_s: float) -> Tally:
+        factor = decay_factor(now - self.at, half_life_s)
+        return Tally(
+            self.rating_weight * factor,
+            self.rating_score * factor,
+            self.calls * factor,
+            self.bad_calls * factor,
+            max(now, self.at),
+        )
+
+    def plus(self, other: Tally) -> Tally:
+        return Tally(
+            self.rating_weight + other.rating_weight,
+            self.rating_score + other.rating_score,
+            self.calls + other.calls,
+            self.bad_calls + other.bad_calls,
+            max(self.at, other.at),
+        )
+
+
+EMPTY = Tally()
+
+
+def decay_factor(elapsed_s: float, half_life_s: float) -> float:
+    return math.pow(0.5, max(0.0, elapsed_s) / half_life_s)
+
+
+@dataclass(frozen=True)
+class LiveEstimate:
+    """The benchmark's and the live quality (both 0-100), and what each weighed."""
+
+    benchmark_quality: float
+    benchmark_tests: int
+    quality: float
+    effective_tests: float
+    prior_weight: float  # n0, in answers
+    rating_weight: float  # R
+    signal_weight: float  # H
+
+    @property
+    def live_weight(self) -> float:
+        return self.rating_weight + self.signal_weight
+
+    @property
+    def prior_share(self) -> float:
+        total = self.prior_weight + self.live_weight
+        return self.prior_weight / total if total > 0 else 1.0
+
+    @property
+    def drift(self) -> float:
+        """Points the live estimate lies above (+) or below (-) the benchmark."""
+        return self.quality - self.benchmark_quality
+
+
+def estimate(prior: Evidence, tally: Tally, settings: LiveSettings) -> LiveEstimate:
+    """The live estimate of one provider in one category (module docstring)."""
+    q = min(1.0, max(0.0, prior.quality / 100.0))
+    n0 = float(prior.tests)
+    if settings.prior_max_tests:
+        n0 = min(n0, float(settings.prior_max_tests))
+    ratings = max(0.0, tally.rating_weight)
+    rated = min(ratings, max(0.0, tally.rating_score))
+    calls = max(0.0, tally.calls)
+    bad_share = min(1.0, max(0.0, tally.bad_calls) / calls) if calls > 0 else 0.0
+    signals = min(settings.signal_weight * calls, settings.signal_max_weight)
+    total = n0 + ratings + signals
+    if total <= 0:
+        mean = q
+    else:
+        mean = (q * n0 + rated + q * (1.0 - bad_share) * signals) / total
+    return LiveEstimate(
+        benchmark_quality=prior.quality,
+        benchmark_tests=prior.tests,
+        quality=100.0 * min(1.0, max(0.0, mean)),
+        effective_tests=total,
+        prior_weight=n0,
+        rating_weight=ratings,
+        signal_weight=signals,
+    )
+
+
+def live_evidence(prior: Evidence, live: LiveEstimate) -> Evidence:
+    """The evidence the policy ranks with: the live mean over the effective count (rounded to
+    whole answers, as the policy's standard error counts tests); latency and cost unchanged.
+    With no live outcomes it is the benchmark's evidence itself."""
+    if live.live_weight <= 0 and live.prior_weight == prior.tests:
+        return Evidence(prior.quality, prior.tests, prior.latency_ms, prior.cost_usd, live)
+    return Evidence(
+        live.quality, round(live.effective_tests), prior.latency_ms, prior.cost_usd, live
+    )
+
+
+def thompson_draw(quality: float, tests: float, rng: random.Random) -> float:
+    """One draw of the share of good answers from the Beta posterior of a quality (0-100) over
+    ``tests`` answers, a Beta(1, 1) added so that a provider with little evidence still draws
+    widely."""
+    share = min(1.0, max(0.0, quality / 100.0))
+    n = max(0.0, tests)
+    return rng.betavariate(share * n + 1.0, (1.0 - share) * n + 1.0)

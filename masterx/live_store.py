@@ -1,0 +1,132 @@
+"""Decayed outcome sums per (provider, category) in Redis, shared by every router replica.
+
+Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
+:class:`masterx.live_quality.Tally` (``r`` rating weight, ``g`` rating score, ``c`` calls,
+``b`` bad calls) as of ``t``, Redis's own clock; the set ``masterx:live:pairs`` names every
+pair (``category/provider``). Adding is one atomic Lua step that decays the sums to now and adds
+(as ``services/health/breaker.lua`` is one step per transition), so replicas never lose each
+other's outcomes. A pair with no outcome for ``KEEP_HALF_LIVES`` half-lives expires.
+
+Read by the router (its snapshot) and by the benchmark service (the scores it shows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import redis.asyncio as aioredis
+
+from masterx.domain import Category
+from masterx.live_quality import Tally
+
+PAIRS_KEY = "masterx:live:pairs"
+KEEP_HALF_LIVES = 20
+
+_ADD = """
+-- KEYS[1] the pair's hash, KEYS[2] the set of pairs
+-- ARGV: member, half-life s, now ("" = Redis TIME), dr, dg, dc, db
+local now = tonumber(ARGV[3])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local half = tonumber(ARGV[2])
+local KEEP = KEEP_HALF_LIVES
+local old = redis.call('HMGET', KEYS[1], 'r', 'g', 'c', 'b', 't')
+local at = tonumber(old[5]) or now
+local factor = 1
+if now > at then factor = math.pow(0.5, (now - at) / half) end
+local fields = {'r', 'g', 'c', 'b'}
+local values = {}
+for i = 1, 4 do
+  local v = (tonumber(old[i]) or 0) * factor + tonumber(ARGV[3 + i])
+  values[i] = v
+  redis.call('HSET', KEYS[1], fields[i], tostring(v))
+end
+if now > at then at = now end
+redis.call('HSET', KEYS[1], 't', tostring(at))
+redis.call('PEXPIRE', KEYS[1], math.floor(half * 1000 * KEEP))
+redis.call('SADD', KEYS[2], ARGV[1])
+return tostring(at)
+""".replace("KEEP_HALF_LIVES", str(KEEP_HALF_LIVES))
+
+Pair = tuple[str, Category]
+
+
+def pair_key(provider: str, category: Category) -> str:
+    return f"masterx:live:{{{provider}}}:{category.value}"
+
+
+def _member(provider: str, category: Category) -> str:
+    return f"{category.value}/{provider}"
+
+
+def _pair(member: str) -> Pair | None:
+    category, _, provider = member.partition("/")
+    try:
+        return provider, Category(category)
+    except ValueError:
+        return None
+
+
+class LiveStore:
+    def __init__(self, client: aioredis.Redis, half_life_s: float) -> None:
+        self._redis = client
+        self._half_life = half_life_s
+        self._add = client.register_script(_ADD)
+
+    async def add(self, deltas: Mapping[Pair, Tally], now: float | None = None) -> None:
+        """Decay each pair's sums to now and add its delta (``delta.at`` is ignored): one Lua
+        step per pair, all in one round trip."""
+        if not deltas:
+            return
+        stamp = "" if now is None else repr(now)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for (provider, category), d in deltas.items():
+                await self._add(
+                    keys=[pair_key(provider, category), PAIRS_KEY],
+                    args=[
+                        _member(provider, category),
+                        self._half_life,
+                        stamp,
+                        d.rating_weight,
+                        d.rating_score,
+                        d.calls,
+                        d.bad_calls,
+                    ],
+                    client=pipe,
+                )
+            await pipe.execute()
+
+    async def read(self, now: float | None = None) -> dict[Pair, Tally]:
+        """Every pair's sums decayed to now (Redis's clock unless given)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.time()
+            pipe.smembers(PAIRS_KEY)
+            seconds, members = await pipe.execute()
+        clock = now if now is not None else float(seconds[0]) + float(seconds[1]) / 1e6
+        pairs = [p for p in (_pair(str(m)) for m in members) if p is not None]
+        if not pairs:
+            return {}
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for provider, category in pairs:
+                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t"])
+            rows = await pipe.execute()
+        result: dict[Pair, Tally] = {}
+        gone: list[str] = []
+        for pair, row in zip(pairs, rows, strict=True):
+            if row[4] is None:  # expired: forget the pair
+                gone.append(_member(*pair))
+                continue
+            r, g, c, b, t = (float(v or 0) for v in row)
+            result[pair] = Tally(r, g, c, b, t).decayed(clock, self._half_life)
+        if gone:
+            await self._redis.srem(PAIRS_KEY, *gone)
+        return result
+
+    async def claim(self, key: str, seconds: float) -> bool:
+        """True for the one caller that claims ``key`` within ``seconds`` (SET NX PX): a
+        rate limit every replica shares."""
+        return bool(
+            await self._redis.set(f"masterx:live:claim:{key}", "1", nx=True, px=int(seconds * 1000))
+        )

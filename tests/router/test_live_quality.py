@@ -1,0 +1,206 @@
+"""The live quality estimate in the router (``services/router/live_quality.py``): shared through
+the real Redis, falling back to the benchmark without it, and moving the routing."""
+
+from __future__ import annotations
+
+import pytest
+import redis.asyncio as aioredis
+from prometheus_client import REGISTRY
+
+from masterx.domain import Category, RouteReason
+from masterx.live_quality import LiveSettings, Tally
+from masterx.live_store import LiveStore
+from masterx.stores import connect_redis
+from services.router.drift import DriftAlarm
+from services.router.live_quality import LiveQuality
+from services.router.outcomes import Outcome, OutcomeKind
+from tests.router.live_support import BENCHMARK, decider, rating, session
+from tooling.stack.readiness import free_port
+
+SETTINGS = LiveSettings(half_life_s=900.0)
+
+
+def live(client: aioredis.Redis | None, drift: DriftAlarm | None = None) -> LiveQuality:
+    store = LiveStore(client, SETTINGS.half_life_s) if client is not None else None
+    return LiveQuality(store, SETTINGS, lambda: BENCHMARK, drift=drift)
+
+
+def quality(replica: LiveQuality, provider: str) -> float:
+    estimate = replica.estimate(provider, Category.CODING)
+    assert estimate is not None
+    return estimate.quality
+
+
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_two_replicas_share_their_outcomes_through_redis(
+    redis_client: aioredis.Redis,
+) -> None:
+    first, second = live(redis_client), live(redis_client)
+    for _ in range(10):
+        first.observe(rating("alpha", 0.0))
+    second.observe(rating("alpha", 1.0))
+    assert quality(first, "alpha") == 92.0  # not refreshed yet
+    await first.refresh()
+    await second.refresh()  # sends its rating, reads the first's
+    await first.refresh()  # reads the second's
+    for replica in (first, second):
+        estimate = replica.estimate("alpha", Category.CODING)
+        assert estimate is not None
+        assert estimate.rating_weight == pytest.approx(11.0, rel=1e-3)
+        assert estimate.quality == pytest.approx((0.92 * 30 + 1) / 41 * 100, rel=1e-3)
+        assert estimate.prior_weight == 30
+    assert quality(second, "beta") == 80.0  # others untouched
+    math = second.estimate("alpha", Category.MATH)
+    assert math is not None and math.quality == 92.0
+
+
+async def test_sums_decay_in_redis_between_additions(redis_client: aioredis.Redis) -> None:
+    store = LiveStore(redis_client, 100.0)
+    pair = ("alpha", Category.CODING)
+    await store.add({pair: Tally(rating_weight=8.0, rating_score=4.0)}, now=1000.0)
+    await store.add({pair: Tally(rating_weight=1.0)}, now=1100.0)  # one half-life later
+    tally = (await store.read(now=1200.0))[pair]
+    assert tally.rating_weight == pytest.approx((8 * 0.5 + 1) * 0.5)
+    assert tally.rating_score == pytest.approx(4 * 0.25)
+
+
+async def test_without_redis_the_estimate_is_the_benchmark_and_routing_goes_on() -> None:
+    dead = connect_redis(f"redis://127.0.0.1:{free_port()}/0")
+    replica = live(dead)
+    before = sample("masterx_live_quality_unavailable_total")
+    for _ in range(30):
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    assert sample("masterx_live_quality_unavailable_total") == before + 1
+    estimate = replica.estimate("alpha", Category.CODING)
+    assert estimate is not None and estimate.quality == 92.0 and estimate.live_weight == 0
+    decision = decider(replica.table).decide("fix my loop", "s", None)
+    assert decision.chosen.provider == "alpha"
+    await dead.aclose()
+
+
+async def test_bad_ratings_move_new_sessions_away_and_sessions_in_their_topic_stay(
+    redis_client: aioredis.Redis,
+) -> None:
+    replica = live(redis_client)
+    route = decider(replica.table)
+    assert route.decide("fix my loop", "s1", None).chosen.provider == "alpha"
+    for _ in range(30):
+        replica.observe(rating("alpha", 0.1))
+    await replica.refresh()
+    fresh = route.decide("fix my loop", "s2", None)
+    assert fresh.chosen.provider == "beta"
+    assert fresh.reason is RouteReason.BEST_BENCHMARK
+    alpha = next(c for c in fresh.ranking if c.provider == "alpha")
+    assert alpha.assessment is not None and alpha.assessment.live is not None
+    assert alpha.assessment.live.benchmark_quality == 92.0
+    assert alpha.assessment.quality < 60  # the policy ranked with the live estimate
+    assert not alpha.assessment.within_tolerance
+    kept = route.decide("and the next bug?", "s1", session("alpha", Category.CODING))
+    assert (kept.chosen.provider, kept.reason) == ("alpha", RouteReason.SESSION_CONTINUITY)
+    other = decider(replica.table, Category.MATH).decide("integrate x", "s3", None)
+    assert other.chosen.provider == "alpha"  # no other category's routing changes
+
+
+async def test_hard_signals_count_calls_and_bad_ones(redis_client: aioredis.Redis) -> None:
+    replica = live(redis_client)
+    for kind in (OutcomeKind.ERROR, OutcomeKind.TRUNCATED, OutcomeKind.REFUSAL):
+        replica.observe(Outcome("gamma", "m", Category.CODING, kind, 0.0))
+    replica.observe(Outcome("gamma", "m", Category.CODING, OutcomeKind.ANSWERED, 1.0))
+    await replica.refresh()
+    estimate = replica.estimate("gamma", Category.CODING)
+    assert estimate is not None
+    assert estimate.signal_weight == pytest.approx(4 * SETTINGS.signal_weight, rel=1e-3)
+    assert estimate.rating_weight == 0
+    assert estimate.quality < 60.0
+
+
+class Triggers:
+    def __init__(self) -> None:
+        self.runs: list[tuple[str, Category]] = []
+
+    async def __call__(self, provider: str, category: Category) -> None:
+        self.runs.append((provider, category))
+
+
+async def test_drift_sets_its_gauge_and_asks_for_one_run_per_interval(
+    redis_client: aioredis.Redis,
+) -> None:
+    store = LiveStore(redis_client, SETTINGS.half_life_s)
+    triggers = Triggers()
+
+    def alarm() -> DriftAlarm:
+        return DriftAlarm(triggers, points=15, min_weight=20, interval_s=3600, store=store)
+
+    first, second = live(redis_client, alarm()), live(redis_client, alarm())
+    limited = sample(
+        "masterx_drift_benchmark_runs_total", provider="alpha", category="coding", outcome="limited"
+    )
+    for _ in range(10):
+        first.observe(rating("alpha", 0.0))
+    await first.refresh()  # drifting, but 10 ratings are not enough evidence
+    assert sample("masterx_quality_drift", provider="alpha", category="coding") < -15
+    assert triggers.runs == []
+    for _ in range(15):
+        first.observe(rating("alpha", 0.0))
+    for _ in range(25):
+        first.observe(rating("beta", 0.0, Category.MATH))
+    await first.refresh()
+    assert sorted(triggers.runs) == [("alpha", Category.CODING), ("beta", Category.MATH)]
+    await first.refresh()  # the same replica, within the interval
+    await second.refresh()  # another replica, within the interval
+    assert len(triggers.runs) == 2
+    assert (
+        sample(
+            "masterx_drift_benchmark_runs_total",
+            provider="alpha",
+            category="coding",
+            outcome="limited",
+        )
+        == limited + 2
+    )
+    assert (
+        sample(
+            "masterx_drift_benchmark_runs_total",
+            provider="alpha",
+            category="coding",
+            outcome="started",
+        )
+        >= 1
+    )
+    assert sample("masterx_quality_drift", provider="gamma", category="coding") == 0.0
+    assert sample("masterx_quality_drift_alarm", provider="alpha", category="coding") == 1
+
+
+async def test_a_later_interval_asks_again() -> None:
+    triggers = Triggers()
+    now = [0.0]
+    alarm = DriftAlarm(triggers, points=15, min_weight=5, interval_s=600, clock=lambda: now[0])
+    replica = LiveQuality(None, SETTINGS, lambda: BENCHMARK, drift=alarm)
+    for _ in range(20):
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    now[0] = 599.0
+    await replica.refresh()
+    assert triggers.runs == [("alpha", Category.CODING)]
+    now[0] = 600.0
+    await replica.refresh()
+    assert triggers.runs == [("alpha", Category.CODING)] * 2
+
+
+async def test_without_a_store_the_sums_decay_in_process() -> None:
+    now = [1000.0]
+    replica = LiveQuality(None, SETTINGS, lambda: BENCHMARK, clock=lambda: now[0])
+    for _ in range(20):
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    first = replica.estimate("alpha", Category.CODING)
+    assert first is not None and first.rating_weight == 20
+    now[0] += SETTINGS.half_life_s
+    await replica.refresh()
+    later = replica.estimate("alpha", Category.CODING)
+    assert later is not None and later.rating_weight == pytest.approx(10.0)
+    assert first.quality < later.quality < 92.0
