@@ -23,6 +23,7 @@ from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_p
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
+from services.router.conversation import ModelLimits
 from services.router.costs import CostLedger
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
@@ -92,7 +93,10 @@ async def serve(settings: RouterSettings) -> None:
         idle_seconds=settings.session_idle_seconds,
         cache_size=settings.session_cache_size,
         cache_ttl_seconds=settings.session_cache_ttl_seconds,
+        history_turns=settings.session_history_turns,
+        history_tokens=settings.session_history_tokens,
     )
+    capabilities = CapabilityTable.from_environment(os.environ)
     emotions = EmotionDetector()  # one reading per message, shared with the category model
     decider = Decider(
         providers,
@@ -106,10 +110,11 @@ async def serve(settings: RouterSettings) -> None:
             settings.topic_change_confidence,
             settings.quality_policy,
         ),
-        CapabilityTable.from_environment(os.environ),
+        capabilities,
     )
     books = Bookkeeper(sessions, usage)
-    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
+    limits = ModelLimits({name: spec.kind for name, spec in providers.items()}, capabilities)
+    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books, limits)
     ledger = CostLedger(database[USAGE])
     servicer = RouterServicer(flow, providers, breakers.state, ledger)
 
