@@ -11,13 +11,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 from pymongo import MongoClient
 
 from masterx.domain import Category
+from masterx.v1 import router_pb2, router_pb2_grpc
+from services.gateway.auth import key_id as static_key_id
 from tests.gateway.stack_support import import_scores, poll
 from tooling.stack import Stack, StackConfig
+from tooling.stack.replica import replica
 
 pytestmark = pytest.mark.e2e
 
@@ -254,3 +258,70 @@ def test_no_conversation_text_reaches_a_log(http: httpx.Client, stack: Stack) ->
         text = (logs / name).read_text(errors="replace")
         assert event in text  # the chats were logged, there
         assert "zebra-marker-71c4" not in text and "tutor-marker-0b2e" not in text
+
+
+def test_someone_elses_session_id_brings_none_of_its_history(
+    http: httpx.Client, stack: Stack
+) -> None:
+    _chat(http, "mem-owned", "Explain quicksort")
+    response = http.post(
+        "/api/v1/chat",
+        json={
+            "user_id": "learner-2",
+            "message": "Now explain mergesort",
+            "session_id": "mem-owned",
+        },
+    )
+    assert response.status_code == 200, response.text
+    reply = response.json()
+    assert reply["session_id"] != "mem-owned"  # a fresh session of its own
+    assert _received(stack, reply["provider"]) == _turns(("user", "Now explain mergesort"))
+
+
+def test_the_anthropic_api_stays_stateless(http: httpx.Client, stack: Stack) -> None:
+    _chat(http, "mem-anthropic", "Explain quicksort")
+    body = {
+        "model": "auto",
+        "max_tokens": 200,
+        "messages": [{"role": "user", "content": "Explain mergesort"}],
+        "metadata": {"user_id": "learner-1"},
+    }
+    response = http.post("/v1/messages", json=body, headers={"x-session-id": "mem-anthropic"})
+    assert response.status_code == 200, response.text
+    provider = response.headers["x-masterx-provider"]
+    assert _received(stack, provider) == body["messages"]
+
+
+def test_another_router_replica_reads_the_history_from_mongodb(
+    http: httpx.Client, stack: Stack
+) -> None:
+    first = _chat(http, "mem-replica", "Explain quicksort")  # answered by the stack's router
+
+    def stored() -> bool | None:
+        with MongoClient(stack.mongodb_url) as client:
+            document = client["masterx"]["sessions"].find_one({"_id": "mem-replica"})
+        return True if document and document.get("history") else None
+
+    poll(stored, what="the first exchange stored")
+    with replica(stack, "router") as other, grpc.insecure_channel(other.target) as channel:
+        answer = router_pb2_grpc.RouterStub(channel).Chat(
+            router_pb2.ChatRequest(
+                user_id="learner-1",
+                key_id=_key_id(KEY_A),
+                session_id="mem-replica",
+                messages=[router_pb2.ChatMessage(role="user", content="Now explain mergesort")],
+                remember=True,
+            ),
+            timeout=30,
+        )
+    assert answer.decision.session_id == "mem-replica"
+    assert _received(stack, answer.decision.provider) == _turns(
+        ("user", "Explain quicksort"),
+        ("assistant", first["response"]),
+        ("user", "Now explain mergesort"),
+    )
+
+
+def _key_id(key: str) -> str:
+    """The name the gateway gives the router for a static key."""
+    return static_key_id(key.encode())
