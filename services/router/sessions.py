@@ -214,7 +214,9 @@ class SessionStore:
         self, previous: SessionState | None, turns: Sequence[ChatTurn]
     ) -> tuple[ChatTurn, ...] | None:
         """The history to store after this exchange; None: leave the stored one as it is
-        (not a remembered chat, or its session was read without its history)."""
+        (a live session's chat that is not remembered, or one read without its history)."""
+        if previous is None and not turns:
+            return ()  # no live session: an expired one's stored history must not come back
         if not turns:
             return None
         if previous is not None and previous.history is None:

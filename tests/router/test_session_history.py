@@ -187,3 +187,18 @@ async def test_a_chat_that_is_not_remembered_leaves_the_history_alone(
     assert await _stored(mongo_db, "s-mixed") == ["question 0", "answer 0"]
     assert _said(await store.get_conversation("s-mixed")) == ["question 0", "answer 0"]
     await writes.stop()
+
+
+async def test_an_expired_session_continued_without_memory_drops_its_history(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    clock = Clock()
+    store, writes = _store(mongo_db, clock)
+    await _exchange(store, writes, "s-idle-openai", 0)
+    clock.now += 1801
+    assert await store.get("s-idle-openai") is None
+    store.record_turn(None, "s-idle-openai", "u1", "alpha", Category.CODING)  # e.g. OpenAI API
+    await writes.flush(10)
+    assert await _stored(mongo_db, "s-idle-openai") == []
+    assert _said(await store.get_conversation("s-idle-openai")) == []
+    await writes.stop()
