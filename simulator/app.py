@@ -94,6 +94,7 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/_control/providers", control.list_providers),
             Route("/_control/providers/{name}", control.change_provider, methods=["POST"]),
+            Route("/_control/providers/{name}/received", control.received),
             Route("/_control/reset", control.reset, methods=["POST"]),
             Route("/{provider}/v1/chat/completions", chat_completions, methods=["POST"]),
             Route("/{provider}/openai/v1/chat/completions", chat_completions, methods=["POST"]),

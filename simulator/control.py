@@ -9,8 +9,11 @@ answered correctly, merged over the override's earlier values; a category set to
 field optional: ``mode: ok`` restores the profile (then applies the other fields given); a body
 without ``mode``, or with another mode, keeps the fields already set. ``latency_ms: null`` /
 ``failure_rate: null`` go back to the profile's. ``GET /_control/providers`` shows profiles,
-overrides, the effective quality and call counters; ``POST /_control/reset`` restores every
-provider and zeroes the counters.
+overrides, the effective quality and call counters; ``GET /_control/providers/{name}/received``
+the messages of its last 50 calls (``{"provider", "requests": [{"model", "stream", "messages":
+[{"role", "content"}]}]}``, oldest first, every call that reached an outcome, failed ones
+too); ``POST /_control/reset`` restores every provider, zeroes the counters and forgets what
+was received.
 """
 
 from __future__ import annotations
@@ -105,6 +108,13 @@ class ControlRoutes:
                 "providers": {name: state.describe() for name, state in self._states.items()},
             }
         )
+
+    async def received(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        state = self._states.get(name)
+        if state is None:
+            return _problem(404, f"unknown simulated provider {name!r}")
+        return json_response({"provider": name, "requests": list(state.received)})
 
     async def change_provider(self, request: Request) -> Response:
         name = request.path_params["name"]

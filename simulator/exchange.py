@@ -104,6 +104,7 @@ class Exchange:
         self, request: Request, state: ProviderState, wire: Wire, fmt: SimFormat, call: SimRequest
     ) -> Response:
         category, keyed = self._answerer.classify(call.prompt)
+        state.record(call)
         outcome = state.next_outcome(category, stream=call.stream)
         if outcome.kind == "timeout":
             await wait_while_connected(request, self._hang_limit_s)

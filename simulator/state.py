@@ -7,14 +7,16 @@ seed and the provider's name, so a given sequence of calls plays out the same wa
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
+from simulator.formats.base import SimRequest
 from simulator.profiles import Category, ProviderProfile
 
 Mode = Literal["ok", "error", "timeout", "reset", "rate_limit"]
 MODES: tuple[Mode, ...] = ("ok", "error", "timeout", "reset", "rate_limit")
+RECEIVED_LIMIT = 50  # requests whose messages each provider keeps for a test to read
 COUNTERS = ("total", "stream", "ok", "error", "timeout", "reset", "rate_limit", "bad_request")
 
 
@@ -47,6 +49,17 @@ class ProviderState:
         self.calls: Counter[str] = Counter(dict.fromkeys(COUNTERS, 0))
         self._seed = seed
         self._rng = random.Random(f"{seed}/{profile.name}")
+        self.received: deque[dict[str, Any]] = deque(maxlen=RECEIVED_LIMIT)
+
+    def record(self, call: SimRequest) -> None:
+        """Keep what a call sent (its model and messages): the last RECEIVED_LIMIT calls."""
+        self.received.append(
+            {
+                "model": call.model,
+                "stream": call.stream,
+                "messages": [{"role": role, "content": text} for role, text in call.messages],
+            }
+        )
 
     def next_outcome(self, category: Category, *, stream: bool) -> Outcome:
         self.calls["total"] += 1
@@ -69,6 +82,7 @@ class ProviderState:
         self.apply(Override())
         self.calls = Counter(dict.fromkeys(COUNTERS, 0))
         self._rng = random.Random(f"{self._seed}/{self.profile.name}")
+        self.received.clear()
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -67,6 +67,10 @@ class ChatRequest:
     key_id: str = ""  # the caller's API key as the gateway names it (sessions belong to it)
     # tools, tool choice, response format, stop, top_p, seed (masterx/providers/chat_parts.py)
     options: GenerationOptions = NO_OPTIONS
+    # The router's own chat API (POST /api/v1/chat): the session's stored history and a system
+    # turn made of ``context`` go to the provider, and the exchange is stored
+    # (services/router/conversation.py). False: stateless, the client sends the history.
+    remember: bool = False
 
     @property
     def message(self) -> str:

@@ -61,6 +61,7 @@ def request_message(request: ChatRequest) -> router_pb2.ChatRequest:
         model=request.model,
         context=dict(request.context),
         key_id=request.key_id,
+        remember=request.remember,
     )
     if request.emotion is not None:
         message.emotion.CopyFrom(emotion_message(request.emotion))
@@ -97,6 +98,7 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         request_id=message.request_id,
         key_id=message.key_id,
         options=options,
+        remember=message.remember,
     )
 
 

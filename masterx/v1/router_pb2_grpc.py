@@ -59,6 +59,11 @@ class RouterStub:
                 request_serializer=masterx_dot_v1_dot_router__pb2.GetCostsRequest.SerializeToString,
                 response_deserializer=masterx_dot_v1_dot_router__pb2.CostsReply.FromString,
                 _registered_method=True)
+        self.DeleteSession = channel.unary_unary(
+                '/masterx.v1.Router/DeleteSession',
+                request_serializer=masterx_dot_v1_dot_router__pb2.DeleteSessionRequest.SerializeToString,
+                response_deserializer=masterx_dot_v1_dot_router__pb2.DeleteSessionReply.FromString,
+                _registered_method=True)
 
 
 class RouterServicer:
@@ -99,6 +104,13 @@ class RouterServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteSession(self, request, context):
+        """Forget a session and its history; NOT_FOUND unless the caller (user and key) owns it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RouterServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -126,6 +138,11 @@ def add_RouterServicer_to_server(servicer, server):
                     servicer.GetCosts,
                     request_deserializer=masterx_dot_v1_dot_router__pb2.GetCostsRequest.FromString,
                     response_serializer=masterx_dot_v1_dot_router__pb2.CostsReply.SerializeToString,
+            ),
+            'DeleteSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSession,
+                    request_deserializer=masterx_dot_v1_dot_router__pb2.DeleteSessionRequest.FromString,
+                    response_serializer=masterx_dot_v1_dot_router__pb2.DeleteSessionReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -263,6 +280,33 @@ class Router:
             '/masterx.v1.Router/GetCosts',
             masterx_dot_v1_dot_router__pb2.GetCostsRequest.SerializeToString,
             masterx_dot_v1_dot_router__pb2.CostsReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/masterx.v1.Router/DeleteSession',
+            masterx_dot_v1_dot_router__pb2.DeleteSessionRequest.SerializeToString,
+            masterx_dot_v1_dot_router__pb2.DeleteSessionReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,6 +26,7 @@ from services.gateway.routes import (
     probes,
     providers,
     route,
+    sessions,
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.spend import SpendGuard
@@ -90,7 +91,19 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    features = (probes, chat, route, openai, anthropic, benchmarks, providers, costs, admin, keys)
+    features = (
+        probes,
+        chat,
+        sessions,
+        route,
+        openai,
+        anthropic,
+        benchmarks,
+        providers,
+        costs,
+        admin,
+        keys,
+    )
     for feature in features:
         app.include_router(feature.router)
     install_openapi(app, settings)

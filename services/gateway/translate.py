@@ -79,6 +79,7 @@ def chat_request(body: ChatIn) -> ChatRequest:
         context=body.context,
         request_id=current_request_id(),
         key_id=current_key_id(),
+        remember=True,  # the router's own API keeps the conversation (README, "Memory")
     )
 
 

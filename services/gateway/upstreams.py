@@ -80,6 +80,15 @@ class RouterUpstream(Upstream):
     ) -> router_pb2.CostsReply:
         return await self.unary(self.stub.GetCosts, request, timeout, router_pb2.CostsReply)
 
+    async def delete_session(
+        self, session_id: str, user_id: str, key_id: str, timeout: float
+    ) -> None:
+        """Forget a session its caller owns; NOT_FOUND (a 404) otherwise."""
+        request = router_pb2.DeleteSessionRequest(
+            session_id=session_id, user_id=user_id, key_id=key_id
+        )
+        await self.unary(self.stub.DeleteSession, request, timeout, router_pb2.DeleteSessionReply)
+
     def chat_stream(self, request: ChatRequest, timeout: float) -> EventStream:
         message = protocol.request_message(request)
         call = self.stub.ChatStream(message, timeout=timeout, metadata=call_metadata())

@@ -15,6 +15,9 @@ from pymongo import InsertOne
 from masterx.chat.contract import Attempt, ChatReply, ChatRequest
 from masterx.domain import RouteReason
 from masterx.logs import log_event
+from masterx.providers.base import ChatTurn
+from masterx.selection import Candidate
+from services.router.conversation import Conversation, ModelLimits, remembered_turns
 from services.router.decision import Decision
 from services.router.metrics import (
     COST,
@@ -38,15 +41,39 @@ logger = logging.getLogger("masterx.router")
 
 @dataclass
 class Routed:
-    """A request with the decision made for it and the session it was made in."""
+    """A request with the decision made for it and the session it was made in.
+
+    A remembered chat (``conversation.py``) carries its :class:`Conversation`: ``request`` is
+    then the whole conversation fitted to the chosen model, and :meth:`request_for` fits it
+    again for a fallback."""
 
     request: ChatRequest
     decision: Decision
     session: SessionState | None
     started: float = field(default_factory=time.perf_counter)
+    conversation: Conversation | None = None
+    limits: ModelLimits | None = None
 
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started) * 1000
+
+    def request_for(self, candidate: Candidate) -> ChatRequest:
+        """The request as ``candidate`` gets it: a remembered conversation fitted to its model."""
+        chosen = self.decision.chosen
+        if self.conversation is None or (candidate.provider, candidate.model) == (
+            chosen.provider,
+            chosen.model,
+        ):
+            return self.request
+        limits = self.limits.of(candidate.provider, candidate.model) if self.limits else None
+        return self.conversation.fitted(limits)
+
+    def remembered(self, reply: ChatReply) -> tuple[ChatTurn, ...]:
+        """The turns the session keeps of this exchange: none unless the chat is remembered."""
+        if self.conversation is None:
+            return ()
+        answer = (ChatTurn("assistant", reply.text),) if reply.text else ()
+        return remembered_turns((*self.conversation.asked.turns, *answer))
 
 
 class Bookkeeper:
@@ -103,6 +130,7 @@ class Bookkeeper:
             key_id=routed.request.key_id,
             # an id the router made for this request (none given, or someone else's)
             fresh=decision.session_id != routed.request.session_id,
+            turns=routed.remembered(reply),
         )
         self._record(routed, reply, reply.attempts, "ok")
         self._signal(routed, reply, reply.attempts)

@@ -33,9 +33,10 @@ from masterx.request_context import current_request_id
 from masterx.selection import Candidate
 from services.router.bookkeeping import Bookkeeper, Routed
 from services.router.capability_filter import needs_of
+from services.router.conversation import Conversation, ModelLimits
 from services.router.decision import Decider, Decision
 from services.router.provider_calls import OpenStream, ProviderCaller
-from services.router.sessions import SessionStore
+from services.router.sessions import SessionState, SessionStore
 
 logger = logging.getLogger("masterx.router")
 
@@ -54,7 +55,9 @@ class ChatFlow:
         adapters: dict[str, ProviderAdapter],
         sessions: SessionStore,
         books: Bookkeeper,
+        limits: ModelLimits | None = None,
     ) -> None:
+        self._limits = limits
         self._decider = decider
         self._caller = caller
         self._adapters = adapters
@@ -67,12 +70,16 @@ class ChatFlow:
             request, request_id=current_request_id() or request.request_id
         )
         session_id = request.session_id or uuid.uuid4().hex
-        session = await self._sessions.get(session_id) if request.session_id else None
+        session = await self._session(request)
         if session is not None and not session.owned_by(request.user_id, request.key_id):
             # Someone else's conversation: never continued nor steered by this caller, who
             # starts a fresh session under a new id (the reply says which).
             log_event(logger, "session_not_owned", logging.WARNING, session_id=session_id)
             session_id, session = uuid.uuid4().hex, None
+        conversation = None
+        if request.remember:
+            history = session.history if session is not None and session.history else ()
+            conversation = Conversation.of(request, history)
         decision = self._decider.decide(
             request.message,
             session_id,
@@ -80,13 +87,34 @@ class ChatFlow:
             pinned=request.provider,
             pinned_model=request.model,
             emotion=request.emotion,
-            needs=needs_of(request, stream=stream),
+            # judged without the history, which gives way to fit a model's window
+            needs=needs_of(conversation.essential if conversation else request, stream=stream),
         )
-        return Routed(request, decision, session)
+        if conversation is None:
+            return Routed(request, decision, session)
+        chosen = decision.chosen
+        limits = self._limits.of(chosen.provider, chosen.model) if self._limits else None
+        # The provider, and whatever keys on ``routed.request``, see the whole conversation.
+        fitted = conversation.fitted(limits)
+        return Routed(fitted, decision, session, conversation=conversation, limits=self._limits)
+
+    async def _session(self, request: ChatRequest) -> SessionState | None:
+        """The session the request names: a remembered chat reads its history too."""
+        if not request.session_id:
+            return None
+        if request.remember:
+            return await self._sessions.get_conversation(request.session_id)
+        return await self._sessions.get(request.session_id)
+
+    async def delete_session(self, session_id: str, user_id: str, key_id: str) -> bool:
+        """Forget the session if this caller owns it (``sessions.py``)."""
+        return await self._sessions.delete(session_id, user_id, key_id)
 
     async def complete(self, routed: Routed) -> ChatReply:
         try:
-            served = await self._caller.call(routed.decision.ranking, routed.request)
+            served = await self._caller.call(
+                routed.decision.ranking, routed.request, routed.request_for
+            )
         except AllProvidersFailed as error:
             self._books.failed(routed, error.attempts)
             raise
@@ -108,7 +136,9 @@ class ChatFlow:
     async def stream(self, routed: Routed) -> AsyncGenerator[ChatEvent]:
         decision = routed.decision
         try:
-            opened = await self._caller.open_stream(decision.ranking, routed.request)
+            opened = await self._caller.open_stream(
+                decision.ranking, routed.request, routed.request_for
+            )
         except AllProvidersFailed as error:
             self._books.failed(routed, error.attempts)
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
 from masterx.chat.contract import AllProvidersFailed, Attempt, ChatRequest
@@ -47,6 +47,10 @@ def _stream_end_note(kind: FailureKind | None) -> str:
     return "cancelled by the client" if kind is FailureKind.CANCELLED else "failed mid-stream"
 
 
+# The request each candidate gets (a remembered conversation is fitted to each model's window).
+RequestFor = Callable[[Candidate], ChatRequest]
+
+
 class ProviderCaller:
     def __init__(self, adapters: dict[str, ProviderAdapter], breakers: BreakerView) -> None:
         self._adapters = adapters
@@ -84,7 +88,11 @@ class ProviderCaller:
         self._breakers.report(candidate.provider, permit, latency_ms, None)
         return completion, Attempt(candidate.provider, candidate.model, True, None, "", latency_ms)
 
-    async def call(self, ranking: list[Candidate], request: ChatRequest) -> Served:
+    async def call(
+        self, ranking: list[Candidate], request: ChatRequest, request_for: RequestFor | None = None
+    ) -> Served:
+        """``request_for``: the request a candidate gets, when it is not ``request`` itself."""
+        fit = request_for or (lambda _: request)
         attempts: list[Attempt] = []
         refused: list[Candidate] = []
         for candidate in ranking:
@@ -93,7 +101,7 @@ class ProviderCaller:
                 refused.append(candidate)
                 attempts.append(refused_attempt(candidate, permit))
                 continue
-            completion, record = await self._attempt(candidate, permit, request)
+            completion, record = await self._attempt(candidate, permit, fit(candidate))
             attempts.append(record)
             if completion is not None:
                 return Served(candidate, completion, record.latency_ms, attempts)
@@ -102,17 +110,20 @@ class ProviderCaller:
             nearest = min(
                 refused, key=lambda c: (self._breakers.open_until(c.provider), c.provider)
             )
-            completion, record = await self._attempt(nearest, ADMIT, request)
+            completion, record = await self._attempt(nearest, ADMIT, fit(nearest))
             attempts.append(record)
             if completion is not None:
                 return Served(nearest, completion, record.latency_ms, attempts, last_resort=True)
         raise AllProvidersFailed(tuple(attempts))
 
-    async def open_stream(self, ranking: list[Candidate], request: ChatRequest) -> OpenStream:
+    async def open_stream(
+        self, ranking: list[Candidate], request: ChatRequest, request_for: RequestFor | None = None
+    ) -> OpenStream:
         """Start streaming from the first provider that yields its first event.
 
         A failure before the first token moves on to the next provider, transparently.
         """
+        fit = request_for or (lambda _: request)
         attempts: list[Attempt] = []
         for candidate in ranking:
             permit = await self._breakers.admit(candidate.provider)
@@ -120,12 +131,13 @@ class ProviderCaller:
                 attempts.append(refused_attempt(candidate, permit))
                 continue
             started = time.perf_counter()
+            asked = fit(candidate)
             events = self._adapters[candidate.provider].stream(
-                list(request.turns),
+                list(asked.turns),
                 model=candidate.model,
-                max_tokens=request.max_tokens,
-                temperature=request.temperature,
-                options=request.options,
+                max_tokens=asked.max_tokens,
+                temperature=asked.temperature,
+                options=asked.options,
             )
             try:
                 first = await anext(events)

@@ -31,6 +31,7 @@ from masterx.v1 import (
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
+from services.router.conversation import ModelLimits
 from services.router.costs import CostLedger
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
@@ -124,7 +125,10 @@ async def serve(settings: RouterSettings) -> None:
         idle_seconds=settings.session_idle_seconds,
         cache_size=settings.session_cache_size,
         cache_ttl_seconds=settings.session_cache_ttl_seconds,
+        history_turns=settings.session_history_turns,
+        history_tokens=settings.session_history_tokens,
     )
+    capabilities = CapabilityTable.from_environment(os.environ)
     emotions = EmotionDetector()  # one reading per message, shared with the category model
     decider = Decider(
         providers,
@@ -138,11 +142,12 @@ async def serve(settings: RouterSettings) -> None:
             settings.topic_change_confidence,
             settings.quality_policy,
         ),
-        CapabilityTable.from_environment(os.environ),
+        capabilities,
         Exploration(settings.exploration_share),
     )
     books = Bookkeeper(sessions, usage, live)
-    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
+    limits = ModelLimits({name: spec.kind for name, spec in providers.items()}, capabilities)
+    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books, limits)
     ledger = CostLedger(database[USAGE])
     servicer = RouterServicer(flow, providers, breakers.state, ledger)
 

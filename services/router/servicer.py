@@ -97,6 +97,28 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
             ]
         )
 
+    async def DeleteSession(
+        self, request: router_pb2.DeleteSessionRequest, context: grpc.aio.ServicerContext
+    ) -> router_pb2.DeleteSessionReply:
+        """NOT_FOUND for an unknown, expired or someone else's session: never told apart."""
+        if not request.session_id or not request.user_id:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT, "session_id and user_id are required"
+            )
+        try:
+            deleted = await self._flow.delete_session(
+                request.session_id, request.user_id, request.key_id
+            )
+        except PyMongoError as error:
+            await context.abort(
+                grpc.StatusCode.UNAVAILABLE,
+                f"sessions (MongoDB) unavailable: {type(error).__name__}",
+            )
+            raise
+        if not deleted:
+            await context.abort(grpc.StatusCode.NOT_FOUND, "no such session")
+        return router_pb2.DeleteSessionReply()
+
     async def GetCosts(
         self, request: router_pb2.GetCostsRequest, context: grpc.aio.ServicerContext
     ) -> router_pb2.CostsReply:

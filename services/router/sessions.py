@@ -9,6 +9,19 @@ A session belongs to the user and the API key that created it (``user_id``, ``ke
 once, on insert): ``services/router/chat_flow.py`` gives another caller who sends its id a
 fresh session instead, and every update is filtered on the owner, so even a racing write of
 another caller cannot change it (it fails as a duplicate ``_id``).
+
+Conversation memory (``conversation.py``): a session of the router's own chat API also keeps
+its recent turns, ``history`` (user and assistant text), within ``history_turns`` turns and
+``history_tokens`` tokens, the oldest dropped first. Each write sets the whole bounded history
+(computed from the history the request read plus its new turns) rather than ``$push`` with
+``$each``/``$slice``: a set is idempotent when the write buffer sends a batch again, and
+FerretDB 1.x ignores ``$slice`` (the array would grow without bound). The price: two chats of
+one session answered at the same moment keep the exchange of the later write only.
+
+A remembered chat reads its session by ``_id`` from MongoDB every time (another replica may
+have answered the previous turn), not from the cache, unless this replica's own last write of
+that session has not landed yet (its write-buffer ticket is unsettled): then the cached state
+is the newer one. A deleted or expired session takes its history with it.
 """
 
 from __future__ import annotations
@@ -18,8 +31,8 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +42,8 @@ from pymongo.errors import PyMongoError
 
 from masterx.domain import Category
 from masterx.logs import log_event
+from masterx.providers.base import ChatTurn
+from services.router.conversation import REMEMBERED_ROLES, bounded
 from services.router.write_buffer import WriteBuffer
 
 logger = logging.getLogger("masterx.router.sessions")
@@ -43,6 +58,8 @@ class SessionState:
     message_count: int
     updated_at: float  # unix seconds
     key_id: str = ""
+    # The remembered turns, oldest first; None when not read (a routing-only read).
+    history: tuple[ChatTurn, ...] | None = field(default=None, repr=False)
 
     def owned_by(self, user_id: str, key_id: str) -> bool:
         """Whether this caller created the session (same user id, same API key)."""
@@ -58,6 +75,9 @@ _ROUTING_FIELDS = {
     "message_count": True,
     "updated_at": True,
 }
+# What a remembered chat reads: the routing fields and the history.
+_CONVERSATION_FIELDS = {**_ROUTING_FIELDS, "history": True}
+FLUSH_BEFORE_DELETE_SECONDS = 2.0
 
 
 def _topic(value: object) -> Category | None:
@@ -67,7 +87,23 @@ def _topic(value: object) -> Category | None:
         return None
 
 
-def _from_document(document: dict[str, Any]) -> SessionState:
+def _history(value: object) -> tuple[ChatTurn, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(
+        ChatTurn(turn["role"], turn["content"])
+        for turn in value
+        if isinstance(turn, dict)
+        and turn.get("role") in REMEMBERED_ROLES
+        and isinstance(turn.get("content"), str)
+    )
+
+
+def _history_documents(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
+    return [{"role": turn.role, "content": turn.content} for turn in turns]
+
+
+def _from_document(document: dict[str, Any], *, with_history: bool = False) -> SessionState:
     updated = document.get("updated_at")
     return SessionState(
         session_id=str(document["_id"]),
@@ -77,6 +113,7 @@ def _from_document(document: dict[str, Any]) -> SessionState:
         message_count=int(document.get("message_count", 0)),
         updated_at=updated.timestamp() if isinstance(updated, datetime) else 0.0,
         key_id=str(document.get("key_id") or ""),
+        history=(_history(document.get("history")) or ()) if with_history else None,
     )
 
 
@@ -89,12 +126,17 @@ class SessionStore:
         idle_seconds: float,
         cache_size: int,
         cache_ttl_seconds: float,
+        history_turns: int = 20,
+        history_tokens: int = 8000,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._collection = collection
         self._writes = writes
         self._idle = idle_seconds
-        self._cache: OrderedDict[str, tuple[float, SessionState | None]] = OrderedDict()
+        # session id -> (read or written at, state, the write-buffer ticket of its last write)
+        self._cache: OrderedDict[str, tuple[float, SessionState | None, int]] = OrderedDict()
+        self._history_turns = history_turns
+        self._history_tokens = history_tokens
         self._cache_size = cache_size
         self._cache_ttl = cache_ttl_seconds
         self._clock = clock
@@ -107,8 +149,8 @@ class SessionStore:
         # scripts/install-ferretdb.sh applies; a secondary-index lookup there scans).
         await self._collection.create_index([("updated_at", ASCENDING)], name="updated_at")
 
-    def _remember(self, session_id: str, state: SessionState | None) -> None:
-        self._cache[session_id] = (self._clock(), state)
+    def _remember(self, session_id: str, state: SessionState | None, ticket: int = 0) -> None:
+        self._cache[session_id] = (self._clock(), state, ticket)
         self._cache.move_to_end(session_id)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -132,6 +174,56 @@ class SessionStore:
         self._remember(session_id, state)
         return self._fresh(state)
 
+    async def get_conversation(self, session_id: str) -> SessionState | None:
+        """The live session with its history (a remembered chat's one session read): from
+        MongoDB by ``_id``, unless this replica's own last write of it is still buffered."""
+        cached = self._cache.get(session_id)
+        if cached is not None and not self._writes.settled(cached[2]):
+            state = cached[1]
+            if state is not None and state.history is not None:
+                return self._fresh(state)
+        try:
+            document = await self._collection.find_one({"_id": session_id}, _CONVERSATION_FIELDS)
+        except PyMongoError as error:
+            log_event(logger, "session_read_failed", logging.WARNING, error=type(error).__name__)
+            return self._fresh(cached[1]) if cached else None
+        state = _from_document(document, with_history=True) if document else None
+        self._remember(session_id, state)
+        return self._fresh(state)
+
+    async def delete(self, session_id: str, user_id: str, key_id: str) -> bool:
+        """Forget a live session this caller (user and key) owns, its history with it; False
+        when there is none (unknown, expired, or another caller's: not told apart)."""
+        cached = self._cache.pop(session_id, None)
+        if cached is not None and not self._writes.settled(cached[2]):
+            # its last turn is still buffered: let it land first, or it would recreate it
+            await self._writes.flush(FLUSH_BEFORE_DELETE_SECONDS)
+        cutoff = datetime.fromtimestamp(self._clock() - self._idle, UTC)
+        result = await self._collection.delete_one(
+            {
+                "_id": session_id,
+                "user_id": user_id,
+                "key_id": key_id,
+                "updated_at": {"$gte": cutoff},
+            }
+        )
+        self._cache.pop(session_id, None)
+        return result.deleted_count > 0
+
+    def _kept_history(
+        self, previous: SessionState | None, turns: Sequence[ChatTurn]
+    ) -> tuple[ChatTurn, ...] | None:
+        """The history to store after this exchange; None: leave the stored one as it is
+        (a live session's chat that is not remembered, or one read without its history)."""
+        if previous is None and not turns:
+            return ()  # no live session: an expired one's stored history must not come back
+        if not turns:
+            return None
+        if previous is not None and previous.history is None:
+            return None  # read from the cache while MongoDB failed: do not overwrite blind
+        earlier = previous.history or () if previous is not None else ()
+        return bounded((*earlier, *turns), self._history_turns, self._history_tokens)
+
     def record_turn(
         self,
         previous: SessionState | None,
@@ -142,6 +234,7 @@ class SessionStore:
         *,
         key_id: str = "",
         fresh: bool = False,
+        turns: Sequence[ChatTurn] = (),
     ) -> None:
         """After a reply: the session's provider and topic now, written off the hot path.
         The owner (user and key) is written once, when the session is created.
@@ -156,37 +249,43 @@ class SessionStore:
         - a caller-named id with no live session behind it (new, or expired) is an upsert
           filtered on the owner, so it can never update another caller's session (that
           write fails as a duplicate ``_id`` and is counted as unstorable).
+
+        ``turns``: a remembered chat's new turns (user and assistant text), added to the
+        session's history within its bounds; the history is set whole (module docstring).
         """
         now = self._clock()
         count = (previous.message_count if previous else 0) + 1
         stamp = datetime.fromtimestamp(now, UTC)
-        state = SessionState(session_id, user_id, provider, topic, count, now, key_id)
-        self._remember(session_id, state)
+        history = self._kept_history(previous, turns)
+        known = history if history is not None else (previous.history if previous else None)
+        state = SessionState(session_id, user_id, provider, topic, count, now, key_id, known)
         if fresh:
-            self._writes.submit(
-                InsertOne(
-                    {
-                        "_id": session_id,
-                        "session_id": session_id,
-                        "user_id": user_id,
-                        "key_id": key_id,
-                        "current_provider": provider,
-                        "current_topic": topic.value,
-                        "message_count": count,
-                        "topic_history": [topic.value],
-                        "provider_history": [provider],
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                    }
-                )
-            )
-            return
-        update: dict[str, Any] = {
-            "$set": {
+            document: dict[str, Any] = {
+                "_id": session_id,
+                "session_id": session_id,
+                "user_id": user_id,
+                "key_id": key_id,
                 "current_provider": provider,
                 "current_topic": topic.value,
+                "message_count": count,
+                "topic_history": [topic.value],
+                "provider_history": [provider],
+                "created_at": stamp,
                 "updated_at": stamp,
-            },
+            }
+            if history is not None:
+                document["history"] = _history_documents(history)
+            self._submit(session_id, state, InsertOne(document))
+            return
+        fields: dict[str, Any] = {
+            "current_provider": provider,
+            "current_topic": topic.value,
+            "updated_at": stamp,
+        }
+        if history is not None:
+            fields["history"] = _history_documents(history)
+        update: dict[str, Any] = {
+            "$set": fields,
             "$max": {"message_count": count},
             "$setOnInsert": {
                 "session_id": session_id,
@@ -203,12 +302,19 @@ class SessionStore:
         if pushes:
             update["$push"] = pushes
         if previous is not None:
-            self._writes.submit(UpdateOne({"_id": session_id}, update, upsert=True))
+            self._submit(session_id, state, UpdateOne({"_id": session_id}, update, upsert=True))
             return
         owner: dict[str, Any] = {"_id": session_id, "user_id": user_id}
         if key_id:
             owner["key_id"] = key_id
-        self._writes.submit(UpdateOne(owner, update, upsert=True))
+        self._submit(session_id, state, UpdateOne(owner, update, upsert=True))
+
+    def _submit(
+        self, session_id: str, state: SessionState, write: InsertOne[dict[str, Any]] | UpdateOne
+    ) -> None:
+        """Buffer the write; the cache holds the state it writes, with its ticket."""
+        ticket = self._writes.last_ticket if self._writes.submit(write) else 0
+        self._remember(session_id, state, ticket)
 
     async def purge_idle(self) -> int:
         cutoff = datetime.fromtimestamp(self._clock() - self._idle, UTC)

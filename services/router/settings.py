@@ -21,6 +21,10 @@ class RouterSettings(BreakerSettings, QualityPolicySettings, LiveQualitySettings
     session_idle_seconds: float = Field(1800.0, gt=0)
     session_cache_size: int = Field(10_000, ge=1)
     session_cache_ttl_seconds: float = Field(60.0, ge=0)
+    # Conversation memory (POST /api/v1/chat): the most turns (user and assistant) and tokens
+    # of history a session keeps; the oldest go first. 0 turns: no history is kept.
+    session_history_turns: int = Field(20, ge=0, le=1000)
+    session_history_tokens: int = Field(8000, ge=0, le=1_000_000)
     usage_buffer_size: int = Field(10_000, ge=1)
     # How long a writer gathers more buffered writes before sending a batch: fewer, larger
     # round trips to MongoDB under load, at the price of records landing this much later.

@@ -66,6 +66,10 @@ class WriteBuffer:
         self._linger = linger_s
         self._task: asyncio.Task[None] | None = None
         self._unsent = 0  # writes of the batch in flight not stored yet
+        # Tickets: the n-th accepted write is ticket n; writes settle (stored, or counted as
+        # lost) in order, so every ticket up to ``_settled`` is done.
+        self._submitted = 0
+        self._settled = 0
 
     @property
     def pending(self) -> int:
@@ -78,8 +82,18 @@ class WriteBuffer:
         except asyncio.QueueFull:
             self._lost(1, "buffer_full")
             return False
+        self._submitted += 1
         PENDING.labels(self._name).set(self._queue.qsize())
         return True
+
+    @property
+    def last_ticket(self) -> int:
+        """The ticket of the write accepted last (0: none yet)."""
+        return self._submitted
+
+    def settled(self, ticket: int) -> bool:
+        """Whether the write with this ticket, and every one before it, is done with."""
+        return self._settled >= ticket
 
     async def _send(self, batch: list[WriteOp]) -> None:
         """Store the batch, in chunks that halve after a failure (a batch too slow for the
@@ -168,6 +182,7 @@ class WriteBuffer:
                 self._lost(self._unsent, "writer_error", type(error).__name__)
                 self._unsent = 0
             # (Cancelled mid-send: ``_unsent`` stays, for stop() to count.)
+            self._settled += len(batch)
             PENDING.labels(self._name).set(self._queue.qsize())
             for _ in batch:
                 self._queue.task_done()

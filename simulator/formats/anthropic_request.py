@@ -37,6 +37,7 @@ def parse_anthropic(body: Any) -> SimRequest:
     if not isinstance(messages, list) or not messages:
         raise BadRequestError("messages: at least one message is required")
     texts, prompt, images = [text_of(body.get("system") or "")], "", 0
+    said = [("system", texts[0])] if texts[0] else []
     calls: dict[str, str] = {}  # tool_use id -> tool name
     results: list[ToolResult] = []
     for index, message in enumerate(messages):
@@ -49,6 +50,7 @@ def parse_anthropic(body: Any) -> SimRequest:
         text, results, found = _blocks(blocks, f"messages.{index}.content", calls)
         images += found
         texts.append(text)
+        said.append((message["role"], text))
         if message["role"] == "user" and text:
             prompt = text
         if message["role"] == "assistant":
@@ -68,6 +70,7 @@ def parse_anthropic(body: Any) -> SimRequest:
         output=_output(body.get("output_config")),
         images=images,
         stop=_stop(body.get("stop_sequences")),
+        messages=tuple(said),
     )
 
 

@@ -70,6 +70,9 @@ class SimRequest:
     output: OutputFormat | None = None
     images: int = 0  # image parts in the messages
     stop: tuple[str, ...] = ()
+    # Every message as (role, text), system included, roles in OpenAI's names (system, user,
+    # assistant, tool): what the control endpoint shows a test (simulator/control.py).
+    messages: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

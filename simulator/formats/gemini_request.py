@@ -42,6 +42,7 @@ def parse_gemini(body: Any, model: str) -> SimRequest:
     system = _get(body, "systemInstruction") or {}
     texts = [text_of(system.get("parts") or [])] if isinstance(system, dict) else []
     prompt, images = "", 0
+    said = [("system", texts[0])] if texts and texts[0] else []
     results: list[ToolResult] = []
     for index, content in enumerate(contents):
         role = content.get("role", "user") if isinstance(content, dict) else None
@@ -55,6 +56,7 @@ def parse_gemini(body: Any, model: str) -> SimRequest:
         text, found, results = _parts(parts, f"contents[{index}].parts")
         images += found
         texts.append(text)
+        said.append(({"model": "assistant", "function": "tool"}.get(role, "user"), text))
         if role == "user" and text:
             prompt = text
     config = _get(body, "generationConfig") or {}
@@ -78,6 +80,7 @@ def parse_gemini(body: Any, model: str) -> SimRequest:
         output=_output(config),
         images=images,
         stop=_stop(_get(config, "stopSequences")),
+        messages=tuple(said),
     )
 
 

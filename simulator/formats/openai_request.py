@@ -54,6 +54,7 @@ def parse_openai(body: Any) -> SimRequest:
     if not isinstance(messages, list) or not messages:
         raise BadRequestError("'messages' must be a non-empty array", code="invalid_messages")
     texts, prompt, images = [], "", 0
+    said: list[tuple[str, str]] = []
     calls: dict[str, str] = {}  # tool call id -> function name, from the assistant turns
     results: list[ToolResult] = []
     for index, message in enumerate(messages):
@@ -63,6 +64,7 @@ def parse_openai(body: Any) -> SimRequest:
         text, found = _content(message.get("content"), f"messages[{index}]")
         images += found
         texts.append(text)
+        said.append((role if role != "developer" else "system", text))
         if role == "user":
             prompt, results = text, []
         elif role == "assistant":
@@ -98,6 +100,7 @@ def parse_openai(body: Any) -> SimRequest:
         tool_results=tuple(results),
         output=_output(body.get("response_format"), texts),
         images=images,
+        messages=tuple(said),
         stop=_stop(body.get("stop")),
     )
 

@@ -220,6 +220,10 @@ class FakeRouter(Scripted, router_pb2_grpc.RouterServicer):
             by_day=[router_pb2.CostBucket(key="2026-01-01", cost_usd=0.5, requests=3)],
         )
 
+    def DeleteSession(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return router_pb2.DeleteSessionReply()
+
 
 class FakeHealth(Scripted, breaker_pb2_grpc.ProviderHealthServicer):
     def GetStatus(self, request: Any, context: grpc.ServicerContext) -> Any:
