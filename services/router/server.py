@@ -26,6 +26,9 @@ from services.router.chat_flow import ChatFlow
 from services.router.costs import CostLedger
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
+from services.router.feedback import COLLECTION as FEEDBACK
+from services.router.feedback import RatingRecorder
+from services.router.outcome_counter import CountingOutcomeSink
 from services.router.provider_calls import ProviderCaller
 from services.router.scoreboard import ScoreBoard
 from services.router.servicer import RouterServicer
@@ -38,13 +41,16 @@ SERVICE_NAME = router_pb2.DESCRIPTOR.services_by_name["Router"].full_name
 logger = logging.getLogger("masterx.router")
 
 
-async def _ensure_indexes(sessions: SessionStore, ledger: CostLedger) -> None:
+async def _ensure_indexes(
+    sessions: SessionStore, ledger: CostLedger, ratings: RatingRecorder
+) -> None:
     """Create the router's indexes once MongoDB answers (the router does not wait for it)."""
     delay = 0.5
     while True:
         try:
             await sessions.ensure_indexes()
             await ledger.ensure_indexes()
+            await ratings.ensure_indexes()
             return
         except PyMongoError as error:
             log_event(
@@ -111,12 +117,14 @@ async def serve(settings: RouterSettings) -> None:
     books = Bookkeeper(sessions, usage)
     flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
     ledger = CostLedger(database[USAGE])
-    servicer = RouterServicer(flow, providers, breakers.state, ledger)
+    # Ratings reach a sink that only counts them until the live quality estimate is wired.
+    ratings = RatingRecorder(database[USAGE], database[FEEDBACK], sessions, CountingOutcomeSink())
+    servicer = RouterServicer(flow, providers, breakers.state, ledger, ratings)
 
     def register(server: grpc.aio.Server) -> None:
         router_pb2_grpc.add_RouterServicer_to_server(servicer, server)
 
-    indexes = asyncio.create_task(_ensure_indexes(sessions, ledger))
+    indexes = asyncio.create_task(_ensure_indexes(sessions, ledger, ratings))
 
     async def close() -> None:
         indexes.cancel()
