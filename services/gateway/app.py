@@ -21,6 +21,7 @@ from services.gateway.routes import (
     benchmarks,
     chat,
     costs,
+    feedback,
     keys,
     openai,
     probes,
@@ -46,7 +47,10 @@ Every response carries `X-Request-ID`; chat responses also `X-MasterX-Provider`,
 """
 
 TAGS = [
-    {"name": "chat", "description": "Chat with routing, and the routing decision explained."},
+    {
+        "name": "chat",
+        "description": "Chat with routing, the routing decision explained, and feedback.",
+    },
     {"name": "openai", "description": "The OpenAI-compatible API."},
     {"name": "anthropic", "description": "The Anthropic Messages API (POST /v1/messages)."},
     {"name": "benchmarks", "description": "Benchmark scores per provider and category."},
@@ -90,7 +94,19 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    features = (probes, chat, route, openai, anthropic, benchmarks, providers, costs, admin, keys)
+    features = (
+        probes,
+        chat,
+        route,
+        feedback,
+        openai,
+        anthropic,
+        benchmarks,
+        providers,
+        costs,
+        admin,
+        keys,
+    )
     for feature in features:
         app.include_router(feature.router)
     install_openapi(app, settings)
