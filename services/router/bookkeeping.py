@@ -1,5 +1,6 @@
 """What the router records once a chat has ended: metrics, the session's turn, the usage record
-(``usage_record.py``) and one log line. None of it blocks the reply: writes go through bounded
+(``usage_record.py``) with its entry in the answer index (``answer_index.py``) and one log
+line. None of it blocks the reply: writes go through bounded
 buffers (``write_buffer.py``) and successes are booked on the loop's next turn."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pymongo import InsertOne
 from masterx.chat.contract import Attempt, ChatReply, ChatRequest
 from masterx.domain import RouteReason
 from masterx.logs import log_event
+from services.router.answer_index import answer_entry
 from services.router.decision import Decision
 from services.router.metrics import (
     COST,
@@ -48,9 +50,10 @@ class Routed:
 
 
 class Bookkeeper:
-    def __init__(self, sessions: SessionStore, usage: WriteBuffer) -> None:
+    def __init__(self, sessions: SessionStore, usage: WriteBuffer, answers: WriteBuffer) -> None:
         self._sessions = sessions
         self._usage = usage
+        self._answers = answers
 
     def succeeded(self, routed: Routed, reply: ChatReply) -> None:
         """Booked on the loop's next turn: the reply goes out first (the request's context, and
@@ -141,3 +144,4 @@ class Bookkeeper:
             routed.request, routed.decision, reply, attempts, status, routed.elapsed_ms()
         )
         self._usage.submit(InsertOne(document))
+        self._answers.submit(answer_entry(document))

@@ -1,17 +1,18 @@
 """Learner feedback: a rating of one answer, stored against its usage record (README,
 "Feedback").
 
-1. The usage record (``usage_record.py``) of the request is looked up by ``request_id`` and its
-   owner: the API key (``key_id``) and user (``user_id``) that made it. Another caller's
-   request reads exactly like an unknown one (:class:`AnswerNotFound`), so a rating reveals
-   nothing. Several records of one owner under one request id (a client may reuse ids): the
-   latest is rated. Usage records land through a write buffer that lingers ~100 ms, so a rating
-   that beats its record is looked up again a few times (:data:`LOOKUP_RETRIES`, ~1.3 s in
-   all) before the answer is "not found (yet)".
-2. A record nobody answered (status ``failed`` or ``stream_failed``) cannot be rated:
+1. The answer is found in the answer index (``answer_index.py``) under its owner, the API key
+   (``key_id``) and user (``user_id``) that made the request, and the request id: another
+   caller's request reads exactly like an unknown one (:class:`AnswerNotFound`), so a rating
+   reveals nothing; an owner who reused a request id rates the latest request. The index entry
+   lands with the usage record, through a write buffer that lingers ~100 ms, so a rating that
+   beats it is looked up again a few times (:data:`LOOKUP_RETRIES`, ~1.3 s in all) before the
+   answer is "not found (yet)".
+2. A request nobody answered (status ``failed`` or ``stream_failed``) cannot be rated:
    :class:`AnswerNotRateable`.
-3. The rating is stored in ``feedback``, one document per rated request and owner, joined with
-   the record's provider, model, category and session; a second rating replaces the first.
+3. The rating is stored in ``feedback`` under the same key (one document per rated request and
+   owner), joined with the answer's usage record id, provider, model, category and session; a
+   second rating replaces the first.
 4. Only then is it handed to the :class:`OutcomeSink` (the live quality estimate, once wired):
    a replacement is handed over too, so the estimate counts both ratings of that answer.
 5. A down rating (score < 0.5) releases the session from the provider that gave the answer:
@@ -27,11 +28,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from masterx.domain import Category
 from masterx.logs import log_event
+from services.router.answer_index import FIELDS, answer_key
 from services.router.metrics import RATINGS, SESSIONS_MOVED
 from services.router.outcomes import Outcome, OutcomeKind, OutcomeSink
 from services.router.ratings import check_comment, check_request_id, parse_rating
@@ -41,15 +42,8 @@ from services.router.usage_record import BILLED, CREATED_AT, KEY_ID, USER_ID
 logger = logging.getLogger("masterx.router.feedback")
 
 COLLECTION = "feedback"
-# Waits before each further lookup of a record not found yet (the usage buffer lingers 100 ms).
+# Waits before each further lookup of an answer not found yet (the buffer lingers 100 ms).
 LOOKUP_RETRIES: tuple[float, ...] = (0.15, 0.35, 0.8)
-_RECORD_FIELDS = {
-    "provider": True,
-    "model": True,
-    "category": True,
-    "session_id": True,
-    "status": True,
-}
 
 
 class AnswerNotFound(LookupError):
@@ -82,17 +76,10 @@ class RatedAnswer:
     session_moved: bool
 
 
-def feedback_id(key_id: str, user_id: str, request_id: str) -> str:
-    """The ``feedback`` document's ``_id``: the request id within its owner. A request id is
-    not unique across callers (a client may choose it), so two callers' ratings never share
-    a document; and the lookup by ``_id`` alone is indexed on every MongoDB-compatible server."""
-    return f"{key_id}/{user_id}/{request_id}"
-
-
 class RatingRecorder:
     def __init__(
         self,
-        usage: AsyncCollection[dict[str, Any]],
+        answers: AsyncCollection[dict[str, Any]],
         feedback: AsyncCollection[dict[str, Any]],
         sessions: SessionStore,
         sink: OutcomeSink,
@@ -100,27 +87,16 @@ class RatingRecorder:
         retries: Sequence[float] = LOOKUP_RETRIES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._usage = usage
+        self._answers = answers
         self._feedback = feedback
         self._sessions = sessions
         self._sink = sink
         self._retries = tuple(retries)
         self._sleep = sleep
 
-    async def ensure_indexes(self) -> None:
-        # The lookup is an equality on request_id, key_id and user_id: a real MongoDB answers it
-        # from this index. FerretDB 1.x on SQLite pushes down only a filter on ``_id`` alone and
-        # scans the collection for this one (README, "Feedback": its cost).
-        await self._usage.create_index(
-            [("request_id", 1), (KEY_ID, 1), (USER_ID, 1)], name="request_owner"
-        )
-
-    async def _record(self, request: RatingRequest) -> dict[str, Any] | None:
-        query = {"request_id": request.request_id, KEY_ID: request.key_id, USER_ID: request.user_id}
+    async def _answer(self, key: str) -> dict[str, Any] | None:
         for wait in (*self._retries, None):
-            document = await self._usage.find_one(
-                query, _RECORD_FIELDS, sort=[(CREATED_AT, DESCENDING)]
-            )
+            document = await self._answers.find_one({"_id": key}, list(FIELDS))
             if document is not None or wait is None:
                 return document
             await self._sleep(wait)
@@ -132,7 +108,8 @@ class RatingRecorder:
         check_request_id(request.request_id)
         rating = parse_rating(request.rating)
         comment = check_comment(request.comment)
-        record = await self._record(request)
+        key = answer_key(request.key_id, request.user_id, request.request_id)
+        record = await self._answer(key)
         if record is None:
             raise AnswerNotFound(
                 f"no answer to request {request.request_id!r} of this key and user (an answer "
@@ -148,13 +125,13 @@ class RatingRecorder:
         model, session_id = str(record.get("model") or ""), str(record.get("session_id") or "")
         now = datetime.now(UTC)
         result = await self._feedback.update_one(
-            {"_id": feedback_id(request.key_id, request.user_id, request.request_id)},
+            {"_id": key},
             {
                 "$set": {
                     "request_id": request.request_id,
                     KEY_ID: request.key_id,
                     USER_ID: request.user_id,
-                    "usage_id": record["_id"],
+                    "usage_id": record.get("usage_id"),
                     "provider": provider,
                     "model": model,
                     "category": category.value,

@@ -20,6 +20,7 @@ from masterx.providers.pricing import PriceTable
 from masterx.providers.transport import ProviderTimeouts
 from masterx.stores import connect_mongo
 from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_pb2_grpc
+from services.router.answer_index import COLLECTION as ANSWERS
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
@@ -41,16 +42,13 @@ SERVICE_NAME = router_pb2.DESCRIPTOR.services_by_name["Router"].full_name
 logger = logging.getLogger("masterx.router")
 
 
-async def _ensure_indexes(
-    sessions: SessionStore, ledger: CostLedger, ratings: RatingRecorder
-) -> None:
+async def _ensure_indexes(sessions: SessionStore, ledger: CostLedger) -> None:
     """Create the router's indexes once MongoDB answers (the router does not wait for it)."""
     delay = 0.5
     while True:
         try:
             await sessions.ensure_indexes()
             await ledger.ensure_indexes()
-            await ratings.ensure_indexes()
             return
         except PyMongoError as error:
             log_event(
@@ -92,6 +90,7 @@ async def serve(settings: RouterSettings) -> None:
     linger = settings.store_write_linger_ms / 1000
     usage = WriteBuffer(database[USAGE], settings.usage_buffer_size, linger_s=linger)
     session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size, linger_s=linger)
+    answers = WriteBuffer(database[ANSWERS], settings.usage_buffer_size, linger_s=linger)
     sessions = SessionStore(
         database["sessions"],
         session_writes,
@@ -114,17 +113,17 @@ async def serve(settings: RouterSettings) -> None:
         ),
         CapabilityTable.from_environment(os.environ),
     )
-    books = Bookkeeper(sessions, usage)
+    books = Bookkeeper(sessions, usage, answers)
     flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
     ledger = CostLedger(database[USAGE])
     # Ratings reach a sink that only counts them until the live quality estimate is wired.
-    ratings = RatingRecorder(database[USAGE], database[FEEDBACK], sessions, CountingOutcomeSink())
+    ratings = RatingRecorder(database[ANSWERS], database[FEEDBACK], sessions, CountingOutcomeSink())
     servicer = RouterServicer(flow, providers, breakers.state, ledger, ratings)
 
     def register(server: grpc.aio.Server) -> None:
         router_pb2_grpc.add_RouterServicer_to_server(servicer, server)
 
-    indexes = asyncio.create_task(_ensure_indexes(sessions, ledger, ratings))
+    indexes = asyncio.create_task(_ensure_indexes(sessions, ledger))
 
     async def close() -> None:
         indexes.cancel()
@@ -132,14 +131,14 @@ async def serve(settings: RouterSettings) -> None:
         await breakers.stop()
         await sessions.stop()
         flush = settings.shutdown_flush_seconds
-        await asyncio.gather(usage.stop(flush), session_writes.stop(flush))
+        await asyncio.gather(usage.stop(flush), session_writes.stop(flush), answers.stop(flush))
         for adapter in adapters.values():
             await adapter.aclose()
         await health_channel.close()
         await benchmark_channel.close()
         await mongo.close()
 
-    for writer in (usage, session_writes):
+    for writer in (usage, session_writes, answers):
         writer.start()
     sessions.start()
     scoreboard.start()

@@ -13,13 +13,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.providers import ProviderSpec
+from services.router.answer_index import answer_entry, answer_key
 from services.router.decision import Decider, RoutingPolicy
 from services.router.feedback import (
     AnswerNotFound,
     AnswerNotRateable,
     RatingRecorder,
     RatingRequest,
-    feedback_id,
 )
 from services.router.outcome_counter import CountingOutcomeSink
 from services.router.outcomes import Outcome, OutcomeKind
@@ -67,6 +67,12 @@ def _record(
     }
 
 
+async def _answered(db: Db, *records: dict[str, Any]) -> None:
+    """Usage records as the router writes them: each with its answer index entry."""
+    await db["usage"].insert_many(list(records))
+    await db["answers"].bulk_write([answer_entry(r) for r in records], ordered=True)
+
+
 class Harness:
     def __init__(self, db: Db, sleep_hook: Any = None) -> None:
         self.db = db
@@ -83,7 +89,7 @@ class Harness:
                 await sleep_hook()
 
         self.recorder = RatingRecorder(
-            db["usage"], db["feedback"], self.sessions, self.sink, sleep=sleep
+            db["answers"], db["feedback"], self.sessions, self.sink, sleep=sleep
         )
 
     async def rate(
@@ -116,9 +122,8 @@ def test_a_rating_outside_up_down_1_to_5_names_the_field(text: str) -> None:
 
 
 async def test_a_rating_is_stored_joined_and_handed_to_the_sink(mongo_db: Db) -> None:
-    await mongo_db["usage"].insert_one(_record("r1", provider="beta", category="math"))
+    await _answered(mongo_db, _record("r1", provider="beta", category="math"))
     harness = Harness(mongo_db)
-    await harness.recorder.ensure_indexes()
     rated = await harness.rate("r1", "4", comment="clear")
     assert (rated.provider, rated.category, rated.score, rated.replaced) == (
         "beta",
@@ -126,7 +131,7 @@ async def test_a_rating_is_stored_joined_and_handed_to_the_sink(mongo_db: Db) ->
         0.75,
         False,
     )
-    stored = await mongo_db["feedback"].find_one({"_id": feedback_id("k1", "u1", "r1")})
+    stored = await mongo_db["feedback"].find_one({"_id": answer_key("k1", "u1", "r1")})
     assert stored is not None
     assert {k: stored[k] for k in ("provider", "model", "category", "session_id", "rating")} == {
         "provider": "beta",
@@ -142,7 +147,7 @@ async def test_a_rating_is_stored_joined_and_handed_to_the_sink(mongo_db: Db) ->
 
 
 async def test_a_second_rating_replaces_the_first_and_reaches_the_sink_too(mongo_db: Db) -> None:
-    await mongo_db["usage"].insert_one(_record("r1"))
+    await _answered(mongo_db, _record("r1"))
     harness = Harness(mongo_db)
     await harness.rate("r1", "up")
     again = await harness.rate("r1", "2")
@@ -156,7 +161,7 @@ async def test_a_second_rating_replaces_the_first_and_reaches_the_sink_too(mongo
 async def test_only_the_key_and_user_that_asked_may_rate(
     mongo_db: Db, user_id: str, key_id: str
 ) -> None:
-    await mongo_db["usage"].insert_one(_record("r1"))
+    await _answered(mongo_db, _record("r1"))
     harness = Harness(mongo_db)
     with pytest.raises(AnswerNotFound):
         await harness.rate("r1", "up", user_id=user_id, key_id=key_id)
@@ -173,7 +178,7 @@ async def test_an_unknown_request_is_not_found_after_the_retries(mongo_db: Db) -
 
 async def test_a_rating_that_beats_its_usage_record_waits_for_it(mongo_db: Db) -> None:
     async def record_lands() -> None:
-        await mongo_db["usage"].insert_one(_record("r-late"))
+        await _answered(mongo_db, _record("r-late"))
 
     harness = Harness(mongo_db, sleep_hook=record_lands)
     rated = await harness.rate("r-late", "up")
@@ -181,12 +186,11 @@ async def test_a_rating_that_beats_its_usage_record_waits_for_it(mongo_db: Db) -
 
 
 async def test_the_latest_record_of_a_reused_request_id_is_rated(mongo_db: Db) -> None:
-    await mongo_db["usage"].insert_many(
-        [
-            _record("r1", provider="alpha"),
-            _record("r1", provider="gamma", created=T0 + timedelta(minutes=1)),
-            _record("r1", provider="beta", user_id="u9", created=T0 + timedelta(minutes=2)),
-        ]
+    await _answered(
+        mongo_db,
+        _record("r1", provider="alpha"),
+        _record("r1", provider="gamma", created=T0 + timedelta(minutes=1)),
+        _record("r1", provider="beta", user_id="u9", created=T0 + timedelta(minutes=2)),
     )
     rated = await Harness(mongo_db).rate("r1", "up")
     assert rated.provider == "gamma"
@@ -194,7 +198,7 @@ async def test_the_latest_record_of_a_reused_request_id_is_rated(mongo_db: Db) -
 
 @pytest.mark.parametrize("status", ["failed", "stream_failed"])
 async def test_an_unanswered_request_cannot_be_rated(mongo_db: Db, status: str) -> None:
-    await mongo_db["usage"].insert_one(_record("r1", provider=None, status=status))
+    await _answered(mongo_db, _record("r1", provider=None, status=status))
     harness = Harness(mongo_db)
     with pytest.raises(AnswerNotRateable, match=status):
         await harness.rate("r1", "down")
@@ -208,7 +212,7 @@ async def test_an_unanswered_request_cannot_be_rated(mongo_db: Db, status: str) 
 async def test_bad_input_names_the_field(
     mongo_db: Db, request_id: str, comment: str, field: str
 ) -> None:
-    await mongo_db["usage"].insert_one(_record("r1"))
+    await _answered(mongo_db, _record("r1"))
     with pytest.raises(InvalidFeedback) as caught:
         await Harness(mongo_db).rate(request_id, "up", comment=comment)
     assert caught.value.field == field
@@ -237,7 +241,7 @@ async def test_a_down_rating_re_routes_the_session_at_its_next_message(mongo_db:
     before = await harness.sessions.get("s1")
     decider = _decider()
     assert decider.decide("more code", "s1", before).reason is RouteReason.SESSION_CONTINUITY
-    await mongo_db["usage"].insert_one(_record("r1", provider="beta"))
+    await _answered(mongo_db, _record("r1", provider="beta"))
 
     rated = await harness.rate("r1", "down")
     await harness.writes.flush(10)
@@ -265,7 +269,7 @@ async def test_a_down_rating_read_by_another_replica_releases_the_stored_session
     second.writes.start()
     first.sessions.record_turn(None, "s1", "u1", "beta", Category.CODING, key_id="k1")
     await first.writes.flush(10)
-    await mongo_db["usage"].insert_one(_record("r1", provider="beta"))
+    await _answered(mongo_db, _record("r1", provider="beta"))
     assert (await second.rate("r1", "1")).session_moved
     await second.writes.flush(10)
     stored = await mongo_db["sessions"].find_one({"_id": "s1"})
@@ -281,9 +285,7 @@ async def test_up_ratings_and_ratings_of_a_provider_already_left_keep_the_sessio
     harness.writes.start()
     harness.sessions.record_turn(None, "s1", "u1", "alpha", Category.CODING, key_id="k1")
     await harness.writes.flush(10)
-    await mongo_db["usage"].insert_many(
-        [_record("r-up", provider="alpha"), _record("r-old", provider="beta")]
-    )
+    await _answered(mongo_db, _record("r-up", provider="alpha"), _record("r-old", provider="beta"))
     assert not (await harness.rate("r-up", "5")).session_moved
     assert not (await harness.rate("r-old", "down")).session_moved  # the session left beta
     state = await harness.sessions.get("s1")
@@ -295,3 +297,10 @@ def test_the_counting_sink_counts() -> None:
     sink = CountingOutcomeSink()
     sink.observe(Outcome("alpha", "m", Category.CODING, OutcomeKind.RATING, 1.0))
     assert sink.observed == 1
+
+
+async def test_a_request_made_without_a_key_can_be_rated(mongo_db: Db) -> None:
+    await _answered(mongo_db, _record("r1", key_id="", user_id="u@1"))
+    harness = Harness(mongo_db)
+    rated = await harness.rate("r1", "up", key_id="", user_id="u@1")
+    assert rated.provider == "alpha"
