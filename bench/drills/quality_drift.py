@@ -233,7 +233,10 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m["new_coding_avoiding_victim_at_end"] = round(left.last_share, 2)
     m["sessions_on_victim"] = len(on_victim)
     m["sessions_moved"] = len(movers)
-    m["rated_coding_to_return"] = back.rated if back.rated is not None else "not reached"
+    if left.rated is None:  # it never left: its "return" measures nothing
+        m["rated_coding_to_return"] = "n/a (never left)"
+    else:
+        m["rated_coding_to_return"] = back.rated if back.rated is not None else "not reached"
     m["new_coding_on_victim_after_restore"] = round(back.last_share, 2)
     m["other_categories_largest_shift"] = f"{shift:.2f} {where}".strip()
     m["ratings_accepted"] = rated
