@@ -73,7 +73,7 @@ bench-micro: deps  ## pytest-benchmark: selection, decision, detectors, breaker 
 bench-breakers: deps  ## Breaker check time, Report round trip, failure detection time
 	$(PY) -m bench.breakers
 
-drills: deps  ## Failure drills under steady load: provider, Redis, MongoDB and router outages
+drills: deps  ## Drills under steady load: provider, Redis, MongoDB and router outages; quality drift
 	$(PY) -m bench.drills --json .stack/drills.json
 
 bench-routing: deps  ## Selection time in process, session lookup against MongoDB

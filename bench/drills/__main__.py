@@ -1,4 +1,5 @@
-"""``python -m bench.drills [--short] [--json out.json]``: every failure drill, then a table."""
+"""``python -m bench.drills [--short] [--only NAME] [--json out.json]``: every drill (failures,
+and the quality drift of issue 25), then a table."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.drills", description=__doc__)
     parser.add_argument("--short", action="store_true", help="a few seconds per drill")
     parser.add_argument("--json", type=Path, help="also write every result as JSON here")
+    parser.add_argument("--only", default="", help="only the drills whose name contains this")
     args = parser.parse_args(argv)
-    results = asyncio.run(run_drills(short=args.short, announce=True))
+    results = asyncio.run(run_drills(short=args.short, announce=True, only=args.only))
     print(markdown_table(results))
     if args.json:
         args.json.write_text(json.dumps([r.record() for r in results], indent=2) + "\n")

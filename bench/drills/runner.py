@@ -9,6 +9,7 @@ from bench.drills.harness import FULL, SHORT, DrillResult, DrillStack, Timing
 from bench.drills.keyed_outage import redis_killed_under_keyed_load
 from bench.drills.process_outages import mongodb_killed, redis_killed, router_killed
 from bench.drills.provider_outages import every_provider_down, one_provider_down
+from bench.drills.quality_drift import quality_drift
 
 Drill = Callable[[DrillStack, Timing], Awaitable[DrillResult]]
 
@@ -23,17 +24,22 @@ def drills(database: str) -> list[tuple[str, Drill]]:
         ("Redis killed and restarted", redis_killed),
         ("MongoDB killed and restarted", mongodb),
         ("Redis killed under keyed load", redis_killed_under_keyed_load),
+        ("quality drift", quality_drift),
         ("one of two routers killed", router_killed),  # last: it leaves one router dead
     ]
 
 
-async def run_drills(short: bool = False, announce: bool = False) -> list[DrillResult]:
+async def run_drills(
+    short: bool = False, announce: bool = False, only: str = ""
+) -> list[DrillResult]:
+    """Every drill in order, or only those whose name contains ``only``."""
     timing = SHORT if short else FULL
     database = os.environ.get("MASTERX_MONGODB_DATABASE", "masterx")
     results: list[DrillResult] = []
+    chosen = [(n, d) for n, d in drills(database) if only.lower() in n.lower()]
     with DrillStack(announce=announce) as stack:
         try:
-            for name, drill in drills(database):
+            for name, drill in chosen:
                 if announce:
                     print(f"[drills] {name} ...", flush=True)
                 try:

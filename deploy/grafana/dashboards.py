@@ -14,12 +14,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or loaded by path
 
+from feedback_dashboard import FEEDBACK
 from panel_model import OUT_DIR, file_name, render
 from provider_dashboards import BENCHMARKS, PROVIDER_HEALTH
 from routing_dashboard import ROUTING
 from usage_dashboards import COST, SESSIONS
 
-DASHBOARDS = (ROUTING, PROVIDER_HEALTH, BENCHMARKS, COST, SESSIONS)
+DASHBOARDS = (ROUTING, PROVIDER_HEALTH, BENCHMARKS, COST, SESSIONS, FEEDBACK)
 
 
 def rendered_files() -> dict[str, str]:

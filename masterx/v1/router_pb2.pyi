@@ -399,3 +399,37 @@ class DeleteSessionRequest(_message.Message):
 class DeleteSessionReply(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class RateAnswerRequest(_message.Message):
+    __slots__ = ("request_id", "user_id", "key_id", "rating", "comment")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    user_id: str
+    key_id: str
+    rating: str
+    comment: str
+    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., key_id: _Optional[str] = ..., rating: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class RateAnswerReply(_message.Message):
+    __slots__ = ("request_id", "provider", "model", "category", "session_id", "score", "replaced", "session_moved")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    REPLACED_FIELD_NUMBER: _ClassVar[int]
+    SESSION_MOVED_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    provider: str
+    model: str
+    category: _common_pb2.Category
+    session_id: str
+    score: float
+    replaced: bool
+    session_moved: bool
+    def __init__(self, request_id: _Optional[str] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., session_id: _Optional[str] = ..., score: _Optional[float] = ..., replaced: _Optional[bool] = ..., session_moved: _Optional[bool] = ...) -> None: ...

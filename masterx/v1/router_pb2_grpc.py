@@ -64,6 +64,11 @@ class RouterStub:
                 request_serializer=masterx_dot_v1_dot_router__pb2.DeleteSessionRequest.SerializeToString,
                 response_deserializer=masterx_dot_v1_dot_router__pb2.DeleteSessionReply.FromString,
                 _registered_method=True)
+        self.RateAnswer = channel.unary_unary(
+                '/masterx.v1.Router/RateAnswer',
+                request_serializer=masterx_dot_v1_dot_router__pb2.RateAnswerRequest.SerializeToString,
+                response_deserializer=masterx_dot_v1_dot_router__pb2.RateAnswerReply.FromString,
+                _registered_method=True)
 
 
 class RouterServicer:
@@ -111,6 +116,13 @@ class RouterServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RateAnswer(self, request, context):
+        """A learner's rating of an answer, stored against its usage record (issue 25's feedback).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RouterServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -143,6 +155,11 @@ def add_RouterServicer_to_server(servicer, server):
                     servicer.DeleteSession,
                     request_deserializer=masterx_dot_v1_dot_router__pb2.DeleteSessionRequest.FromString,
                     response_serializer=masterx_dot_v1_dot_router__pb2.DeleteSessionReply.SerializeToString,
+            ),
+            'RateAnswer': grpc.unary_unary_rpc_method_handler(
+                    servicer.RateAnswer,
+                    request_deserializer=masterx_dot_v1_dot_router__pb2.RateAnswerRequest.FromString,
+                    response_serializer=masterx_dot_v1_dot_router__pb2.RateAnswerReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -307,6 +324,33 @@ class Router:
             '/masterx.v1.Router/DeleteSession',
             masterx_dot_v1_dot_router__pb2.DeleteSessionRequest.SerializeToString,
             masterx_dot_v1_dot_router__pb2.DeleteSessionReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RateAnswer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/masterx.v1.Router/RateAnswer',
+            masterx_dot_v1_dot_router__pb2.RateAnswerRequest.SerializeToString,
+            masterx_dot_v1_dot_router__pb2.RateAnswerReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -21,6 +21,7 @@ from services.gateway.routes import (
     benchmarks,
     chat,
     costs,
+    feedback,
     keys,
     openai,
     probes,
@@ -47,7 +48,10 @@ Every response carries `X-Request-ID`; chat responses also `X-MasterX-Provider`,
 """
 
 TAGS = [
-    {"name": "chat", "description": "Chat with routing, and the routing decision explained."},
+    {
+        "name": "chat",
+        "description": "Chat with routing, the routing decision explained, and feedback.",
+    },
     {"name": "openai", "description": "The OpenAI-compatible API."},
     {"name": "anthropic", "description": "The Anthropic Messages API (POST /v1/messages)."},
     {"name": "benchmarks", "description": "Benchmark scores per provider and category."},
@@ -96,6 +100,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         chat,
         sessions,
         route,
+        feedback,
         openai,
         anthropic,
         benchmarks,

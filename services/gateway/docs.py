@@ -21,6 +21,7 @@ _ERRORS = {
     401: "Missing or invalid credentials (`Authorization: Bearer ...`).",
     403: "Admin endpoints are disabled: no MASTERX_ADMIN_TOKEN is configured.",
     404: "Nothing with that id.",
+    409: "The request's state does not allow it (e.g. rating a request nobody answered).",
     413: "The request body is larger than MASTERX_MAX_BODY_BYTES.",
     429: "Too many benchmark runs at once; retry later (Retry-After).",
     502: "An upstream service failed unexpectedly.",

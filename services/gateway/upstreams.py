@@ -89,6 +89,11 @@ class RouterUpstream(Upstream):
         )
         await self.unary(self.stub.DeleteSession, request, timeout, router_pb2.DeleteSessionReply)
 
+    async def rate(
+        self, request: router_pb2.RateAnswerRequest, timeout: float
+    ) -> router_pb2.RateAnswerReply:
+        return await self.unary(self.stub.RateAnswer, request, timeout, router_pb2.RateAnswerReply)
+
     def chat_stream(self, request: ChatRequest, timeout: float) -> EventStream:
         message = protocol.request_message(request)
         call = self.stub.ChatStream(message, timeout=timeout, metadata=call_metadata())

@@ -1,5 +1,6 @@
 """What the router records once a chat has ended: metrics, the session's turn, the usage record
-(``usage_record.py``) and one log line. None of it blocks the reply: writes go through bounded
+(``usage_record.py``) with its entry in the answer index (``answer_index.py``) and one log
+line. None of it blocks the reply: writes go through bounded
 buffers (``write_buffer.py``) and successes are booked on the loop's next turn."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from masterx.domain import RouteReason
 from masterx.logs import log_event
 from masterx.providers.base import ChatTurn
 from masterx.selection import Candidate
+from services.router.answer_index import answer_entry
 from services.router.conversation import Conversation, ModelLimits, remembered_turns
 from services.router.decision import Decision
 from services.router.metrics import (
@@ -78,10 +80,15 @@ class Routed:
 
 class Bookkeeper:
     def __init__(
-        self, sessions: SessionStore, usage: WriteBuffer, outcomes: OutcomeSink | None = None
+        self,
+        sessions: SessionStore,
+        usage: WriteBuffer,
+        answers: WriteBuffer,
+        outcomes: OutcomeSink | None = None,
     ) -> None:
         self._sessions = sessions
         self._usage = usage
+        self._answers = answers
         self._outcomes = outcomes
 
     def _signal(self, routed: Routed, reply: ChatReply | None, attempts: Sequence[Attempt]) -> None:
@@ -193,3 +200,4 @@ class Bookkeeper:
             routed.request, routed.decision, reply, attempts, status, routed.elapsed_ms()
         )
         self._usage.submit(InsertOne(document))
+        self._answers.submit(answer_entry(document))

@@ -49,3 +49,13 @@ REQUESTS_FAILED = Counter(
     "Chat requests no provider could answer.",
     ["category"],
 )
+RATINGS = Counter(
+    "masterx_feedback_ratings_total",
+    "Learner ratings of answers, by provider, category and rating (up, down, 1-5).",
+    ["provider", "category", "rating"],
+)
+SESSIONS_MOVED = Counter(
+    "masterx_feedback_sessions_moved_total",
+    "Sessions released from their provider by a down rating (they re-route next message).",
+    ["provider", "category"],
+)

@@ -28,6 +28,7 @@ from masterx.v1 import (
     router_pb2,
     router_pb2_grpc,
 )
+from services.router.answer_index import COLLECTION as ANSWERS
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
@@ -37,6 +38,8 @@ from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
 from services.router.drift import DriftAlarm
 from services.router.exploration import Exploration
+from services.router.feedback import COLLECTION as FEEDBACK
+from services.router.feedback import RatingRecorder
 from services.router.live_quality import LiveQuality
 from services.router.provider_calls import ProviderCaller
 from services.router.scoreboard import ScoreBoard
@@ -119,6 +122,7 @@ async def serve(settings: RouterSettings) -> None:
     linger = settings.store_write_linger_ms / 1000
     usage = WriteBuffer(database[USAGE], settings.usage_buffer_size, linger_s=linger)
     session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size, linger_s=linger)
+    answers = WriteBuffer(database[ANSWERS], settings.usage_buffer_size, linger_s=linger)
     sessions = SessionStore(
         database["sessions"],
         session_writes,
@@ -145,11 +149,13 @@ async def serve(settings: RouterSettings) -> None:
         capabilities,
         Exploration(settings.exploration_share),
     )
-    books = Bookkeeper(sessions, usage, live)
+    books = Bookkeeper(sessions, usage, answers, live)
     limits = ModelLimits({name: spec.kind for name, spec in providers.items()}, capabilities)
     flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books, limits)
     ledger = CostLedger(database[USAGE])
-    servicer = RouterServicer(flow, providers, breakers.state, ledger)
+    # Ratings join the hard signals in the live quality estimate the policy ranks with.
+    ratings = RatingRecorder(database[ANSWERS], database[FEEDBACK], sessions, live)
+    servicer = RouterServicer(flow, providers, breakers.state, ledger, ratings)
 
     def register(server: grpc.aio.Server) -> None:
         router_pb2_grpc.add_RouterServicer_to_server(servicer, server)
@@ -164,14 +170,14 @@ async def serve(settings: RouterSettings) -> None:
         await breakers.stop()
         await sessions.stop()
         flush = settings.shutdown_flush_seconds
-        await asyncio.gather(usage.stop(flush), session_writes.stop(flush))
+        await asyncio.gather(usage.stop(flush), session_writes.stop(flush), answers.stop(flush))
         for adapter in adapters.values():
             await adapter.aclose()
         await health_channel.close()
         await benchmark_channel.close()
         await mongo.close()
 
-    for writer in (usage, session_writes):
+    for writer in (usage, session_writes, answers):
         writer.start()
     sessions.start()
     scoreboard.start()

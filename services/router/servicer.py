@@ -18,6 +18,13 @@ from services.router.chat_flow import ChatFlow
 from services.router.coalescing import coalesce_deltas
 from services.router.costs import CostLedger, CostTotal
 from services.router.decision import UnknownProviderError
+from services.router.feedback import (
+    AnswerNotFound,
+    AnswerNotRateable,
+    RatingRecorder,
+    RatingRequest,
+)
+from services.router.ratings import InvalidFeedback
 
 
 class RouterServicer(router_pb2_grpc.RouterServicer):
@@ -27,11 +34,13 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
         providers: dict[str, ProviderSpec],
         breaker_state: Callable[[str], BreakerState],
         ledger: CostLedger,
+        ratings: RatingRecorder,
     ) -> None:
         self._flow = flow
         self._providers = providers
         self._breaker_state = breaker_state
         self._ledger = ledger
+        self._ratings = ratings
 
     async def _route(
         self,
@@ -149,6 +158,40 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
             by_day=[_bucket(t) for t in report.by_day],
             by_key=[_bucket(t) for t in report.by_key],
             by_user=[_bucket(t) for t in report.by_user],
+        )
+
+    async def RateAnswer(
+        self, request: router_pb2.RateAnswerRequest, context: grpc.aio.ServicerContext
+    ) -> router_pb2.RateAnswerReply:
+        rating = RatingRequest(
+            request.request_id, request.user_id, request.key_id, request.rating, request.comment
+        )
+        try:
+            rated = await self._ratings.rate(rating)
+        except InvalidFeedback as error:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
+            raise
+        except AnswerNotFound as error:
+            await context.abort(grpc.StatusCode.NOT_FOUND, str(error))
+            raise
+        except AnswerNotRateable as error:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
+            raise
+        except PyMongoError as error:
+            await context.abort(
+                grpc.StatusCode.UNAVAILABLE,
+                f"usage records and feedback (MongoDB) unavailable: {type(error).__name__}",
+            )
+            raise
+        return router_pb2.RateAnswerReply(
+            request_id=rated.request_id,
+            provider=rated.provider,
+            model=rated.model,
+            category=rated.category.to_proto(),
+            session_id=rated.session_id,
+            score=rated.score,
+            replaced=rated.replaced,
+            session_moved=rated.session_moved,
         )
 
 

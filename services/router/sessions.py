@@ -32,7 +32,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -315,6 +315,34 @@ class SessionStore:
         """Buffer the write; the cache holds the state it writes, with its ticket."""
         ticket = self._writes.last_ticket if self._writes.submit(write) else 0
         self._remember(session_id, state, ticket)
+
+    async def release_provider(self, session_id: str, provider: str) -> bool:
+        """A down-rated answer of ``provider``: the session stops keeping it, so its next
+        message is decided afresh by the policy (its topic stays). Only while ``provider`` is
+        still the session's (it may have moved since); True when released.
+
+        The session is read by ``_id`` (this replica's cache first, never caching a miss: the
+        session's own turn may still be in its write buffer), cleared in this replica's cache,
+        and in MongoDB through the same write buffer as the turns, so it lands after the turn
+        it follows. Another replica that cached the session sees the release when its cache
+        entry expires (``session_cache_ttl_seconds``)."""
+        cached = self._cache.get(session_id)
+        fresh = cached is not None and self._clock() - cached[0] < self._cache_ttl
+        state = cached[1] if cached is not None and fresh else None
+        if state is None:
+            try:
+                document = await self._collection.find_one({"_id": session_id}, _ROUTING_FIELDS)
+            except PyMongoError as error:
+                log_event(
+                    logger, "session_read_failed", logging.WARNING, error=type(error).__name__
+                )
+                return False
+            state = _from_document(document) if document else None
+        if state is None or state.current_provider != provider:
+            return False
+        released = UpdateOne({"_id": session_id}, {"$set": {"current_provider": ""}})
+        self._submit(session_id, replace(state, current_provider=""), released)
+        return True
 
     async def purge_idle(self) -> int:
         cutoff = datetime.fromtimestamp(self._clock() - self._idle, UTC)

@@ -192,6 +192,12 @@ REQUIRED = {
         ("timeseries", "masterx_session_topic_changes_total", "to_topic"),
         ("timeseries", "masterx_route_decisions_total", "reason"),
     ],
+    "feedback.json": [
+        ("timeseries", "masterx_feedback_ratings_total", "provider"),
+        ("timeseries", "masterx_feedback_ratings_total", "category"),
+        ("timeseries", "masterx_feedback_ratings_total", "rating"),
+        ("timeseries", "masterx_feedback_sessions_moved_total", "provider"),
+    ],
 }
 
 

@@ -1,5 +1,6 @@
 """Traffic that makes every dashboard panel and alert rule have something to show: chats in
-every category, a session that changes topic and one that stays, a pinned provider, a
+every category, a session that changes topic and one that stays, a pinned provider, ratings
+of answers (one down, which moves its session), a
 benchmark run and imported scores, a request no provider can answer, and an outage of the
 best provider long enough to open its breaker and see it close again."""
 
@@ -152,6 +153,15 @@ class Traffic:
         assert first["category"] == "coding" and changed["category"] == "math"
         assert stayed["reason"] == RouteReason.SESSION_CONTINUITY.value, stayed
         assert self.chat("hello", provider="openai").json()["reason"] == "pinned"
+        assert self.rate(first["request_id"], "up")["session_moved"] is False
+        assert self.rate(stayed["request_id"], 1)["session_moved"] is True
+
+    def rate(self, request_id: str, rating: str | int) -> Any:
+        """A learner's rating of an answer (feedback metrics; a down one moves the session)."""
+        body = {"user_id": "observer", "request_id": request_id, "rating": rating}
+        answer = self.http.post(f"{self.stack.gateway_url}/api/v1/feedback", json=body, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
 
     def nobody_answers(self) -> None:
         """Every provider fails once: the gateway answers 503."""

@@ -67,3 +67,12 @@ def test_a_killed_router_fails_its_calls_clearly_and_the_survivor_serves(
     results: dict[str, DrillResult],
 ) -> None:
     _passed(results["one of two routers killed"])
+
+
+def test_quality_drift_moves_new_coding_sessions_off_the_degraded_provider_and_back(
+    results: dict[str, DrillResult],
+) -> None:
+    """Issue 25's drill, short form. Fails until the live quality estimate is the router's
+    outcome sink (services/router/server.py wires CountingOutcomeSink, which only counts)."""
+    result = results["quality drift"]
+    _passed(result)

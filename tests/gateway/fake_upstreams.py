@@ -224,6 +224,18 @@ class FakeRouter(Scripted, router_pb2_grpc.RouterServicer):
         self._enter(request, context)
         return router_pb2.DeleteSessionReply()
 
+    def RateAnswer(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self._enter(request, context)
+        return router_pb2.RateAnswerReply(
+            request_id=request.request_id,
+            provider="groq",
+            model="llama-3.3-70b-versatile",
+            category=common_pb2.CATEGORY_CODING,
+            session_id="s-1",
+            score=0.0 if request.rating == "down" else 1.0,
+            session_moved=request.rating == "down",
+        )
+
 
 class FakeHealth(Scripted, breaker_pb2_grpc.ProviderHealthServicer):
     def GetStatus(self, request: Any, context: grpc.ServicerContext) -> Any:

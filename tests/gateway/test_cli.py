@@ -145,3 +145,43 @@ def test_errors_are_one_clear_line_and_exit_1(
     assert "cannot reach the gateway at http://127.0.0.1:9" in capsys.readouterr().err
     assert main(["chat", "  ", "--url", gateway_url]) == 1
     assert "messages.0.content must not be empty" in capsys.readouterr().err
+
+
+def test_chat_prints_the_request_id_to_rate(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capsys, gateway_url, "chat", "Explain bubble sort", "--no-stream")
+    assert code == 0
+    last = out.splitlines()[-1]
+    request_id = last.split()[1]
+    assert last == f"request {request_id}  (rate it: masterx feedback {request_id} up|down|1-5)"
+    assert request_id == fakes.router.seen.metadata[0]["x-request-id"]
+
+
+def test_feedback_sends_the_rating_and_says_what_it_rated(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(
+        capsys, gateway_url, "feedback", "req-7", "down", "--user", "u9", "--comment", "wrong"
+    )
+    assert code == 0
+    assert out.splitlines() == [
+        "rated down (score 0.00): groq/llama-3.3-70b-versatile  category: coding  session: s-1",
+        "the session leaves this provider: its next message is routed afresh",
+    ]
+    sent = fakes.router.seen.requests[0]
+    assert (sent.request_id, sent.user_id, sent.rating, sent.comment) == (
+        "req-7",
+        "u9",
+        "down",
+        "wrong",
+    )
+
+
+def test_feedback_reports_an_answer_it_cannot_find(
+    gateway_url: str, fakes: FakeUpstreams, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fakes.router.script.failure = Failure(grpc.StatusCode.NOT_FOUND, "no answer to request 'x'")
+    code, _, err = _run(capsys, gateway_url, "feedback", "x", "4")
+    assert code == 1 and "no answer to request" in err
+    assert fakes.router.seen.requests[0].rating == "4"

@@ -31,13 +31,18 @@ def masterx(
 def test_chat_streams_an_answer_with_provider_category_and_reason(gateway_stack: Stack) -> None:
     result = masterx(gateway_stack, "chat", "Explain bubble sort", "--session", "cli-sess")
     assert result.returncode == 0, result.stderr
-    routing, *answer, usage = result.stdout.splitlines()
+    routing, *answer, usage, request = result.stdout.splitlines()
     provider = routing.split()[1].split("/")[0]
     assert provider in PROVIDERS
     assert "category: coding" in routing and "reason: " in routing
     assert "session: cli-sess" in routing
     assert "".join(answer).strip()
     assert usage.startswith("[") and "completion tokens" in usage
+    request_id = request.split()[1]
+    rated = masterx(gateway_stack, "feedback", request_id, "4", "--comment", "clear")
+    assert rated.returncode == 0, rated.stderr
+    assert rated.stdout.startswith(f"rated 4 (score 0.75): {provider}/"), rated.stdout
+    assert "session: cli-sess" in rated.stdout
 
 
 def test_route_explains_the_choice(gateway_stack: Stack) -> None:

@@ -1,4 +1,5 @@
-"""``masterx chat`` (streams the answer) and ``masterx route`` (why that provider)."""
+"""``masterx chat`` (streams the answer), ``masterx feedback`` (rate an answer) and
+``masterx route`` (why that provider)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import httpx
 from tooling.cli.client import CliError, GatewayClient
 from tooling.cli.output import table
 
+RATINGS = ("up", "down", "1", "2", "3", "4", "5")
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     chat = subparsers.add_parser(
@@ -26,6 +29,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     chat.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
     chat.set_defaults(run=run_chat)
+
+    feedback = subparsers.add_parser(
+        "feedback",
+        parents=[common],
+        help="rate an answer: the request id `masterx chat` printed, then up, down or 1-5",
+    )
+    feedback.add_argument("request_id", help="the answer's request id (printed by masterx chat)")
+    feedback.add_argument("rating", choices=RATINGS, help="up or down, or 1 (bad) to 5 (good)")
+    feedback.add_argument("--user", default="cli", help="the user who asked (default: cli)")
+    feedback.add_argument("--comment", help="a short comment (at most 500 characters)")
+    feedback.set_defaults(run=run_feedback)
 
     route = subparsers.add_parser(
         "route", parents=[common], help="explain which provider would answer, without calling it"
@@ -75,13 +89,40 @@ def run_chat(client: GatewayClient, args: argparse.Namespace) -> int:
             "completion_tokens": reply["completion_tokens"],
         }
         print(_usage_line(totals, time.monotonic() - started))
+        print(_rate_hint(reply["request_id"]))
         return 0
     body["stream"] = True
     body["stream_options"] = {"include_usage": True}
     with client.stream("/v1/chat/completions", body) as response:
         print(_routing_line(response.headers), flush=True)
         usage = _print_events(response)
+        request_id = response.headers.get("x-request-id", "")
     print(_usage_line(usage, time.monotonic() - started))
+    print(_rate_hint(request_id))
+    return 0
+
+
+def _rate_hint(request_id: str) -> str:
+    return f"request {request_id}  (rate it: masterx feedback {request_id} up|down|1-5)"
+
+
+def run_feedback(client: GatewayClient, args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {
+        "request_id": args.request_id,
+        "user_id": args.user,
+        "rating": int(args.rating) if args.rating.isdigit() else args.rating,
+    }
+    if args.comment:
+        body["comment"] = args.comment
+    rated = client.request("POST", "/api/v1/feedback", json=body)
+    again = " (replaces the earlier rating)" if rated["replaced"] else ""
+    print(
+        f"rated {rated['rating']} (score {rated['score']:.2f}){again}: "
+        f"{rated['provider']}/{rated['model']}  category: {rated['category']}"
+        f"  session: {rated['session_id']}"
+    )
+    if rated["session_moved"]:
+        print("the session leaves this provider: its next message is routed afresh")
     return 0
 
 

@@ -1,0 +1,260 @@
+"""Drill: quality drift (issue 25's targets). Ratings, not a benchmark run, must move routing.
+
+1. A real benchmark run of every category against the simulator gives the scores; the best
+   coding provider (the victim) is whom ``POST /api/v1/route`` picks for a coding prompt.
+2. About 20 chats/s of every category flow (``rated_traffic.py``: new sessions mostly, some
+   long-running ones), each answer rated like a learner: thumbs up with probability = the
+   serving provider's current simulated quality for that category.
+3. Baseline, then the victim's simulated coding quality drops to the worst provider's
+   (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding answers until
+   at least 90 % of new coding sessions (a sliding window) avoid the victim; whether the long
+   sessions that were on it moved; each other category's routing shares before and after.
+4. The quality is restored: the rated coding answers until 90 % of new coding sessions are
+   back on the victim.
+
+Targets (full run): leave within 300 rated coding answers, the sessions on it move, return
+within a similar number (300), no other category's routing changes (largest share shift per
+category at most 0.15). The short form (``make test``) runs a smaller scale and checks the
+direction: more than half of the window leaves within its smaller budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import grpc
+import httpx
+
+from bench.drills.harness import SHORT, DrillResult, DrillStack, Timing
+from bench.drills.probes import wait_until
+from bench.drills.rated_traffic import Answer, RatedTraffic
+from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
+
+CODING = "coding"
+CODING_PROBE = "Write a Python function that reverses a linked list"
+OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
+MIN_ANSWERS = 10  # a category with fewer new-session answers in a phase is not compared
+
+
+@dataclass(frozen=True)
+class DriftScale:
+    rate: float  # chats per second
+    long_sessions: int
+    baseline_s: float
+    window: int  # new coding sessions in the sliding window
+    leave_share: float  # the share of the window that must avoid (then use again) the victim
+    target_rated: int  # ... within this many rated coding answers
+    budget_rated: int  # a phase ends after this many rated coding answers at most
+    phase_timeout_s: float
+
+
+FULL_DRIFT = DriftScale(20.0, 8, 20.0, 40, 0.9, 300, 600, 240.0)
+SHORT_DRIFT = DriftScale(20.0, 4, 6.0, 15, 0.5, 120, 150, 45.0)
+
+
+@dataclass(frozen=True)
+class Crossing:
+    rated: int | None  # rated coding answers when the window first held the share; None: never
+    rated_total: int  # rated coding answers in the phase
+    last_share: float  # the share in the last full window (0 without one)
+
+
+def crossing(
+    answers: Sequence[Answer],
+    since: float,
+    until: float,
+    victim: str,
+    window: int,
+    share: float,
+    *,
+    away: bool,
+) -> Crossing:
+    """Walk the phase's answers in order, counting rated coding answers; each new coding
+    session's answer joins a window of ``window``: whether it avoided the victim (``away``) or
+    was the victim's. The first time a full window holds ``share``: the count then."""
+    recent: deque[bool] = deque(maxlen=window)
+    rated, reached, last = 0, None, 0.0
+    for answer in sorted(answers, key=lambda a: a.at):
+        if not since <= answer.at < until or answer.category != CODING:
+            continue
+        if answer.rated_up is not None:
+            rated += 1
+        if answer.new_session:
+            recent.append((answer.provider != victim) is away)
+            if len(recent) == window:
+                last = sum(recent) / window
+                if reached is None and last >= share:
+                    reached = rated
+    return Crossing(reached, rated, last)
+
+
+def shares(answers: Sequence[Answer], since: float, until: float) -> dict[str, dict[str, float]]:
+    """Each category but coding: its new sessions' share per serving provider."""
+    counts: dict[str, Counter[str]] = {}
+    for answer in answers:
+        if since <= answer.at < until and answer.new_session and answer.category != CODING:
+            counts.setdefault(answer.category, Counter())[answer.provider] += 1
+    return {
+        category: {p: n / sum(c.values()) for p, n in sorted(c.items())}
+        for category, c in sorted(counts.items())
+        if sum(c.values()) >= MIN_ANSWERS
+    }
+
+
+def largest_shift(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> tuple[float, str]:
+    """The largest change of one provider's share in one category, and where."""
+    worst, where = 0.0, ""
+    for category in sorted(set(before) & set(after)):
+        providers = set(before[category]) | set(after[category])
+        for provider in sorted(providers):
+            shift = abs(before[category].get(provider, 0.0) - after[category].get(provider, 0.0))
+            if shift > worst:
+                worst, where = shift, f"{category}/{provider}"
+    return worst, where
+
+
+def sessions_on(answers: Sequence[Answer], victim: str, at: float, until: float) -> set[str]:
+    """Sessions whose last coding answer before ``at`` was the victim's and that go on
+    between ``at`` and ``until``."""
+    last: dict[str, str] = {}
+    later: set[str] = set()
+    for answer in sorted(answers, key=lambda a: a.at):
+        if answer.at < at and answer.category == CODING:
+            last[answer.session_id] = answer.provider
+        elif at <= answer.at < until:
+            later.add(answer.session_id)
+    return {s for s, provider in last.items() if provider == victim and s in later}
+
+
+def moved(
+    answers: Sequence[Answer], sessions: set[str], victim: str, since: float, until: float
+) -> set[str]:
+    """Which of ``sessions`` another provider than the victim served between the two."""
+    return {
+        a.session_id
+        for a in answers
+        if a.session_id in sessions and since <= a.at < until and a.provider != victim
+    }
+
+
+async def _scores_from_a_run(drills: DrillStack) -> None:
+    """A benchmark run of every category on every simulated provider, then wait until the
+    router routes coding by it."""
+    target = f"127.0.0.1:{drills.stack.config.benchmark_grpc_port}"
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = benchmark_pb2_grpc.BenchmarkStub(channel)
+        run = await stub.RunBenchmarks(benchmark_pb2.RunBenchmarksRequest(), timeout=10)
+        done = {benchmark_pb2.RUN_STATUS_COMPLETED, benchmark_pb2.RUN_STATUS_FAILED}
+
+        async def finished() -> bool:
+            request = benchmark_pb2.GetRunRequest(run_id=run.run_id)
+            return (await stub.GetRun(request, timeout=5)).status in done
+
+        await wait_until(finished, 120, "the benchmark run", every=0.5)
+
+
+async def _best_coding_provider(client: httpx.AsyncClient) -> str:
+    chosen: dict[str, str] = {}
+
+    async def routed_by_scores() -> bool:
+        decision = (await client.post("/api/v1/route", json={"message": CODING_PROBE})).json()
+        chosen["provider"] = decision["provider"]
+        return bool(decision["category"] == CODING and decision["reason"] == "best_benchmark")
+
+    await wait_until(routed_by_scores, 30, "coding routed by benchmark scores", every=0.2)
+    return chosen["provider"]
+
+
+async def _phase(
+    traffic: RatedTraffic, since: float, victim: str, scale: DriftScale, *, away: bool
+) -> tuple[Crossing, float]:
+    """Until the window holds the share, the rating budget is spent, or the time is up."""
+    while True:
+        await asyncio.sleep(0.25)
+        now = time.monotonic()
+        seen = crossing(
+            traffic.answers, since, now, victim, scale.window, scale.leave_share, away=away
+        )
+        if (
+            seen.rated is not None
+            or seen.rated_total >= scale.budget_rated
+            or now - since > scale.phase_timeout_s
+        ):
+            return seen, now
+
+
+async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
+    scale = SHORT_DRIFT if timing == SHORT else FULL_DRIFT
+    await drills.settle(timing)
+    await _scores_from_a_run(drills)
+    async with httpx.AsyncClient(
+        base_url=drills.stack.gateway_url, timeout=10, trust_env=False
+    ) as client:
+        victim = await _best_coding_provider(client)
+    simulator_url = f"http://127.0.0.1:{drills.stack.config.simulator_port}"
+    traffic = RatedTraffic(drills.stack.gateway_url, simulator_url, scale.rate, scale.long_sessions)
+    await traffic.start()
+    worst = min(q[CODING] for q in traffic.quality.values())
+    result = DrillResult(f"quality drift ({victim})", [])
+    m = result.measures
+    m["victim"] = victim
+    m["coding_quality"] = f"{traffic.quality[victim][CODING]:.3f}->{worst:.3f}"
+    try:
+        started = time.monotonic()
+        await asyncio.sleep(scale.baseline_s)
+        degraded_at = time.monotonic()
+        await drills.simulator.set(victim, quality={CODING: worst})
+        left, restored_at = await _phase(traffic, degraded_at, victim, scale, away=True)
+        await drills.simulator.set(victim, quality={CODING: None})
+        back, ended = await _phase(traffic, restored_at, victim, scale, away=False)
+    finally:
+        await traffic.stop()
+        await drills.simulator.reset()
+    result.replies = traffic.replies
+    answers = traffic.answers
+    baseline = crossing(
+        answers, started, degraded_at, victim, scale.window, scale.leave_share, away=False
+    )
+    on_victim = sessions_on(answers, victim, degraded_at, restored_at)
+    movers = moved(answers, on_victim, victim, degraded_at, restored_at)
+    before = shares(answers, started, degraded_at)
+    after = shares(answers, degraded_at, restored_at)
+    shift, where = largest_shift(before, after)
+    rated = sum(1 for a in answers if a.rated_up is not None)
+    m["baseline_new_coding_on_victim"] = round(baseline.last_share, 2)
+    m["rated_coding_to_leave"] = left.rated if left.rated is not None else "not reached"
+    m["rated_coding_while_degraded"] = left.rated_total
+    m["new_coding_avoiding_victim_at_end"] = round(left.last_share, 2)
+    m["sessions_on_victim"] = len(on_victim)
+    m["sessions_moved"] = len(movers)
+    if left.rated is None:  # it never left: its "return" measures nothing
+        m["rated_coding_to_return"] = "n/a (never left)"
+    else:
+        m["rated_coding_to_return"] = back.rated if back.rated is not None else "not reached"
+    m["new_coding_on_victim_after_restore"] = round(back.last_share, 2)
+    m["other_categories_largest_shift"] = f"{shift:.2f} {where}".strip()
+    m["ratings_accepted"] = rated
+    m["ratings_refused"] = ",".join(f"{k}x{v}" for k, v in traffic.rating_failures.items()) or 0
+    m["phases_s"] = (
+        f"{degraded_at - started:.0f}/{restored_at - degraded_at:.0f}/{ended - restored_at:.0f}"
+    )
+    share, target = f"{scale.leave_share:.0%}", scale.target_rated
+    left_in_time = left.rated is not None and left.rated <= target
+    result.checks[f"{share} of new coding sessions leave within {target} rated"] = left_in_time
+    result.checks["sessions on the degraded provider move"] = bool(on_victim) and (
+        movers == on_victim
+    )
+    result.checks[f"{share} return within {target} rated after recovery"] = (
+        left_in_time and back.rated is not None and back.rated <= target
+    )
+    result.checks[f"other categories' routing unchanged (shift <= {OTHER_SHIFT_LIMIT})"] = (
+        bool(before) and shift <= OTHER_SHIFT_LIMIT
+    )
+    result.checks["every answer rated"] = not traffic.rating_failures and rated > 0
+    return result
