@@ -15,7 +15,8 @@ quality"). With benchmark quality ``q`` (0-1) over ``n`` tests:
 
 Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective sample count
 ``n0 + R + H``; its uncertainty is the benchmark's own (:func:`masterx.policy.standard_error`,
-"plus four") over that count. Decay halves ``R, G, C, B`` every ``half_life_s``: with no new
+"plus four") over that count. The policy ranks with the live mean at the benchmark's test
+count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``: with no new
 outcomes the estimate returns to the benchmark.
 """
 
@@ -143,14 +144,18 @@ def estimate(prior: Evidence, tally: Tally, settings: LiveSettings) -> LiveEstim
 
 
 def live_evidence(prior: Evidence, live: LiveEstimate) -> Evidence:
-    """The evidence the policy ranks with: the live mean over the effective count (rounded to
-    whole answers, as the policy's standard error counts tests); latency and cost unchanged.
-    With no live outcomes it is the benchmark's evidence itself."""
-    if live.live_weight <= 0 and live.prior_weight == prior.tests:
-        return Evidence(prior.quality, prior.tests, prior.latency_ms, prior.cost_usd, live)
-    return Evidence(
-        live.quality, round(live.effective_tests), prior.latency_ms, prior.cost_usd, live
-    )
+    """The evidence the policy ranks with: the live mean, judged at the benchmark's resolution
+    (its test count); latency and cost unchanged. With no live outcomes it is the benchmark's
+    evidence itself.
+
+    Traffic moves the mean but does not make a provider look more certain than its peers: only
+    the provider that serves a category collects its ratings and signals, so counting them as
+    tests would give the incumbent an ever narrower uncertainty, a higher assured quality than
+    any peer measured by the benchmark alone, and keep it chosen after its quality fell (the
+    quality drift drill: 0.929 to 0.872 in coding, about 150 ratings, never left). The
+    estimate's own uncertainty over ``effective_tests`` is still what the drift alarm and the
+    displays use (``services/router/drift.py``)."""
+    return Evidence(live.quality, prior.tests, prior.latency_ms, prior.cost_usd, live)
 
 
 def thompson_draw(quality: float, tests: float, rng: random.Random) -> float:

@@ -36,6 +36,17 @@ def test_without_outcomes_the_estimate_is_the_benchmark() -> None:
     assert evidence.live is live
 
 
+def test_the_policy_ranks_the_live_mean_at_the_benchmarks_resolution() -> None:
+    """Ratings move the mean the policy sees, not the number of tests its uncertainty counts:
+    the provider that serves (the only one rated) must not look more certain than its peers."""
+    live = estimate(PRIOR, ratings(300, 0.5), SETTINGS)
+    evidence = live_evidence(PRIOR, live)
+    assert evidence.quality == pytest.approx(live.quality)
+    assert evidence.quality < PRIOR.quality
+    assert evidence.tests == PRIOR.tests
+    assert live.effective_tests == pytest.approx(320.0)
+
+
 def test_the_worked_example_of_the_readme() -> None:
     """README "Live quality": 92.3 over 13 tests; 4 of 20 ratings up; 6 of 200 calls failed."""
     prior = Evidence(92.3, 13)
