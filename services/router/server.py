@@ -18,7 +18,8 @@ from masterx.providers.catalog import build_adapter
 from masterx.providers.discovery import discover_providers
 from masterx.providers.pricing import PriceTable
 from masterx.providers.transport import ProviderTimeouts
-from masterx.stores import connect_mongo
+from masterx.settings import redact_url
+from masterx.stores import connect_mongo, connect_redis
 from masterx.v1 import benchmark_pb2_grpc, health_pb2_grpc, router_pb2, router_pb2_grpc
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
@@ -27,6 +28,7 @@ from services.router.costs import CostLedger
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
 from services.router.provider_calls import ProviderCaller
+from services.router.response_cache import CachePolicy, ResponseCache
 from services.router.scoreboard import ScoreBoard
 from services.router.servicer import RouterServicer
 from services.router.sessions import SessionStore
@@ -52,6 +54,26 @@ async def _ensure_indexes(sessions: SessionStore, ledger: CostLedger) -> None:
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+def response_cache(settings: RouterSettings) -> ResponseCache | None:
+    """The response cache, when some category may use it (README, "Response cache"); its
+    Redis connection is opened at the first eligible request and used for nothing else."""
+    categories = settings.cached_categories
+    if not categories:
+        return None
+    timeout_s = settings.cache_lookup_timeout_ms / 1000
+    redis = connect_redis(
+        settings.cache_store_url, connect_timeout_s=timeout_s, timeout_s=1.0, retries=0
+    )
+    log_event(
+        logger,
+        "response_cache_enabled",
+        categories=sorted(c.value for c in categories),
+        redis=redact_url(settings.cache_store_url),
+        ttl_seconds=settings.cache_ttl_seconds,
+    )
+    return ResponseCache(redis, CachePolicy(categories, settings.cache_ttl_seconds, timeout_s))
 
 
 async def serve(settings: RouterSettings) -> None:
@@ -109,7 +131,8 @@ async def serve(settings: RouterSettings) -> None:
         CapabilityTable.from_environment(os.environ),
     )
     books = Bookkeeper(sessions, usage)
-    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books)
+    cache = response_cache(settings)
+    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books, cache)
     ledger = CostLedger(database[USAGE])
     servicer = RouterServicer(flow, providers, breakers.state, ledger)
 
@@ -130,6 +153,8 @@ async def serve(settings: RouterSettings) -> None:
         await health_channel.close()
         await benchmark_channel.close()
         await mongo.close()
+        if cache is not None:
+            await cache.close()
 
     for writer in (usage, session_writes):
         writer.start()
