@@ -99,9 +99,9 @@ class ChatFlow:
             return None
         return self._cache.key(routed.request, routed.decision.category, served)
 
-    async def _cached(self, routed: Routed, key: str | None) -> ChatReply | None:
+    async def _cached(self, routed: Routed, key: str) -> ChatReply | None:
         """The cached answer to ``routed`` as a reply (booked), or None."""
-        if self._cache is None or key is None:
+        if self._cache is None:
             return None
         answer = await self._cache.lookup(key, routed.decision.category)
         if answer is None:
@@ -142,7 +142,7 @@ class ChatFlow:
     # -- answers --------------------------------------------------------------------------------
     async def complete(self, routed: Routed) -> ChatReply:
         key = self._cache_key(routed, routed.decision.chosen)
-        cached = await self._cached(routed, key)
+        cached = await self._cached(routed, key) if key else None  # no await when ineligible
         if cached is not None:
             return cached
         try:
@@ -170,7 +170,7 @@ class ChatFlow:
     async def stream(self, routed: Routed) -> AsyncGenerator[ChatEvent]:
         decision = routed.decision
         key = self._cache_key(routed, decision.chosen)
-        cached = await self._cached(routed, key)
+        cached = await self._cached(routed, key) if key else None
         if cached is not None:
             yield StreamStarted(cached.routing)
             if cached.text:
