@@ -64,7 +64,7 @@ bench: bench-hops bench-breakers bench-benchmark-run bench-routing bench-micro b
 bench-hops: deps  ## What one hop costs here: TCP, gRPC unary and stream round trips, detection (~15 s)
 	$(PY) -m bench.hops
 
-bench-load: deps  ## Open-loop load: gateway overhead over the bare simulator at 50-400 requests/s (~5 min)
+bench-load: deps  ## Open-loop load: gateway overhead over the bare simulator at 50-400 requests/s, and cached hits (~6 min)
 	$(PY) -m bench.load
 
 bench-micro: deps  ## pytest-benchmark: selection, decision, detectors, breaker check, session lookup

@@ -16,8 +16,8 @@ quality"). With benchmark quality ``q`` (0-1) over ``n`` tests:
 Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective sample count
 ``n0 + R + H``; its uncertainty is the benchmark's own (:func:`masterx.policy.standard_error`,
 "plus four") over that count. The policy ranks with the live mean at the benchmark's test
-count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``: with no new
-outcomes the estimate returns to the benchmark.
+count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``:
+with no new outcomes the estimate returns to the benchmark.
 """
 
 from __future__ import annotations

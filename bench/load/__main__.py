@@ -6,7 +6,10 @@ Starts the whole stack on free ports (simulator at a fixed 50 ms, no jitter, no 
 then for each mode (plain, streamed) and rate runs the load generator in its own process
 against the simulator (baseline) and against the gateway, pinned to the same provider and wire
 format; at ``--floor-rate`` also against the floor chain (bench/load/floor: the same hops with
-no MasterX logic). Writes bench/results/load.json and load.md and prints the budget lines.
+no MasterX logic); at ``--cached-rate`` also the *cached* level: the same question every
+time, answered from the response cache (on in this stack; the routed levels bypass it with
+``Cache-Control: no-cache``), its latency next to a routed call's overhead. Writes
+bench/results/load.json and load.md and prints the budget lines.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.load.floor.chain import floor_chain
-from bench.load.report import budget_lines, floor_lines, floor_summary, level_summary, markdown
+from bench.load.report import (
+    budget_lines,
+    cached_lines,
+    cached_summary,
+    floor_lines,
+    floor_summary,
+    level_summary,
+    markdown,
+)
 from bench.load.stack import ROOT, running_stack
 from bench.load.workload import Target
 
@@ -66,6 +77,12 @@ def main() -> int:
         default=100.0,
         help="also load the floor chain (bench/load/floor) at this plain rate; 0: never",
     )
+    parser.add_argument(
+        "--cached-rate",
+        type=float,
+        default=100.0,
+        help="also load response-cache hits (one question, repeated) at this rate; 0: never",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where load.json/.md go")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
@@ -91,6 +108,10 @@ def main() -> int:
                     floor = generate(Target.GATEWAY, floor_port, rate, stream, args)
                     time.sleep(args.pause)
                     row["floor"] = floor_summary(floor, baseline)
+                if rate == args.cached_rate:
+                    cached = generate(Target.CACHED, config.gateway_port, rate, stream, args)
+                    time.sleep(args.pause)
+                    row["cached"] = cached_summary(cached, row)
                 rows.append(row)
                 over = row["total"]["overhead_ms"]
                 print(
@@ -118,6 +139,8 @@ def main() -> int:
     for line in lines:
         print(line)
     for line in floor_lines(rows):
+        print(line)
+    for line in cached_lines(rows):
         print(line)
     print(f"wall time {time.monotonic() - started:.0f} s")
     return 0 if all(line.startswith("PASS") for line in lines) else 1

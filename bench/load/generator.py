@@ -35,6 +35,7 @@ class Level:
     in_flight: int = 0
     max_in_flight: int = 0
     max_lag_ms: float = 0.0
+    cache_hits: int = 0  # measured replies answered from the response cache
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -83,6 +84,7 @@ async def one(
         if measured:
             if reply.status != 200:
                 level.error(f"http_{reply.status}")
+            level.cache_hits += reply.cached
             level.samples.append(
                 ((reply.done_s - scheduled) * 1e3, (reply.ttft_s - scheduled) * 1e3, reply.status)
             )
@@ -137,6 +139,7 @@ async def run_level(args: argparse.Namespace) -> dict[str, Any]:
         "max_in_flight": level.max_in_flight,
         "connections": pool.opened,
         "max_client_lag_ms": round(level.max_lag_ms, 3),
+        "cache_hits": level.cache_hits,
         "samples": level.samples,
     }
 

@@ -22,6 +22,7 @@ class Reply:
     status: int
     ttft_s: float  # first body bytes holding a non-empty "content" (streams); else total
     done_s: float  # monotonic time the whole body arrived
+    cached: bool = False  # X-MasterX-Cache: hit (answered from the response cache)
 
 
 class Connection:
@@ -50,7 +51,8 @@ class Connection:
             length = int(headers.get(b"content-length", b"0"))
             await self._reader.readexactly(length)
             ttft = time.monotonic()
-        return Reply(status, ttft, time.monotonic())
+        cached = headers.get(b"x-masterx-cache") == b"hit"
+        return Reply(status, ttft, time.monotonic(), cached)
 
     async def _read_head(self) -> tuple[int, dict[bytes, bytes]]:
         raw = await self._reader.readuntil(b"\r\n\r\n")
@@ -79,8 +81,12 @@ class Connection:
                     first_token = time.monotonic()
 
 
-def request_head(host: str, port: int, path: str, body_length: int) -> bytes:
+def request_head(
+    host: str, port: int, path: str, body_length: int, extra: tuple[str, ...] = ()
+) -> bytes:
+    """The request line and headers; ``extra``: more header lines (``name: value``)."""
+    lines = "".join(f"{line}\r\n" for line in extra)
     return (
         f"POST {path} HTTP/1.1\r\nhost: {host}:{port}\r\ncontent-type: application/json\r\n"
-        f"accept: */*\r\ncontent-length: {body_length}\r\n\r\n"
+        f"accept: */*\r\ncontent-length: {body_length}\r\n{lines}\r\n"
     ).encode()

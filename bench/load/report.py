@@ -53,6 +53,41 @@ def floor_summary(floor: dict[str, Any], baseline: dict[str, Any]) -> dict[str, 
     }
 
 
+def cached_summary(cached: dict[str, Any], routed: dict[str, Any]) -> dict[str, Any]:
+    """A level of response-cache hits: their latency is all overhead (no provider is called),
+    shown next to the routed calls' overhead at the same rate (``routed``: that row)."""
+    ok = [s for s in cached["samples"] if s[2] == 200]
+    summary: dict[str, Any] = {
+        "rate": cached["rate"],
+        "latency_ms": distribution([s[0] for s in ok]),
+        "routed_overhead_ms": routed["total"]["overhead_ms"],
+        "hits": cached["cache_hits"],
+        "completed": cached["completed"],
+        "errors": errors_of(cached),
+    }
+    if cached["stream"]:
+        summary["ttft_ms"] = distribution([s[1] for s in ok])
+    return summary
+
+
+def cached_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """What a cache hit costs end to end, next to what routing a call adds to the provider's
+    time (information, not budgets)."""
+    lines = []
+    for row in rows:
+        if "cached" not in row:
+            continue
+        hit, routed = row["cached"]["latency_ms"], row["cached"]["routed_overhead_ms"]
+        lines.append(
+            f"cached hit ({'streamed' if row['stream'] else 'plain'}) at {row['rate']:g} "
+            f"requests/s: latency p50 {hit['p50']:.3f} ms, p99 {hit['p99']:.3f} ms (no provider "
+            f"call; {row['cached']['hits']} of {row['cached']['completed']} answered from the "
+            f"cache, errors {row['cached']['errors']}); a routed call's overhead: "
+            f"p50 {routed['p50']:.3f} ms, p99 {routed['p99']:.3f} ms"
+        )
+    return lines
+
+
 def floor_lines(rows: list[dict[str, Any]]) -> list[str]:
     """What the floor chain paid at its rate, and what MasterX adds on top (information, not
     budgets)."""
@@ -128,6 +163,7 @@ def markdown(rows: list[dict[str, Any]], header: str) -> str:
                 "that level's p99 overhead reads low and passes no budget."
             )
     lines.extend(floor_lines(rows))
+    lines.extend(cached_lines(rows))
     for stream in (False, True):
         label = "streamed" if stream else "plain"
         lines.append(

@@ -31,6 +31,10 @@ STACK_ENV = {
     "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
     "MASTERX_SIMULATED_PROVIDERS": "1",
     "MASTERX_LOG_LEVEL": "WARNING",
+    # The response cache on for every category it may serve, for callers without a key; the
+    # routed levels send Cache-Control: no-cache (bench/load/workload.py), the cached one not.
+    "MASTERX_CACHE_CATEGORIES": "coding,math,research,language,general",
+    "MASTERX_CACHE_SCOPE": "key",
 }
 PROFILED = ("router", "gateway")
 BACKGROUND = ("redis", "mongodb", "simulator", "health", "benchmark")

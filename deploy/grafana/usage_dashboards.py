@@ -138,6 +138,56 @@ COST = Dashboard(
             stacked=True,
         ),
         Panel(
+            "Response cache hit ratio by category",
+            "timeseries",
+            (
+                q(
+                    f"sum by (category) (rate(masterx_cache_hits_total[{RATE}])) / "
+                    f"(sum by (category) (rate(masterx_cache_hits_total[{RATE}])) + "
+                    f"sum by (category) (rate(masterx_cache_misses_total[{RATE}])))",
+                    "{{category}}",
+                ),
+            ),
+            "Eligible chats answered from the response cache (no provider call), by category; "
+            "only categories in MASTERX_CACHE_CATEGORIES, never empathy.",
+            unit="percentunit",
+        ),
+        Panel(
+            "USD saved by the response cache per hour",
+            "timeseries",
+            (
+                q(
+                    f"sum by (category) (rate(masterx_cache_saved_usd_total[{RATE}])) * 3600",
+                    "{{category}}",
+                ),
+            ),
+            "What the cached answers' original provider calls cost: spend the cache avoided.",
+            unit="currencyUSD",
+            stacked=True,
+        ),
+        Panel(
+            "Response cache misses per minute by reason",
+            "timeseries",
+            (
+                q(
+                    f"sum by (reason) (rate(masterx_cache_misses_total[{RATE}])) * 60",
+                    "{{reason}}",
+                ),
+            ),
+            "absent: not cached yet; unavailable: the cache's Redis down or slower than "
+            "MASTERX_CACHE_LOOKUP_TIMEOUT_MS (served by a provider, never an error); invalid: "
+            "an entry this version cannot read.",
+            unit="short",
+        ),
+        Panel(
+            "Saved by the response cache in the range",
+            "stat",
+            (q(f"sum(increase(masterx_cache_saved_usd_total[{RANGE}]))"),),
+            "USD the answers served from the cache cost when first asked.",
+            unit="currencyUSD",
+            decimals=4,
+        ),
+        Panel(
             "Spend by provider and category in the range",
             "table",
             (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from masterx.domain import Category, FailureKind, RouteReason
 from masterx.providers.base import ChatTurn, TextDelta, Usage
@@ -20,6 +21,13 @@ from masterx.selection import Candidate
 
 EMOTIONS = ("frustration", "anxiety", "sadness", "confusion", "joy")
 NEUTRAL = "neutral"
+
+# The response cache a request may use (README, "Response cache"): none, its key's own answers
+# (namespaced by key_id), or the answers every key whose scope is "shared" shares.
+CacheScope = Literal["off", "key", "shared"]
+CACHE_SCOPES: tuple[CacheScope, ...] = get_args(CacheScope)
+# What the cache did for a request: answered it, looked and missed, or "" (not eligible).
+CacheStatus = Literal["", "hit", "miss"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class ChatRequest:
     # turn made of ``context`` go to the provider, and the exchange is stored
     # (services/router/conversation.py). False: stateless, the client sends the history.
     remember: bool = False
+    cache: CacheScope = "off"  # set by the gateway: the key's scope, "off" on Cache-Control
 
     @property
     def message(self) -> str:
@@ -106,6 +115,7 @@ class Routing:
     session_id: str
     explanation: str = ""
     excluded: tuple[Exclusion, ...] = ()
+    cache: CacheStatus = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,11 @@ class ChatReply:
     attempts: tuple[Attempt, ...]
     request_id: str = ""
     tool_calls: tuple[ToolCall, ...] = ()
+    cost_saved_usd: float = 0.0  # a cache hit: what the original call cost (cost_usd is 0)
+
+    @property
+    def cached(self) -> bool:
+        return self.routing.cache == "hit"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ from google.rpc import code_pb2, status_pb2
 from grpc_status import rpc_status
 
 from masterx.chat.contract import (
+    CACHE_SCOPES,
     Attempt,
+    CacheScope,
+    CacheStatus,
     ChatEvent,
     ChatReply,
     ChatRequest,
@@ -62,6 +65,7 @@ def request_message(request: ChatRequest) -> router_pb2.ChatRequest:
         context=dict(request.context),
         key_id=request.key_id,
         remember=request.remember,
+        cache=request.cache,
     )
     if request.emotion is not None:
         message.emotion.CopyFrom(emotion_message(request.emotion))
@@ -99,7 +103,22 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         key_id=message.key_id,
         options=options,
         remember=message.remember,
+        cache=_cache_scope(message.cache),
     )
+
+
+def _cache_scope(value: str) -> CacheScope:
+    if not value:
+        return "off"
+    for scope in CACHE_SCOPES:
+        if scope == value:
+            return scope
+    raise InvalidChatRequest(f"cache must be one of {', '.join(CACHE_SCOPES)}, got {value!r}")
+
+
+def _cache_status(value: str) -> CacheStatus:
+    """What a decision says of the cache; a value this version does not know reads as none."""
+    return "hit" if value == "hit" else "miss" if value == "miss" else ""
 
 
 def _turns(message: router_pb2.ChatRequest) -> tuple[ChatTurn, ...]:
@@ -213,6 +232,7 @@ def routing_message(routing: Routing) -> router_pb2.RouteDecision:
             router_pb2.ExcludedProvider(provider=e.provider, model=e.model, reason=e.reason)
             for e in routing.excluded
         ],
+        cache=routing.cache,
     )
 
 
@@ -230,6 +250,7 @@ def routing(message: router_pb2.RouteDecision) -> Routing:
         session_id=message.session_id,
         explanation=message.explanation,
         excluded=tuple(Exclusion(e.provider, e.model, e.reason) for e in message.excluded),
+        cache=_cache_status(message.cache),
     )
 
 
@@ -271,6 +292,7 @@ def reply_message(reply: ChatReply) -> router_pb2.ChatReply:
         decision=routing_message(reply.routing),
         attempts=[attempt_message(a) for a in reply.attempts],
         tool_calls=[tool_call_message(c) for c in reply.tool_calls],
+        cost_saved_usd=reply.cost_saved_usd,
     )
 
 
@@ -285,6 +307,7 @@ def chat_reply(message: router_pb2.ChatReply) -> ChatReply:
         attempts=tuple(attempt(a) for a in message.attempts),
         request_id=message.request_id,
         tool_calls=tuple(tool_call(c) for c in message.tool_calls),
+        cost_saved_usd=message.cost_saved_usd,
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from masterx.chat.contract import CACHE_SCOPES, CacheScope
+
 AUTO = "auto"
 MAX_USD = 1_000_000.0  # per budget; a larger number is a typo, not a budget
 MAX_RATE = 10_000_000  # requests or tokens per minute
@@ -25,6 +27,10 @@ PIN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}/(\*|[A-Za-z0-9][A-Za-z0-9._:/@+-]{
 USD_FIELDS = ("budget_day_usd", "budget_month_usd", "user_budget_day_usd")
 RATE_FIELDS = ("rpm", "tpm")
 LIMIT_FIELDS = (*USD_FIELDS, *RATE_FIELDS, "max_tokens")
+# The key's response cache (README, "Response cache"): off, key (its own answers) or shared.
+CACHE_FIELD = "cache"
+# Fields that may be absent (a limit of no kind; no cache scope: the gateway's default).
+OPTIONAL_FIELDS = (*LIMIT_FIELDS, CACHE_FIELD)
 
 
 class KeyFieldError(ValueError):
@@ -50,6 +56,7 @@ class KeyPolicy:
     tpm: int | None = None
     max_tokens: int | None = None
     models: tuple[str, ...] = (AUTO,)
+    cache: CacheScope | None = None  # None: the gateway's MASTERX_CACHE_SCOPE
 
     def allows(self, provider: str | None, model: str | None) -> bool:
         """May a request name this provider/model? ``None`` for both is ``auto``."""
@@ -106,6 +113,15 @@ def _models(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys([AUTO, *pins]))
 
 
+def _cache(value: Any) -> CacheScope | None:
+    if value is None:
+        return None
+    for scope in CACHE_SCOPES:
+        if scope == value:
+            return scope
+    raise KeyFieldError(CACHE_FIELD, f"must be one of {', '.join(CACHE_SCOPES)}")
+
+
 _KNOWN = {f.name for f in fields(KeyPolicy)}
 
 
@@ -127,6 +143,7 @@ def policy_from(values: Mapping[str, Any], base: KeyPolicy | None = None) -> Key
         tpm=_count("tpm", merged.get("tpm"), MAX_RATE),
         max_tokens=_count("max_tokens", merged.get("max_tokens"), MAX_TOKENS_CAP),
         models=_models(merged.get("models")),
+        cache=_cache(merged.get(CACHE_FIELD)),
     )
     return policy
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15masterx/v1/keys.proto\x12\nmasterx.v1\"\x19\n\tModelPins\x12\x0c\n\x04pins\x18\x01 \x03(\t\"\xd8\x02\n\tKeyFields\x12\x11\n\x04name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1b\n\x0e\x62udget_day_usd\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x1d\n\x10\x62udget_month_usd\x18\x03 \x01(\x01H\x02\x88\x01\x01\x12 \n\x13user_budget_day_usd\x18\x04 \x01(\x01H\x03\x88\x01\x01\x12\x10\n\x03rpm\x18\x05 \x01(\x03H\x04\x88\x01\x01\x12\x10\n\x03tpm\x18\x06 \x01(\x03H\x05\x88\x01\x01\x12\x17\n\nmax_tokens\x18\x07 \x01(\x03H\x06\x88\x01\x01\x12*\n\x06models\x18\x08 \x01(\x0b\x32\x15.masterx.v1.ModelPinsH\x07\x88\x01\x01\x42\x07\n\x05_nameB\x11\n\x0f_budget_day_usdB\x13\n\x11_budget_month_usdB\x16\n\x14_user_budget_day_usdB\x06\n\x04_rpmB\x06\n\x04_tpmB\r\n\x0b_max_tokensB\t\n\x07_models\"\x8c\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12%\n\x06\x66ields\x18\x02 \x01(\x0b\x32\x15.masterx.v1.KeyFields\x12\x12\n\ncreated_at\x18\x03 \x01(\x01\x12\x12\n\nupdated_at\x18\x04 \x01(\x01\x12\x12\n\nrevoked_at\x18\x05 \x01(\x01\x12\x0f\n\x07revoked\x18\x06 \x01(\x08\"9\n\x10\x43reateKeyRequest\x12%\n\x06\x66ields\x18\x01 \x01(\x0b\x32\x15.masterx.v1.KeyFields\"@\n\x0e\x43reateKeyReply\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.masterx.v1.ApiKey\x12\r\n\x05token\x18\x02 \x01(\t\"\x11\n\x0fListKeysRequest\"1\n\rListKeysReply\x12 \n\x04keys\x18\x01 \x03(\x0b\x32\x12.masterx.v1.ApiKey\"\x1f\n\rGetKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\"X\n\x10UpdateKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12%\n\x06\x66ields\x18\x02 \x01(\x0b\x32\x15.masterx.v1.KeyFields\x12\r\n\x05\x63lear\x18\x03 \x03(\t\"\"\n\x10RevokeKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\"\xb2\x01\n\x08KeyUsage\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x1c\n\x14requests_last_minute\x18\x02 \x01(\x03\x12\x1a\n\x12tokens_last_minute\x18\x03 \x01(\x03\x12\x15\n\rspent_day_usd\x18\x04 \x01(\x01\x12\x14\n\x0cheld_day_usd\x18\x05 \x01(\x01\x12\x17\n\x0fspent_month_usd\x18\x06 \x01(\x01\x12\x16\n\x0eheld_month_usd\x18\x07 \x01(\x01\"\x8f\x01\n\x0c\x41\x64mitRequest\x12\r\n\x05token\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0c\n\x04user\x18\x04 \x01(\t\x12\x15\n\rprompt_tokens\x18\x05 \x01(\x03\x12\x12\n\nmax_tokens\x18\x06 \x01(\x03\x12\x16\n\x0eworst_case_usd\x18\x07 \x01(\x01\"\x83\x01\n\x0bReservation\x12\x16\n\x0ereservation_id\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x0e\n\x06tokens\x18\x03 \x01(\x03\x12\x19\n\x11worst_case_micros\x18\x04 \x01(\x03\x12\x13\n\x0b\x65nforcement\x18\x05 \x01(\t\x12\x0c\n\x04user\x18\x06 \x01(\t\"\xbd\x02\n\nAdmitReply\x12\x10\n\x08\x61\x64mitted\x18\x01 \x01(\x08\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x12\n\nrefused_by\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\x15\n\rretry_after_s\x18\x06 \x01(\x01\x12\x1a\n\x12remaining_requests\x18\x07 \x01(\x03\x12\x18\n\x10remaining_tokens\x18\x08 \x01(\x03\x12\x1c\n\x14remaining_budget_usd\x18\t \x01(\x01\x12,\n\x0breservation\x18\n \x01(\x0b\x32\x17.masterx.v1.Reservation\x12\x13\n\x0b\x65nforcement\x18\x0b \x01(\t\x12\x16\n\x0elimit_requests\x18\x0c \x01(\x03\x12\x14\n\x0climit_tokens\x18\r \x01(\x03\"\x81\x01\n\rSettleRequest\x12,\n\x0breservation\x18\x01 \x01(\x0b\x32\x17.masterx.v1.Reservation\x12\x15\n\rprompt_tokens\x18\x02 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x03 \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x04 \x01(\x01\"\x1e\n\x0bSettleReply\x12\x0f\n\x07settled\x18\x01 \x01(\x08\x32\x84\x04\n\x07\x41piKeys\x12\x45\n\tCreateKey\x12\x1c.masterx.v1.CreateKeyRequest\x1a\x1a.masterx.v1.CreateKeyReply\x12\x42\n\x08ListKeys\x12\x1b.masterx.v1.ListKeysRequest\x1a\x19.masterx.v1.ListKeysReply\x12\x37\n\x06GetKey\x12\x19.masterx.v1.GetKeyRequest\x1a\x12.masterx.v1.ApiKey\x12=\n\tUpdateKey\x12\x1c.masterx.v1.UpdateKeyRequest\x1a\x12.masterx.v1.ApiKey\x12=\n\tRevokeKey\x12\x1c.masterx.v1.RevokeKeyRequest\x1a\x12.masterx.v1.ApiKey\x12>\n\x0bGetKeyUsage\x12\x19.masterx.v1.GetKeyRequest\x1a\x14.masterx.v1.KeyUsage\x12\x39\n\x05\x41\x64mit\x12\x18.masterx.v1.AdmitRequest\x1a\x16.masterx.v1.AdmitReply\x12<\n\x06Settle\x12\x19.masterx.v1.SettleRequest\x1a\x17.masterx.v1.SettleReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15masterx/v1/keys.proto\x12\nmasterx.v1\"\x19\n\tModelPins\x12\x0c\n\x04pins\x18\x01 \x03(\t\"\xf6\x02\n\tKeyFields\x12\x11\n\x04name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1b\n\x0e\x62udget_day_usd\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x1d\n\x10\x62udget_month_usd\x18\x03 \x01(\x01H\x02\x88\x01\x01\x12 \n\x13user_budget_day_usd\x18\x04 \x01(\x01H\x03\x88\x01\x01\x12\x10\n\x03rpm\x18\x05 \x01(\x03H\x04\x88\x01\x01\x12\x10\n\x03tpm\x18\x06 \x01(\x03H\x05\x88\x01\x01\x12\x17\n\nmax_tokens\x18\x07 \x01(\x03H\x06\x88\x01\x01\x12*\n\x06models\x18\x08 \x01(\x0b\x32\x15.masterx.v1.ModelPinsH\x07\x88\x01\x01\x12\x12\n\x05\x63\x61\x63he\x18< \x01(\tH\x08\x88\x01\x01\x42\x07\n\x05_nameB\x11\n\x0f_budget_day_usdB\x13\n\x11_budget_month_usdB\x16\n\x14_user_budget_day_usdB\x06\n\x04_rpmB\x06\n\x04_tpmB\r\n\x0b_max_tokensB\t\n\x07_modelsB\x08\n\x06_cache\"\x8c\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12%\n\x06\x66ields\x18\x02 \x01(\x0b\x32\x15.masterx.v1.KeyFields\x12\x12\n\ncreated_at\x18\x03 \x01(\x01\x12\x12\n\nupdated_at\x18\x04 \x01(\x01\x12\x12\n\nrevoked_at\x18\x05 \x01(\x01\x12\x0f\n\x07revoked\x18\x06 \x01(\x08\"9\n\x10\x43reateKeyRequest\x12%\n\x06\x66ields\x18\x01 \x01(\x0b\x32\x15.masterx.v1.KeyFields\"@\n\x0e\x43reateKeyReply\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.masterx.v1.ApiKey\x12\r\n\x05token\x18\x02 \x01(\t\"\x11\n\x0fListKeysRequest\"1\n\rListKeysReply\x12 \n\x04keys\x18\x01 \x03(\x0b\x32\x12.masterx.v1.ApiKey\"\x1f\n\rGetKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\"X\n\x10UpdateKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12%\n\x06\x66ields\x18\x02 \x01(\x0b\x32\x15.masterx.v1.KeyFields\x12\r\n\x05\x63lear\x18\x03 \x03(\t\"\"\n\x10RevokeKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\"\xb2\x01\n\x08KeyUsage\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x1c\n\x14requests_last_minute\x18\x02 \x01(\x03\x12\x1a\n\x12tokens_last_minute\x18\x03 \x01(\x03\x12\x15\n\rspent_day_usd\x18\x04 \x01(\x01\x12\x14\n\x0cheld_day_usd\x18\x05 \x01(\x01\x12\x17\n\x0fspent_month_usd\x18\x06 \x01(\x01\x12\x16\n\x0eheld_month_usd\x18\x07 \x01(\x01\"\x8f\x01\n\x0c\x41\x64mitRequest\x12\r\n\x05token\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x0c\n\x04user\x18\x04 \x01(\t\x12\x15\n\rprompt_tokens\x18\x05 \x01(\x03\x12\x12\n\nmax_tokens\x18\x06 \x01(\x03\x12\x16\n\x0eworst_case_usd\x18\x07 \x01(\x01\"\x83\x01\n\x0bReservation\x12\x16\n\x0ereservation_id\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x0e\n\x06tokens\x18\x03 \x01(\x03\x12\x19\n\x11worst_case_micros\x18\x04 \x01(\x03\x12\x13\n\x0b\x65nforcement\x18\x05 \x01(\t\x12\x0c\n\x04user\x18\x06 \x01(\t\"\xcc\x02\n\nAdmitReply\x12\x10\n\x08\x61\x64mitted\x18\x01 \x01(\x08\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x12\n\nrefused_by\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\x15\n\rretry_after_s\x18\x06 \x01(\x01\x12\x1a\n\x12remaining_requests\x18\x07 \x01(\x03\x12\x18\n\x10remaining_tokens\x18\x08 \x01(\x03\x12\x1c\n\x14remaining_budget_usd\x18\t \x01(\x01\x12,\n\x0breservation\x18\n \x01(\x0b\x32\x17.masterx.v1.Reservation\x12\x13\n\x0b\x65nforcement\x18\x0b \x01(\t\x12\x16\n\x0elimit_requests\x18\x0c \x01(\x03\x12\x14\n\x0climit_tokens\x18\r \x01(\x03\x12\r\n\x05\x63\x61\x63he\x18< \x01(\t\"\x81\x01\n\rSettleRequest\x12,\n\x0breservation\x18\x01 \x01(\x0b\x32\x17.masterx.v1.Reservation\x12\x15\n\rprompt_tokens\x18\x02 \x01(\x03\x12\x19\n\x11\x63ompletion_tokens\x18\x03 \x01(\x03\x12\x10\n\x08\x63ost_usd\x18\x04 \x01(\x01\"\x1e\n\x0bSettleReply\x12\x0f\n\x07settled\x18\x01 \x01(\x08\x32\x84\x04\n\x07\x41piKeys\x12\x45\n\tCreateKey\x12\x1c.masterx.v1.CreateKeyRequest\x1a\x1a.masterx.v1.CreateKeyReply\x12\x42\n\x08ListKeys\x12\x1b.masterx.v1.ListKeysRequest\x1a\x19.masterx.v1.ListKeysReply\x12\x37\n\x06GetKey\x12\x19.masterx.v1.GetKeyRequest\x1a\x12.masterx.v1.ApiKey\x12=\n\tUpdateKey\x12\x1c.masterx.v1.UpdateKeyRequest\x1a\x12.masterx.v1.ApiKey\x12=\n\tRevokeKey\x12\x1c.masterx.v1.RevokeKeyRequest\x1a\x12.masterx.v1.ApiKey\x12>\n\x0bGetKeyUsage\x12\x19.masterx.v1.GetKeyRequest\x1a\x14.masterx.v1.KeyUsage\x12\x39\n\x05\x41\x64mit\x12\x18.masterx.v1.AdmitRequest\x1a\x16.masterx.v1.AdmitReply\x12<\n\x06Settle\x12\x19.masterx.v1.SettleRequest\x1a\x17.masterx.v1.SettleReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,35 +34,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MODELPINS']._serialized_start=37
   _globals['_MODELPINS']._serialized_end=62
   _globals['_KEYFIELDS']._serialized_start=65
-  _globals['_KEYFIELDS']._serialized_end=409
-  _globals['_APIKEY']._serialized_start=412
-  _globals['_APIKEY']._serialized_end=552
-  _globals['_CREATEKEYREQUEST']._serialized_start=554
-  _globals['_CREATEKEYREQUEST']._serialized_end=611
-  _globals['_CREATEKEYREPLY']._serialized_start=613
-  _globals['_CREATEKEYREPLY']._serialized_end=677
-  _globals['_LISTKEYSREQUEST']._serialized_start=679
-  _globals['_LISTKEYSREQUEST']._serialized_end=696
-  _globals['_LISTKEYSREPLY']._serialized_start=698
-  _globals['_LISTKEYSREPLY']._serialized_end=747
-  _globals['_GETKEYREQUEST']._serialized_start=749
-  _globals['_GETKEYREQUEST']._serialized_end=780
-  _globals['_UPDATEKEYREQUEST']._serialized_start=782
-  _globals['_UPDATEKEYREQUEST']._serialized_end=870
-  _globals['_REVOKEKEYREQUEST']._serialized_start=872
-  _globals['_REVOKEKEYREQUEST']._serialized_end=906
-  _globals['_KEYUSAGE']._serialized_start=909
-  _globals['_KEYUSAGE']._serialized_end=1087
-  _globals['_ADMITREQUEST']._serialized_start=1090
-  _globals['_ADMITREQUEST']._serialized_end=1233
-  _globals['_RESERVATION']._serialized_start=1236
-  _globals['_RESERVATION']._serialized_end=1367
-  _globals['_ADMITREPLY']._serialized_start=1370
-  _globals['_ADMITREPLY']._serialized_end=1687
-  _globals['_SETTLEREQUEST']._serialized_start=1690
-  _globals['_SETTLEREQUEST']._serialized_end=1819
-  _globals['_SETTLEREPLY']._serialized_start=1821
-  _globals['_SETTLEREPLY']._serialized_end=1851
-  _globals['_APIKEYS']._serialized_start=1854
-  _globals['_APIKEYS']._serialized_end=2370
+  _globals['_KEYFIELDS']._serialized_end=439
+  _globals['_APIKEY']._serialized_start=442
+  _globals['_APIKEY']._serialized_end=582
+  _globals['_CREATEKEYREQUEST']._serialized_start=584
+  _globals['_CREATEKEYREQUEST']._serialized_end=641
+  _globals['_CREATEKEYREPLY']._serialized_start=643
+  _globals['_CREATEKEYREPLY']._serialized_end=707
+  _globals['_LISTKEYSREQUEST']._serialized_start=709
+  _globals['_LISTKEYSREQUEST']._serialized_end=726
+  _globals['_LISTKEYSREPLY']._serialized_start=728
+  _globals['_LISTKEYSREPLY']._serialized_end=777
+  _globals['_GETKEYREQUEST']._serialized_start=779
+  _globals['_GETKEYREQUEST']._serialized_end=810
+  _globals['_UPDATEKEYREQUEST']._serialized_start=812
+  _globals['_UPDATEKEYREQUEST']._serialized_end=900
+  _globals['_REVOKEKEYREQUEST']._serialized_start=902
+  _globals['_REVOKEKEYREQUEST']._serialized_end=936
+  _globals['_KEYUSAGE']._serialized_start=939
+  _globals['_KEYUSAGE']._serialized_end=1117
+  _globals['_ADMITREQUEST']._serialized_start=1120
+  _globals['_ADMITREQUEST']._serialized_end=1263
+  _globals['_RESERVATION']._serialized_start=1266
+  _globals['_RESERVATION']._serialized_end=1397
+  _globals['_ADMITREPLY']._serialized_start=1400
+  _globals['_ADMITREPLY']._serialized_end=1732
+  _globals['_SETTLEREQUEST']._serialized_start=1735
+  _globals['_SETTLEREQUEST']._serialized_end=1864
+  _globals['_SETTLEREPLY']._serialized_start=1866
+  _globals['_SETTLEREPLY']._serialized_end=1896
+  _globals['_APIKEYS']._serialized_start=1899
+  _globals['_APIKEYS']._serialized_end=2415
 # @@protoc_insertion_point(module_scope)

@@ -13,7 +13,7 @@ class ModelPins(_message.Message):
     def __init__(self, pins: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class KeyFields(_message.Message):
-    __slots__ = ("name", "budget_day_usd", "budget_month_usd", "user_budget_day_usd", "rpm", "tpm", "max_tokens", "models")
+    __slots__ = ("name", "budget_day_usd", "budget_month_usd", "user_budget_day_usd", "rpm", "tpm", "max_tokens", "models", "cache")
     NAME_FIELD_NUMBER: _ClassVar[int]
     BUDGET_DAY_USD_FIELD_NUMBER: _ClassVar[int]
     BUDGET_MONTH_USD_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class KeyFields(_message.Message):
     TPM_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     MODELS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_FIELD_NUMBER: _ClassVar[int]
     name: str
     budget_day_usd: float
     budget_month_usd: float
@@ -30,7 +31,8 @@ class KeyFields(_message.Message):
     tpm: int
     max_tokens: int
     models: ModelPins
-    def __init__(self, name: _Optional[str] = ..., budget_day_usd: _Optional[float] = ..., budget_month_usd: _Optional[float] = ..., user_budget_day_usd: _Optional[float] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., max_tokens: _Optional[int] = ..., models: _Optional[_Union[ModelPins, _Mapping]] = ...) -> None: ...
+    cache: str
+    def __init__(self, name: _Optional[str] = ..., budget_day_usd: _Optional[float] = ..., budget_month_usd: _Optional[float] = ..., user_budget_day_usd: _Optional[float] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., max_tokens: _Optional[int] = ..., models: _Optional[_Union[ModelPins, _Mapping]] = ..., cache: _Optional[str] = ...) -> None: ...
 
 class ApiKey(_message.Message):
     __slots__ = ("key_id", "fields", "created_at", "updated_at", "revoked_at", "revoked")
@@ -147,7 +149,7 @@ class Reservation(_message.Message):
     def __init__(self, reservation_id: _Optional[str] = ..., key_id: _Optional[str] = ..., tokens: _Optional[int] = ..., worst_case_micros: _Optional[int] = ..., enforcement: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class AdmitReply(_message.Message):
-    __slots__ = ("admitted", "key_id", "refused_by", "code", "message", "retry_after_s", "remaining_requests", "remaining_tokens", "remaining_budget_usd", "reservation", "enforcement", "limit_requests", "limit_tokens")
+    __slots__ = ("admitted", "key_id", "refused_by", "code", "message", "retry_after_s", "remaining_requests", "remaining_tokens", "remaining_budget_usd", "reservation", "enforcement", "limit_requests", "limit_tokens", "cache")
     ADMITTED_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     REFUSED_BY_FIELD_NUMBER: _ClassVar[int]
@@ -161,6 +163,7 @@ class AdmitReply(_message.Message):
     ENFORCEMENT_FIELD_NUMBER: _ClassVar[int]
     LIMIT_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_FIELD_NUMBER: _ClassVar[int]
     admitted: bool
     key_id: str
     refused_by: str
@@ -174,7 +177,8 @@ class AdmitReply(_message.Message):
     enforcement: str
     limit_requests: int
     limit_tokens: int
-    def __init__(self, admitted: _Optional[bool] = ..., key_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retry_after_s: _Optional[float] = ..., remaining_requests: _Optional[int] = ..., remaining_tokens: _Optional[int] = ..., remaining_budget_usd: _Optional[float] = ..., reservation: _Optional[_Union[Reservation, _Mapping]] = ..., enforcement: _Optional[str] = ..., limit_requests: _Optional[int] = ..., limit_tokens: _Optional[int] = ...) -> None: ...
+    cache: str
+    def __init__(self, admitted: _Optional[bool] = ..., key_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retry_after_s: _Optional[float] = ..., remaining_requests: _Optional[int] = ..., remaining_tokens: _Optional[int] = ..., remaining_budget_usd: _Optional[float] = ..., reservation: _Optional[_Union[Reservation, _Mapping]] = ..., enforcement: _Optional[str] = ..., limit_requests: _Optional[int] = ..., limit_tokens: _Optional[int] = ..., cache: _Optional[str] = ...) -> None: ...
 
 class SettleRequest(_message.Message):
     __slots__ = ("reservation", "prompt_tokens", "completion_tokens", "cost_usd")

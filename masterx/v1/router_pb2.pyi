@@ -122,7 +122,7 @@ class EmotionState(_message.Message):
     def __init__(self, primary_emotion: _Optional[str] = ..., frustration: _Optional[float] = ..., anxiety: _Optional[float] = ..., sadness: _Optional[float] = ..., confusion: _Optional[float] = ..., joy: _Optional[float] = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature", "key_id", "tools", "tool_choice", "parallel_tool_calls", "response_format", "stop", "top_p", "seed", "remember")
+    __slots__ = ("request_id", "user_id", "session_id", "messages", "provider", "model", "emotion", "context", "max_tokens", "temperature", "key_id", "tools", "tool_choice", "parallel_tool_calls", "response_format", "stop", "top_p", "seed", "remember", "cache")
     class ContextEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -149,6 +149,7 @@ class ChatRequest(_message.Message):
     TOP_P_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     REMEMBER_FIELD_NUMBER: _ClassVar[int]
+    CACHE_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     user_id: str
     session_id: str
@@ -168,7 +169,8 @@ class ChatRequest(_message.Message):
     top_p: float
     seed: int
     remember: bool
-    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., response_format: _Optional[_Union[ResponseFormat, _Mapping]] = ..., stop: _Optional[_Iterable[str]] = ..., top_p: _Optional[float] = ..., seed: _Optional[int] = ..., remember: _Optional[bool] = ...) -> None: ...
+    cache: str
+    def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., response_format: _Optional[_Union[ResponseFormat, _Mapping]] = ..., stop: _Optional[_Iterable[str]] = ..., top_p: _Optional[float] = ..., seed: _Optional[int] = ..., remember: _Optional[bool] = ..., cache: _Optional[str] = ...) -> None: ...
 
 class RankedProvider(_message.Message):
     __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance", "has_live", "benchmark_quality", "benchmark_tests", "prior_weight", "rating_weight", "signal_weight")
@@ -225,7 +227,7 @@ class Attempt(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., ok: _Optional[bool] = ..., kind: _Optional[_Union[_common_pb2.FailureKind, str]] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
 
 class RouteDecision(_message.Message):
-    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id", "explanation", "excluded")
+    __slots__ = ("provider", "model", "category", "confidence", "emotion", "reason", "score", "ranking", "topic_changed", "session_id", "explanation", "excluded", "cache")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -238,6 +240,7 @@ class RouteDecision(_message.Message):
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     EXCLUDED_FIELD_NUMBER: _ClassVar[int]
+    CACHE_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -250,7 +253,8 @@ class RouteDecision(_message.Message):
     session_id: str
     explanation: str
     excluded: _containers.RepeatedCompositeFieldContainer[ExcludedProvider]
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ..., explanation: _Optional[str] = ..., excluded: _Optional[_Iterable[_Union[ExcludedProvider, _Mapping]]] = ...) -> None: ...
+    cache: str
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., confidence: _Optional[float] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., reason: _Optional[_Union[RouteReason, str]] = ..., score: _Optional[float] = ..., ranking: _Optional[_Iterable[_Union[RankedProvider, _Mapping]]] = ..., topic_changed: _Optional[bool] = ..., session_id: _Optional[str] = ..., explanation: _Optional[str] = ..., excluded: _Optional[_Iterable[_Union[ExcludedProvider, _Mapping]]] = ..., cache: _Optional[str] = ...) -> None: ...
 
 class ExcludedProvider(_message.Message):
     __slots__ = ("provider", "model", "reason")
@@ -263,7 +267,7 @@ class ExcludedProvider(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ChatReply(_message.Message):
-    __slots__ = ("request_id", "response", "cost_usd", "latency_ms", "usage", "finish_reason", "decision", "attempts", "tool_calls")
+    __slots__ = ("request_id", "response", "cost_usd", "latency_ms", "usage", "finish_reason", "decision", "attempts", "tool_calls", "cost_saved_usd")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
@@ -273,6 +277,7 @@ class ChatReply(_message.Message):
     DECISION_FIELD_NUMBER: _ClassVar[int]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    COST_SAVED_USD_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     response: str
     cost_usd: float
@@ -282,7 +287,8 @@ class ChatReply(_message.Message):
     decision: RouteDecision
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
     tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
-    def __init__(self, request_id: _Optional[str] = ..., response: _Optional[str] = ..., cost_usd: _Optional[float] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., finish_reason: _Optional[str] = ..., decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
+    cost_saved_usd: float
+    def __init__(self, request_id: _Optional[str] = ..., response: _Optional[str] = ..., cost_usd: _Optional[float] = ..., latency_ms: _Optional[float] = ..., usage: _Optional[_Union[_common_pb2.Usage, _Mapping]] = ..., finish_reason: _Optional[str] = ..., decision: _Optional[_Union[RouteDecision, _Mapping]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., cost_saved_usd: _Optional[float] = ...) -> None: ...
 
 class AttemptList(_message.Message):
     __slots__ = ("attempts",)
@@ -351,21 +357,23 @@ class GetCostsRequest(_message.Message):
     def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., key_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
 
 class CostBucket(_message.Message):
-    __slots__ = ("key", "cost_usd", "requests", "prompt_tokens", "completion_tokens")
+    __slots__ = ("key", "cost_usd", "requests", "prompt_tokens", "completion_tokens", "saved_usd")
     KEY_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    SAVED_USD_FIELD_NUMBER: _ClassVar[int]
     key: str
     cost_usd: float
     requests: int
     prompt_tokens: int
     completion_tokens: int
-    def __init__(self, key: _Optional[str] = ..., cost_usd: _Optional[float] = ..., requests: _Optional[int] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ...) -> None: ...
+    saved_usd: float
+    def __init__(self, key: _Optional[str] = ..., cost_usd: _Optional[float] = ..., requests: _Optional[int] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., saved_usd: _Optional[float] = ...) -> None: ...
 
 class CostsReply(_message.Message):
-    __slots__ = ("since", "until", "total_cost_usd", "total_requests", "by_provider", "by_category", "by_day", "by_key", "by_user")
+    __slots__ = ("since", "until", "total_cost_usd", "total_requests", "by_provider", "by_category", "by_day", "by_key", "by_user", "total_saved_usd")
     SINCE_FIELD_NUMBER: _ClassVar[int]
     UNTIL_FIELD_NUMBER: _ClassVar[int]
     TOTAL_COST_USD_FIELD_NUMBER: _ClassVar[int]
@@ -375,6 +383,7 @@ class CostsReply(_message.Message):
     BY_DAY_FIELD_NUMBER: _ClassVar[int]
     BY_KEY_FIELD_NUMBER: _ClassVar[int]
     BY_USER_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SAVED_USD_FIELD_NUMBER: _ClassVar[int]
     since: float
     until: float
     total_cost_usd: float
@@ -384,7 +393,8 @@ class CostsReply(_message.Message):
     by_day: _containers.RepeatedCompositeFieldContainer[CostBucket]
     by_key: _containers.RepeatedCompositeFieldContainer[CostBucket]
     by_user: _containers.RepeatedCompositeFieldContainer[CostBucket]
-    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., total_cost_usd: _Optional[float] = ..., total_requests: _Optional[int] = ..., by_provider: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_category: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_key: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_user: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ...) -> None: ...
+    total_saved_usd: float
+    def __init__(self, since: _Optional[float] = ..., until: _Optional[float] = ..., total_cost_usd: _Optional[float] = ..., total_requests: _Optional[int] = ..., by_provider: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_category: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_key: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., by_user: _Optional[_Iterable[_Union[CostBucket, _Mapping]]] = ..., total_saved_usd: _Optional[float] = ...) -> None: ...
 
 class DeleteSessionRequest(_message.Message):
     __slots__ = ("session_id", "user_id", "key_id")

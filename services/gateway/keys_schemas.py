@@ -9,7 +9,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from masterx.keys.policy import LIMIT_FIELDS, MAX_PINS, MAX_RATE, MAX_TOKENS_CAP, MAX_USD, NAME, PIN
+from masterx.chat.contract import CacheScope
+from masterx.keys.policy import (
+    MAX_PINS,
+    MAX_RATE,
+    MAX_TOKENS_CAP,
+    MAX_USD,
+    NAME,
+    OPTIONAL_FIELDS,
+    PIN,
+)
 from masterx.v1 import keys_pb2
 
 KeyName = Annotated[str, Field(min_length=1, max_length=64, pattern=NAME.pattern)]
@@ -27,6 +36,7 @@ _KEY_EXAMPLE: dict[str, Any] = {
     "tpm": 200000,
     "max_tokens": 4096,
     "models": ["auto", "openai/gpt-4o-mini"],
+    "cache": "key",
     "created_at": "2026-01-01T12:00:00Z",
     "updated_at": "2026-01-01T12:00:00Z",
     "revoked": False,
@@ -57,6 +67,12 @@ class KeyLimitsIn(BaseModel):
         None,
         max_length=MAX_PINS,
         description="What a request may pin: provider/model or provider/*; auto always.",
+    )
+    cache: CacheScope | None = Field(
+        None,
+        description="The response cache of the key's requests: off, key (answers shared only "
+        "among this key's requests) or shared (with every key whose cache is shared); absent "
+        "or null: the gateway's MASTERX_CACHE_SCOPE.",
     )
 
 
@@ -107,6 +123,9 @@ class KeyOut(BaseModel):
     tpm: int | None = Field(..., description="Tokens in any 60 s.")
     max_tokens: int | None = Field(..., description="Largest max_tokens a request may ask for.")
     models: list[str] = Field(..., description="What a request may pin; auto always.")
+    cache: CacheScope | None = Field(
+        None, description="Its response cache: off, key or shared; null: the gateway's default."
+    )
     created_at: datetime = Field(..., description="When the key was created.")
     updated_at: datetime = Field(..., description="When it last changed.")
     revoked: bool = Field(..., description="Revoked keys are refused on every replica.")
@@ -177,7 +196,8 @@ def _time(seconds: float) -> datetime:
 def key_out(key: keys_pb2.ApiKey) -> KeyOut:
     fields = key.fields
     limits: dict[str, Any] = {
-        field: getattr(fields, field) if fields.HasField(field) else None for field in LIMIT_FIELDS
+        field: getattr(fields, field) if fields.HasField(field) else None
+        for field in OPTIONAL_FIELDS
     }
     return KeyOut(
         id=key.key_id,

@@ -279,6 +279,9 @@ class CostBucketOut(BaseModel):
     requests: int = Field(..., description="Chat requests.")
     prompt_tokens: int = Field(..., description="Prompt tokens.")
     completion_tokens: int = Field(..., description="Answer tokens.")
+    saved_usd: float = Field(
+        0.0, description="What the answers served from the response cache originally cost."
+    )
 
 
 class CostsOut(BaseModel):
@@ -327,6 +330,9 @@ class CostsOut(BaseModel):
     until: datetime = Field(..., description="End of the range (UTC).")
     total_cost_usd: float = Field(..., description="Total cost, in US dollars.")
     total_requests: int = Field(..., description="Total chat requests.")
+    total_saved_usd: float = Field(
+        0.0, description="USD the response cache saved (its answers cost 0 when served again)."
+    )
     by_provider: list[CostBucketOut] = Field(..., description="Totals per provider.")
     by_category: list[CostBucketOut] = Field(..., description="Totals per category.")
     by_day: list[CostBucketOut] = Field(..., description="Totals per UTC day.")

@@ -200,6 +200,7 @@ def _buckets(buckets: list[router_pb2.CostBucket]) -> list[CostBucketOut]:
             requests=b.requests,
             prompt_tokens=b.prompt_tokens,
             completion_tokens=b.completion_tokens,
+            saved_usd=b.saved_usd,
         )
         for b in buckets
     ]
@@ -211,6 +212,7 @@ def costs_out(reply: router_pb2.CostsReply) -> CostsOut:
         until=datetime.fromtimestamp(reply.until, UTC),
         total_cost_usd=reply.total_cost_usd,
         total_requests=reply.total_requests,
+        total_saved_usd=reply.total_saved_usd,
         by_provider=_buckets(list(reply.by_provider)),
         by_category=_buckets(list(reply.by_category)),
         by_day=_buckets(list(reply.by_day)),

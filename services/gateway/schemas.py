@@ -153,6 +153,14 @@ class ChatOut(BaseModel):
     prompt_tokens: int = Field(..., description="Tokens in the prompt.")
     completion_tokens: int = Field(..., description="Tokens in the answer.")
     attempts: list[AttemptOut] = Field(..., description="Every provider call made, in order.")
+    cached: bool = Field(
+        False,
+        description="Answered from the response cache: no provider call, cost_usd 0 "
+        "(also X-MasterX-Cache: hit).",
+    )
+    cost_saved_usd: float = Field(
+        0.0, description="A cached answer: what its original provider call cost."
+    )
 
 
 class RouteIn(BaseModel):

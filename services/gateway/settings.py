@@ -6,6 +6,7 @@ import ipaddress
 
 from pydantic import Field, SecretStr, model_validator
 
+from masterx.chat.contract import CacheScope
 from masterx.settings import CommonSettings
 
 
@@ -63,6 +64,11 @@ class GatewaySettings(CommonSettings):
     allow_anonymous: bool = Field(
         False,
         description="Serve without API keys on a non-loopback address (a deliberate choice).",
+    )
+    cache_scope: CacheScope = Field(
+        "off",
+        description="Response cache of requests whose key sets none (static keys, no key, "
+        "managed keys without a cache attribute): off, key or shared.",
     )
 
     @model_validator(mode="after")

@@ -33,6 +33,7 @@ from masterx.providers.base import TextDelta
 from masterx.providers.pricing import PriceTable, UnpricedModelError
 from masterx.v1 import keys_pb2
 from services.gateway.auth import current_managed_token
+from services.gateway.cache_scope import bypasses_cache, scope_of
 from services.gateway.errors import GatewayError, bad_request
 from services.gateway.keys_upstream import KeysUpstream
 from services.gateway.settings import GatewaySettings
@@ -72,6 +73,7 @@ class SpendGuard:
         self.router = router
         self.prices = PriceTable.from_environment(os.environ)
         self.default_max_tokens = settings.keys_default_max_tokens
+        self.cache_scope = settings.cache_scope
         self._catalogue = Catalogue()
 
     async def provider_models(self, timeout: float, required: bool = True) -> dict[str, str]:
@@ -99,12 +101,15 @@ class SpendGuard:
             return None  # the router answers for an unknown provider
         return chat.model or models[chat.provider]
 
-    async def admit(self, chat: ChatRequest, param: str, timeout: float) -> Spend:
+    async def admit(
+        self, chat: ChatRequest, param: str, timeout: float, bypass_cache: bool = False
+    ) -> Spend:
         token = current_managed_token()
         pinned = await self.pinned_model(chat, timeout, required=bool(token))
         if not token:
             if pinned is not None:
                 self._check_priced(pinned, param)
+            chat = replace(chat, cache=scope_of("", self.cache_scope, bypass_cache))
             return Spend(self, chat, None, {})
         if chat.max_tokens is None:
             chat = replace(chat, max_tokens=self.default_max_tokens)
@@ -128,6 +133,7 @@ class SpendGuard:
         headers = limit_headers(reply)
         if not reply.admitted:
             raise refusal(reply, headers)
+        chat = replace(chat, cache=scope_of(reply.cache, self.cache_scope, bypass_cache))
         return Spend(self, chat, reply.reservation, headers)
 
     def _check_priced(self, model: str, param: str) -> None:
@@ -211,10 +217,15 @@ class Spend:
         self._done = reservation is None
         self._model = request.model
         self._started = False
+        self._cached = False
         self._streamed_chars = 0
         self._reply: ChatReply | None = None
 
     def settle(self, reply: ChatReply) -> None:
+        """Charge what the call used; a cache hit used nothing (no provider was called)."""
+        if reply.cached:
+            self.release()
+            return
         usage = reply.usage
         self._finish(usage.prompt_tokens, usage.completion_tokens, reply.cost_usd)
 
@@ -231,6 +242,7 @@ class Spend:
     def saw(self, event: ChatEvent) -> None:
         if isinstance(event, StreamStarted):
             self._started = True
+            self._cached = event.routing.cache == "hit"
             self._model = event.routing.model
         elif isinstance(event, TextDelta):
             self._streamed_chars += len(event.text.encode())
@@ -240,7 +252,7 @@ class Spend:
     def ended(self) -> None:
         if self._reply is not None:
             self.settle(self._reply)
-        elif not self._started:  # no provider answered: nothing to charge
+        elif not self._started or self._cached:  # no provider answered: nothing to charge
             self.release()
         else:  # cancelled or failed mid-stream: the prompt and the text streamed so far
             prompt = prompt_tokens_of(self.request)
@@ -279,8 +291,10 @@ def guard_of(http_request: Request) -> SpendGuard:
 async def admitted(
     http_request: Request, chat: ChatRequest, timeout: float, param: str = "model"
 ) -> AsyncIterator[Spend]:
-    """Admit ``chat`` (see the module doc); ``param`` names the field that pins a model."""
-    spend = await guard_of(http_request).admit(chat, param, timeout)
+    """Admit ``chat`` (see the module doc); ``param`` names the field that pins a model. The
+    request sent on (``spend.request``) carries its response-cache scope (``cache_scope.py``)."""
+    bypass = bypasses_cache(http_request.headers.get("cache-control"))
+    spend = await guard_of(http_request).admit(chat, param, timeout, bypass)
     try:
         yield spend
     finally:

@@ -38,14 +38,18 @@ def failure_name(value: int) -> str | None:
 
 
 def routing_headers(routing: Routing) -> dict[str, str]:
-    """The X-MasterX-* headers every chat response carries: who answers, and why."""
-    return {
+    """The X-MasterX-* headers every chat response carries: who answers, and why; and
+    ``X-MasterX-Cache: hit | miss`` when the response cache was consulted."""
+    headers = {
         "x-masterx-provider": routing.provider,
         "x-masterx-model": routing.model,
         "x-masterx-category": routing.category.value,
         "x-masterx-route-reason": routing.reason.value,
         "x-masterx-session-id": routing.session_id,
     }
+    if routing.cache:
+        headers["x-masterx-cache"] = routing.cache
+    return headers
 
 
 logger = logging.getLogger("masterx.gateway.chat")
@@ -123,6 +127,8 @@ def chat_response(reply: ChatReply) -> ChatOut:
         prompt_tokens=reply.usage.prompt_tokens,
         completion_tokens=reply.usage.completion_tokens,
         attempts=attempts_out(reply.attempts),
+        cached=reply.cached,
+        cost_saved_usd=reply.cost_saved_usd,
     )
 
 

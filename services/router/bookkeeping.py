@@ -22,6 +22,7 @@ from services.router.answer_index import answer_entry
 from services.router.conversation import Conversation, ModelLimits, remembered_turns
 from services.router.decision import Decision
 from services.router.metrics import (
+    CACHE_SAVED,
     COST,
     FALLBACKS,
     PROVIDER_DURATION,
@@ -125,20 +126,7 @@ class Bookkeeper:
         PROVIDER_DURATION.labels(routing.provider, category).observe(provider_seconds)
         ROUTER_OVERHEAD.observe(max(0.0, total_seconds - provider_seconds))
         self._count_spend(routed, reply)
-        previous = routed.session.current_topic if routed.session else None
-        if decision.topic_changed and previous is not None:
-            TOPIC_CHANGES.labels(previous.value, category).inc()
-        self._sessions.record_turn(
-            routed.session,
-            decision.session_id,
-            routed.request.user_id,
-            decision.assigned_provider,
-            decision.category,
-            key_id=routed.request.key_id,
-            # an id the router made for this request (none given, or someone else's)
-            fresh=decision.session_id != routed.request.session_id,
-            turns=routed.remembered(reply),
-        )
+        self._record_turn(routed, reply)
         self._record(routed, reply, reply.attempts, "ok")
         self._signal(routed, reply, reply.attempts)
         log_event(
@@ -152,6 +140,44 @@ class Bookkeeper:
             topic_changed=decision.topic_changed,
             attempts=len(reply.attempts),
             latency_ms=round(reply.latency_ms, 2),
+        )
+
+    def served_from_cache(self, routed: Routed, reply: ChatReply) -> None:
+        """A cache hit: no provider was called, nothing spent; the session goes on as after
+        any answer, and the usage record says ``cached`` with the cost it saved."""
+        asyncio.get_running_loop().call_soon(self._served_from_cache, routed, reply)
+
+    def _served_from_cache(self, routed: Routed, reply: ChatReply) -> None:
+        category, routing = routed.decision.category.value, reply.routing
+        ROUTE_DECISIONS.labels(category, routing.provider, routing.reason.value).inc()
+        CACHE_SAVED.labels(category).inc(reply.cost_saved_usd)
+        self._record_turn(routed, reply)
+        self._record(routed, reply, reply.attempts, "ok")
+        log_event(
+            logger,
+            "cache_hit",
+            session_id=routed.decision.session_id,
+            selected_provider=routing.provider,
+            category=category,
+            cost_saved_usd=reply.cost_saved_usd,
+            latency_ms=round(reply.latency_ms, 2),
+        )
+
+    def _record_turn(self, routed: Routed, reply: ChatReply) -> None:
+        decision = routed.decision
+        previous = routed.session.current_topic if routed.session else None
+        if decision.topic_changed and previous is not None:
+            TOPIC_CHANGES.labels(previous.value, decision.category.value).inc()
+        self._sessions.record_turn(
+            routed.session,
+            decision.session_id,
+            routed.request.user_id,
+            decision.assigned_provider,
+            decision.category,
+            key_id=routed.request.key_id,
+            # an id the router made for this request (none given, or someone else's)
+            fresh=decision.session_id != routed.request.session_id,
+            turns=routed.remembered(reply),
         )
 
     def cancelled(self, routed: Routed, reply: ChatReply, chunks: int) -> None:

@@ -4,6 +4,11 @@ The flow speaks the chat contract (``masterx/chat/contract.py``) in and out: ``r
 :class:`ChatRequest` and decides, ``complete`` answers it with a :class:`ChatReply`, ``stream``
 yields its events (:class:`StreamStarted`, text deltas, then the reply or
 :class:`StreamFailed`). What is recorded once it ends is ``bookkeeping.py``'s.
+
+Before any provider call, an eligible request is looked up in the response cache
+(``response_cache.py``), keyed on ``routed.request`` as ``route`` left it: a hit is answered
+from it (streamed as StreamStarted, the text in one delta, the tool calls, the reply), a miss
+is answered by the providers and the answer stored.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import AsyncGenerator, Sequence
 from masterx.chat.contract import (
     AllProvidersFailed,
     Attempt,
+    CacheStatus,
     ChatEvent,
     ChatReply,
     ChatRequest,
@@ -36,6 +42,7 @@ from services.router.capability_filter import needs_of
 from services.router.conversation import Conversation, ModelLimits
 from services.router.decision import Decider, Decision
 from services.router.provider_calls import OpenStream, ProviderCaller
+from services.router.response_cache import CachedAnswer, ResponseCache
 from services.router.sessions import SessionState, SessionStore
 
 logger = logging.getLogger("masterx.router")
@@ -56,6 +63,7 @@ class ChatFlow:
         sessions: SessionStore,
         books: Bookkeeper,
         limits: ModelLimits | None = None,
+        cache: ResponseCache | None = None,
     ) -> None:
         self._limits = limits
         self._decider = decider
@@ -63,6 +71,7 @@ class ChatFlow:
         self._adapters = adapters
         self._sessions = sessions
         self._books = books
+        self._cache = cache
 
     async def route(self, request: ChatRequest, *, stream: bool = False) -> Routed:
         # the id this request is known by in logs and records: the one its call carries
@@ -110,7 +119,58 @@ class ChatFlow:
         """Forget the session if this caller owns it (``sessions.py``)."""
         return await self._sessions.delete(session_id, user_id, key_id)
 
+    # -- the response cache ---------------------------------------------------------------------
+    def _cache_key(self, routed: Routed, served: Candidate) -> str | None:
+        if self._cache is None:
+            return None
+        return self._cache.key(routed.request, routed.decision.category, served)
+
+    async def _cached(self, routed: Routed, key: str) -> ChatReply | None:
+        """The cached answer to ``routed`` as a reply (booked), or None."""
+        if self._cache is None:
+            return None
+        answer = await self._cache.lookup(key, routed.decision.category)
+        if answer is None:
+            return None
+        reply = self._cached_reply(routed, answer)
+        self._books.served_from_cache(routed, reply)
+        return reply
+
+    def _remember(
+        self, routed: Routed, key: str | None, served: Candidate, reply: ChatReply
+    ) -> None:
+        """Store an eligible request's answer under the provider that gave it (a fallback's
+        answer is filed under the fallback, where a request routed to it will look)."""
+        if self._cache is None or key is None:
+            return
+        chosen = routed.decision.chosen
+        if (served.provider, served.model) != (chosen.provider, chosen.model):
+            key = self._cache_key(routed, served)
+        if key is not None:
+            self._cache.store(key, reply)
+
+    def _cached_reply(self, routed: Routed, answer: CachedAnswer) -> ChatReply:
+        decision = routed.decision
+        chosen = decision.chosen
+        return ChatReply(
+            text=answer.text,
+            routing=decision.routing(chosen.provider, answer.model, decision.reason, "hit"),
+            usage=answer.usage,
+            finish_reason=answer.finish_reason,
+            cost_usd=0.0,
+            latency_ms=routed.elapsed_ms(),
+            attempts=(),
+            request_id=routed.request.request_id,
+            tool_calls=answer.tool_calls,
+            cost_saved_usd=answer.cost_usd,
+        )
+
+    # -- answers --------------------------------------------------------------------------------
     async def complete(self, routed: Routed) -> ChatReply:
+        key = self._cache_key(routed, routed.decision.chosen)
+        cached = await self._cached(routed, key) if key else None  # no await when ineligible
+        if cached is not None:
+            return cached
         try:
             served = await self._caller.call(
                 routed.decision.ranking, routed.request, routed.request_for
@@ -129,12 +189,25 @@ class ChatFlow:
             served.attempts,
             served.last_resort,
             completion.tool_calls,
+            cache="miss" if key else "",
         )
         self._books.succeeded(routed, reply)
+        self._remember(routed, key, served.candidate, reply)
         return reply
 
     async def stream(self, routed: Routed) -> AsyncGenerator[ChatEvent]:
         decision = routed.decision
+        key = self._cache_key(routed, decision.chosen)
+        cached = await self._cached(routed, key) if key else None
+        if cached is not None:
+            yield StreamStarted(cached.routing)
+            if cached.text:
+                yield TextDelta(cached.text)
+            for index, call in enumerate(cached.tool_calls):
+                yield ToolCallDelta(index, call.id, call.name, call.arguments)
+            yield cached
+            return
+        status: CacheStatus = "miss" if key else ""
         try:
             opened = await self._caller.open_stream(
                 decision.ranking, routed.request, routed.request_for
@@ -148,7 +221,9 @@ class ChatFlow:
         end: StreamEnd | None = None
         try:
             reason = served_reason(decision, candidate, False)
-            yield StreamStarted(decision.routing(candidate.provider, candidate.model, reason))
+            yield StreamStarted(
+                decision.routing(candidate.provider, candidate.model, reason, status)
+            )
             event = opened.first
             while True:
                 if isinstance(event, TextDelta):
@@ -190,8 +265,10 @@ class ChatFlow:
             opened.attempts,
             False,
             (end.tool_calls if end else ()) or tool_calls_from_deltas(deltas),
+            cache=status,
         )
         self._books.succeeded(routed, reply)
+        self._remember(routed, key, candidate, reply)
         yield reply
 
     def _cancelled(self, routed: Routed, opened: OpenStream, parts: list[str]) -> None:
@@ -219,11 +296,12 @@ class ChatFlow:
         attempts: Sequence[Attempt],
         last_resort: bool,
         tool_calls: tuple[ToolCall, ...] = (),
+        cache: CacheStatus = "",
     ) -> ChatReply:
         reason = served_reason(routed.decision, served, last_resort)
         return ChatReply(
             text=text,
-            routing=routed.decision.routing(served.provider, model, reason),
+            routing=routed.decision.routing(served.provider, model, reason, cache),
             usage=usage,
             finish_reason=finish_reason,
             cost_usd=self._adapters[served.provider].cost(usage, model),

@@ -1,5 +1,6 @@
 """The cost dashboard: usage records (``usage_record.py``) totalled by provider, category,
-day, API key and user, in a time range, optionally of one key and/or one user."""
+day, API key and user, in a time range, optionally of one key and/or one user; with what the
+response cache saved (a cached answer's record costs 0 and carries the original cost)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from services.router.usage_record import (
     BILLED,
     COMPLETION_TOKENS,
+    COST_SAVED_USD,
     COST_USD,
     CREATED_AT,
     GROUPS,
@@ -32,6 +34,7 @@ class CostTotal:
     requests: int
     prompt_tokens: int
     completion_tokens: int
+    saved_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ class CostReport:
     @property
     def total_requests(self) -> int:
         return sum(t.requests for t in self.by_provider)
+
+    @property
+    def total_saved_usd(self) -> float:
+        return sum(t.saved_usd for t in self.by_provider)
 
 
 class CostLedger:
@@ -85,8 +92,8 @@ class CostLedger:
             for key, value in by_key.items():
                 totals.setdefault(key[position], [0.0] * len(sums))[index] += value
         return [
-            CostTotal(key, cost, int(requests), int(prompt), int(completion))
-            for key, (cost, requests, prompt, completion) in sorted(totals.items())
+            CostTotal(key, cost, int(requests), int(prompt), int(completion), saved)
+            for key, (cost, requests, prompt, completion, saved) in sorted(totals.items())
         ]
 
     async def report(
@@ -111,6 +118,12 @@ class CostLedger:
             match[USER_ID] = user_id
         sums = [
             await self._sums(match, value)
-            for value in (f"${COST_USD}", 1, f"${PROMPT_TOKENS}", f"${COMPLETION_TOKENS}")
+            for value in (
+                f"${COST_USD}",
+                1,
+                f"${PROMPT_TOKENS}",
+                f"${COMPLETION_TOKENS}",
+                f"${COST_SAVED_USD}",  # absent from records older than the cache: 0
+            )
         ]
         return CostReport(since, until, *(self._roll_up(sums, i) for i in range(len(GROUPS))))

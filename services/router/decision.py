@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from masterx.chat.contract import EmotionReading, Exclusion, Routing
+from masterx.chat.contract import CacheStatus, EmotionReading, Exclusion, Routing
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers import ProviderSpec
@@ -74,9 +74,14 @@ class Decision:
         return self.ranking[0]
 
     def routing(
-        self, provider: str = "", model: str = "", reason: RouteReason | None = None
+        self,
+        provider: str = "",
+        model: str = "",
+        reason: RouteReason | None = None,
+        cache: CacheStatus = "",
     ) -> Routing:
-        """The decision as callers see it, served by ``provider`` (default: the chosen one)."""
+        """The decision as callers see it, served by ``provider`` (default: the chosen one),
+        and what the response cache did (``cache``)."""
         served = next((c for c in self.ranking if c.provider == provider), self.chosen)
         return Routing(
             provider=served.provider,
@@ -91,6 +96,7 @@ class Decision:
             session_id=self.session_id,
             explanation=self.explanation,
             excluded=self.excluded,
+            cache=cache,
         )
 
 

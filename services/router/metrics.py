@@ -59,3 +59,26 @@ SESSIONS_MOVED = Counter(
     "Sessions released from their provider by a down rating (they re-route next message).",
     ["provider", "category"],
 )
+# The response cache (services/router/response_cache.py; README, "Response cache").
+CACHE_HITS = Counter(
+    "masterx_cache_hits_total", "Chat requests answered from the response cache.", ["category"]
+)
+CACHE_MISSES = Counter(
+    "masterx_cache_misses_total",
+    "Eligible chat requests the cache could not answer: no entry (absent), or Redis down, slow "
+    "or answering nonsense (unavailable).",
+    ["category", "reason"],
+)
+CACHE_SAVED = Counter(
+    "masterx_cache_saved_usd_total",
+    "USD the cached answers' original calls cost: what serving them again did not spend.",
+    ["category"],
+)
+CACHE_STORE_FAILURES = Counter(
+    "masterx_cache_store_failures_total", "Answers that could not be stored in the cache."
+)
+CACHE_LOOKUP = Histogram(
+    "masterx_cache_lookup_seconds",
+    "Time of a response-cache lookup (the router's one synchronous Redis call, opt-in).",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
+)

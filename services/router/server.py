@@ -20,6 +20,7 @@ from masterx.providers.catalog import build_adapter
 from masterx.providers.discovery import discover_providers
 from masterx.providers.pricing import PriceTable
 from masterx.providers.transport import ProviderTimeouts
+from masterx.settings import redact_url
 from masterx.stores import connect_mongo, connect_redis
 from masterx.v1 import (
     benchmark_pb2,
@@ -42,6 +43,7 @@ from services.router.feedback import COLLECTION as FEEDBACK
 from services.router.feedback import RatingRecorder
 from services.router.live_quality import LiveQuality
 from services.router.provider_calls import ProviderCaller
+from services.router.response_cache import CachePolicy, ResponseCache
 from services.router.scoreboard import ScoreBoard
 from services.router.servicer import RouterServicer
 from services.router.sessions import SessionStore
@@ -67,6 +69,26 @@ async def _ensure_indexes(sessions: SessionStore, ledger: CostLedger) -> None:
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+def response_cache(settings: RouterSettings) -> ResponseCache | None:
+    """The response cache, when some category may use it (README, "Response cache"); its
+    Redis connection is opened at the first eligible request and used for nothing else."""
+    categories = settings.cached_categories
+    if not categories:
+        return None
+    timeout_s = settings.cache_lookup_timeout_ms / 1000
+    redis = connect_redis(
+        settings.cache_store_url, connect_timeout_s=timeout_s, timeout_s=1.0, retries=0
+    )
+    log_event(
+        logger,
+        "response_cache_enabled",
+        categories=sorted(c.value for c in categories),
+        redis=redact_url(settings.cache_store_url),
+        ttl_seconds=settings.cache_ttl_seconds,
+    )
+    return ResponseCache(redis, CachePolicy(categories, settings.cache_ttl_seconds, timeout_s))
 
 
 async def serve(settings: RouterSettings) -> None:
@@ -151,7 +173,10 @@ async def serve(settings: RouterSettings) -> None:
     )
     books = Bookkeeper(sessions, usage, answers, live)
     limits = ModelLimits({name: spec.kind for name, spec in providers.items()}, capabilities)
-    flow = ChatFlow(decider, ProviderCaller(adapters, breakers), adapters, sessions, books, limits)
+    cache = response_cache(settings)
+    flow = ChatFlow(
+        decider, ProviderCaller(adapters, breakers), adapters, sessions, books, limits, cache
+    )
     ledger = CostLedger(database[USAGE])
     # Ratings join the hard signals in the live quality estimate the policy ranks with.
     ratings = RatingRecorder(database[ANSWERS], database[FEEDBACK], sessions, live)
@@ -176,6 +201,8 @@ async def serve(settings: RouterSettings) -> None:
         await health_channel.close()
         await benchmark_channel.close()
         await mongo.close()
+        if cache is not None:
+            await cache.close()
 
     for writer in (usage, session_writes, answers):
         writer.start()

@@ -158,6 +158,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
             by_day=[_bucket(t) for t in report.by_day],
             by_key=[_bucket(t) for t in report.by_key],
             by_user=[_bucket(t) for t in report.by_user],
+            total_saved_usd=report.total_saved_usd,
         )
 
     async def RateAnswer(
@@ -202,4 +203,5 @@ def _bucket(total: CostTotal) -> router_pb2.CostBucket:
         requests=total.requests,
         prompt_tokens=total.prompt_tokens,
         completion_tokens=total.completion_tokens,
+        saved_usd=total.saved_usd,
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from masterx.breaker.config import BreakerSettings
+from masterx.domain import Category
 from masterx.settings import LiveQualitySettings, QualityPolicySettings
+from services.router.cache_key import NEVER_CACHED
 
 
 class RouterSettings(BreakerSettings, QualityPolicySettings, LiveQualitySettings):
@@ -43,6 +45,42 @@ class RouterSettings(BreakerSettings, QualityPolicySettings, LiveQualitySettings
     drift_points: float = Field(15.0, gt=0, le=100)
     drift_min_weight: float = Field(20.0, ge=0)
     drift_benchmark_interval_seconds: float = Field(3600.0, ge=0, le=7 * 86_400)
+    # The response cache (README, "Response cache"): off until categories are listed here.
+    cache_categories: str = Field(
+        "", description="Comma-separated categories whose answers may be served from the cache."
+    )
+    cache_redis_url: str = Field(
+        "",
+        pattern=r"^(rediss?://.*)?$",
+        description="Redis of the response cache; empty: MASTERX_REDIS_URL.",
+    )
+    cache_ttl_seconds: float = Field(3600.0, gt=0, le=30 * 86_400)
+    cache_lookup_timeout_ms: float = Field(
+        20.0, gt=0, le=1_000, description="Longest a lookup may take; slower is a miss."
+    )
+
+    @field_validator("cache_categories")
+    @classmethod
+    def _cache_categories(cls, value: str) -> str:
+        names = [n.strip().lower() for n in value.split(",") if n.strip()]
+        known = [c.value for c in Category if c is not NEVER_CACHED]
+        for name in names:
+            if name == NEVER_CACHED.value:
+                raise ValueError(
+                    "empathy is never served from the cache (an answer written for one "
+                    f"distressed learner is not reused); remove it. Cacheable: {', '.join(known)}"
+                )
+            if name not in known:
+                raise ValueError(f"unknown category {name!r}; cacheable: {', '.join(known)}")
+        return ",".join(dict.fromkeys(names))
+
+    @property
+    def cached_categories(self) -> frozenset[Category]:
+        return frozenset(Category(n) for n in self.cache_categories.split(",") if n)
+
+    @property
+    def cache_store_url(self) -> str:
+        return self.cache_redis_url or self.redis_url
 
     @field_validator("default_provider_order")
     @classmethod

@@ -29,6 +29,9 @@ PROVIDER, CATEGORY, DAY = "provider", "category", "day"
 # static key's hash prefix, "" without a key) and the learner (the request's user).
 KEY_ID, USER_ID = "key_id", "user_id"
 COST_USD, PROMPT_TOKENS, COMPLETION_TOKENS = "cost_usd", "prompt_tokens", "completion_tokens"
+# A request answered from the response cache: ``cached`` true, cost and tokens 0 (no provider
+# was called), and what the original call cost in ``cost_saved_usd``.
+CACHED, COST_SAVED_USD = "cached", "cost_saved_usd"
 CREATED_AT = "created_at"
 GROUPS = (PROVIDER, CATEGORY, DAY, KEY_ID, USER_ID)
 
@@ -46,9 +49,11 @@ def usage_document(
     latency_ms: float,
     created: datetime | None = None,
 ) -> dict[str, Any]:
-    """The record of one request: who answered (None when nobody did), what it used and cost."""
+    """The record of one request: who answered (None when nobody did), what it used and cost
+    (a cache hit used nothing: its tokens and cost are 0, what it saved is recorded)."""
     created = created or datetime.now(UTC)
-    usage = reply.usage if reply else Usage(0, 0)
+    cached = reply is not None and reply.cached
+    usage = reply.usage if reply and not cached else Usage(0, 0)
     category: Category = decision.category
     return {
         "_id": uuid.uuid4().hex,
@@ -65,6 +70,8 @@ def usage_document(
         COMPLETION_TOKENS: usage.completion_tokens,
         "total_tokens": usage.total_tokens,
         COST_USD: reply.cost_usd if reply else 0.0,
+        CACHED: cached,
+        COST_SAVED_USD: reply.cost_saved_usd if reply else 0.0,
         "latency_ms": latency_ms,
         "status": status,
         "attempts": [

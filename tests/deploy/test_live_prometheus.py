@@ -19,7 +19,7 @@ import yaml
 from tests.deploy import queries
 from tests.deploy.promql import expand_grafana
 from tests.deploy.tools import PROMETHEUS_DIR, ROOT, binary
-from tests.deploy.traffic import ADMIN_TOKEN, Traffic, poll
+from tests.deploy.traffic import ADMIN_TOKEN, CACHED_CATEGORY, Traffic, poll
 from tooling.stack import Stack, StackConfig
 from tooling.stack.readiness import free_port
 
@@ -37,6 +37,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "MASTERX_BREAKER_TIMEOUT_SECONDS": "1",
         "MASTERX_BREAKER_SWEEP_SECONDS": "0.2",
         "MASTERX_ADMIN_TOKEN": ADMIN_TOKEN,
+        "MASTERX_CACHE_CATEGORIES": CACHED_CATEGORY.value,
     }
     with Stack(replace(config, env=env)) as running:
         yield running
@@ -153,6 +154,7 @@ def test_every_dashboard_and_rule_query_returns_data(
                 traffic.nobody_answers()
                 keyed = traffic.keyed_chats()  # spend and limit hits per key
                 assert keyed == ([200] * 3 if round_number == 1 else [200, 200, 429]), keyed
+                traffic.cached_chats(round_number)  # a response-cache miss, then a hit
                 traffic.best_provider_fails(chats=5)  # its breaker opens
                 traffic.best_provider_recovers()  # half-open, then closed
                 traffic.wait_for_run(run_id)

@@ -1,8 +1,9 @@
 """Traffic that makes every dashboard panel and alert rule have something to show: chats in
 every category, a session that changes topic and one that stays, a pinned provider, ratings
-of answers (one down, which moves its session), a
-benchmark run and imported scores, a request no provider can answer, and an outage of the
-best provider long enough to open its breaker and see it close again."""
+of answers (one down, which moves its session), a benchmark run and imported scores, a request
+no provider can answer, an outage of the best provider long enough to open its breaker and see
+it close again, and a question asked twice with a key whose response cache is on (a miss, then
+a hit)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ MESSAGES = (
 GENERAL = "hello there, how are you?"
 ADMIN_TOKEN = "observed-admin-token-4b2e"  # the stack's MASTERX_ADMIN_TOKEN
 KEYED_RPM = 5
+CACHED_CATEGORY = Category.CODING  # the stack's MASTERX_CACHE_CATEGORIES
 
 
 def poll(check: Callable[[], bool], what: str, timeout: float = 30.0, every: float = 0.2) -> None:
@@ -56,6 +58,7 @@ class Traffic:
         self.benchmark = grpc.insecure_channel(f"{c.host}:{c.benchmark_grpc_port}")
         self.router = grpc.insecure_channel(f"{c.host}:{c.router_grpc_port}")
         self.api_key = ""
+        self.cache_key = ""
 
     def close(self) -> None:
         self.benchmark.close()
@@ -87,6 +90,34 @@ class Traffic:
             ).status_code
             for _ in range(chats)
         ]
+
+    def cached_chats(self, round_number: int) -> None:
+        """A coding question asked until the response cache answers it (a miss, then a hit),
+        with a key whose cache is on (anonymous chats keep the default: off)."""
+        if not self.cache_key:
+            created = self.http.post(
+                f"{self.stack.gateway_url}/api/v1/admin/keys",
+                json={"name": "observed-cache", "cache": "key"},
+                headers={"authorization": f"Bearer {ADMIN_TOKEN}"},
+                timeout=10,
+            )
+            created.raise_for_status()
+            self.cache_key = created.json()["key"]
+        statuses: list[str] = []
+
+        def hit() -> bool:
+            reply = self.http.post(
+                f"{self.stack.gateway_url}/api/v1/chat",
+                json={"user_id": "observer", "message": f"Explain bubble sort ({round_number})"},
+                headers={"authorization": f"Bearer {self.cache_key}"},
+                timeout=30,
+            )
+            assert reply.status_code == 200, reply.text
+            statuses.append(reply.headers.get("x-masterx-cache", ""))
+            return statuses[-1] == "hit"
+
+        poll(hit, "a response-cache hit", timeout=10)
+        assert statuses[0] == "miss", statuses
 
     def control(self, provider: str, **body: Any) -> None:
         url = f"{self.simulator}/_control/providers/{provider}"

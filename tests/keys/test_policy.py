@@ -30,6 +30,16 @@ def test_an_update_changes_only_the_given_fields_and_none_clears_a_limit() -> No
         policy.updated({"tpm": -1})
 
 
+def test_a_keys_cache_scope_is_one_of_three_or_absent_for_the_gateways_default() -> None:
+    assert policy_from({"name": "a"}).cache is None
+    policy = policy_from({"name": "a", "cache": "shared"})
+    assert policy.cache == "shared"
+    assert policy.updated({"cache": "key"}).cache == "key"
+    assert policy.updated({"cache": None}).cache is None
+    with pytest.raises(KeyFieldError, match=r"^cache: must be one of off, key, shared"):
+        policy_from({"name": "a", "cache": "everyone"})
+
+
 def test_money_is_counted_in_whole_micro_dollars_rounded_up() -> None:
     assert usd_to_micros(0.1) == 100_000
     assert usd_to_micros(50) == 50_000_000

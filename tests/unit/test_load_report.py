@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.load.report import budget_lines, floor_lines, floor_summary, level_summary, markdown
+from bench.load.report import (
+    budget_lines,
+    cached_lines,
+    cached_summary,
+    floor_lines,
+    floor_summary,
+    level_summary,
+    markdown,
+)
 
 
 def _raw(latencies: list[float], *, rate: float = 100.0, failed: int = 0) -> dict[str, Any]:
@@ -48,6 +56,18 @@ def test_the_floor_line_says_what_masterx_adds_above_it() -> None:
     assert "MasterX above it: p50 3.000 ms" in line
     assert line in markdown([row], "header")
     assert floor_lines([level_summary(GATEWAY, BASELINE)]) == []
+
+
+def test_the_cached_line_puts_a_hits_latency_next_to_a_routed_calls_overhead() -> None:
+    row = level_summary(GATEWAY, BASELINE)
+    cached = _raw([3.0 + i / 100 for i in range(100)]) | {"cache_hits": 99}
+    row["cached"] = cached_summary(cached, row)
+    (line,) = cached_lines([row])
+    assert "cached hit (plain) at 100 requests/s: latency p50 3.490 ms, p99 3.980 ms" in line
+    assert "99 of 100 answered from the cache, errors 0" in line
+    assert "a routed call's overhead: p50 5.000 ms" in line
+    assert line in markdown([row], "header")
+    assert cached_lines([level_summary(GATEWAY, BASELINE)]) == []
 
 
 def test_budget_lines_fail_over_the_limits_and_pass_under_them() -> None:

@@ -74,6 +74,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     create.add_argument(
         "--models", type=pins, help="what requests may pin: auto,openai/gpt-4o-mini,groq/*"
     )
+    create.add_argument(
+        "--cache",
+        choices=("off", "key", "shared"),
+        help="its response cache: off, key (its own answers) or shared; default: the gateway's",
+    )
     create.set_defaults(run=run_create)
     listing = commands.add_parser("list", parents=[common], help="every key")
     listing.set_defaults(run=run_list)
@@ -95,6 +100,7 @@ def create_body(args: argparse.Namespace) -> dict[str, Any]:
         "tpm": args.tpm,
         "max_tokens": args.max_tokens,
         "models": args.models,
+        "cache": args.cache,
     }
     body.update({field: value for field, value in optional.items() if value is not None})
     return body

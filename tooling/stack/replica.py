@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +30,14 @@ class Replica:
         stop_process(self.process)
 
 
-def start_replica(stack: Stack, service: str, log_path: Path | None = None) -> Replica:
-    """Start it on free ports with the stack's settings; it may not be serving yet."""
+def start_replica(
+    stack: Stack,
+    service: str,
+    log_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Replica:
+    """Start it on free ports with the stack's settings (and ``env`` over them); it may not be
+    serving yet."""
     if service not in GRPC_SERVICES:
         raise ValueError(f"no replicas of {service!r}; one of {GRPC_SERVICES}")
     host = stack.config.host
@@ -41,6 +47,7 @@ def start_replica(stack: Stack, service: str, log_path: Path | None = None) -> R
         **stack.service_env(),
         f"MASTERX_{service.upper()}_GRPC_PORT": str(port),
         f"MASTERX_{service.upper()}_METRICS_PORT": str(metrics_port),
+        **(env or {}),
     }
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     try:
@@ -72,9 +79,12 @@ def wait_serving(target: str, seconds: float = 30.0) -> None:
 
 
 @contextmanager
-def replica(stack: Stack, service: str, seconds: float = 30.0) -> Iterator[Replica]:
-    """A serving replica for the ``with`` block, stopped after it."""
-    started = start_replica(stack, service)
+def replica(
+    stack: Stack, service: str, seconds: float = 30.0, env: Mapping[str, str] | None = None
+) -> Iterator[Replica]:
+    """A serving replica for the ``with`` block (``env`` over the stack's settings), stopped
+    after it."""
+    started = start_replica(stack, service, env=env)
     try:
         wait_serving(started.target, seconds)
         yield started

@@ -56,6 +56,7 @@ def _key(document: Mapping[str, Any]) -> ApiKey:
         tpm=document.get("tpm"),
         max_tokens=document.get("max_tokens"),
         models=tuple(document.get("models") or ("auto",)),
+        cache=document.get("cache"),
     )
     return ApiKey(
         key_id=document["_id"],

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from masterx.keys.admission import Admission, Enforcement, Reservation
-from masterx.keys.policy import LIMIT_FIELDS, ApiKey, KeyFieldError, KeyPolicy
+from masterx.keys.policy import OPTIONAL_FIELDS, ApiKey, KeyFieldError, KeyPolicy
 from masterx.v1 import keys_pb2
 from services.health.keys.redis_limiter import KeyUsage
 
-_OPTIONAL = ("name", *LIMIT_FIELDS)
+_OPTIONAL = ("name", *OPTIONAL_FIELDS)
 UNLIMITED = -1
 
 
 def fields_message(policy: KeyPolicy) -> keys_pb2.KeyFields:
     message = keys_pb2.KeyFields(name=policy.name, models=keys_pb2.ModelPins(pins=policy.models))
-    for field in LIMIT_FIELDS:
+    for field in OPTIONAL_FIELDS:
         value = getattr(policy, field)
         if value is not None:
             setattr(message, field, value)
@@ -40,8 +40,10 @@ def field_values(message: keys_pb2.KeyFields, clear: list[str] | None = None) ->
     if message.HasField("models"):
         values["models"] = list(message.models.pins)
     for field in clear or []:
-        if field not in LIMIT_FIELDS:
-            raise KeyFieldError(field, f"cannot be cleared; clear one of {', '.join(LIMIT_FIELDS)}")
+        if field not in OPTIONAL_FIELDS:
+            raise KeyFieldError(
+                field, f"cannot be cleared; clear one of {', '.join(OPTIONAL_FIELDS)}"
+            )
         if field in values:
             raise KeyFieldError(field, "is both set and cleared")
         values[field] = None

@@ -163,6 +163,7 @@ class ApiKeysServicer(keys_pb2_grpc.ApiKeysServicer):
         reply = admit_reply(key.key_id, await self._limits.admit(key, estimate))
         reply.limit_requests = key.policy.rpm if key.policy.rpm is not None else -1
         reply.limit_tokens = key.policy.tpm if key.policy.tpm is not None else -1
+        reply.cache = key.policy.cache or ""
         return reply
 
     async def Settle(
