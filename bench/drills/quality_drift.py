@@ -1,10 +1,11 @@
 """Drill: quality drift (issue 25's targets). Ratings, not a benchmark run, must move routing.
 
-1. A real benchmark run of every category against the simulator gives the scores; the best
-   coding provider (the victim) is whom ``POST /api/v1/route`` picks for a coding prompt.
+1. A real benchmark run of every category against the simulator gives the scores.
 2. About 20 chats/s of every category flow (``rated_traffic.py``: new sessions mostly, some
    long-running ones), each answer rated like a learner: thumbs up with probability = the
-   serving provider's current simulated quality for that category.
+   serving provider's current simulated quality for that category. A warm-up lets the ratings
+   settle the live estimates; then the best coding provider (the victim) is whom
+   ``POST /api/v1/route`` picks for a coding prompt.
 3. Baseline, then the victim's simulated coding quality drops to the worst provider's
    (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding answers until
    at least 90 % of new coding sessions (a sliding window) avoid the victim; whether the long
@@ -44,7 +45,9 @@ MIN_ANSWERS = 10  # a category with fewer new-session answers in a phase is not 
 class DriftScale:
     rate: float  # chats per second
     long_sessions: int
+    warmup_s: float  # rated traffic before the baseline: the live estimates settle first
     baseline_s: float
+    degraded_min_s: float  # the degraded phase lasts at least this: long sessions get rated
     window: int  # new coding sessions in the sliding window
     leave_share: float  # the share of the window that must avoid (then use again) the victim
     target_rated: int  # ... within this many rated coding answers
@@ -52,8 +55,8 @@ class DriftScale:
     phase_timeout_s: float
 
 
-FULL_DRIFT = DriftScale(20.0, 8, 20.0, 40, 0.9, 300, 600, 240.0)
-SHORT_DRIFT = DriftScale(20.0, 4, 6.0, 15, 0.5, 120, 150, 45.0)
+FULL_DRIFT = DriftScale(20.0, 8, 30.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
+SHORT_DRIFT = DriftScale(20.0, 4, 12.0, 8.0, 20.0, 15, 0.5, 120, 150, 45.0)
 
 
 @dataclass(frozen=True)
@@ -172,9 +175,16 @@ async def _best_coding_provider(client: httpx.AsyncClient) -> str:
 
 
 async def _phase(
-    traffic: RatedTraffic, since: float, victim: str, scale: DriftScale, *, away: bool
+    traffic: RatedTraffic,
+    since: float,
+    victim: str,
+    scale: DriftScale,
+    *,
+    away: bool,
+    min_s: float = 0.0,
 ) -> tuple[Crossing, float]:
-    """Until the window holds the share, the rating budget is spent, or the time is up."""
+    """Until the window holds the share (and ``min_s`` has passed), the rating budget is
+    spent, or the time is up."""
     while True:
         await asyncio.sleep(0.25)
         now = time.monotonic()
@@ -182,7 +192,7 @@ async def _phase(
             traffic.answers, since, now, victim, scale.window, scale.leave_share, away=away
         )
         if (
-            seen.rated is not None
+            (seen.rated is not None and now - since >= min_s)
             or seen.rated_total >= scale.budget_rated
             or now - since > scale.phase_timeout_s
         ):
@@ -196,10 +206,22 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     async with httpx.AsyncClient(
         base_url=drills.stack.gateway_url, timeout=10, trust_env=False
     ) as client:
-        victim = await _best_coding_provider(client)
-    simulator_url = f"http://127.0.0.1:{drills.stack.config.simulator_port}"
-    traffic = RatedTraffic(drills.stack.gateway_url, simulator_url, scale.rate, scale.long_sessions)
-    await traffic.start()
+        await _best_coding_provider(client)  # the router routes by the run's scores
+        simulator_url = f"http://127.0.0.1:{drills.stack.config.simulator_port}"
+        traffic = RatedTraffic(
+            drills.stack.gateway_url, simulator_url, scale.rate, scale.long_sessions
+        )
+        await traffic.start()
+        try:
+            # Ratings correct every category's estimates from the first answers on (a benchmark
+            # of a dozen tests is coarse): the victim is chosen and the baseline starts once
+            # they have settled, so that what the degradation moves is told apart from what
+            # the ratings would have moved anyway.
+            await asyncio.sleep(scale.warmup_s)
+            victim = await _best_coding_provider(client)
+        except BaseException:
+            await traffic.stop()
+            raise
     worst = min(q[CODING] for q in traffic.quality.values())
     result = DrillResult(f"quality drift ({victim})", [])
     m = result.measures
@@ -210,7 +232,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
         await asyncio.sleep(scale.baseline_s)
         degraded_at = time.monotonic()
         await drills.simulator.set(victim, quality={CODING: worst})
-        left, restored_at = await _phase(traffic, degraded_at, victim, scale, away=True)
+        left, restored_at = await _phase(
+            traffic, degraded_at, victim, scale, away=True, min_s=scale.degraded_min_s
+        )
         await drills.simulator.set(victim, quality={CODING: None})
         back, ended = await _phase(traffic, restored_at, victim, scale, away=False)
     finally:

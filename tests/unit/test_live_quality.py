@@ -56,6 +56,8 @@ def test_the_worked_example_of_the_readme() -> None:
     assert round(live.prior_share, 2) == 0.34
     assert round(standard_error(live.quality, 38), 1) == 8.1
     assert round(standard_error(92.3, 13), 1) == 10.6
+    ranked = live_evidence(prior, live)  # the policy's view: the live mean at 13 tests
+    assert round(standard_error(ranked.quality, ranked.tests), 1) == 13.8
     later = [Tally(10.0, 2.0, 100.0, 3.0), Tally(1.25, 0.25, 12.5, 0.375)]
     assert [round(estimate(prior, t, SETTINGS).quality, 1) for t in later] == [66.0, 86.1]
 
