@@ -16,8 +16,11 @@ quality"). With benchmark quality ``q`` (0-1) over ``n`` tests:
 Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective sample count
 ``n0 + R + H``; its uncertainty is the benchmark's own (:func:`masterx.policy.standard_error`,
 "plus four") over that count. The policy ranks with the live mean at the benchmark's test
-count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``:
-with no new outcomes the estimate returns to the benchmark.
+count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``,
+and again every ``half_life_ratings`` newer ratings of the same category (any provider's: the
+category's rating clock, ``Tally.mark``): with no new outcomes the estimate returns to the
+benchmark, and in busy traffic it remembers about the category's last few hundred ratings, so a
+provider that left after a few dozen bad ratings is judged again within a similar number.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class LiveSettings:
     """How outcomes weigh against the benchmark (router settings ``MASTERX_LIVE_*``)."""
 
     half_life_s: float = 900.0
+    half_life_ratings: float = 0.0  # newer ratings of the category that halve a pair's sums; 0: off
     rating_weight: float = 1.0
     signal_weight: float = 0.05
     signal_max_weight: float = 5.0
@@ -42,6 +46,7 @@ class LiveSettings:
     def __post_init__(self) -> None:
         checks = {
             "half_life_s": self.half_life_s > 0,
+            "half_life_ratings": self.half_life_ratings >= 0,
             "rating_weight": self.rating_weight > 0,
             "signal_weight": self.signal_weight >= 0,
             "signal_max_weight": self.signal_max_weight >= 0,
@@ -61,15 +66,27 @@ class Tally:
     calls: float = 0.0  # C
     bad_calls: float = 0.0  # B
     at: float = 0.0
+    mark: float = 0.0  # the category's rating clock (ratings of any provider so far) at ``at``
 
-    def decayed(self, now: float, half_life_s: float) -> Tally:
+    def decayed(
+        self,
+        now: float,
+        half_life_s: float,
+        clock: float | None = None,
+        half_life_ratings: float = 0.0,
+    ) -> Tally:
+        """The sums as of ``now`` and the category's rating ``clock`` (None: as of ``mark``)."""
         factor = decay_factor(now - self.at, half_life_s)
+        mark = self.mark if clock is None else max(clock, self.mark)
+        if half_life_ratings > 0:
+            factor *= decay_factor(mark - self.mark, half_life_ratings)
         return Tally(
             self.rating_weight * factor,
             self.rating_score * factor,
             self.calls * factor,
             self.bad_calls * factor,
             max(now, self.at),
+            mark,
         )
 
     def plus(self, other: Tally) -> Tally:
@@ -79,14 +96,16 @@ class Tally:
             self.calls + other.calls,
             self.bad_calls + other.bad_calls,
             max(self.at, other.at),
+            max(self.mark, other.mark),
         )
 
 
 EMPTY = Tally()
 
 
-def decay_factor(elapsed_s: float, half_life_s: float) -> float:
-    return math.pow(0.5, max(0.0, elapsed_s) / half_life_s)
+def decay_factor(elapsed: float, half_life: float) -> float:
+    """What is left of a weight after ``elapsed`` (seconds, or ratings) at this half-life."""
+    return math.pow(0.5, max(0.0, elapsed) / half_life)
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,13 @@ class LiveQualitySettings(CommonSettings):
         le=7 * 86_400,
         description="Ratings and hard signals lose half their weight in this long.",
     )
+    live_half_life_ratings: float = Field(
+        150.0,
+        ge=0,
+        le=1_000_000,
+        description="Ratings and hard signals also lose half their weight with every this many"
+        " newer ratings of the same category (0: time only).",
+    )
     live_rating_weight: float = Field(1.0, gt=0, le=100, description="Answers a rating weighs.")
     live_signal_weight: float = Field(
         0.05, ge=0, le=1, description="Answers' worth of one call's hard signal."
@@ -131,6 +138,7 @@ class LiveQualitySettings(CommonSettings):
     def live_settings(self) -> LiveSettings:
         return LiveSettings(
             half_life_s=self.live_half_life_seconds,
+            half_life_ratings=self.live_half_life_ratings,
             rating_weight=self.live_rating_weight,
             signal_weight=self.live_signal_weight,
             signal_max_weight=self.live_signal_max_weight,

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from prometheus_client import Counter, Gauge
 from redis.exceptions import RedisError
@@ -84,6 +85,7 @@ class LiveQuality:
         self._drift = drift
         self._pending: dict[Pair, Tally] = {}
         self._tallies: dict[Pair, Tally] = {}
+        self._ratings: dict[Category, float] = {}  # rating clocks, without Redis only
         self._base: BenchmarkTable | None = None
         self._table = BenchmarkTable()
         self._estimates: dict[Pair, LiveEstimate] = {}
@@ -128,15 +130,7 @@ class LiveQuality:
     async def refresh(self) -> None:
         """Send the deltas, read every replica's sums back, rebuild the live table."""
         if self._store is None:  # one process on its own: the sums decay in memory
-            now, half_life = self._clock(), self._settings.half_life_s
-            pending, self._pending = self._pending, {}
-            pairs = set(self._tallies) | set(pending)
-            self._tallies = {
-                pair: self._tallies.get(pair, EMPTY)
-                .decayed(now, half_life)
-                .plus(pending.get(pair, EMPTY))
-                for pair in pairs
-            }
+            self._tallies = self._decay_in_memory()
         else:
             pending, self._pending = self._pending, {}
             sent = False
@@ -167,6 +161,26 @@ class LiveQuality:
             LIVE_WEIGHT.labels(provider, category.value).set(live.live_weight)
         if self._drift is not None:
             await self._drift.check(self._estimates)
+
+    def _decay_in_memory(self) -> dict[Pair, Tally]:
+        """As the Lua step of ``masterx/live_store.py`` does, in this process."""
+        now, settings = self._clock(), self._settings
+        pending, self._pending = self._pending, {}
+        before = dict(self._ratings)  # old sums decay by the ratings that came before these
+        for (_, category), delta in pending.items():
+            self._ratings[category] = self._ratings.get(category, 0.0) + delta.rating_weight
+        tallies = {}
+        for pair in set(self._tallies) | set(pending):
+            # a pair with new outcomes ages by the ratings before them, one without by all
+            clock_now = self._ratings.get(pair[1], 0.0)
+            delta = pending.get(pair)
+            clock = clock_now if delta is None else before.get(pair[1], 0.0)
+            old = self._tallies.get(pair, replace(EMPTY, at=now, mark=clock))
+            aged = old.decayed(now, settings.half_life_s, clock, settings.half_life_ratings)
+            tallies[pair] = (
+                aged if delta is None else aged.plus(replace(delta, at=now, mark=clock_now))
+            )
+        return tallies
 
     async def _loop(self) -> None:
         while True:

@@ -120,7 +120,9 @@ async def serve(settings: RouterSettings) -> None:
         return await benchmark.RunBenchmarks(request, timeout=2.0)
 
     redis_client = connect_redis(settings.redis_url)
-    live_store = LiveStore(redis_client, settings.live_half_life_seconds)
+    live_store = LiveStore(
+        redis_client, settings.live_half_life_seconds, settings.live_half_life_ratings
+    )
     live = LiveQuality(
         live_store,
         settings.live_settings,

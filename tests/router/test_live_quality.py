@@ -204,3 +204,56 @@ async def test_without_a_store_the_sums_decay_in_process() -> None:
     later = replica.estimate("alpha", Category.CODING)
     assert later is not None and later.rating_weight == pytest.approx(10.0)
     assert first.quality < later.quality < 92.0
+
+
+def _counted(half_life_ratings: float, client: aioredis.Redis | None) -> LiveQuality:
+    settings = LiveSettings(half_life_s=900.0, half_life_ratings=half_life_ratings)
+    store = (
+        LiveStore(client, settings.half_life_s, settings.half_life_ratings)
+        if client is not None
+        else None
+    )
+    return LiveQuality(store, settings, lambda: BENCHMARK)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["redis", "in-process"])
+async def test_newer_ratings_of_the_category_age_a_pair_that_gets_none(
+    redis_client: aioredis.Redis, shared: bool
+) -> None:
+    """A provider that left a category after bad ratings is judged again as the category's
+    traffic goes on: every ``half_life_ratings`` newer ratings of the category (any provider's)
+    halve its sums; another category's ratings do not."""
+    replica = _counted(20.0, redis_client if shared else None)
+    for _ in range(20):
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    left = replica.estimate("alpha", Category.CODING)
+    assert left is not None and left.rating_weight == pytest.approx(20.0, rel=1e-3)
+    for _ in range(40):  # another category: alpha's coding sums stay
+        replica.observe(rating("beta", 1.0, Category.MATH))
+    await replica.refresh()
+    await replica.refresh()
+    kept = replica.estimate("alpha", Category.CODING)
+    assert kept is not None and kept.rating_weight == pytest.approx(20.0, rel=1e-3)
+    for _ in range(40):  # two half-lives of coding ratings, all beta's
+        replica.observe(rating("beta", 1.0))
+    await replica.refresh()
+    await replica.refresh()  # alpha's sums are read back aged by beta's ratings
+    aged = replica.estimate("alpha", Category.CODING)
+    assert aged is not None and aged.rating_weight == pytest.approx(5.0, rel=1e-2)
+    assert aged.quality > left.quality
+
+
+async def test_without_a_rating_half_life_only_time_ages_the_sums(
+    redis_client: aioredis.Redis,
+) -> None:
+    replica = _counted(0.0, redis_client)
+    for _ in range(20):
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    for _ in range(200):
+        replica.observe(rating("beta", 1.0))
+    await replica.refresh()
+    await replica.refresh()
+    kept = replica.estimate("alpha", Category.CODING)
+    assert kept is not None and kept.rating_weight == pytest.approx(20.0, rel=1e-3)
