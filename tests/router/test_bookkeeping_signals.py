@@ -33,7 +33,9 @@ def _books(db: AsyncDatabase[dict[str, Any]], sink: Recorded) -> Bookkeeper:
     sessions = SessionStore(
         db["sessions"], writes, idle_seconds=60, cache_size=10, cache_ttl_seconds=0
     )
-    return Bookkeeper(sessions, WriteBuffer(db["usage"], 100), sink)
+    return Bookkeeper(
+        sessions, WriteBuffer(db["usage"], 100), WriteBuffer(db["answers"], 100), sink
+    )
 
 
 def _routed() -> Routed:
