@@ -17,10 +17,9 @@ Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective s
 ``n0 + R + H``; its uncertainty is the benchmark's own (:func:`masterx.policy.standard_error`,
 "plus four") over that count. The policy ranks with the live mean at the benchmark's test
 count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``,
-and again every ``half_life_ratings`` newer ratings of the same category (any provider's: the
-category's rating clock, ``Tally.mark``): with no new outcomes the estimate returns to the
-benchmark, and in busy traffic it remembers about the category's last few hundred ratings, so a
-provider that left after a few dozen bad ratings is judged again within a similar number.
+and a pair's sums also halve with every ``half_life_ratings`` of its own newer ratings: with
+no new outcomes the estimate returns to the benchmark, and in busy traffic it follows about the
+provider's last ``1.4 half_life_ratings`` ratings, so a fall shows within a few dozen.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ class LiveSettings:
     """How outcomes weigh against the benchmark (router settings ``MASTERX_LIVE_*``)."""
 
     half_life_s: float = 900.0
-    half_life_ratings: float = 0.0  # newer ratings of the category that halve a pair's sums; 0: off
+    half_life_ratings: float = 0.0  # a pair's own newer ratings that halve its sums; 0: off
     rating_weight: float = 1.0
     signal_weight: float = 0.05
     signal_max_weight: float = 5.0
@@ -66,27 +65,17 @@ class Tally:
     calls: float = 0.0  # C
     bad_calls: float = 0.0  # B
     at: float = 0.0
-    mark: float = 0.0  # the category's rating clock (ratings of any provider so far) at ``at``
 
-    def decayed(
-        self,
-        now: float,
-        half_life_s: float,
-        clock: float | None = None,
-        half_life_ratings: float = 0.0,
-    ) -> Tally:
-        """The sums as of ``now`` and the category's rating ``clock`` (None: as of ``mark``)."""
-        factor = decay_factor(now - self.at, half_life_s)
-        mark = self.mark if clock is None else max(clock, self.mark)
-        if half_life_ratings > 0:
-            factor *= decay_factor(mark - self.mark, half_life_ratings)
+    def decayed(self, now: float, half_life_s: float) -> Tally:
+        return self.scaled(decay_factor(now - self.at, half_life_s), max(now, self.at))
+
+    def scaled(self, factor: float, at: float) -> Tally:
         return Tally(
             self.rating_weight * factor,
             self.rating_score * factor,
             self.calls * factor,
             self.bad_calls * factor,
-            max(now, self.at),
-            mark,
+            at,
         )
 
     def plus(self, other: Tally) -> Tally:
@@ -96,7 +85,15 @@ class Tally:
             self.calls + other.calls,
             self.bad_calls + other.bad_calls,
             max(self.at, other.at),
-            max(self.mark, other.mark),
+        )
+
+    def then(self, delta: Tally, half_life_ratings: float) -> Tally:
+        """These sums with ``delta`` added after them: its ratings age them first (a pair's own
+        newer ratings halve its sums every ``half_life_ratings``; 0: they do not)."""
+        if half_life_ratings <= 0:
+            return self.plus(delta)
+        return self.scaled(decay_factor(delta.rating_weight, half_life_ratings), self.at).plus(
+            delta
         )
 
 

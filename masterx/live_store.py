@@ -2,12 +2,11 @@
 
 Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
 :class:`masterx.live_quality.Tally` (``r`` rating weight, ``g`` rating score, ``c`` calls,
-``b`` bad calls) as of ``t``, Redis's own clock, and ``k``, its category's rating clock then;
-the hash ``masterx:live:clocks`` holds each category's rating clock (the rating weight it has
-received, every provider together), and the set ``masterx:live:pairs`` names every pair
-(``category/provider``). Adding is one atomic Lua step that decays the sums to now and adds
-(as ``services/health/breaker.lua`` is one step per transition), so replicas never lose each
-other's outcomes. A pair with no outcome for ``KEEP_HALF_LIVES`` half-lives expires.
+``b`` bad calls) as of ``t``, Redis's own clock; the set ``masterx:live:pairs`` names every
+pair (``category/provider``). Adding is one atomic Lua step that decays the sums to now (and
+by the ratings it adds, with a rating half-life) and adds (as ``services/health/breaker.lua``
+is one step per transition), so replicas never lose each other's outcomes. A pair with no
+outcome for ``KEEP_HALF_LIVES`` half-lives expires.
 
 Read by the router (its snapshot) and by the benchmark service (the scores it shows).
 """
@@ -22,41 +21,33 @@ from masterx.domain import Category
 from masterx.live_quality import Tally
 
 PAIRS_KEY = "masterx:live:pairs"
-CLOCKS_KEY = "masterx:live:clocks"  # per category: the rating weight it has received so far
 KEEP_HALF_LIVES = 20
 
 _ADD = """
--- KEYS[1] the pair's hash, KEYS[2] the set of pairs, KEYS[3] the categories' rating clocks
--- ARGV: member, half-life s, now ("" = Redis TIME), dr, dg, dc, db, category,
---       half-life in ratings (0: time only)
+-- KEYS[1] the pair's hash, KEYS[2] the set of pairs
+-- ARGV: member, half-life s, now ("" = Redis TIME), dr, dg, dc, db,
+--       half-life in the pair's own ratings (0: time only)
 local now = tonumber(ARGV[3])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
 local half = tonumber(ARGV[2])
-local half_ratings = tonumber(ARGV[9])
+local half_ratings = tonumber(ARGV[8])
 local KEEP = KEEP_HALF_LIVES
-local clock = tonumber(redis.call('HGET', KEYS[3], ARGV[8])) or 0
-local old = redis.call('HMGET', KEYS[1], 'r', 'g', 'c', 'b', 't', 'k')
+local old = redis.call('HMGET', KEYS[1], 'r', 'g', 'c', 'b', 't')
 local at = tonumber(old[5]) or now
-local mark = tonumber(old[6]) or clock
 local factor = 1
 if now > at then factor = math.pow(0.5, (now - at) / half) end
-if half_ratings > 0 and clock > mark then
-  factor = factor * math.pow(0.5, (clock - mark) / half_ratings)
-end
+if half_ratings > 0 then factor = factor * math.pow(0.5, tonumber(ARGV[4]) / half_ratings) end
 local fields = {'r', 'g', 'c', 'b'}
 for i = 1, 4 do
   local v = (tonumber(old[i]) or 0) * factor + tonumber(ARGV[3 + i])
   redis.call('HSET', KEYS[1], fields[i], tostring(v))
 end
 if now > at then at = now end
-clock = clock + tonumber(ARGV[4])
-redis.call('HSET', KEYS[3], ARGV[8], tostring(clock))
-redis.call('HSET', KEYS[1], 't', tostring(at), 'k', tostring(clock))
+redis.call('HSET', KEYS[1], 't', tostring(at))
 redis.call('PEXPIRE', KEYS[1], math.floor(half * 1000 * KEEP))
-redis.call('PEXPIRE', KEYS[3], math.floor(half * 1000 * KEEP))
 redis.call('SADD', KEYS[2], ARGV[1])
 return tostring(at)
 """.replace("KEEP_HALF_LIVES", str(KEEP_HALF_LIVES))
@@ -98,7 +89,7 @@ class LiveStore:
         async with self._redis.pipeline(transaction=False) as pipe:
             for (provider, category), d in deltas.items():
                 await self._add(
-                    keys=[pair_key(provider, category), PAIRS_KEY, CLOCKS_KEY],
+                    keys=[pair_key(provider, category), PAIRS_KEY],
                     args=[
                         _member(provider, category),
                         self._half_life,
@@ -107,7 +98,6 @@ class LiveStore:
                         d.rating_score,
                         d.calls,
                         d.bad_calls,
-                        category.value,
                         self._half_life_ratings,
                     ],
                     client=pipe,
@@ -119,16 +109,14 @@ class LiveStore:
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.time()
             pipe.smembers(PAIRS_KEY)
-            pipe.hgetall(CLOCKS_KEY)
-            seconds, members, clocks = await pipe.execute()
-        ratings = {str(k): float(v) for k, v in clocks.items()}
+            seconds, members = await pipe.execute()
         clock = now if now is not None else float(seconds[0]) + float(seconds[1]) / 1e6
         pairs = [p for p in (_pair(str(m)) for m in members) if p is not None]
         if not pairs:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
             for provider, category in pairs:
-                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t", "k"])
+                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t"])
             rows = await pipe.execute()
         result: dict[Pair, Tally] = {}
         gone: list[str] = []
@@ -136,10 +124,8 @@ class LiveStore:
             if row[4] is None:  # expired: forget the pair
                 gone.append(_member(*pair))
                 continue
-            r, g, c, b, t, k = (float(v or 0) for v in row)
-            result[pair] = Tally(r, g, c, b, t, k).decayed(
-                clock, self._half_life, ratings.get(pair[1].value), self._half_life_ratings
-            )
+            r, g, c, b, t = (float(v or 0) for v in row)
+            result[pair] = Tally(r, g, c, b, t).decayed(clock, self._half_life)
         if gone:
             await self._redis.srem(PAIRS_KEY, *gone)
         return result

@@ -114,11 +114,11 @@ class LiveQualitySettings(CommonSettings):
         description="Ratings and hard signals lose half their weight in this long.",
     )
     live_half_life_ratings: float = Field(
-        150.0,
+        100.0,
         ge=0,
         le=1_000_000,
-        description="Ratings and hard signals also lose half their weight with every this many"
-        " newer ratings of the same category (0: time only).",
+        description="A pair's ratings and hard signals also lose half their weight with every"
+        " this many of its own newer ratings (0: time only).",
     )
     live_rating_weight: float = Field(1.0, gt=0, le=100, description="Answers a rating weighs.")
     live_signal_weight: float = Field(

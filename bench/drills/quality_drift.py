@@ -55,8 +55,8 @@ class DriftScale:
     phase_timeout_s: float
 
 
-FULL_DRIFT = DriftScale(20.0, 8, 30.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
-SHORT_DRIFT = DriftScale(20.0, 4, 12.0, 8.0, 20.0, 15, 0.5, 120, 150, 45.0)
+FULL_DRIFT = DriftScale(20.0, 8, 90.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
+SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0)
 
 
 @dataclass(frozen=True)

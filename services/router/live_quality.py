@@ -85,7 +85,6 @@ class LiveQuality:
         self._drift = drift
         self._pending: dict[Pair, Tally] = {}
         self._tallies: dict[Pair, Tally] = {}
-        self._ratings: dict[Category, float] = {}  # rating clocks, without Redis only
         self._base: BenchmarkTable | None = None
         self._table = BenchmarkTable()
         self._estimates: dict[Pair, LiveEstimate] = {}
@@ -166,20 +165,15 @@ class LiveQuality:
         """As the Lua step of ``masterx/live_store.py`` does, in this process."""
         now, settings = self._clock(), self._settings
         pending, self._pending = self._pending, {}
-        before = dict(self._ratings)  # old sums decay by the ratings that came before these
-        for (_, category), delta in pending.items():
-            self._ratings[category] = self._ratings.get(category, 0.0) + delta.rating_weight
         tallies = {}
         for pair in set(self._tallies) | set(pending):
-            # a pair with new outcomes ages by the ratings before them, one without by all
-            clock_now = self._ratings.get(pair[1], 0.0)
-            delta = pending.get(pair)
-            clock = clock_now if delta is None else before.get(pair[1], 0.0)
-            old = self._tallies.get(pair, replace(EMPTY, at=now, mark=clock))
-            aged = old.decayed(now, settings.half_life_s, clock, settings.half_life_ratings)
-            tallies[pair] = (
-                aged if delta is None else aged.plus(replace(delta, at=now, mark=clock_now))
+            aged = self._tallies.get(pair, replace(EMPTY, at=now)).decayed(
+                now, settings.half_life_s
             )
+            delta = pending.get(pair)
+            if delta is not None:
+                aged = aged.then(replace(delta, at=now), settings.half_life_ratings)
+            tallies[pair] = aged
         return tallies
 
     async def _loop(self) -> None:

@@ -217,43 +217,42 @@ def _counted(half_life_ratings: float, client: aioredis.Redis | None) -> LiveQua
 
 
 @pytest.mark.parametrize("shared", [True, False], ids=["redis", "in-process"])
-async def test_newer_ratings_of_the_category_age_a_pair_that_gets_none(
+async def test_a_pairs_own_newer_ratings_age_its_older_ones(
     redis_client: aioredis.Redis, shared: bool
 ) -> None:
-    """A provider that left a category after bad ratings is judged again as the category's
-    traffic goes on: every ``half_life_ratings`` newer ratings of the category (any provider's)
-    halve its sums; another category's ratings do not."""
+    """A provider rated well for long, then badly: every ``half_life_ratings`` of its newer
+    ratings halve what came before, so the fall shows within a few dozen ratings; other pairs'
+    ratings age nothing of it."""
     replica = _counted(20.0, redis_client if shared else None)
-    for _ in range(20):
-        replica.observe(rating("alpha", 0.0))
+    for _ in range(200):
+        replica.observe(rating("alpha", 1.0))
     await replica.refresh()
-    left = replica.estimate("alpha", Category.CODING)
-    assert left is not None and left.rating_weight == pytest.approx(20.0, rel=1e-3)
-    for _ in range(40):  # another category: alpha's coding sums stay
-        replica.observe(rating("beta", 1.0, Category.MATH))
-    await replica.refresh()
+    good = replica.estimate("alpha", Category.CODING)
+    assert good is not None and good.rating_weight == pytest.approx(200.0, rel=1e-3)
+    for _ in range(100):  # another provider's and another category's ratings
+        replica.observe(rating("beta", 0.0))
+        replica.observe(rating("alpha", 0.0, Category.MATH))
     await replica.refresh()
     kept = replica.estimate("alpha", Category.CODING)
-    assert kept is not None and kept.rating_weight == pytest.approx(20.0, rel=1e-3)
-    for _ in range(40):  # two half-lives of coding ratings, all beta's
-        replica.observe(rating("beta", 1.0))
+    assert kept is not None and kept.rating_weight == pytest.approx(200.0, rel=1e-3)
+    for _ in range(40):  # two half-lives of its own
+        replica.observe(rating("alpha", 0.0))
     await replica.refresh()
-    await replica.refresh()  # alpha's sums are read back aged by beta's ratings
-    aged = replica.estimate("alpha", Category.CODING)
-    assert aged is not None and aged.rating_weight == pytest.approx(5.0, rel=1e-2)
-    assert aged.quality > left.quality
+    fallen = replica.estimate("alpha", Category.CODING)
+    assert fallen is not None
+    assert fallen.rating_weight == pytest.approx(200.0 / 4 + 40.0, rel=1e-2)
+    assert fallen.quality == pytest.approx((0.92 * 30 + 50.0) / (30 + 90.0) * 100, rel=1e-2)
 
 
 async def test_without_a_rating_half_life_only_time_ages_the_sums(
     redis_client: aioredis.Redis,
 ) -> None:
     replica = _counted(0.0, redis_client)
-    for _ in range(20):
+    for _ in range(200):
+        replica.observe(rating("alpha", 1.0))
+    await replica.refresh()
+    for _ in range(40):
         replica.observe(rating("alpha", 0.0))
     await replica.refresh()
-    for _ in range(200):
-        replica.observe(rating("beta", 1.0))
-    await replica.refresh()
-    await replica.refresh()
     kept = replica.estimate("alpha", Category.CODING)
-    assert kept is not None and kept.rating_weight == pytest.approx(20.0, rel=1e-3)
+    assert kept is not None and kept.rating_weight == pytest.approx(240.0, rel=1e-3)

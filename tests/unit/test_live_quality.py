@@ -157,12 +157,10 @@ def test_more_bad_ratings_never_raise_it_and_more_good_ones_never_lower_it(
     assert worse <= base + 1e-9 <= better + 2e-9
 
 
-def test_the_categorys_newer_ratings_age_the_sums_as_time_does() -> None:
-    sums = Tally(rating_weight=40.0, rating_score=10.0, at=100.0, mark=500.0)
-    by_ratings = sums.decayed(100.0, 900.0, clock=800.0, half_life_ratings=150.0)
-    assert by_ratings.rating_weight == pytest.approx(10.0)  # 300 newer ratings: two half-lives
-    assert by_ratings.mark == 800.0
-    both = sums.decayed(1000.0, 900.0, clock=650.0, half_life_ratings=150.0)
-    assert both.rating_weight == pytest.approx(10.0)  # one half-life of each
-    assert sums.decayed(100.0, 900.0, clock=800.0).rating_weight == 40.0  # off: time only
-    assert sums.decayed(100.0, 900.0, clock=400.0, half_life_ratings=150.0).mark == 500.0
+def test_newer_ratings_age_the_sums_before_them() -> None:
+    sums = Tally(rating_weight=40.0, rating_score=40.0, at=100.0)
+    delta = Tally(rating_weight=300.0, rating_score=0.0, at=100.0)
+    after = sums.then(delta, 150.0)  # 300 newer ratings: two half-lives
+    assert after.rating_weight == pytest.approx(10.0 + 300.0)
+    assert after.rating_score == pytest.approx(10.0)
+    assert sums.then(delta, 0.0).rating_weight == pytest.approx(340.0)  # off: time only
