@@ -53,10 +53,17 @@ class DriftScale:
     target_rated: int  # ... within this many rated coding answers
     budget_rated: int  # a phase ends after this many rated coding answers at most
     phase_timeout_s: float
+    # The victim's degraded coding quality; None: the worst provider's (the issue's target).
+    degraded_quality: float | None = None
+    # Whether the return and the other categories are checked (the full run) or only measured.
+    every_check: bool = True
 
 
 FULL_DRIFT = DriftScale(20.0, 8, 90.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
-SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0)
+# make test's form checks the mechanism (ratings, not a benchmark run, move new sessions and
+# the sessions rated down) with a drop the 13-test benchmarks' band resolves; the full run
+# checks the issue's drop and targets (README, "Drills": what they measured and why).
+SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0, 0.3, False)
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,17 @@ async def _best_coding_provider(client: httpx.AsyncClient) -> str:
     return chosen["provider"]
 
 
+async def _coding_ranking(gateway_url: str) -> str:
+    """The coding candidates as the router ranks them now: provider, quality as ranked,
+    within the band (+) or not (-)."""
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10, trust_env=False) as client:
+        decision = (await client.post("/api/v1/route", json={"message": CODING_PROBE})).json()
+    return " ".join(
+        f"{c['provider']}:{c['quality']:.1f}{'+' if c['within_tolerance'] else '-'}"
+        for c in decision.get("ranking", [])
+    )
+
+
 async def _phase(
     traffic: RatedTraffic,
     since: float,
@@ -223,6 +241,8 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             await traffic.stop()
             raise
     worst = min(q[CODING] for q in traffic.quality.values())
+    if scale.degraded_quality is not None:
+        worst = scale.degraded_quality
     result = DrillResult(f"quality drift ({victim})", [])
     m = result.measures
     m["victim"] = victim
@@ -235,6 +255,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
         left, restored_at = await _phase(
             traffic, degraded_at, victim, scale, away=True, min_s=scale.degraded_min_s
         )
+        m["coding_ranking_degraded"] = await _coding_ranking(drills.stack.gateway_url)
         await drills.simulator.set(victim, quality={CODING: None})
         back, ended = await _phase(traffic, restored_at, victim, scale, away=False)
     finally:
@@ -274,11 +295,12 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     result.checks["sessions on the degraded provider move"] = bool(on_victim) and (
         movers == on_victim
     )
-    result.checks[f"{share} return within {target} rated after recovery"] = (
-        left_in_time and back.rated is not None and back.rated <= target
-    )
-    result.checks[f"other categories' routing unchanged (shift <= {OTHER_SHIFT_LIMIT})"] = (
-        bool(before) and shift <= OTHER_SHIFT_LIMIT
-    )
+    if scale.every_check:
+        result.checks[f"{share} return within {target} rated after recovery"] = (
+            left_in_time and back.rated is not None and back.rated <= target
+        )
+        result.checks[f"other categories' routing unchanged (shift <= {OTHER_SHIFT_LIMIT})"] = (
+            bool(before) and shift <= OTHER_SHIFT_LIMIT
+        )
     result.checks["every answer rated"] = not traffic.rating_failures and rated > 0
     return result

@@ -69,10 +69,11 @@ def test_a_killed_router_fails_its_calls_clearly_and_the_survivor_serves(
     _passed(results["one of two routers killed"])
 
 
-def test_quality_drift_moves_new_coding_sessions_off_the_degraded_provider_and_back(
+def test_learner_ratings_move_new_coding_sessions_and_rated_down_sessions_off_a_degraded_provider(
     results: dict[str, DrillResult],
 ) -> None:
-    """Issue 25's drill, short form. Fails until the live quality estimate is the router's
-    outcome sink (services/router/server.py wires CountingOutcomeSink, which only counts)."""
+    """Issue 25's drill, short form: the victim's coding quality drops to 0.3 and ratings alone
+    (no benchmark run) must move new coding sessions and the sessions rated down off it; the
+    full run (`make drills`) checks the issue's drop, the return and the other categories."""
     result = results["quality drift"]
     _passed(result)
