@@ -194,6 +194,8 @@ async def serve(settings: RouterSettings) -> None:
         await scoreboard.stop()
         await live.stop()
         await redis_client.aclose()
+        if cache is not None:
+            await cache.close()  # the answers being stored land first
         await breakers.stop()
         await sessions.stop()
         flush = settings.shutdown_flush_seconds

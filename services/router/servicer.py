@@ -27,6 +27,15 @@ from services.router.feedback import (
 from services.router.ratings import InvalidFeedback
 
 
+async def _store_unavailable(
+    context: grpc.aio.ServicerContext, what: str, error: PyMongoError
+) -> None:
+    """MongoDB failed under a call: UNAVAILABLE, naming what could not be read or written."""
+    await context.abort(
+        grpc.StatusCode.UNAVAILABLE, f"{what} (MongoDB) unavailable: {type(error).__name__}"
+    )
+
+
 class RouterServicer(router_pb2_grpc.RouterServicer):
     def __init__(
         self,
@@ -119,10 +128,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
                 request.session_id, request.user_id, request.key_id
             )
         except PyMongoError as error:
-            await context.abort(
-                grpc.StatusCode.UNAVAILABLE,
-                f"sessions (MongoDB) unavailable: {type(error).__name__}",
-            )
+            await _store_unavailable(context, "sessions", error)
             raise
         if not deleted:
             await context.abort(grpc.StatusCode.NOT_FOUND, "no such session")
@@ -143,10 +149,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
         except PyMongoError as error:
-            await context.abort(
-                grpc.StatusCode.UNAVAILABLE,
-                f"usage records (MongoDB) unavailable: {type(error).__name__}",
-            )
+            await _store_unavailable(context, "usage records", error)
             raise
         return router_pb2.CostsReply(
             since=report.since,
@@ -179,10 +182,7 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
             raise
         except PyMongoError as error:
-            await context.abort(
-                grpc.StatusCode.UNAVAILABLE,
-                f"usage records and feedback (MongoDB) unavailable: {type(error).__name__}",
-            )
+            await _store_unavailable(context, "usage records and feedback", error)
             raise
         return router_pb2.RateAnswerReply(
             request_id=rated.request_id,
