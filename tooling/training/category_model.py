@@ -30,6 +30,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from masterx.domain import Category
 from services.router.detection.cues import CUE_NAMES, cue_features
 from services.router.detection.emotion import EmotionDetector
+from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.model_artifact import CategoryModel
 from services.router.detection.text_features import (
     CHAR_NGRAMS,
@@ -147,7 +148,12 @@ def fit(examples: Sequence[LabelledText], weights: Sequence[float] | None = None
 
 
 def predict(pipeline: Any, texts: Sequence[str]) -> list[Category]:
-    return [Category(label) for label in pipeline.predict(list(texts))]
+    """The pipeline's categories with the detector's one-fact rule applied, as the router
+    decides (``services/router/detection/fact_questions.py``)."""
+    return [
+        with_one_fact_rule(Category(label), text)
+        for label, text in zip(pipeline.predict(list(texts)), texts, strict=True)
+    ]
 
 
 def predict_proba(pipeline: Any, texts: Sequence[str]) -> npt.NDArray[np.float64]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from masterx.domain import Category
+from services.router.detection.fact_questions import SCHOLARLY, is_one_fact_question
 from tooling.evaluation import LabelledText
 
 # what a language request talks about: words, text, a language
@@ -35,20 +36,6 @@ _HOW_TO = re.compile(
     r"|tips? (for|on)\b|is it (ok|safe) to\b)",
     re.IGNORECASE,
 )
-# what makes a question research: studies, evidence, literature, analysis
-_SCHOLARLY = re.compile(
-    r"\b(stud(y|ies)|studied|research\w*|evidence|literature|papers?|journals?|peer.reviewed"
-    r"|scientific\w*|clinical|trials?|meta.analys\w*|hypothes\w*|theor(y|ies)|analy[sz]\w*"
-    r"|compar\w*|correlat\w*|statistically|experiments?|scholar\w*|sources? (on|for|about))\b",
-    re.IGNORECASE,
-)
-# a question after one fact: who, when, where, how many, what is a ...
-_ONE_FACT = re.compile(
-    r"^\s*(who|when|where|how (many|much|old|long|tall|far)|what (is|was|are|were)"
-    r" (a|an|the)?\s*\w+\??\s*$)",
-    re.IGNORECASE,
-)
-ONE_FACT_WORDS = 10  # a question of more words asks for more than one fact
 # a request for the literature on something
 _ASKS_FOR_STUDIES = re.compile(
     r"\b(studies|study show\w*|research (on|into|about|shows?|suggests?)|scientific evidence"
@@ -83,18 +70,16 @@ def _needs_own_feelings(text: str) -> Category | str | None:
 
 def _everyday_how_to_is_general(text: str) -> Category | str | None:
     """ "How do I ...?" without studies or analysis asked for is everyday help."""
-    if _HOW_TO.search(text) and not _SCHOLARLY.search(text):
+    if _HOW_TO.search(text) and not SCHOLARLY.search(text):
         return Category.GENERAL
     return None
 
 
 def _one_fact_is_general(text: str) -> Category | str | None:
-    """A short question after one fact ("Who discovered America?") is an everyday factual
-    question, whatever field it is from; research asks for explanation or evidence."""
-    short = len(text.split()) <= ONE_FACT_WORDS
-    if short and _ONE_FACT.search(text) and not _SCHOLARLY.search(text):
-        return Category.GENERAL
-    return None
+    """A short question after one fact or definition ("Who discovered America?") is an
+    everyday factual question, whatever field it is from; research asks for explanation,
+    interpretation or evidence. The detector applies the same test to its verdicts."""
+    return Category.GENERAL if is_one_fact_question(text) else None
 
 
 def _asks_for_studies(text: str) -> Category | str | None:

@@ -23,6 +23,7 @@ import numpy as np
 from masterx.domain import Category
 from services.router.detection.cues import CUE_NAMES, cue_features
 from services.router.detection.emotion import EmotionDetector
+from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.model_artifact import (
     DEFAULT_MODEL_DIR,
     CategoryModel,
@@ -136,6 +137,12 @@ class CategoryDetector:
         return {c: e / total for c, e in zip(self._classes, exp, strict=True)}
 
     def detect(self, text: str) -> CategoryGuess:
+        """The most probable category, with the one-fact rule (:mod:`.fact_questions`)
+        applied: a research verdict on a one-fact question is general, with the confidence of
+        the two together (the rule decides between them, the model that it is one of them)."""
         probabilities = self.probabilities(text)
         best = max(probabilities, key=probabilities.__getitem__)
+        decided = with_one_fact_rule(best, text)
+        if decided is not best:
+            return CategoryGuess(decided, probabilities[best] + probabilities[decided])
         return CategoryGuess(best, probabilities[best])

@@ -65,3 +65,20 @@ def test_the_review_counts_what_each_rule_did() -> None:
         Category.LANGUAGE,
     ]
     assert all(r.source == "s" for r in outcome.rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "reviewed"),
+    [
+        ("What is the average human body temperature?", Category.GENERAL),
+        ("Who discovered penicillin?", Category.GENERAL),
+        ("What are the first rank symptoms of schizophrenia?", Category.GENERAL),
+        ("What are the latest treatments for chronic myeloid leukemia?", Category.RESEARCH),
+        ("What is the role of the prefrontal cortex in decision making?", Category.RESEARCH),
+    ],
+)
+def test_a_research_row_that_asks_one_fact_is_general(text: str, reviewed: Category) -> None:
+    assert _one(text, Category.RESEARCH) == (
+        reviewed,
+        "a one-fact question is general" if reviewed is Category.GENERAL else "",
+    )

@@ -1,0 +1,70 @@
+"""The one-fact rule (services/router/detection/fact_questions.py): the same test relabels the
+training rows and turns the detector's research verdicts on one-fact questions into general."""
+
+from __future__ import annotations
+
+import pytest
+
+from masterx.domain import Category
+from services.router.detection.category_detector import CategoryDetector
+from services.router.detection.fact_questions import is_one_fact_question, with_one_fact_rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who discovered penicillin?",
+        "what empire did maria theresa rule?",
+        "What constellation represents a hunter?",  # "represents" is interpretation: below
+        "What is cognitive dissonance?",
+        "How many moons does Jupiter have?",
+        "when did the berlin wall fall",
+        "Which element has the symbol Fe?",
+    ],
+)
+def test_short_questions_after_one_fact_or_definition(text: str) -> None:
+    expected = "represent" not in text
+    assert is_one_fact_question(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What were the main causes of World War I?",  # causes
+        "What does the conch symbolize in Lord of the Flies?",  # interpretation
+        "What are recent approaches to reducing hallucination in language models?",  # the field
+        "What was apartheid and how did it end?",  # a second question
+        "What evidence is there that mindfulness reduces anxiety?",  # evidence
+        "What are the limitations of the proposed method?",  # a paper's own work
+        "Why did the Roman Empire fall?",  # not a fact question's start
+        "Who was Napoleon, what did he conquer, and why did he lose at Waterloo in the end?",
+        "What is entropy?\nExplain it with an example.",  # more than one line
+    ],
+)
+def test_questions_that_ask_for_more_than_a_fact(text: str) -> None:
+    assert not is_one_fact_question(text)
+
+
+def test_only_a_research_verdict_is_turned_into_general() -> None:
+    fact = "Who discovered penicillin?"
+    assert with_one_fact_rule(Category.RESEARCH, fact) is Category.GENERAL
+    for other in (Category.CODING, Category.MATH, Category.LANGUAGE, Category.GENERAL):
+        assert with_one_fact_rule(other, fact) is other
+    assert with_one_fact_rule(Category.RESEARCH, "Why did the USSR collapse?") is Category.RESEARCH
+
+
+def test_the_detector_reads_a_fact_question_on_a_research_topic_as_general(
+    detector: CategoryDetector,
+) -> None:
+    for text in ("What year did the French Revolution begin?", "Who discovered penicillin?"):
+        probabilities = detector.probabilities(text)
+        guess = detector.detect(text)
+        assert guess.category is Category.GENERAL
+        if max(probabilities, key=probabilities.__getitem__) is Category.RESEARCH:
+            # the rule decided: its confidence is the two categories' together
+            expected = probabilities[Category.RESEARCH] + probabilities[Category.GENERAL]
+            assert guess.confidence == pytest.approx(expected)
+        else:
+            assert guess.confidence == pytest.approx(probabilities[Category.GENERAL])
+    research = detector.detect("What were the main causes of the French Revolution?")
+    assert research.category is Category.RESEARCH
