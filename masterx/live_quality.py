@@ -19,14 +19,18 @@ Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective s
 count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``,
 and a pair's sums also halve with every ``half_life_ratings`` of its own newer ratings: with
 no new outcomes the estimate returns to the benchmark, and in busy traffic it follows about the
-provider's last ``1.4 half_life_ratings`` ratings, so a fall shows within a few dozen.
+provider's last ``1.4 half_life_ratings`` ratings.
+
+A fall is seen by :class:`Fall`, a CUSUM test over the pair's ratings for a fall of
+``FallSettings.points`` from its live mean; a fallen pair is outside the policy's quality band
+(``masterx/policy.py``) for a hold that doubles for each fall in a row.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from masterx.policy import Evidence
 
@@ -41,6 +45,7 @@ class LiveSettings:
     signal_weight: float = 0.05
     signal_max_weight: float = 5.0
     prior_max_tests: int = 0  # 0: no cap
+    fall: FallSettings = field(default_factory=lambda: FallSettings())
 
     def __post_init__(self) -> None:
         checks = {
@@ -57,14 +62,103 @@ class LiveSettings:
 
 
 @dataclass(frozen=True)
+class FallSettings:
+    """When a pair's ratings say its quality fell (router settings ``MASTERX_LIVE_FALL_*``)."""
+
+    points: float = 5.0  # the smallest fall worth moving traffic for (0-100)
+    threshold: float = 4.0  # nats of evidence (CUSUM) that call it a fall; 0: never
+    hold_s: float = 60.0  # out of the band this long after a fall, doubled per fall in a row
+    max_hold_s: float = 3600.0
+    min_ratings: float = 50.0  # the learners' level needs this many (decayed) ratings first
+
+    def __post_init__(self) -> None:
+        checks = {
+            "points": 0 < self.points < 100,
+            "threshold": self.threshold >= 0,
+            "hold_s": self.hold_s > 0,
+            "max_hold_s": self.max_hold_s >= self.hold_s,
+            "min_ratings": self.min_ratings >= 1,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ValueError(f"live quality fall {name}={getattr(self, name)} is out of range")
+
+    def level(self, tally: Tally, rating_weight: float) -> float | None:
+        """The level a fall is measured from: the mean of the pair's own decayed ratings
+        (0-1), once they are ``min_ratings`` or more (the benchmark's score would call a fall
+        wherever a dozen tests had flattered the provider); None before."""
+        ratings = tally.rating_weight / rating_weight
+        if ratings < self.min_ratings:
+            return None
+        return min(1.0, max(0.0, tally.rating_score / tally.rating_weight))
+
+    def hold(self, falls: int) -> float:
+        """How long the ``falls``-th fall in a row keeps a pair out of the band."""
+        return min(self.max_hold_s, self.hold_s * math.pow(2.0, max(0, falls - 1)))
+
+
+@dataclass(frozen=True)
+class Fall:
+    """A pair's fall detector: CUSUM over its ratings against a fall of ``points`` from its
+    live mean, and its falls in a row (README, "Live quality")."""
+
+    statistic: float = 0.0  # nats of evidence for a fall; a fall at the threshold
+    fallen_at: float = 0.0  # unix seconds of the last fall; 0: none
+    falls: int = 0  # falls in a row (each soon after the hold of the one before)
+
+    def fallen(self, now: float, settings: FallSettings) -> bool:
+        return self.falls > 0 and now < self.fallen_at + settings.hold(self.falls)
+
+    def step(
+        self,
+        level: float | None,
+        ratings: float,
+        score: float,
+        now: float,
+        settings: FallSettings,
+    ) -> Fall:
+        """After ``ratings`` new ratings worth ``score`` (sum of 0-1 scores), with ``level``
+        (0-1, :meth:`FallSettings.level`; None: not known yet, no evidence is counted) as the
+        level before. ``masterx/live_store.py`` does the same in Lua; a test checks that they
+        agree."""
+        statistic, fallen_at, falls = self.statistic, self.fallen_at, self.falls
+        if settings.threshold <= 0:
+            return NO_FALL
+        if falls > 0:
+            hold = settings.hold(falls)
+            if now < fallen_at + hold:
+                return self  # held out of the band: its few ratings wait
+            if statistic >= settings.threshold:
+                statistic = 0.0  # back in the band: watched afresh
+            if now >= fallen_at + 4.0 * hold:
+                falls = 0  # long enough since: the next fall is a first one
+        if ratings > 0 and level is not None:
+            before = min(0.98, max(0.02, level))
+            after = max(0.01, before - settings.points / 100.0)
+            good = min(ratings, max(0.0, score))
+            evidence = good * math.log(after / before) + (ratings - good) * math.log(
+                (1.0 - after) / (1.0 - before)
+            )
+            statistic = max(0.0, statistic + evidence)
+        if statistic >= settings.threshold:
+            return Fall(statistic, now, falls + 1)
+        return Fall(statistic, fallen_at, falls)
+
+
+NO_FALL = Fall()
+
+
+@dataclass(frozen=True)
 class Tally:
-    """Decayed outcome sums for one provider and category, as of ``at`` (unix seconds)."""
+    """Decayed outcome sums for one provider and category, as of ``at`` (unix seconds), and
+    its fall detector (not decayed)."""
 
     rating_weight: float = 0.0  # R
     rating_score: float = 0.0  # G
     calls: float = 0.0  # C
     bad_calls: float = 0.0  # B
     at: float = 0.0
+    fall: Fall = NO_FALL
 
     def decayed(self, now: float, half_life_s: float) -> Tally:
         return self.scaled(decay_factor(now - self.at, half_life_s), max(now, self.at))
@@ -76,6 +170,7 @@ class Tally:
             self.calls * factor,
             self.bad_calls * factor,
             at,
+            self.fall,
         )
 
     def plus(self, other: Tally) -> Tally:
@@ -85,6 +180,7 @@ class Tally:
             self.calls + other.calls,
             self.bad_calls + other.bad_calls,
             max(self.at, other.at),
+            self.fall,
         )
 
     def then(self, delta: Tally, half_life_ratings: float) -> Tally:
@@ -116,6 +212,7 @@ class LiveEstimate:
     prior_weight: float  # n0, in answers
     rating_weight: float  # R
     signal_weight: float  # H
+    fallen: bool = False  # its ratings say it fell: out of the band for a while
 
     @property
     def live_weight(self) -> float:
@@ -156,6 +253,7 @@ def estimate(prior: Evidence, tally: Tally, settings: LiveSettings) -> LiveEstim
         prior_weight=n0,
         rating_weight=ratings,
         signal_weight=signals,
+        fallen=tally.fall.fallen(tally.at, settings.fall),
     )
 
 

@@ -2,11 +2,14 @@
 
 Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
 :class:`masterx.live_quality.Tally` (``r`` rating weight, ``g`` rating score, ``c`` calls,
-``b`` bad calls) as of ``t``, Redis's own clock; the set ``masterx:live:pairs`` names every
-pair (``category/provider``). Adding is one atomic Lua step that decays the sums to now (and
-by the ratings it adds, with a rating half-life) and adds (as ``services/health/breaker.lua``
-is one step per transition), so replicas never lose each other's outcomes. A pair with no
-outcome for ``KEEP_HALF_LIVES`` half-lives expires.
+``b`` bad calls) as of ``t``, Redis's own clock, and its fall detector
+(:class:`masterx.live_quality.Fall`: ``s`` statistic, ``f`` time of the last fall, ``k``
+falls in a row); the set ``masterx:live:pairs`` names every pair (``category/provider``).
+Adding is one atomic Lua step that decays the sums to now (and by the ratings it adds, with a
+rating half-life), adds, and steps the fall detector with the adding replica's live mean of
+the pair as the level before (as ``services/health/breaker.lua`` is one step per
+transition), so replicas never lose each other's outcomes. A pair with no outcome for
+``KEEP_HALF_LIVES`` half-lives expires.
 
 Read by the router (its snapshot) and by the benchmark service (the scores it shows).
 """
@@ -18,7 +21,7 @@ from collections.abc import Mapping
 import redis.asyncio as aioredis
 
 from masterx.domain import Category
-from masterx.live_quality import Tally
+from masterx.live_quality import Fall, FallSettings, Tally
 
 PAIRS_KEY = "masterx:live:pairs"
 KEEP_HALF_LIVES = 20
@@ -26,7 +29,9 @@ KEEP_HALF_LIVES = 20
 _ADD = """
 -- KEYS[1] the pair's hash, KEYS[2] the set of pairs
 -- ARGV: member, half-life s, now ("" = Redis TIME), dr, dg, dc, db,
---       half-life in the pair's own ratings (0: time only)
+--       half-life in the pair's own ratings (0: time only),
+--       the learners' level of the pair (0-1; -1: not known yet), fall points,
+--       fall threshold (0: off), hold s, max hold s, ratings per unit of rating weight
 local now = tonumber(ARGV[3])
 if not now then
   local t = redis.call('TIME')
@@ -47,12 +52,50 @@ for i = 1, 4 do
 end
 if now > at then at = now end
 redis.call('HSET', KEYS[1], 't', tostring(at))
+-- the fall detector, as masterx/live_quality.py Fall.step
+local threshold = tonumber(ARGV[11])
+local st = redis.call('HMGET', KEYS[1], 's', 'f', 'k')
+local s, f, k = tonumber(st[1]) or 0, tonumber(st[2]) or 0, tonumber(st[3]) or 0
+local held = false
+if threshold <= 0 then
+  s, f, k = 0, 0, 0
+  held = true
+elseif k > 0 then
+  local hold = math.min(tonumber(ARGV[13]), tonumber(ARGV[12]) * math.pow(2, k - 1))
+  if now < f + hold then
+    held = true
+  else
+    if s >= threshold then s = 0 end
+    if now >= f + 4 * hold then k = 0 end
+  end
+end
+if not held then
+  local per = tonumber(ARGV[14])
+  local dr = tonumber(ARGV[4]) * per
+  local level = tonumber(ARGV[9])
+  if dr > 0 and level >= 0 then
+    local before = math.min(0.98, math.max(0.02, level))
+    local after = math.max(0.01, before - tonumber(ARGV[10]) / 100)
+    local good = math.min(dr, math.max(0, tonumber(ARGV[5]) * per))
+    local e = good * math.log(after / before) + (dr - good) * math.log((1 - after) / (1 - before))
+    s = math.max(0, s + e)
+  end
+  if s >= threshold then
+    f = now
+    k = k + 1
+  end
+end
+redis.call('HSET', KEYS[1], 's', tostring(s), 'f', tostring(f), 'k', tostring(k))
 redis.call('PEXPIRE', KEYS[1], math.floor(half * 1000 * KEEP))
 redis.call('SADD', KEYS[2], ARGV[1])
 return tostring(at)
 """.replace("KEEP_HALF_LIVES", str(KEEP_HALF_LIVES))
 
 Pair = tuple[str, Category]
+
+
+def _known(level: float | None) -> float:
+    return -1.0 if level is None else level
 
 
 def pair_key(provider: str, category: Category) -> str:
@@ -73,16 +116,31 @@ def _pair(member: str) -> Pair | None:
 
 class LiveStore:
     def __init__(
-        self, client: aioredis.Redis, half_life_s: float, half_life_ratings: float = 0.0
+        self,
+        client: aioredis.Redis,
+        half_life_s: float,
+        half_life_ratings: float = 0.0,
+        fall: FallSettings | None = None,
+        rating_weight: float = 1.0,
     ) -> None:
         self._redis = client
         self._half_life = half_life_s
         self._half_life_ratings = half_life_ratings
+        self._fall = fall or FallSettings()
+        self._ratings_per_weight = 1.0 / rating_weight
         self._add = client.register_script(_ADD)
 
-    async def add(self, deltas: Mapping[Pair, Tally], now: float | None = None) -> None:
-        """Decay each pair's sums to now and add its delta (``delta.at`` is ignored): one Lua
-        step per pair, all in one round trip."""
+    async def add(
+        self,
+        deltas: Mapping[Pair, Tally],
+        now: float | None = None,
+        levels: Mapping[Pair, float | None] | None = None,
+    ) -> None:
+        """Decay each pair's sums to now and add its delta (``delta.at`` is ignored), and step
+        its fall detector with ``levels[pair]`` (the learners' level, 0-1,
+        ``FallSettings.level``; absent: not known yet) as the level before: one Lua step per
+        pair, all in one round trip."""
+        fall, levels = self._fall, levels or {}
         if not deltas:
             return
         stamp = "" if now is None else repr(now)
@@ -99,6 +157,12 @@ class LiveStore:
                         d.calls,
                         d.bad_calls,
                         self._half_life_ratings,
+                        _known(levels.get((provider, category))),
+                        fall.points,
+                        fall.threshold,
+                        fall.hold_s,
+                        fall.max_hold_s,
+                        self._ratings_per_weight,
                     ],
                     client=pipe,
                 )
@@ -116,7 +180,7 @@ class LiveStore:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
             for provider, category in pairs:
-                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t"])
+                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t", "s", "f", "k"])
             rows = await pipe.execute()
         result: dict[Pair, Tally] = {}
         gone: list[str] = []
@@ -124,8 +188,9 @@ class LiveStore:
             if row[4] is None:  # expired: forget the pair
                 gone.append(_member(*pair))
                 continue
-            r, g, c, b, t = (float(v or 0) for v in row)
-            result[pair] = Tally(r, g, c, b, t).decayed(clock, self._half_life)
+            r, g, c, b, t, s, f, k = (float(v or 0) for v in row)
+            tally = Tally(r, g, c, b, t, Fall(s, f, int(k)))
+            result[pair] = tally.decayed(clock, self._half_life)
         if gone:
             await self._redis.srem(PAIRS_KEY, *gone)
         return result

@@ -24,7 +24,9 @@ For one category, per provider with ``n`` graded tests of mean quality ``q`` (0-
 - **final** ``= w_q a + w_s speed + w_c cost`` with the category's weights.
 
 Providers within the tolerance rank by final score; those outside follow by assured quality:
-being cheaper or faster never lifts a provider over one within the tolerance.
+being cheaper or faster never lifts a provider over one within the tolerance. A provider whose
+learners' ratings say its quality fell (its live estimate is ``fallen``,
+:class:`masterx.live_quality.Fall`) is outside the tolerance and does not set its bar.
 """
 
 from __future__ import annotations
@@ -152,8 +154,10 @@ def assess(
         for name, e in evidence.items()
     }
     peers = [n for n in (reference or ()) if n in measured] or list(measured)
+    fallen = {n for n, e in evidence.items() if e.live is not None and e.live.fallen}
+    standing = [n for n in peers if n not in fallen] or peers
     best = min(
-        peers,
+        standing,
         key=lambda n: (
             -assured_quality(measured[n][0].quality, measured[n][1]),
             -measured[n][0].quality,
@@ -177,7 +181,7 @@ def assess(
             speed=speed,
             cost=cost,
             final=final_score(assured, speed, cost, weights),
-            within_tolerance=assured >= threshold - 1e-9,
+            within_tolerance=assured >= threshold - 1e-9 and name not in fallen,
             live=e.live,
         )
     return result

@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from masterx.live_quality import LiveSettings
+from masterx.live_quality import FallSettings, LiveSettings
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -114,7 +114,7 @@ class LiveQualitySettings(CommonSettings):
         description="Ratings and hard signals lose half their weight in this long.",
     )
     live_half_life_ratings: float = Field(
-        100.0,
+        1000.0,
         ge=0,
         le=1_000_000,
         description="A pair's ratings and hard signals also lose half their weight with every"
@@ -130,9 +130,48 @@ class LiveQualitySettings(CommonSettings):
     live_prior_max_tests: int = Field(
         0, ge=0, le=100_000, description="Cap on the benchmark tests the prior weighs (0: none)."
     )
+    live_fall_points: float = Field(
+        5.0,
+        gt=0,
+        lt=100,
+        description="The smallest fall of a pair's rated quality (points) worth moving traffic"
+        " for: the fall detector tests for a fall of this size from the pair's live mean.",
+    )
+    live_fall_threshold: float = Field(
+        4.0,
+        ge=0,
+        le=100,
+        description="Evidence (nats, CUSUM over the pair's ratings) that calls it a fall: higher"
+        " waits for more ratings and falls by chance less often (0: no fall detector).",
+    )
+    live_fall_hold_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=86_400,
+        description="A fallen pair stays out of the quality band this long, doubled for each"
+        " fall in a row; then it is back and watched afresh.",
+    )
+    live_fall_max_hold_seconds: float = Field(
+        3600.0, gt=0, le=7 * 86_400, description="The longest a fall holds a pair out."
+    )
+    live_fall_min_ratings: float = Field(
+        50.0,
+        ge=1,
+        le=1_000_000,
+        description="A pair's fall is measured from its learners' own mean rating once that"
+        " rests on this many (decayed) ratings; before, no fall is called.",
+    )
     live_refresh_seconds: float = Field(
         1.0, gt=0, le=60, description="How often outcomes are shared through Redis and read."
     )
+
+    @model_validator(mode="after")
+    def _hold_within_max(self) -> LiveQualitySettings:
+        if self.live_fall_max_hold_seconds < self.live_fall_hold_seconds:
+            raise ValueError(
+                "MASTERX_LIVE_FALL_MAX_HOLD_SECONDS must be at least MASTERX_LIVE_FALL_HOLD_SECONDS"
+            )
+        return self
 
     @property
     def live_settings(self) -> LiveSettings:
@@ -143,6 +182,13 @@ class LiveQualitySettings(CommonSettings):
             signal_weight=self.live_signal_weight,
             signal_max_weight=self.live_signal_max_weight,
             prior_max_tests=self.live_prior_max_tests,
+            fall=FallSettings(
+                points=self.live_fall_points,
+                threshold=self.live_fall_threshold,
+                hold_s=self.live_fall_hold_seconds,
+                max_hold_s=self.live_fall_max_hold_seconds,
+                min_ratings=self.live_fall_min_ratings,
+            ),
         )
 
 

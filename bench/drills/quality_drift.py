@@ -37,6 +37,7 @@ from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
 CODING = "coding"
 CODING_PROBE = "Write a Python function that reverses a linked list"
+DEGENERATE_RERUNS = 2  # new benchmark runs when the router's coding choice is the worst provider
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
 MIN_ANSWERS = 10  # a category with fewer new-session answers in a phase is not compared
 
@@ -57,13 +58,16 @@ class DriftScale:
     degraded_quality: float | None = None
     # Whether the return and the other categories are checked (the full run) or only measured.
     every_check: bool = True
+    # The degraded phase goes on this long after new sessions left: the sessions still on the
+    # victim get answers to rate down (and move).
+    after_leave_s: float = 30.0
 
 
 FULL_DRIFT = DriftScale(20.0, 8, 90.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
 # make test's form checks the mechanism (ratings, not a benchmark run, move new sessions and
 # the sessions rated down) with a drop the 13-test benchmarks' band resolves; the full run
 # checks the issue's drop and targets (README, "Drills": what they measured and why).
-SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0, 0.3, False)
+SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0, 0.3, False, 10.0)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class Crossing:
     rated: int | None  # rated coding answers when the window first held the share; None: never
     rated_total: int  # rated coding answers in the phase
     last_share: float  # the share in the last full window (0 without one)
+    at: float | None = None  # when the window first held the share
 
 
 def crossing(
@@ -87,7 +92,7 @@ def crossing(
     session's answer joins a window of ``window``: whether it avoided the victim (``away``) or
     was the victim's. The first time a full window holds ``share``: the count then."""
     recent: deque[bool] = deque(maxlen=window)
-    rated, reached, last = 0, None, 0.0
+    rated, reached, last, reached_at = 0, None, 0.0, None
     for answer in sorted(answers, key=lambda a: a.at):
         if not since <= answer.at < until or answer.category != CODING:
             continue
@@ -98,8 +103,8 @@ def crossing(
             if len(recent) == window:
                 last = sum(recent) / window
                 if reached is None and last >= share:
-                    reached = rated
-    return Crossing(reached, rated, last)
+                    reached, reached_at = rated, answer.at
+    return Crossing(reached, rated, last, reached_at)
 
 
 def shares(answers: Sequence[Answer], since: float, until: float) -> dict[str, dict[str, float]]:
@@ -153,6 +158,26 @@ def moved(
     }
 
 
+def rated_down_on(
+    answers: Sequence[Answer], sessions: set[str], victim: str, since: float, until: float
+) -> set[str]:
+    """Which of ``sessions`` rated an answer of the victim down between the two and sent
+    another message before ``until`` (which the policy then decided afresh)."""
+    ordered = sorted(answers, key=lambda a: a.at)
+    down: dict[str, float] = {}
+    for a in ordered:
+        if (
+            a.session_id in sessions
+            and since <= a.at < until
+            and a.provider == victim
+            and a.rated_up is False
+        ):
+            down.setdefault(a.session_id, a.at)
+    return {
+        a.session_id for a in ordered if a.session_id in down and down[a.session_id] < a.at < until
+    }
+
+
 async def _scores_from_a_run(drills: DrillStack) -> None:
     """A benchmark run of every category on every simulated provider, then wait until the
     router routes coding by it."""
@@ -200,17 +225,19 @@ async def _phase(
     *,
     away: bool,
     min_s: float = 0.0,
+    after_s: float = 0.0,
 ) -> tuple[Crossing, float]:
-    """Until the window holds the share (and ``min_s`` has passed), the rating budget is
-    spent, or the time is up."""
+    """Until the window holds the share (``min_s`` since the start and ``after_s`` since the
+    crossing have passed), the rating budget is spent, or the time is up."""
     while True:
         await asyncio.sleep(0.25)
         now = time.monotonic()
         seen = crossing(
             traffic.answers, since, now, victim, scale.window, scale.leave_share, away=away
         )
+        crossed = seen.at is not None and now - seen.at >= after_s
         if (
-            (seen.rated is not None and now - since >= min_s)
+            (crossed and now - since >= min_s)
             or seen.rated_total >= scale.budget_rated
             or now - since > scale.phase_timeout_s
         ):
@@ -237,23 +264,39 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # the ratings would have moved anyway.
             await asyncio.sleep(scale.warmup_s)
             victim = await _best_coding_provider(client)
+            worst = min(q[CODING] for q in traffic.quality.values())
+            if scale.degraded_quality is not None:
+                worst = scale.degraded_quality
+            reruns = 0
+            while traffic.quality[victim][CODING] <= worst and reruns < DEGENERATE_RERUNS:
+                # A dozen tests let the worst provider into the band, where it is the cheapest:
+                # a drop "to the worst" would change nothing. New scores, a new warm-up.
+                reruns += 1
+                await _scores_from_a_run(drills)
+                await asyncio.sleep(scale.warmup_s)
+                victim = await _best_coding_provider(client)
         except BaseException:
             await traffic.stop()
             raise
-    worst = min(q[CODING] for q in traffic.quality.values())
-    if scale.degraded_quality is not None:
-        worst = scale.degraded_quality
+    original = traffic.quality[victim][CODING]
     result = DrillResult(f"quality drift ({victim})", [])
     m = result.measures
     m["victim"] = victim
-    m["coding_quality"] = f"{traffic.quality[victim][CODING]:.3f}->{worst:.3f}"
+    m["benchmark_reruns"] = reruns
+    m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
         started = time.monotonic()
         await asyncio.sleep(scale.baseline_s)
         degraded_at = time.monotonic()
         await drills.simulator.set(victim, quality={CODING: worst})
         left, restored_at = await _phase(
-            traffic, degraded_at, victim, scale, away=True, min_s=scale.degraded_min_s
+            traffic,
+            degraded_at,
+            victim,
+            scale,
+            away=True,
+            min_s=scale.degraded_min_s,
+            after_s=scale.after_leave_s,
         )
         m["coding_ranking_degraded"] = await _coding_ranking(drills.stack.gateway_url)
         await drills.simulator.set(victim, quality={CODING: None})
@@ -268,6 +311,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     )
     on_victim = sessions_on(answers, victim, degraded_at, restored_at)
     movers = moved(answers, on_victim, victim, degraded_at, restored_at)
+    rated_down = rated_down_on(
+        answers, on_victim, victim, left.at if left.at is not None else restored_at, restored_at
+    )
     before = shares(answers, started, degraded_at)
     after = shares(answers, degraded_at, restored_at)
     shift, where = largest_shift(before, after)
@@ -278,6 +324,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m["new_coding_avoiding_victim_at_end"] = round(left.last_share, 2)
     m["sessions_on_victim"] = len(on_victim)
     m["sessions_moved"] = len(movers)
+    m["sessions_rated_down_after_leaving"] = len(rated_down)
     if left.rated is None:  # it never left: its "return" measures nothing
         m["rated_coding_to_return"] = "n/a (never left)"
     else:
@@ -290,14 +337,19 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
         f"{degraded_at - started:.0f}/{restored_at - degraded_at:.0f}/{ended - restored_at:.0f}"
     )
     share, target = f"{scale.leave_share:.0%}", scale.target_rated
+    result.checks["the router's coding choice is better than the worst provider"] = original > worst
     left_in_time = left.rated is not None and left.rated <= target
     result.checks[f"{share} of new coding sessions leave within {target} rated"] = left_in_time
-    result.checks["sessions on the degraded provider move"] = bool(on_victim) and (
-        movers == on_victim
+    # A session keeps its provider within its topic (continuity): it moves when an answer is
+    # rated down (or its topic changes). Sessions on the victim move; one that stayed must not
+    # have been rated down after new sessions had left (then it stayed by continuity).
+    result.checks["sessions on the degraded provider move"] = bool(movers) and not (
+        (on_victim - movers) & rated_down
     )
     if scale.every_check:
+        # counted from the recovery: it needs the provider to have left (at any count)
         result.checks[f"{share} return within {target} rated after recovery"] = (
-            left_in_time and back.rated is not None and back.rated <= target
+            left.rated is not None and back.rated is not None and back.rated <= target
         )
         result.checks[f"other categories' routing unchanged (shift <= {OTHER_SHIFT_LIMIT})"] = (
             bool(before) and shift <= OTHER_SHIFT_LIMIT

@@ -179,6 +179,19 @@ BENCHMARKS = Dashboard(
             "MasterxQualityDrift when well below with enough evidence.",
         ),
         Panel(
+            "Fallen: pairs held out of the quality band by their ratings",
+            "timeseries",
+            (
+                q(
+                    "max by (provider, category) (masterx_live_quality_fallen)",
+                    "{{provider}} / {{category}}",
+                ),
+            ),
+            "1 while a provider's learner ratings in a category say its quality fell (the fall "
+            "detector, MASTERX_LIVE_FALL_*): new sessions go elsewhere until its hold ends.",
+            max_value=1,
+        ),
+        Panel(
             "Latest final scores",
             "bargauge",
             (q(SCORE.format(kind="final"), "{{provider}} / {{category}}", instant=True),),

@@ -176,6 +176,7 @@ def candidate_message(candidate: Candidate) -> router_pb2.RankedProvider:
             message.prior_weight = a.live.prior_weight
             message.rating_weight = a.live.rating_weight
             message.signal_weight = a.live.signal_weight
+            message.fallen = a.live.fallen
     return message
 
 
@@ -190,6 +191,7 @@ def live_estimate(message: router_pb2.RankedProvider) -> LiveEstimate | None:
         prior_weight=message.prior_weight,
         rating_weight=message.rating_weight,
         signal_weight=message.signal_weight,
+        fallen=message.fallen,
     )
 
 

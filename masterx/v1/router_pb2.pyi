@@ -173,7 +173,7 @@ class ChatRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., user_id: _Optional[str] = ..., session_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., emotion: _Optional[_Union[EmotionState, _Mapping]] = ..., context: _Optional[_Mapping[str, str]] = ..., max_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., key_id: _Optional[str] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., response_format: _Optional[_Union[ResponseFormat, _Mapping]] = ..., stop: _Optional[_Iterable[str]] = ..., top_p: _Optional[float] = ..., seed: _Optional[int] = ..., remember: _Optional[bool] = ..., cache: _Optional[str] = ...) -> None: ...
 
 class RankedProvider(_message.Message):
-    __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance", "has_live", "benchmark_quality", "benchmark_tests", "prior_weight", "rating_weight", "signal_weight")
+    __slots__ = ("provider", "model", "score", "state", "has_evidence", "quality", "quality_uncertainty", "tests", "speed_score", "cost_score", "within_tolerance", "has_live", "benchmark_quality", "benchmark_tests", "prior_weight", "rating_weight", "signal_weight", "fallen")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
@@ -191,6 +191,7 @@ class RankedProvider(_message.Message):
     PRIOR_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     RATING_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    FALLEN_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     score: float
@@ -208,7 +209,8 @@ class RankedProvider(_message.Message):
     prior_weight: float
     rating_weight: float
     signal_weight: float
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ..., has_evidence: _Optional[bool] = ..., quality: _Optional[float] = ..., quality_uncertainty: _Optional[float] = ..., tests: _Optional[int] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., within_tolerance: _Optional[bool] = ..., has_live: _Optional[bool] = ..., benchmark_quality: _Optional[float] = ..., benchmark_tests: _Optional[int] = ..., prior_weight: _Optional[float] = ..., rating_weight: _Optional[float] = ..., signal_weight: _Optional[float] = ...) -> None: ...
+    fallen: bool
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[_common_pb2.BreakerState, str]] = ..., has_evidence: _Optional[bool] = ..., quality: _Optional[float] = ..., quality_uncertainty: _Optional[float] = ..., tests: _Optional[int] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., within_tolerance: _Optional[bool] = ..., has_live: _Optional[bool] = ..., benchmark_quality: _Optional[float] = ..., benchmark_tests: _Optional[int] = ..., prior_weight: _Optional[float] = ..., rating_weight: _Optional[float] = ..., signal_weight: _Optional[float] = ..., fallen: _Optional[bool] = ...) -> None: ...
 
 class Attempt(_message.Message):
     __slots__ = ("provider", "model", "ok", "kind", "error", "latency_ms")

@@ -214,6 +214,11 @@ class RankedProviderOut(BaseModel):
         None,
         description="Answers' worth hard signals weighed (errors, truncated answers, refusals).",
     )
+    fallen: bool | None = Field(
+        None,
+        description="Its learners' ratings say its quality fell (the fall detector): it is"
+        " outside the band until its hold ends (MASTERX_LIVE_FALL_*).",
+    )
 
 
 class ExcludedOut(BaseModel):

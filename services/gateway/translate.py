@@ -179,10 +179,11 @@ def ranked_out(candidate: Candidate) -> RankedProviderOut:
     )
 
 
-def _live_out(live: LiveEstimate | None) -> dict[str, float | int]:
+def _live_out(live: LiveEstimate | None) -> dict[str, float | int | bool]:
     if live is None:
         return {}
     return {
+        "fallen": live.fallen,
         "benchmark_quality": live.benchmark_quality,
         "benchmark_tests": live.benchmark_tests,
         "prior_weight": round(live.prior_weight, 2),

@@ -5,10 +5,11 @@ After every refresh of the live estimate (``live_quality.py``) the gauge
 ``masterx_quality_drift`` is set per provider and category (live minus benchmark, points), and
 ``masterx_quality_drift_alarm`` to 1 while the pair is drifting as below; the Prometheus rule
 ``MasterxQualityDrift`` (``deploy/prometheus/rules/masterx.yml``) alerts on it. A pair
-``points`` or more below its benchmark with at least ``min_weight`` answers' worth of live
-evidence asks the benchmark service to run that category for that provider: at most once per
-``interval_s`` per pair across every replica (a Redis claim, ``masterx/live_store.py``;
-without Redis, per replica).
+``points`` or more below its benchmark, and further below it than twice the benchmark score's
+standard error (so that a dozen lucky tests do not start runs), with at least ``min_weight``
+answers' worth of live evidence asks the benchmark service to run that category for that
+provider: at most once per ``interval_s`` per pair across every replica (a Redis claim,
+``masterx/live_store.py``; without Redis, per replica).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from masterx.domain import Category
 from masterx.live_quality import LiveEstimate
 from masterx.live_store import LiveStore, Pair
 from masterx.logs import log_event
+from masterx.policy import standard_error
 
 logger = logging.getLogger("masterx.router.drift")
 
@@ -35,8 +37,9 @@ DRIFT = Gauge(
 )
 DRIFT_ALARM = Gauge(
     "masterx_quality_drift_alarm",
-    "1 while a pair lies MASTERX_DRIFT_POINTS or more below its benchmark with at least"
-    " MASTERX_DRIFT_MIN_WEIGHT answers of live evidence, else 0.",
+    "1 while a pair lies MASTERX_DRIFT_POINTS or more (and more than twice the score's standard"
+    " error) below its benchmark with at least MASTERX_DRIFT_MIN_WEIGHT answers of live"
+    " evidence, else 0.",
     ["provider", "category"],
 )
 DRIFT_RUNS = Counter(
@@ -47,6 +50,7 @@ DRIFT_RUNS = Counter(
 )
 
 Trigger = Callable[[str, Category], Awaitable[object]]
+BENCHMARK_NOISE_Z = 2.0  # standard errors of the benchmark score a drift must exceed
 
 
 class DriftAlarm:
@@ -69,7 +73,12 @@ class DriftAlarm:
         self._last: dict[Pair, float] = {}
 
     def drifting(self, live: LiveEstimate) -> bool:
-        return live.drift <= -self._points and live.live_weight >= self._min_weight
+        """Well below: by ``points`` and by more than the benchmark's own noise (twice its
+        standard error: a 13-test score of 100 % is about 9 points either way), with enough
+        live evidence."""
+        noise = BENCHMARK_NOISE_Z * standard_error(live.benchmark_quality, live.benchmark_tests)
+        below = -live.drift
+        return below >= self._points and below > noise and live.live_weight >= self._min_weight
 
     async def check(self, estimates: Mapping[Pair, LiveEstimate]) -> None:
         for (provider, category), live in estimates.items():

@@ -47,6 +47,12 @@ LIVE_WEIGHT = Gauge(
     "Answers' worth of live evidence (ratings and hard signals, decayed) behind the estimate.",
     ["provider", "category"],
 )
+FALLEN = Gauge(
+    "masterx_live_quality_fallen",
+    "1 while a pair's ratings say its quality fell (the fall detector holds it out of the"
+    " quality band), else 0.",
+    ["provider", "category"],
+)
 UNAVAILABLE = Counter(
     "masterx_live_quality_unavailable_total",
     "Refreshes that could not reach Redis: the estimate fell back to the benchmark.",
@@ -89,6 +95,7 @@ class LiveQuality:
         self._table = BenchmarkTable()
         self._estimates: dict[Pair, LiveEstimate] = {}
         self._available = True
+        self._fallen: set[Pair] = set()
         self._task: asyncio.Task[None] | None = None
 
     # -- the sink ------------------------------------------------------------------------
@@ -134,7 +141,7 @@ class LiveQuality:
             pending, self._pending = self._pending, {}
             sent = False
             try:
-                await self._store.add(pending)
+                await self._store.add(pending, levels=self._levels())
                 sent = True
                 self._tallies = await self._store.read()
             except (RedisError, OSError) as error:
@@ -155,25 +162,53 @@ class LiveQuality:
                     log_event(logger, "live_quality_available", pairs=len(self._tallies))
                 self._available = True
         self._rebuild(self._benchmarks())
+        fallen = set()
         for (provider, category), live in self._estimates.items():
             LIVE_QUALITY.labels(provider, category.value).set(live.quality)
             LIVE_WEIGHT.labels(provider, category.value).set(live.live_weight)
+            FALLEN.labels(provider, category.value).set(1 if live.fallen else 0)
+            if live.fallen:
+                fallen.add((provider, category))
+                if (provider, category) not in self._fallen:
+                    log_event(
+                        logger,
+                        "quality_fell",
+                        logging.WARNING,
+                        provider=provider,
+                        category=category.value,
+                        live_quality=round(live.quality, 1),
+                        rating_weight=round(live.rating_weight, 1),
+                    )
+        self._fallen = fallen
         if self._drift is not None:
             await self._drift.check(self._estimates)
+
+    def _levels(self) -> dict[Pair, float | None]:
+        """Each pair's learners' level (0-1, None: too few ratings yet): what its fall
+        detector measures a fall from."""
+        fall, weight = self._settings.fall, self._settings.rating_weight
+        return {pair: fall.level(tally, weight) for pair, tally in self._tallies.items()}
 
     def _decay_in_memory(self) -> dict[Pair, Tally]:
         """As the Lua step of ``masterx/live_store.py`` does, in this process."""
         now, settings = self._clock(), self._settings
         pending, self._pending = self._pending, {}
+        levels = self._levels()
         tallies = {}
         for pair in set(self._tallies) | set(pending):
             aged = self._tallies.get(pair, replace(EMPTY, at=now)).decayed(
                 now, settings.half_life_s
             )
-            delta = pending.get(pair)
-            if delta is not None:
-                aged = aged.then(replace(delta, at=now), settings.half_life_ratings)
-            tallies[pair] = aged
+            delta = pending.get(pair, EMPTY)
+            aged = aged.then(replace(delta, at=now), settings.half_life_ratings)
+            fall = aged.fall.step(
+                levels.get(pair),
+                delta.rating_weight / settings.rating_weight,
+                delta.rating_score / settings.rating_weight,
+                now,
+                settings.fall,
+            )
+            tallies[pair] = replace(aged, fall=fall)
         return tallies
 
     async def _loop(self) -> None:

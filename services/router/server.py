@@ -121,7 +121,11 @@ async def serve(settings: RouterSettings) -> None:
 
     redis_client = connect_redis(settings.redis_url)
     live_store = LiveStore(
-        redis_client, settings.live_half_life_seconds, settings.live_half_life_ratings
+        redis_client,
+        settings.live_half_life_seconds,
+        settings.live_half_life_ratings,
+        settings.live_settings.fall,
+        settings.live_rating_weight,
     )
     live = LiveQuality(
         live_store,

@@ -3,7 +3,14 @@ see traffic leave and return, sessions move, and another category's routing shif
 
 from __future__ import annotations
 
-from bench.drills.quality_drift import crossing, largest_shift, moved, sessions_on, shares
+from bench.drills.quality_drift import (
+    crossing,
+    largest_shift,
+    moved,
+    rated_down_on,
+    sessions_on,
+    shares,
+)
 from bench.drills.rated_traffic import Answer
 
 
@@ -26,6 +33,7 @@ def test_the_crossing_counts_rated_coding_answers_until_the_window_holds_the_sha
     left = crossing(answers, 0, 100, "victim", window=4, share=0.75, away=True)
     # Window of 4 first holds 3 away at t=12: ratings counted by then: 10 + t10, t11 (t12 refused).
     assert left.rated == 12 and left.rated_total == 19 and left.last_share == 1.0
+    assert left.at == 12
     stayed = crossing(answers, 0, 10, "victim", window=4, share=0.75, away=True)
     assert stayed.rated is None and stayed.last_share == 0.0
     back = crossing(answers, 0, 10, "victim", window=4, share=0.75, away=False)
@@ -65,3 +73,19 @@ def test_sessions_on_the_victim_and_those_that_moved() -> None:
     on = sessions_on(answers, "victim", at=5, until=10)
     assert on == {"stuck", "mover"}
     assert moved(answers, on, "victim", 5, 10) == {"mover"}
+
+
+def test_sessions_rated_down_on_the_victim_that_went_on() -> None:
+    answers = [
+        _answer(1, "victim", session="a", new=False, rated=False),  # down, then goes on
+        _answer(2, "other", session="a", new=False),
+        _answer(1, "victim", session="b", new=False, rated=True),  # only up ratings
+        _answer(3, "victim", session="b", new=False, rated=True),
+        _answer(2, "victim", session="c", new=False, rated=False),  # down, never again
+        _answer(0.5, "victim", session="d", new=False, rated=False),  # down before `since`
+        _answer(4, "victim", session="d", new=False, rated=True),
+    ]
+    sessions = {"a", "b", "c", "d"}
+    assert rated_down_on(answers, sessions, "victim", 1, 10) == {"a"}
+    assert rated_down_on(answers, sessions, "victim", 0, 10) == {"a", "d"}
+    assert moved(answers, sessions, "victim", 0, 10) == {"a"}

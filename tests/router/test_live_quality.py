@@ -8,7 +8,7 @@ import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
 from masterx.domain import Category, RouteReason
-from masterx.live_quality import LiveSettings, Tally
+from masterx.live_quality import LiveEstimate, LiveSettings, Tally
 from masterx.live_store import LiveStore
 from masterx.stores import connect_redis
 from services.router.drift import DriftAlarm
@@ -256,3 +256,21 @@ async def test_without_a_rating_half_life_only_time_ages_the_sums(
     await replica.refresh()
     kept = replica.estimate("alpha", Category.CODING)
     assert kept is not None and kept.rating_weight == pytest.approx(240.0, rel=1e-3)
+
+
+def test_a_drift_inside_the_benchmarks_own_noise_is_not_an_alarm() -> None:
+    async def trigger(provider: str, category: Category) -> None:
+        return None
+
+    alarm = DriftAlarm(trigger, points=15.0, min_weight=20.0, interval_s=0.0)
+
+    def live(benchmark: float, tests: int, quality: float, ratings: float) -> LiveEstimate:
+        return LiveEstimate(benchmark, tests, quality, tests + ratings, tests, ratings, 0.0)
+
+    # 13 of 13 tests passed: about 9 points of noise either way, doubled: 15 points is within
+    assert not alarm.drifting(live(100.0, 13, 84.7, 60.0))
+    assert alarm.drifting(live(100.0, 13, 70.0, 60.0))
+    # a score of many tests is sharp: the points decide
+    assert alarm.drifting(live(90.0, 400, 74.0, 60.0))
+    assert not alarm.drifting(live(90.0, 400, 80.0, 60.0))
+    assert not alarm.drifting(live(100.0, 13, 50.0, 10.0))  # too little live evidence

@@ -1,0 +1,145 @@
+"""The fall detector (``masterx/live_quality.py`` Fall, its Lua twin in ``masterx/live_store.py``):
+a run of bad ratings takes a pair out of the quality band for a hold, doubled for a fall in a
+row; ratings at the pair's level never do."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import redis.asyncio as aioredis
+
+from masterx.domain import Category
+from masterx.live_quality import NO_FALL, Fall, FallSettings, LiveEstimate, LiveSettings, Tally
+from masterx.live_store import LiveStore
+from masterx.policy import Evidence, assess
+from masterx.scoring import Weights
+from services.router.live_quality import LiveQuality
+from tests.router.live_support import BENCHMARK, decider, rating
+
+FALL = FallSettings(points=5.0, threshold=4.0, hold_s=120.0, max_hold_s=3600.0)
+DOWN = math.log((1 - 0.85) / (1 - 0.9))  # nats one down rating adds at level 0.9
+
+
+def test_ratings_at_the_pairs_level_never_add_up_to_a_fall() -> None:
+    fall = NO_FALL
+    for second in range(1000):
+        fall = fall.step(0.9, 10, 9, float(second), FALL)  # 90 % up, as the level says
+    assert fall.statistic == 0.0 and fall.falls == 0
+
+
+def test_a_run_of_down_ratings_is_a_fall_once_its_evidence_reaches_the_threshold() -> None:
+    fall, now = NO_FALL, 1000.0
+    downs = math.ceil(FALL.threshold / DOWN)
+    for _ in range(downs - 1):
+        fall = fall.step(0.9, 1, 0, now, FALL)
+    assert fall.falls == 0 and fall.statistic == pytest.approx((downs - 1) * DOWN)
+    fall = fall.step(0.9, 1, 0, now, FALL)
+    assert (fall.falls, fall.fallen_at) == (1, now)
+    assert fall.fallen(now + 119, FALL) and not fall.fallen(now + 120, FALL)
+
+
+def test_a_fall_holds_then_the_pair_is_watched_afresh_and_a_fall_in_a_row_holds_longer() -> None:
+    fall = Fall(FALL.threshold, 1000.0, 1)
+    assert fall.step(0.9, 5, 0, 1060.0, FALL) is fall  # held: its ratings wait
+    back = fall.step(0.9, 1, 1, 1130.0, FALL)  # after the hold: statistic reset, an up rating
+    assert back.statistic == 0.0 and back.falls == 1 and not back.fallen(1130.0, FALL)
+    again = back
+    while again.falls == 1:
+        again = again.step(0.9, 1, 0, 1140.0, FALL)
+    assert again.falls == 2 and again.fallen(1140.0 + 239, FALL)
+    assert not again.fallen(1140.0 + 240, FALL)
+    quiet = again.step(0.9, 1, 1, 1140.0 + 4 * 240, FALL)  # long after: the next is a first
+    assert quiet.falls == 0 and quiet.statistic == 0.0
+    assert FALL.hold(20) == FALL.max_hold_s
+
+
+def test_no_evidence_is_counted_before_the_learners_level_is_known() -> None:
+    assert NO_FALL.step(None, 40, 0, 1000.0, FALL) == NO_FALL
+    assert FALL.level(Tally(49.0, 49.0), 1.0) is None
+    assert FALL.level(Tally(100.0, 90.0), 1.0) == pytest.approx(0.9)
+    assert FALL.level(Tally(98.0, 88.0), 2.0) is None  # 98 weight at 2 a rating: 49 ratings
+
+
+def test_threshold_zero_turns_the_detector_off() -> None:
+    off = FallSettings(threshold=0.0)
+    assert Fall(9.0, 1000.0, 3).step(0.9, 50, 0, 1001.0, off) == NO_FALL
+
+
+def test_bad_settings_are_refused_naming_the_field() -> None:
+    with pytest.raises(ValueError, match="max_hold_s"):
+        FallSettings(hold_s=600.0, max_hold_s=60.0)
+    with pytest.raises(ValueError, match="points"):
+        FallSettings(points=0.0)
+
+
+async def test_the_lua_step_agrees_with_the_python_step(redis_client: aioredis.Redis) -> None:
+    store = LiveStore(redis_client, 900.0, 0.0, FALL)
+    pair = ("alpha", Category.CODING)
+    expected = NO_FALL
+    steps = [(0.9, 3, 3), (0.9, 4, 0), (0.88, 6, 1), (0.9, 0, 0), (None, 2, 0), (0.92, 5, 4)]
+    now = 5000.0
+    for level, ratings, ups in steps * 3:
+        now += 40.0
+        await store.add({pair: Tally(ratings, ups)}, now=now, levels={pair: level})
+        expected = expected.step(level, ratings, ups, now, FALL)
+        stored = (await store.read(now=now))[pair].fall
+        assert stored.falls == expected.falls
+        assert stored.fallen_at == pytest.approx(expected.fallen_at)
+        assert stored.statistic == pytest.approx(expected.statistic, abs=1e-9)
+    assert expected.falls >= 1  # the sequence does fall, so the held branch is covered too
+
+
+def _live(fallen: bool) -> LiveEstimate:
+    return LiveEstimate(92.0, 30, 92.0, 30.0, 30.0, 0.0, 0.0, fallen=fallen)
+
+
+def test_a_fallen_pair_is_outside_the_band_and_does_not_set_its_bar() -> None:
+    evidence = {
+        "alpha": Evidence(92.0, 30, 100.0, 0.01, _live(True)),
+        "beta": Evidence(85.0, 30, 100.0, 0.01, _live(False)),
+    }
+    assessed = assess(evidence, Weights(0.5, 0.3, 0.2))
+    assert not assessed["alpha"].within_tolerance
+    assert assessed["beta"].within_tolerance  # the bar is beta's own, alpha's does not count
+    alone = assess({"alpha": evidence["alpha"]}, Weights(0.5, 0.3, 0.2))
+    assert not alone["alpha"].within_tolerance  # still fallen, still ranked (nothing else)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["redis", "in-process"])
+async def test_a_fallen_provider_loses_new_sessions_and_gets_them_back_after_the_hold(
+    redis_client: aioredis.Redis, shared: bool
+) -> None:
+    now = [10_000.0]
+    settings = LiveSettings(half_life_s=900.0, half_life_ratings=1000.0, fall=FALL)
+    store = LiveStore(redis_client, 900.0, 1000.0, FALL) if shared else None
+    replica = LiveQuality(store, settings, lambda: BENCHMARK, clock=lambda: now[0])
+    route = decider(replica.table)
+    for index in range(100):  # the learners' level: 92 % up
+        replica.observe(rating("alpha", 0.0 if index % 12 == 0 else 1.0))
+    await replica.refresh()
+    assert route.decide("fix my loop", "s0", None).chosen.provider == "alpha"
+    for _ in range(12):  # then a dozen down ratings in a row
+        replica.observe(rating("alpha", 0.0))
+    await replica.refresh()
+    estimate = replica.estimate("alpha", Category.CODING)
+    assert estimate is not None and estimate.fallen
+    assert route.decide("fix my loop", "s1", None).chosen.provider == "beta"
+    other = decider(replica.table, Category.MATH).decide("integrate x", "s2", None)
+    assert other.chosen.provider == "alpha"  # other categories keep their provider
+    for _ in range(100):  # the sessions still on it rate it well again: held all the same
+        replica.observe(rating("alpha", 1.0))
+    await replica.refresh()
+    held = replica.estimate("alpha", Category.CODING)
+    assert held is not None and held.fallen and held.quality > 85.0
+    assert route.decide("fix my loop", "s4", None).chosen.provider == "beta"
+    if shared:  # Redis's own clock decides the hold: wait it out there
+        await redis_client.hset(
+            "masterx:live:{alpha}:coding", "f", str(float((await redis_client.time())[0]) - 121)
+        )
+    else:
+        now[0] += FALL.hold_s + 1
+    await replica.refresh()
+    back = replica.estimate("alpha", Category.CODING)
+    assert back is not None and not back.fallen
+    assert route.decide("fix my loop", "s3", None).chosen.provider == "alpha"
