@@ -113,7 +113,7 @@ class ScoreWeights(_message.Message):
     def __init__(self, quality: _Optional[float] = ..., speed: _Optional[float] = ..., cost: _Optional[float] = ...) -> None: ...
 
 class BenchmarkScore(_message.Message):
-    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests", "quality_uncertainty", "within_tolerance", "has_live", "live_quality", "live_uncertainty", "live_effective_tests", "prior_weight", "rating_weight", "signal_weight")
+    __slots__ = ("provider", "model", "category", "quality_score", "speed_score", "cost_score", "final_score", "latency_p50_ms", "latency_p95_ms", "mean_cost_usd", "tests", "run_id", "measured_at", "imported", "weights", "failed_tests", "quality_uncertainty", "within_tolerance", "has_live", "live_quality", "live_uncertainty", "live_effective_tests", "prior_weight", "rating_weight", "signal_weight", "fallen")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +139,7 @@ class BenchmarkScore(_message.Message):
     PRIOR_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     RATING_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    FALLEN_FIELD_NUMBER: _ClassVar[int]
     provider: str
     model: str
     category: _common_pb2.Category
@@ -164,7 +165,8 @@ class BenchmarkScore(_message.Message):
     prior_weight: float
     rating_weight: float
     signal_weight: float
-    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ..., quality_uncertainty: _Optional[float] = ..., within_tolerance: _Optional[bool] = ..., has_live: _Optional[bool] = ..., live_quality: _Optional[float] = ..., live_uncertainty: _Optional[float] = ..., live_effective_tests: _Optional[float] = ..., prior_weight: _Optional[float] = ..., rating_weight: _Optional[float] = ..., signal_weight: _Optional[float] = ...) -> None: ...
+    fallen: bool
+    def __init__(self, provider: _Optional[str] = ..., model: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.Category, str]] = ..., quality_score: _Optional[float] = ..., speed_score: _Optional[float] = ..., cost_score: _Optional[float] = ..., final_score: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., mean_cost_usd: _Optional[float] = ..., tests: _Optional[int] = ..., run_id: _Optional[str] = ..., measured_at: _Optional[float] = ..., imported: _Optional[bool] = ..., weights: _Optional[_Union[ScoreWeights, _Mapping]] = ..., failed_tests: _Optional[int] = ..., quality_uncertainty: _Optional[float] = ..., within_tolerance: _Optional[bool] = ..., has_live: _Optional[bool] = ..., live_quality: _Optional[float] = ..., live_uncertainty: _Optional[float] = ..., live_effective_tests: _Optional[float] = ..., prior_weight: _Optional[float] = ..., rating_weight: _Optional[float] = ..., signal_weight: _Optional[float] = ..., fallen: _Optional[bool] = ...) -> None: ...
 
 class GetLatestReply(_message.Message):
     __slots__ = ("scores", "version", "unchanged")

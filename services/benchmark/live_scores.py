@@ -55,3 +55,4 @@ class LiveScores:
             score.prior_weight = live.prior_weight
             score.rating_weight = live.rating_weight
             score.signal_weight = live.signal_weight
+            score.fallen = live.fallen

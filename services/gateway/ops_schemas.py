@@ -58,6 +58,11 @@ class LiveOut(BaseModel):
     signal_weight: float = Field(
         ..., description="Answers' worth hard signals (errors, truncations, refusals) weighed."
     )
+    fallen: bool = Field(
+        False,
+        description="Its learners' ratings say its quality fell (the fall detector): the router"
+        " holds it out of the quality band until the hold ends (MASTERX_LIVE_FALL_*).",
+    )
 
 
 class BenchmarkScoreOut(BaseModel):

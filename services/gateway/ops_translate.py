@@ -76,6 +76,7 @@ def live_out(score: benchmark_pb2.BenchmarkScore) -> LiveOut | None:
         prior_weight=round(score.prior_weight, 2),
         rating_weight=round(score.rating_weight, 2),
         signal_weight=round(score.signal_weight, 2),
+        fallen=score.fallen,
     )
 
 

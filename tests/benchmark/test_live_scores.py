@@ -100,3 +100,25 @@ async def test_a_drift_run_says_so_and_an_unknown_trigger_is_invalid(
         await stub.RunBenchmarks(benchmark_pb2.RunBenchmarksRequest(trigger="cron"))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "trigger" in (caught.value.details() or "")
+
+
+async def test_a_score_says_when_the_router_holds_its_provider_out_after_a_fall(
+    stub: benchmark_pb2_grpc.BenchmarkStub, redis_client: aioredis.Redis
+) -> None:
+    coding = Category.CODING
+    scores = [
+        benchmark_pb2.BenchmarkScore(
+            provider=p, model="m", category=coding.to_proto(), quality_score=90, tests=20
+        )
+        for p in ("openai", "groq")
+    ]
+    await stub.ImportResults(benchmark_pb2.ImportResultsRequest(scores=scores, source="t"))
+    store = LiveStore(redis_client, SETTINGS.half_life_s, 0.0, SETTINGS.fall)
+    pair = ("groq", coding)
+    # twenty down ratings where the learners' level was 90 %: ln(0.15 / 0.10) nats each
+    await store.add({pair: Tally(rating_weight=20.0, rating_score=0.0)}, levels={pair: 0.9})
+    latest = await stub.GetLatest(
+        benchmark_pb2.GetLatestRequest(categories=[coding.to_proto()], with_live=True)
+    )
+    by_name = {s.provider: s for s in latest.scores}
+    assert by_name["groq"].fallen and not by_name["openai"].fallen

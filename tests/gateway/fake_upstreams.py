@@ -287,6 +287,7 @@ class FakeBenchmark(Scripted, benchmark_pb2_grpc.BenchmarkServicer):
                 score.prior_weight = 13.0
                 score.rating_weight = 8.0
                 score.signal_weight = 2.0
+                score.fallen = True  # its ratings say it fell: the router holds it out
         return benchmark_pb2.GetLatestReply(scores=scores, version=3)
 
     def RunBenchmarks(self, request: Any, context: grpc.ServicerContext) -> Any:

@@ -25,6 +25,7 @@ def test_the_route_explanation_shows_benchmark_and_live_quality_and_their_weight
         2.5,
         0.5,
     )
+    assert first["fallen"] is False
     assert second["benchmark_quality"] is None  # no evidence: nothing to show
     # masterx route: quality, tests, benchmark, weighed
     assert _ranked_row(1, first)[3:7] == ["92.3 ± 6.6", 13, "95.0 / 10", "10 / 2.5 / 0.5"]
@@ -46,8 +47,9 @@ def test_benchmark_scores_carry_the_live_estimate(
         "prior_weight": 13.0,
         "rating_weight": 8.0,
         "signal_weight": 2.0,
+        "fallen": True,
     }
     assert scores["groq"]["live"] is None
     rows = {row[0]: row for row in _score_rows(list(scores.values()))}
-    assert rows["anthropic"][3:6] == ["90.0 ± 0.0", "70.0 ± 9.5", "13 / 8.0 / 2.0"]
+    assert rows["anthropic"][3:6] == ["90.0 ± 0.0", "70.0 ± 9.5 fallen", "13 / 8.0 / 2.0"]
     assert rows["groq"][4:6] == ["-", "-"]

@@ -40,8 +40,9 @@ def _live(score: dict[str, Any]) -> list[str]:
     live = score.get("live")
     if not live:
         return ["-", "-"]
+    fell = " fallen" if live.get("fallen") else ""
     return [
-        f"{live['quality']:.1f} ± {live['uncertainty']:.1f}",
+        f"{live['quality']:.1f} ± {live['uncertainty']:.1f}{fell}",
         f"{live['prior_weight']:.0f} / {live['rating_weight']:.1f} / {live['signal_weight']:.1f}",
     ]
 

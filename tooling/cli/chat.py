@@ -210,7 +210,8 @@ def _ranked_row(index: int, ranked: dict[str, Any]) -> list[Any]:
             *_live_columns(ranked),
             round(ranked["speed_score"]),
             round(ranked["cost_score"]),
-            "yes" if ranked["within_tolerance"] else "no",
+            ("yes" if ranked["within_tolerance"] else "no")
+            + (" (fallen)" if ranked.get("fallen") else ""),
             round(ranked["score"], 1),
         ]
     return [index, ranked["provider"], ranked["model"], *evidence, ranked["state"]]
