@@ -32,7 +32,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from masterx.policy import Evidence
+from masterx.policy import Evidence, standard_error
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class FallSettings:
     threshold: float = 4.0  # nats of evidence (CUSUM) that call it a fall; 0: never
     hold_s: float = 60.0  # out of the band this long after a fall, doubled per fall in a row
     max_hold_s: float = 3600.0
-    min_ratings: float = 50.0  # the learners' level needs this many (decayed) ratings first
+    min_ratings: float = 100.0  # the learners' level needs this many (decayed) ratings first
 
     def __post_init__(self) -> None:
         checks = {
@@ -84,13 +84,16 @@ class FallSettings:
                 raise ValueError(f"live quality fall {name}={getattr(self, name)} is out of range")
 
     def level(self, tally: Tally, rating_weight: float) -> float | None:
-        """The level a fall is measured from: the mean of the pair's own decayed ratings
-        (0-1), once they are ``min_ratings`` or more (the benchmark's score would call a fall
-        wherever a dozen tests had flattered the provider); None before."""
+        """The level a fall is measured from (0-1): what the pair's own decayed ratings assure,
+        their mean less one standard error (as the policy's assured quality), once they are
+        ``min_ratings`` or more; None before. Not the benchmark's score, which would call a fall
+        wherever a dozen tests had flattered the provider; not the bare mean, whose noise over
+        the first ratings would call falls by chance."""
         ratings = tally.rating_weight / rating_weight
         if ratings < self.min_ratings:
             return None
-        return min(1.0, max(0.0, tally.rating_score / tally.rating_weight))
+        mean = 100.0 * min(1.0, max(0.0, tally.rating_score / tally.rating_weight))
+        return max(0.0, mean - standard_error(mean, round(ratings))) / 100.0
 
     def hold(self, falls: int) -> float:
         """How long the ``falls``-th fall in a row keeps a pair out of the band."""

@@ -155,7 +155,7 @@ class LiveQualitySettings(CommonSettings):
         3600.0, gt=0, le=7 * 86_400, description="The longest a fall holds a pair out."
     )
     live_fall_min_ratings: float = Field(
-        50.0,
+        100.0,
         ge=1,
         le=1_000_000,
         description="A pair's fall is measured from its learners' own mean rating once that"

@@ -37,6 +37,7 @@ from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
 CODING = "coding"
 CODING_PROBE = "Write a Python function that reverses a linked list"
+SESSIONS_WAIT_S = 90.0  # after the leave, at most this long for the sessions on it to be rated down
 DEGENERATE_RERUNS = 2  # new benchmark runs when the router's coding choice is the worst provider
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
 MIN_ANSWERS = 10  # a category with fewer new-session answers in a phase is not compared
@@ -244,6 +245,25 @@ async def _phase(
             return seen, now
 
 
+async def _until_rated_down(
+    traffic: RatedTraffic, victim: str, degraded_at: float, left_at: float, most_s: float
+) -> float:
+    """Until every session still on the victim has had an answer rated down after new
+    sessions left (what moves a session within its topic), ``most_s`` at the most."""
+    while True:
+        now = time.monotonic()
+        on_victim = sessions_on(traffic.answers, victim, degraded_at, now)
+        staying = on_victim - moved(traffic.answers, on_victim, victim, degraded_at, now)
+        rated = {
+            a.session_id
+            for a in traffic.answers
+            if a.at >= left_at and a.provider == victim and a.rated_up is False
+        }
+        if staying <= rated or now - left_at >= most_s:
+            return now
+        await asyncio.sleep(0.25)
+
+
 async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     scale = SHORT_DRIFT if timing == SHORT else FULL_DRIFT
     await drills.settle(timing)
@@ -298,6 +318,10 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             min_s=scale.degraded_min_s,
             after_s=scale.after_leave_s,
         )
+        if left.at is not None:
+            restored_at = await _until_rated_down(
+                traffic, victim, degraded_at, left.at, SESSIONS_WAIT_S
+            )
         m["coding_ranking_degraded"] = await _coding_ranking(drills.stack.gateway_url)
         await drills.simulator.set(victim, quality={CODING: None})
         back, ended = await _phase(traffic, restored_at, victim, scale, away=False)
@@ -343,8 +367,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     # A session keeps its provider within its topic (continuity): it moves when an answer is
     # rated down (or its topic changes). Sessions on the victim move; one that stayed must not
     # have been rated down after new sessions had left (then it stayed by continuity).
-    result.checks["sessions on the degraded provider move"] = bool(movers) and not (
-        (on_victim - movers) & rated_down
+    stayed = on_victim - movers
+    result.checks["sessions on the degraded provider move"] = bool(movers | rated_down) and not (
+        stayed & rated_down
     )
     if scale.every_check:
         # counted from the recovery: it needs the provider to have left (at any count)

@@ -12,7 +12,7 @@ import redis.asyncio as aioredis
 from masterx.domain import Category
 from masterx.live_quality import NO_FALL, Fall, FallSettings, LiveEstimate, LiveSettings, Tally
 from masterx.live_store import LiveStore
-from masterx.policy import Evidence, assess
+from masterx.policy import Evidence, assess, standard_error
 from masterx.scoring import Weights
 from services.router.live_quality import LiveQuality
 from tests.router.live_support import BENCHMARK, decider, rating
@@ -56,9 +56,12 @@ def test_a_fall_holds_then_the_pair_is_watched_afresh_and_a_fall_in_a_row_holds_
 
 def test_no_evidence_is_counted_before_the_learners_level_is_known() -> None:
     assert NO_FALL.step(None, 40, 0, 1000.0, FALL) == NO_FALL
-    assert FALL.level(Tally(49.0, 49.0), 1.0) is None
-    assert FALL.level(Tally(100.0, 90.0), 1.0) == pytest.approx(0.9)
-    assert FALL.level(Tally(98.0, 88.0), 2.0) is None  # 98 weight at 2 a rating: 49 ratings
+    assert FALL.level(Tally(99.0, 99.0), 1.0) is None
+    # the level the ratings assure: their mean less one plus-four standard error
+    assured = 90.0 - standard_error(90.0, 400)
+    assert FALL.level(Tally(400.0, 360.0), 1.0) == pytest.approx(assured / 100.0)
+    assert 0.88 < assured / 100.0 < 0.89
+    assert FALL.level(Tally(198.0, 178.0), 2.0) is None  # 198 weight at 2 a rating: 99 ratings
 
 
 def test_threshold_zero_turns_the_detector_off() -> None:
@@ -115,7 +118,7 @@ async def test_a_fallen_provider_loses_new_sessions_and_gets_them_back_after_the
     store = LiveStore(redis_client, 900.0, 1000.0, FALL) if shared else None
     replica = LiveQuality(store, settings, lambda: BENCHMARK, clock=lambda: now[0])
     route = decider(replica.table)
-    for index in range(100):  # the learners' level: 92 % up
+    for index in range(120):  # the learners' level: 92 % up
         replica.observe(rating("alpha", 0.0 if index % 12 == 0 else 1.0))
     await replica.refresh()
     assert route.decide("fix my loop", "s0", None).chosen.provider == "alpha"
