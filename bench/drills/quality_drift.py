@@ -4,8 +4,9 @@
 2. About 20 chats/s of every category flow (``rated_traffic.py``: new sessions mostly, some
    long-running ones), each answer rated like a learner: thumbs up with probability = the
    serving provider's current simulated quality for that category. A warm-up lets the ratings
-   settle the live estimates; then the best coding provider (the victim) is whom
-   ``POST /api/v1/route`` picks for a coding prompt.
+   settle the live estimates, and the routing of every category must then stand for a while;
+   then the best coding provider (the victim) is whom ``POST /api/v1/route`` picks for a
+   coding prompt.
 3. Baseline, then the victim's simulated coding quality drops to the worst provider's
    (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding answers until
    at least 90 % of new coding sessions (a sliding window) avoid the victim; whether the long
@@ -32,11 +33,12 @@ import httpx
 
 from bench.drills.harness import SHORT, DrillResult, DrillStack, Timing
 from bench.drills.probes import wait_until
-from bench.drills.rated_traffic import Answer, RatedTraffic
+from bench.drills.rated_traffic import PROMPTS, Answer, RatedTraffic
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
 CODING = "coding"
 CODING_PROBE = "Write a Python function that reverses a linked list"
+SETTLE_MOST_S = 240.0  # the longest the baseline waits for every category's routing to stand
 SESSIONS_WAIT_S = 90.0  # after the leave, at most this long for the sessions on it to be rated down
 DEGENERATE_RERUNS = 2  # new benchmark runs when the router's coding choice is the worst provider
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
@@ -59,6 +61,8 @@ class DriftScale:
     degraded_quality: float | None = None
     # Whether the return and the other categories are checked (the full run) or only measured.
     every_check: bool = True
+    # After the warm-up, until every category's choice has stood this long (0: not waited).
+    steady_s: float = 45.0
     # The degraded phase goes on this long after new sessions left: the sessions still on the
     # victim get answers to rate down (and move).
     after_leave_s: float = 30.0
@@ -68,7 +72,7 @@ FULL_DRIFT = DriftScale(20.0, 8, 90.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
 # make test's form checks the mechanism (ratings, not a benchmark run, move new sessions and
 # the sessions rated down) with a drop the 13-test benchmarks' band resolves; the full run
 # checks the issue's drop and targets (README, "Drills": what they measured and why).
-SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0, 0.3, False, 10.0)
+SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0, 0.3, False, 0.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,34 @@ async def _best_coding_provider(client: httpx.AsyncClient) -> str:
     return chosen["provider"]
 
 
+async def _routing(client: httpx.AsyncClient) -> dict[str, str]:
+    """The provider a new session of each category gets now (one of the traffic's prompts)."""
+    chosen = {}
+    for category, prompts in PROMPTS.items():
+        decision = (await client.post("/api/v1/route", json={"message": prompts[0]})).json()
+        chosen[category] = f"{decision.get('category')}/{decision.get('provider')}"
+    return chosen
+
+
+async def _until_routing_settles(
+    client: httpx.AsyncClient, steady_s: float, most_s: float
+) -> float:
+    """Until no category's choice has changed for ``steady_s`` (``most_s`` at the most): the
+    ratings and the drift alarm's benchmark runs correct scores of a dozen tests for a while,
+    and the baseline must not mistake that for what the drop moves. The time it took."""
+    started = time.monotonic()
+    if steady_s <= 0:
+        return 0.0
+    last, changed = await _routing(client), started
+    while True:
+        await asyncio.sleep(2.0)
+        now, seen = time.monotonic(), await _routing(client)
+        if seen != last:
+            last, changed = seen, now
+        if now - changed >= steady_s or now - started >= most_s:
+            return now - started
+
+
 async def _coding_ranking(gateway_url: str) -> str:
     """The coding candidates as the router ranks them now: provider, quality as ranked,
     within the band (+) or not (-)."""
@@ -282,19 +314,20 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # of a dozen tests is coarse): the victim is chosen and the baseline starts once
             # they have settled, so that what the degradation moves is told apart from what
             # the ratings would have moved anyway.
-            await asyncio.sleep(scale.warmup_s)
-            victim = await _best_coding_provider(client)
             worst = min(q[CODING] for q in traffic.quality.values())
             if scale.degraded_quality is not None:
                 worst = scale.degraded_quality
-            reruns = 0
-            while traffic.quality[victim][CODING] <= worst and reruns < DEGENERATE_RERUNS:
+            reruns, settled_s = -1, 0.0
+            while True:
+                await asyncio.sleep(scale.warmup_s)
+                settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
+                victim = await _best_coding_provider(client)
+                reruns += 1
+                if traffic.quality[victim][CODING] > worst or reruns >= DEGENERATE_RERUNS:
+                    break
                 # A dozen tests let the worst provider into the band, where it is the cheapest:
                 # a drop "to the worst" would change nothing. New scores, a new warm-up.
-                reruns += 1
                 await _scores_from_a_run(drills)
-                await asyncio.sleep(scale.warmup_s)
-                victim = await _best_coding_provider(client)
         except BaseException:
             await traffic.stop()
             raise
@@ -303,6 +336,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m = result.measures
     m["victim"] = victim
     m["benchmark_reruns"] = reruns
+    m["settle_s"] = round(settled_s)
     m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
         started = time.monotonic()
