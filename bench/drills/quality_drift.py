@@ -24,25 +24,31 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter, deque
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import grpc
 import httpx
 
+from bench.drills.drift_measures import (
+    CODING,
+    Crossing,
+    crossing,
+    largest_shift,
+    moved,
+    rated_down_on,
+    sessions_on,
+    shares,
+)
 from bench.drills.harness import SHORT, DrillResult, DrillStack, Timing
 from bench.drills.probes import wait_until
-from bench.drills.rated_traffic import PROMPTS, Answer, RatedTraffic
+from bench.drills.rated_traffic import PROMPTS, RatedTraffic
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
-CODING = "coding"
 CODING_PROBE = "Write a Python function that reverses a linked list"
 SETTLE_MOST_S = 240.0  # the longest the baseline waits for every category's routing to stand
 SESSIONS_WAIT_S = 90.0  # after the leave, at most this long for the sessions on it to be rated down
 DEGENERATE_RERUNS = 2  # new benchmark runs when the router's coding choice is the worst provider
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
-MIN_ANSWERS = 10  # a category with fewer new-session answers in a phase is not compared
 
 
 @dataclass(frozen=True)
@@ -73,114 +79,6 @@ FULL_DRIFT = DriftScale(20.0, 8, 90.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
 # the sessions rated down) with a drop the 13-test benchmarks' band resolves; the full run
 # checks the issue's drop and targets (README, "Drills": what they measured and why).
 SHORT_DRIFT = DriftScale(20.0, 4, 30.0, 8.0, 30.0, 15, 0.5, 120, 150, 45.0, 0.3, False, 0.0, 10.0)
-
-
-@dataclass(frozen=True)
-class Crossing:
-    rated: int | None  # rated coding answers when the window first held the share; None: never
-    rated_total: int  # rated coding answers in the phase
-    last_share: float  # the share in the last full window (0 without one)
-    at: float | None = None  # when the window first held the share
-
-
-def crossing(
-    answers: Sequence[Answer],
-    since: float,
-    until: float,
-    victim: str,
-    window: int,
-    share: float,
-    *,
-    away: bool,
-) -> Crossing:
-    """Walk the phase's answers in order, counting rated coding answers; each new coding
-    session's answer joins a window of ``window``: whether it avoided the victim (``away``) or
-    was the victim's. The first time a full window holds ``share``: the count then."""
-    recent: deque[bool] = deque(maxlen=window)
-    rated, reached, last, reached_at = 0, None, 0.0, None
-    for answer in sorted(answers, key=lambda a: a.at):
-        if not since <= answer.at < until or answer.category != CODING:
-            continue
-        if answer.rated_up is not None:
-            rated += 1
-        if answer.new_session:
-            recent.append((answer.provider != victim) is away)
-            if len(recent) == window:
-                last = sum(recent) / window
-                if reached is None and last >= share:
-                    reached, reached_at = rated, answer.at
-    return Crossing(reached, rated, last, reached_at)
-
-
-def shares(answers: Sequence[Answer], since: float, until: float) -> dict[str, dict[str, float]]:
-    """Each category but coding: its new sessions' share per serving provider."""
-    counts: dict[str, Counter[str]] = {}
-    for answer in answers:
-        if since <= answer.at < until and answer.new_session and answer.category != CODING:
-            counts.setdefault(answer.category, Counter())[answer.provider] += 1
-    return {
-        category: {p: n / sum(c.values()) for p, n in sorted(c.items())}
-        for category, c in sorted(counts.items())
-        if sum(c.values()) >= MIN_ANSWERS
-    }
-
-
-def largest_shift(
-    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
-) -> tuple[float, str]:
-    """The largest change of one provider's share in one category, and where."""
-    worst, where = 0.0, ""
-    for category in sorted(set(before) & set(after)):
-        providers = set(before[category]) | set(after[category])
-        for provider in sorted(providers):
-            shift = abs(before[category].get(provider, 0.0) - after[category].get(provider, 0.0))
-            if shift > worst:
-                worst, where = shift, f"{category}/{provider}"
-    return worst, where
-
-
-def sessions_on(answers: Sequence[Answer], victim: str, at: float, until: float) -> set[str]:
-    """Sessions whose last coding answer before ``at`` was the victim's and that go on
-    between ``at`` and ``until``."""
-    last: dict[str, str] = {}
-    later: set[str] = set()
-    for answer in sorted(answers, key=lambda a: a.at):
-        if answer.at < at and answer.category == CODING:
-            last[answer.session_id] = answer.provider
-        elif at <= answer.at < until:
-            later.add(answer.session_id)
-    return {s for s, provider in last.items() if provider == victim and s in later}
-
-
-def moved(
-    answers: Sequence[Answer], sessions: set[str], victim: str, since: float, until: float
-) -> set[str]:
-    """Which of ``sessions`` another provider than the victim served between the two."""
-    return {
-        a.session_id
-        for a in answers
-        if a.session_id in sessions and since <= a.at < until and a.provider != victim
-    }
-
-
-def rated_down_on(
-    answers: Sequence[Answer], sessions: set[str], victim: str, since: float, until: float
-) -> set[str]:
-    """Which of ``sessions`` rated an answer of the victim down between the two and sent
-    another message before ``until`` (which the policy then decided afresh)."""
-    ordered = sorted(answers, key=lambda a: a.at)
-    down: dict[str, float] = {}
-    for a in ordered:
-        if (
-            a.session_id in sessions
-            and since <= a.at < until
-            and a.provider == victim
-            and a.rated_up is False
-        ):
-            down.setdefault(a.session_id, a.at)
-    return {
-        a.session_id for a in ordered if a.session_id in down and down[a.session_id] < a.at < until
-    }
 
 
 async def _scores_from_a_run(drills: DrillStack) -> None:

@@ -1,9 +1,9 @@
-"""The quality drift drill's measures (bench/drills/quality_drift.py) on made-up answers: they
+"""The quality drift drill's measures (bench/drills/drift_measures.py) on made-up answers: they
 see traffic leave and return, sessions move, and another category's routing shift."""
 
 from __future__ import annotations
 
-from bench.drills.quality_drift import (
+from bench.drills.drift_measures import (
     crossing,
     largest_shift,
     moved,
