@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import redis.asyncio as aioredis
 
 from masterx.domain import Category
-from masterx.live_quality import Fall, FallSettings, Tally
+from masterx.live_quality import Fall, LiveSettings, Tally
 
 PAIRS_KEY = "masterx:live:pairs"
 KEEP_HALF_LIVES = 20
@@ -115,19 +115,14 @@ def _pair(member: str) -> Pair | None:
 
 
 class LiveStore:
-    def __init__(
-        self,
-        client: aioredis.Redis,
-        half_life_s: float,
-        half_life_ratings: float = 0.0,
-        fall: FallSettings | None = None,
-        rating_weight: float = 1.0,
-    ) -> None:
+    def __init__(self, client: aioredis.Redis, settings: LiveSettings) -> None:
+        """``settings`` are the estimate's own (``masterx/live_quality.py``): its half-lives,
+        fall detector and rating weight, so that the sums and the estimate never disagree."""
         self._redis = client
-        self._half_life = half_life_s
-        self._half_life_ratings = half_life_ratings
-        self._fall = fall or FallSettings()
-        self._ratings_per_weight = 1.0 / rating_weight
+        self._half_life = settings.half_life_s
+        self._half_life_ratings = settings.half_life_ratings
+        self._fall = settings.fall
+        self._ratings_per_weight = 1.0 / settings.rating_weight
         self._add = client.register_script(_ADD)
 
     async def add(

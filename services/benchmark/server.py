@@ -150,7 +150,7 @@ async def serve(settings: BenchmarkSettings) -> None:
     if settings.benchmark_schedule_enabled:
         background.append(asyncio.create_task(schedule(), name="benchmark-schedule"))
     live = LiveScores(
-        LiveStore(redis, settings.live_half_life_seconds, settings.live_half_life_ratings),
+        LiveStore(redis, settings.live_settings),
         settings.live_settings,
         settings.quality_policy,
     )

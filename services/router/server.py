@@ -120,13 +120,7 @@ async def serve(settings: RouterSettings) -> None:
         return await benchmark.RunBenchmarks(request, timeout=2.0)
 
     redis_client = connect_redis(settings.redis_url)
-    live_store = LiveStore(
-        redis_client,
-        settings.live_half_life_seconds,
-        settings.live_half_life_ratings,
-        settings.live_settings.fall,
-        settings.live_rating_weight,
-    )
+    live_store = LiveStore(redis_client, settings.live_settings)
     live = LiveQuality(
         live_store,
         settings.live_settings,

@@ -40,7 +40,7 @@ async def stub(
     bench = await build_bench(
         mongo_db, suites, simulator_url, sandbox, providers=["openai", "groq"]
     )
-    live = LiveScores(LiveStore(redis_client, SETTINGS.half_life_s), SETTINGS, DEFAULT_POLICY)
+    live = LiveScores(LiveStore(redis_client, SETTINGS), SETTINGS, DEFAULT_POLICY)
     server = grpc.aio.server()
     benchmark_pb2_grpc.add_BenchmarkServicer_to_server(
         BenchmarkServicer(bench.results, bench.launcher, 24.0, live=live), server
@@ -70,7 +70,7 @@ async def test_scores_carry_the_live_estimate_when_asked(
         for provider in ("openai", "groq")
     ]
     await stub.ImportResults(benchmark_pb2.ImportResultsRequest(scores=scores, source="t"))
-    store = LiveStore(redis_client, SETTINGS.half_life_s)
+    store = LiveStore(redis_client, SETTINGS)
     await store.add({("openai", Category.MATH): Tally(rating_weight=20.0, rating_score=0.0)})
     math = [Category.MATH.to_proto()]
     plain = await stub.GetLatest(benchmark_pb2.GetLatestRequest(categories=math))
@@ -113,7 +113,7 @@ async def test_a_score_says_when_the_router_holds_its_provider_out_after_a_fall(
         for p in ("openai", "groq")
     ]
     await stub.ImportResults(benchmark_pb2.ImportResultsRequest(scores=scores, source="t"))
-    store = LiveStore(redis_client, SETTINGS.half_life_s, 0.0, SETTINGS.fall)
+    store = LiveStore(redis_client, SETTINGS)
     pair = ("groq", coding)
     # twenty down ratings where the learners' level was 90 %: ln(0.15 / 0.10) nats each
     await store.add({pair: Tally(rating_weight=20.0, rating_score=0.0)}, levels={pair: 0.9})

@@ -77,7 +77,7 @@ def test_bad_settings_are_refused_naming_the_field() -> None:
 
 
 async def test_the_lua_step_agrees_with_the_python_step(redis_client: aioredis.Redis) -> None:
-    store = LiveStore(redis_client, 900.0, 0.0, FALL)
+    store = LiveStore(redis_client, LiveSettings(half_life_s=900.0, fall=FALL))
     pair = ("alpha", Category.CODING)
     expected = NO_FALL
     steps = [(0.9, 3, 3), (0.9, 4, 0), (0.88, 6, 1), (0.9, 0, 0), (None, 2, 0), (0.92, 5, 4)]
@@ -115,7 +115,7 @@ async def test_a_fallen_provider_loses_new_sessions_and_gets_them_back_after_the
 ) -> None:
     now = [10_000.0]
     settings = LiveSettings(half_life_s=900.0, half_life_ratings=1000.0, fall=FALL)
-    store = LiveStore(redis_client, 900.0, 1000.0, FALL) if shared else None
+    store = LiveStore(redis_client, settings) if shared else None
     replica = LiveQuality(store, settings, lambda: BENCHMARK, clock=lambda: now[0])
     route = decider(replica.table)
     for index in range(120):  # the learners' level: 92 % up

@@ -21,7 +21,7 @@ SETTINGS = LiveSettings(half_life_s=900.0)
 
 
 def live(client: aioredis.Redis | None, drift: DriftAlarm | None = None) -> LiveQuality:
-    store = LiveStore(client, SETTINGS.half_life_s) if client is not None else None
+    store = LiveStore(client, SETTINGS) if client is not None else None
     return LiveQuality(store, SETTINGS, lambda: BENCHMARK, drift=drift)
 
 
@@ -58,7 +58,7 @@ async def test_two_replicas_share_their_outcomes_through_redis(
 
 
 async def test_sums_decay_in_redis_between_additions(redis_client: aioredis.Redis) -> None:
-    store = LiveStore(redis_client, 100.0)
+    store = LiveStore(redis_client, LiveSettings(half_life_s=100.0))
     pair = ("alpha", Category.CODING)
     await store.add({pair: Tally(rating_weight=8.0, rating_score=4.0)}, now=1000.0)
     await store.add({pair: Tally(rating_weight=1.0)}, now=1100.0)  # one half-life later
@@ -129,7 +129,7 @@ class Triggers:
 async def test_drift_sets_its_gauge_and_asks_for_one_run_per_interval(
     redis_client: aioredis.Redis,
 ) -> None:
-    store = LiveStore(redis_client, SETTINGS.half_life_s)
+    store = LiveStore(redis_client, SETTINGS)
     triggers = Triggers()
 
     def alarm() -> DriftAlarm:
@@ -208,11 +208,7 @@ async def test_without_a_store_the_sums_decay_in_process() -> None:
 
 def _counted(half_life_ratings: float, client: aioredis.Redis | None) -> LiveQuality:
     settings = LiveSettings(half_life_s=900.0, half_life_ratings=half_life_ratings)
-    store = (
-        LiveStore(client, settings.half_life_s, settings.half_life_ratings)
-        if client is not None
-        else None
-    )
+    store = LiveStore(client, settings) if client is not None else None
     return LiveQuality(store, settings, lambda: BENCHMARK)
 
 
