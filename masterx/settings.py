@@ -33,6 +33,9 @@ class CommonSettings(BaseSettings):
     redis_url: str = Field("redis://127.0.0.1:6390/0", pattern=r"^rediss?://")
     mongodb_url: str = Field("mongodb://127.0.0.1:27027/", pattern=r"^mongodb(\+srv)?://")
     mongodb_database: str = Field("masterx", min_length=1)
+    mongodb_max_pool_size: int = Field(
+        20, ge=1, le=500, description="Connections each service opens to MongoDB at most."
+    )
     simulator_url: str = Field("http://127.0.0.1:8090", pattern=r"^https?://")
 
     gateway_port: Port = Field(8001, ge=1, le=65535)

@@ -30,13 +30,26 @@ def connect_redis(
     )
 
 
-def connect_mongo(url: str) -> MongoClient:
-    """PyMongo's async API (Motor's successor); connects lazily, fails fast when unreachable."""
+MONGO_MAX_POOL_SIZE = 20
+
+
+def connect_mongo(url: str, *, max_pool_size: int = MONGO_MAX_POOL_SIZE) -> MongoClient:
+    """PyMongo's async API (Motor's successor); connects lazily, fails fast when unreachable.
+
+    ``max_pool_size`` bounds the operations one service has in flight (pymongo's default is
+    100): an operation over the bound waits for a connection, within its time limit. FerretDB
+    1.x on SQLite has 100 SQL connections, and an update statement keeps its read open (one
+    connection) until its whole command ends: once 100 are held, every operation waits for
+    good (the quality drift drill's goroutine dumps: 100 reads open for minutes, hundreds of
+    queries waiting, every command timing out until restart). With this bound and the write
+    buffers' 16 writes per command (``services/router/write_buffer.py``) the services stay far
+    under it (README, "Configuration")."""
     return AsyncMongoClient(
         url,
         serverSelectionTimeoutMS=2000,
         connectTimeoutMS=2000,
         timeoutMS=5000,
+        maxPoolSize=max_pool_size,
         tz_aware=True,
         appname="masterx",
     )

@@ -75,7 +75,7 @@ async def serve(settings: BenchmarkSettings) -> None:
     except ValueError as error:
         raise SystemExit(f"benchmark: {error}") from None
     clock = SystemClock()
-    mongo = connect_mongo(settings.mongodb_url)
+    mongo = connect_mongo(settings.mongodb_url, max_pool_size=settings.mongodb_max_pool_size)
     redis = connect_redis(settings.redis_url)
     database = mongo[settings.mongodb_database]
     results, runs = ResultStore(database, clock), RunStore(database)

@@ -45,7 +45,7 @@ async def serve(settings: HealthSettings) -> None:
     redis_client = connect_redis(settings.redis_url)
     store = RedisBreakerStore(redis_client, policy)
     servicer = ProviderHealthServicer(store, redis_client)
-    mongo_client = connect_mongo(settings.mongodb_url)
+    mongo_client = connect_mongo(settings.mongodb_url, max_pool_size=settings.mongodb_max_pool_size)
     keys = keys_servicer(settings, redis_client, mongo_client)
     sweeper = Sweeper(store, settings.breaker_sweep_seconds)
 

@@ -18,7 +18,7 @@ from masterx.domain import RouteReason
 from masterx.logs import log_event
 from masterx.providers.base import ChatTurn
 from masterx.selection import Candidate
-from services.router.answer_index import answer_entry
+from services.router.answer_index import AnswerIndex
 from services.router.conversation import Conversation, ModelLimits, remembered_turns
 from services.router.decision import Decision
 from services.router.metrics import (
@@ -84,7 +84,7 @@ class Bookkeeper:
         self,
         sessions: SessionStore,
         usage: WriteBuffer,
-        answers: WriteBuffer,
+        answers: AnswerIndex,
         outcomes: OutcomeSink | None = None,
     ) -> None:
         self._sessions = sessions
@@ -226,4 +226,4 @@ class Bookkeeper:
             routed.request, routed.decision, reply, attempts, status, routed.elapsed_ms()
         )
         self._usage.submit(InsertOne(document))
-        self._answers.submit(answer_entry(document))
+        self._answers.record(document)

@@ -4,8 +4,9 @@
 1. The answer is found in the answer index (``answer_index.py``) under its owner, the API key
    (``key_id``) and user (``user_id``) that made the request, and the request id: another
    caller's request reads exactly like an unknown one (:class:`AnswerNotFound`), so a rating
-   reveals nothing; an owner who reused a request id rates the latest request. The index entry
-   lands with the usage record, through a write buffer that lingers ~100 ms, so a rating that
+   reveals nothing; an owner who reused a request id rates the latest request. The replica that
+   answered finds its recent answers in memory; any other reads MongoDB, where the index entry
+   lands with the usage record through a write buffer that lingers ~100 ms, so a rating that
    beats it is looked up again a few times (:data:`LOOKUP_RETRIES`, ~1.3 s in all) before the
    answer is "not found (yet)".
 2. A request nobody answered (status ``failed`` or ``stream_failed``) cannot be rated:
@@ -32,7 +33,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from masterx.domain import Category
 from masterx.logs import log_event
-from services.router.answer_index import FIELDS, answer_key
+from services.router.answer_index import AnswerIndex, answer_key
 from services.router.metrics import RATINGS, SESSIONS_MOVED
 from services.router.outcomes import Outcome, OutcomeKind, OutcomeSink
 from services.router.ratings import check_comment, check_request_id, parse_rating
@@ -79,7 +80,7 @@ class RatedAnswer:
 class RatingRecorder:
     def __init__(
         self,
-        answers: AsyncCollection[dict[str, Any]],
+        answers: AnswerIndex,
         feedback: AsyncCollection[dict[str, Any]],
         sessions: SessionStore,
         sink: OutcomeSink,
@@ -96,7 +97,7 @@ class RatingRecorder:
 
     async def _answer(self, key: str) -> dict[str, Any] | None:
         for wait in (*self._retries, None):
-            document = await self._answers.find_one({"_id": key}, list(FIELDS))
+            document = await self._answers.find(key)
             if document is not None or wait is None:
                 return document
             await self._sleep(wait)

@@ -30,6 +30,7 @@ from masterx.v1 import (
     router_pb2_grpc,
 )
 from services.router.answer_index import COLLECTION as ANSWERS
+from services.router.answer_index import AnswerIndex
 from services.router.bookkeeping import Bookkeeper
 from services.router.breaker_view import BreakerView
 from services.router.chat_flow import ChatFlow
@@ -50,6 +51,7 @@ from services.router.sessions import SessionStore
 from services.router.settings import RouterSettings
 from services.router.usage_record import COLLECTION as USAGE
 from services.router.write_buffer import WriteBuffer
+from services.router.write_spill import WriteSpill
 
 SERVICE_NAME = router_pb2.DESCRIPTOR.services_by_name["Router"].full_name
 logger = logging.getLogger("masterx.router")
@@ -139,12 +141,19 @@ async def serve(settings: RouterSettings) -> None:
         policy,
         report_linger_s=settings.health_report_linger_ms / 1000,
     )
-    mongo = connect_mongo(settings.mongodb_url)
+    mongo = connect_mongo(settings.mongodb_url, max_pool_size=settings.mongodb_max_pool_size)
     database = mongo[settings.mongodb_database]
     linger = settings.store_write_linger_ms / 1000
-    usage = WriteBuffer(database[USAGE], settings.usage_buffer_size, linger_s=linger)
-    session_writes = WriteBuffer(database["sessions"], settings.usage_buffer_size, linger_s=linger)
-    answers = WriteBuffer(database[ANSWERS], settings.usage_buffer_size, linger_s=linger)
+
+    def buffer(collection: str) -> WriteBuffer:
+        """Writes after the reply; what a shutdown cannot store waits in Redis for the next
+        router (``write_spill.py``)."""
+        spill = WriteSpill(redis_client, collection)
+        return WriteBuffer(
+            database[collection], settings.usage_buffer_size, linger_s=linger, spill=spill
+        )
+
+    usage, session_writes, answers = buffer(USAGE), buffer("sessions"), buffer(ANSWERS)
     sessions = SessionStore(
         database["sessions"],
         session_writes,
@@ -171,7 +180,8 @@ async def serve(settings: RouterSettings) -> None:
         capabilities,
         Exploration(settings.exploration_share),
     )
-    books = Bookkeeper(sessions, usage, answers, live)
+    answer_index = AnswerIndex(answers, database[ANSWERS])
+    books = Bookkeeper(sessions, usage, answer_index, live)
     limits = ModelLimits({name: spec.kind for name, spec in providers.items()}, capabilities)
     cache = response_cache(settings)
     flow = ChatFlow(
@@ -179,7 +189,7 @@ async def serve(settings: RouterSettings) -> None:
     )
     ledger = CostLedger(database[USAGE])
     # Ratings join the hard signals in the live quality estimate the policy ranks with.
-    ratings = RatingRecorder(database[ANSWERS], database[FEEDBACK], sessions, live)
+    ratings = RatingRecorder(answer_index, database[FEEDBACK], sessions, live)
     servicer = RouterServicer(flow, providers, breakers.state, ledger, ratings)
 
     def register(server: grpc.aio.Server) -> None:
@@ -191,13 +201,13 @@ async def serve(settings: RouterSettings) -> None:
         indexes.cancel()
         await scoreboard.stop()
         await live.stop()
-        await redis_client.aclose()
         if cache is not None:
             await cache.close()  # the answers being stored land first
         await breakers.stop()
         await sessions.stop()
         flush = settings.shutdown_flush_seconds
         await asyncio.gather(usage.stop(flush), session_writes.stop(flush), answers.stop(flush))
+        await redis_client.aclose()  # after the buffers: they keep what they could not store
         for adapter in adapters.values():
             await adapter.aclose()
         await health_channel.close()

@@ -10,7 +10,13 @@ Every write that is not stored is counted in ``masterx_store_writes_dropped_tota
 and logged: ``buffer_full`` (submitted while the buffer was full), ``unstorable`` (a document
 MongoDB refuses, or bson cannot encode: retrying cannot help, so it is dropped and the writer
 goes on with the rest), ``writer_error`` (a batch lost to an unexpected error: the writer
-survives it) and ``shutdown`` (still buffered, or in flight, when the flush time ran out).
+survives it) and ``shutdown`` (still buffered, or in flight, when the flush time ran out and
+they could not be kept in Redis either).
+
+With a :class:`~services.router.write_spill.WriteSpill`, what is still buffered or in flight
+when the flush time runs out is kept in Redis (``masterx_store_writes_kept_total``, log
+``store_writes_kept``) and the next buffer of that collection to start takes it back and stores
+it (``masterx_store_writes_recovered_total``, log ``store_writes_recovered``).
 """
 
 from __future__ import annotations
@@ -22,11 +28,11 @@ from typing import Any
 
 import pymongo
 from prometheus_client import Counter, Gauge
-from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from masterx.logs import log_event
+from services.router.write_spill import WriteOp, WriteSpill
 
 logger = logging.getLogger("masterx.router.writes")
 
@@ -44,10 +50,25 @@ WRITE_ERRORS = Counter(
     ["collection"],
 )
 PENDING = Gauge("masterx_store_writes_pending", "Writes waiting in the buffer.", ["collection"])
+KEPT = Counter(
+    "masterx_store_writes_kept_total",
+    "Buffered writes not stored by shutdown, kept in Redis for the next router.",
+    ["collection"],
+)
+RECOVERED = Counter(
+    "masterx_store_writes_recovered_total",
+    "Writes kept in Redis by a stopped router, taken back into a buffer at start.",
+    ["collection"],
+)
 
 DUPLICATE_KEY = 11000
-BATCH = 200
-WriteOp = InsertOne[dict[str, Any]] | UpdateOne
+# Writes per command. Small on purpose: FerretDB 1.x (SQLite) keeps every update statement's
+# read open until the whole command ends, one of its 100 SQL connections each, so a command of
+# 100+ updates waits for a connection it holds itself, and every client with it, for good (a
+# backlog of 200-update batches did so in the quality drift drill; goroutine dump: 100 reads
+# open, 552 queries waiting). Two update writers (sessions, answers) at 16 and the service's
+# 20 pooled connections (``masterx/stores.py``) stay far under 100; MongoDB minds neither.
+BATCH = 16
 
 
 class WriteBuffer:
@@ -57,6 +78,7 @@ class WriteBuffer:
         capacity: int,
         write_timeout: float = 30.0,
         linger_s: float = 0.0,
+        spill: WriteSpill | None = None,
     ) -> None:
         self._collection = collection
         self._name = collection.name
@@ -65,7 +87,9 @@ class WriteBuffer:
         self._write_timeout = write_timeout
         self._linger = linger_s
         self._task: asyncio.Task[None] | None = None
-        self._unsent = 0  # writes of the batch in flight not stored yet
+        self._spill = spill
+        self._recovery: asyncio.Task[None] | None = None
+        self._unsent: list[WriteOp] = []  # writes of the batch in flight not stored yet
         # Tickets: the n-th accepted write is ticket n; writes settle (stored, or counted as
         # lost) in order, so every ticket up to ``_settled`` is done.
         self._submitted = 0
@@ -101,7 +125,7 @@ class WriteBuffer:
         successes; retried with backoff until stored. A write that can never be stored (a
         document the server refuses, one bson cannot encode) is counted and skipped."""
         stored, delay = 0, 0.1
-        self._unsent = len(batch)
+        self._unsent = batch
         while batch:
             chunk = batch[: self._chunk]
             try:
@@ -120,7 +144,7 @@ class WriteBuffer:
                     else:
                         self._lost(1, "unstorable", f"code {first.get('code')}")
                     batch = batch[index + 1 :]
-                    self._unsent = len(batch)
+                    self._unsent = batch
                     continue
                 self._failed(error)
             except PyMongoError as error:
@@ -131,12 +155,12 @@ class WriteBuffer:
                     continue
                 self._lost(1, "unstorable", type(error).__name__)
                 batch = batch[1:]
-                self._unsent = len(batch)
+                self._unsent = batch
                 continue
             else:
                 batch = batch[len(chunk) :]
                 stored += len(chunk)
-                self._unsent = len(batch)
+                self._unsent = batch
                 self._chunk = min(BATCH, self._chunk * 2)
                 delay = 0.1
                 continue
@@ -179,8 +203,8 @@ class WriteBuffer:
             try:
                 await self._send(batch)
             except Exception as error:  # a bug, not MongoDB: the writer must outlive it
-                self._lost(self._unsent, "writer_error", type(error).__name__)
-                self._unsent = 0
+                self._lost(len(self._unsent), "writer_error", type(error).__name__)
+                self._unsent = []
             # (Cancelled mid-send: ``_unsent`` stays, for stop() to count.)
             self._settled += len(batch)
             PENDING.labels(self._name).set(self._queue.qsize())
@@ -189,6 +213,37 @@ class WriteBuffer:
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"writes-{self._name}")
+        if self._spill is not None:
+            self._recovery = asyncio.create_task(
+                self._recover(self._spill), name=f"recover-writes-{self._name}"
+            )
+
+    async def _recover(self, spill: WriteSpill) -> None:
+        """Take back what stopped routers kept in Redis, a chunk at a time, waiting for room in
+        the buffer (new writes are refused while it is full, never the kept ones)."""
+        recovered = 0
+        try:
+            while True:
+                writes, broken = await spill.take()
+                if broken:
+                    self._lost(broken, "unstorable", "a kept write that does not decode")
+                for write in writes:
+                    await self._queue.put(write)
+                    self._submitted += 1
+                recovered += len(writes)
+                RECOVERED.labels(self._name).inc(len(writes))
+                if not writes and not broken:
+                    break
+        except Exception as error:  # Redis down: what is kept stays kept for the next start
+            log_event(
+                logger,
+                "store_writes_recovery_failed",
+                logging.WARNING,
+                collection=self._name,
+                error=type(error).__name__,
+            )
+        if recovered:
+            log_event(logger, "store_writes_recovered", collection=self._name, count=recovered)
 
     async def flush(self, timeout: float) -> bool:
         """Wait until everything queued is stored; False if the timeout passed first."""
@@ -201,12 +256,42 @@ class WriteBuffer:
 
     async def stop(self, timeout: float = 5.0) -> None:
         """Flush what is buffered (within the timeout), then stop the writer; what is still
-        buffered or in flight then is counted as lost (``shutdown``)."""
+        buffered or in flight then is kept in Redis (with a spill), or counted as lost
+        (``shutdown``)."""
         await self.flush(timeout)
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        left = self._queue.qsize() + self._unsent
-        if left:
-            self._lost(left, "shutdown")
+        for task in (self._recovery, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        left = [*self._unsent, *self._drain()]
+        self._unsent = []
+        if not left:
+            return
+        kept = 0
+        if self._spill is not None:
+            try:
+                kept = await self._spill.keep(left)
+            except Exception as error:  # Redis down too: counted as lost below
+                log_event(
+                    logger,
+                    "store_writes_keep_failed",
+                    logging.ERROR,
+                    collection=self._name,
+                    error=type(error).__name__,
+                )
+            if kept:
+                KEPT.labels(self._name).inc(kept)
+                log_event(
+                    logger, "store_writes_kept", logging.WARNING, collection=self._name, count=kept
+                )
+        if len(left) > kept:
+            self._lost(len(left) - kept, "shutdown")
+
+    def _drain(self) -> list[WriteOp]:
+        writes = []
+        while not self._queue.empty():
+            writes.append(self._queue.get_nowait())
+            self._queue.task_done()
+        PENDING.labels(self._name).set(0)
+        return writes

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from masterx.chat.contract import Attempt, ChatReply, ChatRequest
 from masterx.domain import Category, FailureKind
 from masterx.providers.base import ChatTurn, Usage
+from services.router.answer_index import AnswerIndex
 from services.router.bookkeeping import Bookkeeper, Routed
 from services.router.outcomes import Outcome, OutcomeKind
 from services.router.sessions import SessionStore
@@ -33,9 +34,8 @@ def _books(db: AsyncDatabase[dict[str, Any]], sink: Recorded) -> Bookkeeper:
     sessions = SessionStore(
         db["sessions"], writes, idle_seconds=60, cache_size=10, cache_ttl_seconds=0
     )
-    return Bookkeeper(
-        sessions, WriteBuffer(db["usage"], 100), WriteBuffer(db["answers"], 100), sink
-    )
+    answers = AnswerIndex(WriteBuffer(db["answers"], 100), db["answers"])
+    return Bookkeeper(sessions, WriteBuffer(db["usage"], 100), answers, sink)
 
 
 def _routed() -> Routed:

@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.domain import BreakerState, Category, RouteReason
 from masterx.providers import ProviderSpec
-from services.router.answer_index import answer_entry, answer_key
+from services.router.answer_index import AnswerIndex, answer_entry, answer_key
 from services.router.decision import Decider, RoutingPolicy
 from services.router.feedback import (
     AnswerNotFound,
@@ -87,8 +87,10 @@ class Harness:
             if sleep_hook is not None:
                 await sleep_hook()
 
+        self.answer_writes = WriteBuffer(db["answers"], 100)  # not started: nothing lands
+        self.answers = AnswerIndex(self.answer_writes, db["answers"])
         self.recorder = RatingRecorder(
-            db["answers"], db["feedback"], self.sessions, self.sink, sleep=sleep
+            self.answers, db["feedback"], self.sessions, self.sink, sleep=sleep
         )
 
     async def rate(
@@ -182,6 +184,31 @@ async def test_a_rating_that_beats_its_usage_record_waits_for_it(mongo_db: Db) -
     harness = Harness(mongo_db, sleep_hook=record_lands)
     rated = await harness.rate("r-late", "up")
     assert rated.provider == "alpha" and len(harness.sleeps) == 1
+
+
+async def test_the_replica_that_answered_finds_its_answer_before_mongodb_has_it(
+    mongo_db: Db,
+) -> None:
+    harness = Harness(mongo_db)
+    harness.answers.record(_record("r-here", provider="gamma"))
+    harness.answers.record(_record("r-here", provider="beta", user_id="u9"))
+    rated = await harness.rate("r-here", "down")
+    assert rated.provider == "gamma" and harness.sleeps == []
+    assert await mongo_db["answers"].count_documents({}) == 0  # its buffer never ran
+    assert harness.answer_writes.pending == 2  # the entries still go to MongoDB
+    stored = await mongo_db["feedback"].find_one({"request_id": "r-here"})
+    assert stored is not None and stored["provider"] == "gamma"
+    with pytest.raises(AnswerNotFound):
+        await harness.rate("r-here", "up", user_id="u2")  # another caller's: not found
+
+
+async def test_the_answers_kept_in_memory_are_bounded(mongo_db: Db) -> None:
+    answers = AnswerIndex(WriteBuffer(mongo_db["answers"], 100), mongo_db["answers"], recent=2)
+    for request_id in ("r1", "r2", "r3"):
+        answers.record(_record(request_id))
+    assert await answers.find(answer_key("k1", "u1", "r1")) is None  # forgotten, not in MongoDB
+    found = await answers.find(answer_key("k1", "u1", "r3"))
+    assert found is not None and found["provider"] == "alpha"
 
 
 async def test_the_latest_record_of_a_reused_request_id_is_rated(mongo_db: Db) -> None:
