@@ -30,7 +30,6 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from masterx.domain import Category
 from services.router.detection.cues import CUE_NAMES, cue_features
 from services.router.detection.emotion import EmotionDetector
-from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.model_artifact import CategoryModel
 from services.router.detection.text_features import (
     CHAR_NGRAMS,
@@ -40,6 +39,7 @@ from services.router.detection.text_features import (
     word_ngrams,
     word_tokens,
 )
+from services.router.detection.written_rules import with_written_rules
 from tooling.evaluation import CategoryEvaluation, LabelledText
 from tooling.evaluation.categories import score_predictions
 from tooling.training.training_data import (
@@ -148,10 +148,10 @@ def fit(examples: Sequence[LabelledText], weights: Sequence[float] | None = None
 
 
 def predict(pipeline: Any, texts: Sequence[str]) -> list[Category]:
-    """The pipeline's categories with the detector's one-fact rule applied, as the router
-    decides (``services/router/detection/fact_questions.py``)."""
+    """The pipeline's categories with the detector's written rules applied, as the router
+    decides (``services/router/detection/written_rules.py``)."""
     return [
-        with_one_fact_rule(Category(label), text)
+        with_written_rules(Category(label), text)
         for label, text in zip(pipeline.predict(list(texts)), texts, strict=True)
     ]
 

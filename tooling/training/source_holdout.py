@@ -31,8 +31,8 @@ from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from masterx.domain import Category
-from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.text_features import CHAR_NGRAMS, WORD_NGRAMS, normalise
+from services.router.detection.written_rules import with_written_rules
 from tooling.evaluation import CategoryEvaluation, LabelledText
 from tooling.evaluation.categories import score_predictions
 from tooling.training.category_model import (
@@ -123,7 +123,7 @@ def leave_one_source_out(data: TrainingData) -> HoldoutReport:
             classifier.fit(x_train, labels[fit_rows], sample_weight=weights[fit_rows])
         labels_out = classifier.predict(x_test)
         for row, label in zip(test.tolist(), labels_out, strict=True):
-            predicted[row] = with_one_fact_rule(Category(label), rows[row].text)
+            predicted[row] = with_written_rules(Category(label), rows[row].text)
 
     for source in data.training_sources:
         fit_and_predict(np.flatnonzero(names != source.name), np.flatnonzero(names == source.name))

@@ -23,7 +23,6 @@ import numpy as np
 from masterx.domain import Category
 from services.router.detection.cues import CUE_NAMES, cue_features
 from services.router.detection.emotion import EmotionDetector
-from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.model_artifact import (
     DEFAULT_MODEL_DIR,
     CategoryModel,
@@ -35,6 +34,7 @@ from services.router.detection.text_features import (
     word_ngrams,
     word_tokens,
 )
+from services.router.detection.written_rules import with_written_rules
 
 WORD_CACHE_SIZE = 16_384  # distinct words whose character n-gram rows are remembered
 
@@ -137,12 +137,13 @@ class CategoryDetector:
         return {c: e / total for c, e in zip(self._classes, exp, strict=True)}
 
     def detect(self, text: str) -> CategoryGuess:
-        """The most probable category, with the one-fact rule (:mod:`.fact_questions`)
-        applied: a research verdict on a one-fact question is general, with the confidence of
-        the two together (the rule decides between them, the model that it is one of them)."""
+        """The most probable category, with the written rules (:mod:`.written_rules`) applied:
+        a research verdict on a one-fact question is general, a math or general verdict on code
+        or a request for code is coding; with the confidence of the model's verdict and the
+        rule's together (the rule decides between them, the model that it is one of them)."""
         probabilities = self.probabilities(text)
         best = max(probabilities, key=probabilities.__getitem__)
-        decided = with_one_fact_rule(best, text)
+        decided = with_written_rules(best, text)
         if decided is not best:
             return CategoryGuess(decided, probabilities[best] + probabilities[decided])
         return CategoryGuess(best, probabilities[best])

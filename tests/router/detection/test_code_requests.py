@@ -1,0 +1,77 @@
+"""The code rule (services/router/detection/code_requests.py): code without words, or a request
+for code, is coding whatever it computes; the detector turns math and general verdicts on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from masterx.domain import Category
+from services.router.detection.category_detector import CategoryDetector
+from services.router.detection.code_requests import is_code_or_code_request, with_code_rule
+from services.router.detection.written_rules import with_written_rules
+
+MONTE_CARLO = '''def pi_estimator(iterations: int) -> float:
+    """Estimate pi: draw points in the unit square, count those inside the circle."""
+    inside = sum(1 for _ in range(iterations) if random() ** 2 + random() ** 2 <= 1)
+    return 4 * inside / iterations'''
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MONTE_CARLO,
+        "import numpy as np\nx = np.linalg.lstsq(a, b)",
+        "#include <stdio.h>\nint main() { return 0; }",
+        "Create a function in Python to calculate the area of a triangle",
+        "Write a recursive function that returns the n-th Fibonacci number",
+        "solve the linear equations with sympy",
+        "Implement a query that sums the invoices per month",
+    ],
+)
+def test_code_and_requests_for_code(text: str) -> None:
+    assert is_code_or_code_request(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Solve for x: 3x + 7 = 25",
+        "Let f be a function continuous on [0, 1]; prove that f attains its maximum.",
+        "Is there an algorithm-free proof that the array of primes is infinite?",
+        "Find the coefficient of $x^6$ in $(1 + x + x^2)^5$",
+        "What is a good way to plan a study week?",
+        "The class was about the French revolution; what should I read first?",
+    ],
+)
+def test_mathematics_and_everyday_requests_are_not_code(text: str) -> None:
+    assert not is_code_or_code_request(text)
+
+
+def test_only_math_and_general_verdicts_are_turned_into_coding() -> None:
+    request = "Write a Python function that computes the median of a list"
+    for verdict in (Category.MATH, Category.GENERAL):
+        assert with_code_rule(verdict, request) is Category.CODING
+    for verdict in (Category.RESEARCH, Category.LANGUAGE, Category.EMPATHY, Category.CODING):
+        assert with_code_rule(verdict, request) is verdict
+    assert with_code_rule(Category.MATH, "Integrate 2x from 0 to 3") is Category.MATH
+
+
+def test_the_rules_apply_in_order() -> None:
+    # research -> general (one fact) -> coding (names a language)
+    assert with_written_rules(Category.RESEARCH, "What is a Python decorator?") is Category.CODING
+    assert with_written_rules(Category.RESEARCH, "Who discovered penicillin?") is Category.GENERAL
+
+
+def test_the_detector_reads_code_that_computes_mathematics_as_coding(
+    detector: CategoryDetector,
+) -> None:
+    for text in (MONTE_CARLO, "Create a function in Python to calculate the area of a triangle"):
+        probabilities = detector.probabilities(text)
+        guess = detector.detect(text)
+        assert guess.category is Category.CODING
+        best = max(probabilities, key=probabilities.__getitem__)
+        expected = probabilities[Category.CODING] + (
+            probabilities[best] if best is not Category.CODING else 0.0
+        )
+        assert guess.confidence == pytest.approx(expected)
+    assert detector.detect("Solve for x: 3x + 7 = 25").category is Category.MATH
