@@ -172,25 +172,13 @@ class WriteBuffer:
 
     def _lost(self, count: int, reason: str, error: str = "") -> None:
         DROPPED.labels(self._name, reason).inc(count)
-        log_event(
-            logger,
-            "store_writes_lost",
-            logging.ERROR,
-            collection=self._name,
-            count=count,
-            reason=reason,
-            error=error,
-        )
+        self._event("store_writes_lost", logging.ERROR, count=count, reason=reason, error=error)
 
     def _failed(self, error: Exception) -> None:
         WRITE_ERRORS.labels(self._name).inc()
-        log_event(
-            logger,
-            "store_write_retry",
-            logging.WARNING,
-            collection=self._name,
-            error=type(error).__name__,
-            pending=self._queue.qsize(),
+        pending = self._queue.qsize()
+        self._event(
+            "store_write_retry", logging.WARNING, error=type(error).__name__, pending=pending
         )
 
     async def _run(self) -> None:
@@ -235,15 +223,9 @@ class WriteBuffer:
                 if not writes and not broken:
                     break
         except Exception as error:  # Redis down: what is kept stays kept for the next start
-            log_event(
-                logger,
-                "store_writes_recovery_failed",
-                logging.WARNING,
-                collection=self._name,
-                error=type(error).__name__,
-            )
+            self._event("store_writes_recovery_failed", logging.WARNING, error=type(error).__name__)
         if recovered:
-            log_event(logger, "store_writes_recovered", collection=self._name, count=recovered)
+            self._event("store_writes_recovered", logging.INFO, count=recovered)
 
     async def flush(self, timeout: float) -> bool:
         """Wait until everything queued is stored; False if the timeout passed first."""
@@ -273,20 +255,15 @@ class WriteBuffer:
             try:
                 kept = await self._spill.keep(left)
             except Exception as error:  # Redis down too: counted as lost below
-                log_event(
-                    logger,
-                    "store_writes_keep_failed",
-                    logging.ERROR,
-                    collection=self._name,
-                    error=type(error).__name__,
-                )
+                self._event("store_writes_keep_failed", logging.ERROR, error=type(error).__name__)
             if kept:
                 KEPT.labels(self._name).inc(kept)
-                log_event(
-                    logger, "store_writes_kept", logging.WARNING, collection=self._name, count=kept
-                )
+                self._event("store_writes_kept", logging.WARNING, count=kept)
         if len(left) > kept:
             self._lost(len(left) - kept, "shutdown")
+
+    def _event(self, event: str, level: int, **fields: object) -> None:
+        log_event(logger, event, level, collection=self._name, **fields)
 
     def _drain(self) -> list[WriteOp]:
         writes = []
