@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import grpc
 import httpx
@@ -87,6 +88,10 @@ class Simulator:
         answer = (await self._client.get("/_control/providers")).json()
         return {name: _calls(state) for name, state in answer["providers"].items()}
 
+    async def quality(self) -> dict[str, dict[str, float]]:
+        """Each provider's simulated quality per category, as the simulator answers now."""
+        return simulated_quality((await self._client.get("/_control/providers")).json())
+
     async def set(self, provider: str, **mode: object) -> None:
         (await self._client.post(f"/_control/providers/{provider}", json=mode)).raise_for_status()
 
@@ -112,6 +117,14 @@ async def stored_counts(
         await client.close()
     messages = sum(int(str(s.get("message_count", 0))) for s in sessions)
     return usage, len(sessions), messages
+
+
+def simulated_quality(answer: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """``GET /_control/providers``'s answer as provider -> category -> quality."""
+    return {
+        name: {category: float(q) for category, q in state["quality"].items()}
+        for name, state in answer["providers"].items()
+    }
 
 
 def _calls(state: dict[str, object]) -> int:

@@ -48,6 +48,7 @@ CODING_PROBE = "Write a Python function that reverses a linked list"
 SETTLE_MOST_S = 240.0  # the longest the baseline waits for every category's routing to stand
 SESSIONS_WAIT_S = 90.0  # after the leave, at most this long for the sessions on it to be rated down
 DEGENERATE_RERUNS = 2  # new benchmark runs when the router's coding choice is the worst provider
+SCORES_REFRESH_S = 12.0  # the router's scores refresh (MASTERX_SCORES_REFRESH_SECONDS 10) + margin
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
 
 
@@ -198,10 +199,24 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     scale = SHORT_DRIFT if timing == SHORT else FULL_DRIFT
     await drills.settle(timing)
     await _scores_from_a_run(drills)
+    quality = await drills.simulator.quality()
+    worst = min(q[CODING] for q in quality.values())
+    if scale.degraded_quality is not None:
+        worst = scale.degraded_quality
     async with httpx.AsyncClient(
         base_url=drills.stack.gateway_url, timeout=10, trust_env=False
     ) as client:
-        await _best_coding_provider(client)  # the router routes by the run's scores
+        # A dozen tests can let the worst provider into the band, where it is the cheapest: a
+        # drop "to the worst" would change nothing. New scores until the router's coding choice
+        # is not the worst, before any rating: once it serves the rated traffic, its ratings
+        # make it the provider best known, and new scores no longer move it.
+        reruns = 0
+        while quality[await _best_coding_provider(client)][CODING] <= worst:
+            if reruns == DEGENERATE_RERUNS:
+                break
+            await _scores_from_a_run(drills)
+            await asyncio.sleep(SCORES_REFRESH_S)  # the router reads the new scores
+            reruns += 1
         simulator_url = f"http://127.0.0.1:{drills.stack.config.simulator_port}"
         traffic = RatedTraffic(
             drills.stack.gateway_url, simulator_url, scale.rate, scale.long_sessions
@@ -212,20 +227,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # of a dozen tests is coarse): the victim is chosen and the baseline starts once
             # they have settled, so that what the degradation moves is told apart from what
             # the ratings would have moved anyway.
-            worst = min(q[CODING] for q in traffic.quality.values())
-            if scale.degraded_quality is not None:
-                worst = scale.degraded_quality
-            reruns, settled_s = -1, 0.0
-            while True:
-                await asyncio.sleep(scale.warmup_s)
-                settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
-                victim = await _best_coding_provider(client)
-                reruns += 1
-                if traffic.quality[victim][CODING] > worst or reruns >= DEGENERATE_RERUNS:
-                    break
-                # A dozen tests let the worst provider into the band, where it is the cheapest:
-                # a drop "to the worst" would change nothing. New scores, a new warm-up.
-                await _scores_from_a_run(drills)
+            await asyncio.sleep(scale.warmup_s)
+            settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
+            victim = await _best_coding_provider(client)
         except BaseException:
             await traffic.stop()
             raise

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from bench.drills.load import Reply
+from bench.drills.probes import simulated_quality
 
 PROMPTS: dict[str, tuple[str, ...]] = {
     "coding": (
@@ -133,11 +134,7 @@ class RatedTraffic:
     # -- what the learners see ---------------------------------------------------------------
 
     async def _read_quality(self) -> None:
-        answer = (await self._simulator.get("/_control/providers")).json()
-        self.quality = {
-            name: {c: float(q) for c, q in state["quality"].items()}
-            for name, state in answer["providers"].items()
-        }
+        self.quality = simulated_quality((await self._simulator.get("/_control/providers")).json())
 
     async def _refresh_quality(self) -> None:
         while not self._stop.is_set():
