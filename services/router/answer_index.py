@@ -12,7 +12,9 @@ under it; the same owner reusing an id rates its latest request.
 :class:`AnswerIndex` writes the entries (through the write buffer, after the reply) and finds
 them: the entries this replica wrote lately from its own memory (the last
 :data:`RECENT_ANSWERS`: most ratings come within minutes, to the replica that answered, so they
-cost MongoDB no read and need not wait for the buffer), any other from MongoDB.
+cost MongoDB no read and need not wait for the buffer), any other from MongoDB. One case
+reads an older answer: an owner who reuses a request id on another replica within those
+entries, and rates it on the first one.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ def answer_key(key_id: str, user_id: str, request_id: str) -> str:
 def answer_entry(usage: dict[str, Any]) -> UpdateOne:
     """The index entry of a usage record, as an idempotent upsert (the write buffer may send it
     twice); the latest record of a reused request id replaces the earlier one's entry."""
-    key, entry = _entry(usage)
+    return _upsert(*_entry(usage))
+
+
+def _upsert(key: str, entry: dict[str, Any]) -> UpdateOne:
     return UpdateOne({"_id": key}, {"$set": entry}, upsert=True)
 
 
@@ -73,7 +78,7 @@ class AnswerIndex:
     def record(self, usage: dict[str, Any]) -> None:
         """Index the answer of a usage record: in memory now, in MongoDB through the buffer."""
         key, entry = _entry(usage)
-        self._writes.submit(UpdateOne({"_id": key}, {"$set": entry}, upsert=True))
+        self._writes.submit(_upsert(key, entry))
         self._recent[key] = entry
         self._recent.move_to_end(key)
         while len(self._recent) > self._capacity:

@@ -90,6 +90,7 @@ class WriteBuffer:
         self._spill = spill
         self._recovery: asyncio.Task[None] | None = None
         self._unsent: list[WriteOp] = []  # writes of the batch in flight not stored yet
+        self._unqueued: list[WriteOp] = []  # taken back from Redis, not queued when stopped
         # Tickets: the n-th accepted write is ticket n; writes settle (stored, or counted as
         # lost) in order, so every ticket up to ``_settled`` is done.
         self._submitted = 0
@@ -215,8 +216,12 @@ class WriteBuffer:
                 writes, broken = await spill.take()
                 if broken:
                     self._lost(broken, "unstorable", "a kept write that does not decode")
-                for write in writes:
-                    await self._queue.put(write)
+                for index, write in enumerate(writes):
+                    try:
+                        await self._queue.put(write)
+                    except asyncio.CancelledError:  # stopped: these go back to Redis
+                        self._unqueued = writes[index:]
+                        raise
                     self._submitted += 1
                 recovered += len(writes)
                 RECOVERED.labels(self._name).inc(len(writes))
@@ -246,8 +251,8 @@ class WriteBuffer:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        left = [*self._unsent, *self._drain()]
-        self._unsent = []
+        left = [*self._unsent, *self._drain(), *self._unqueued]
+        self._unsent, self._unqueued = [], []
         if not left:
             return
         kept = 0

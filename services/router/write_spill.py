@@ -6,7 +6,10 @@ it had already accepted. It hands them to Redis instead: one list per collection
 ``masterx:writes:unstored:<collection>``, each item one write as canonical extended JSON (types
 such as datetimes survive). The next router to start, this replica or another, takes them back
 into its buffer and stores them; every buffered write is idempotent on retry (``write_buffer.py``),
-so a write stored twice changes nothing.
+so a write stored twice changes nothing. They land after the new router's own first writes: a
+session that went on on another replica in between gets its older turn's fields back, its
+remembered history too (the exchanges in between are forgotten; its message count, a ``$max``,
+does not go back): rarer and smaller than the loss of every buffered write it replaces.
 
 Only the operations the router buffers are encoded: ``InsertOne`` and ``UpdateOne`` by filter,
 update and upsert. pymongo keeps those in private attributes (``_doc``, ``_filter``,
