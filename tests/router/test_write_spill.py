@@ -154,3 +154,24 @@ async def test_with_redis_down_too_a_shutdown_counts_what_it_loses() -> None:
         await unreachable.close()
         await redis_down.aclose()
     assert DROPPED.labels(name, "shutdown")._value.get() - before == 3
+
+
+async def test_a_router_stopped_while_taking_kept_writes_back_keeps_every_one_of_them(
+    redis_client: aioredis.Redis,
+) -> None:
+    name = f"usage-{uuid.uuid4().hex[:8]}"
+    spill = WriteSpill(redis_client, name)
+    await spill.keep([InsertOne({"_id": f"k{index}"}) for index in range(10)])
+    unreachable = connect_mongo("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=30000")
+    lost = DROPPED.labels(name, "shutdown")._value.get()
+    try:
+        # a small buffer MongoDB never drains: the recovery waits for room when it is stopped
+        buffer = WriteBuffer(unreachable["masterx"][name], capacity=3, spill=spill)
+        buffer.start()
+        await asyncio.sleep(0.3)
+        assert buffer.pending == 3 and await redis_client.llen(spill.key) == 0
+        await buffer.stop(0.1)
+    finally:
+        await unreachable.close()
+    assert await redis_client.llen(spill.key) == 10
+    assert DROPPED.labels(name, "shutdown")._value.get() == lost
