@@ -108,9 +108,6 @@ class Fall:
     statistic: float = 0.0  # nats of evidence for a fall; a fall at the threshold
     fallen_at: float = 0.0  # unix seconds of the last fall; 0: none
     falls: int = 0  # falls in a row (each soon after the hold of the one before)
-    # The level (0-1) the evidence under way is measured from: the learners' level when it
-    # began, kept while it lasts (-1: none under way).
-    reference: float = -1.0
 
     def fallen(self, now: float, settings: FallSettings) -> bool:
         return self.falls > 0 and now < self.fallen_at + settings.hold(self.falls)
@@ -125,14 +122,9 @@ class Fall:
     ) -> Fall:
         """After ``ratings`` new ratings worth ``score`` (sum of 0-1 scores), with ``level``
         (0-1, :meth:`FallSettings.level`; None: not known yet, no evidence is counted) as the
-        level before. Evidence under way is measured from the level it began at, not from the
-        current one: the learners' mean follows the fall's own ratings (a half-life of 1,000
-        ratings moves it a third of the way in 600), and a reference that followed it would
-        shrink the evidence per rating as it accrues (seen in the quality drift drill: no fall
-        in 600 ratings at the worst provider's quality). ``masterx/live_store.py`` does the
-        same in Lua; a test checks that they agree."""
+        level before. ``masterx/live_store.py`` does the same in Lua; a test checks that they
+        agree."""
         statistic, fallen_at, falls = self.statistic, self.fallen_at, self.falls
-        reference = self.reference
         if settings.threshold <= 0:
             return NO_FALL
         if falls > 0:
@@ -140,24 +132,20 @@ class Fall:
             if now < fallen_at + hold:
                 return self  # held out of the band: its few ratings wait
             if statistic >= settings.threshold:
-                statistic, reference = 0.0, -1.0  # back in the band: watched afresh
+                statistic = 0.0  # back in the band: watched afresh
             if now >= fallen_at + 4.0 * hold:
                 falls = 0  # long enough since: the next fall is a first one
         if ratings > 0 and level is not None:
-            if statistic <= 0.0 or reference < 0.0:
-                reference = level
-            before = min(0.98, max(0.02, reference))
+            before = min(0.98, max(0.02, level))
             after = max(0.01, before - settings.points / 100.0)
             good = min(ratings, max(0.0, score))
             evidence = good * math.log(after / before) + (ratings - good) * math.log(
                 (1.0 - after) / (1.0 - before)
             )
             statistic = max(0.0, statistic + evidence)
-            if statistic <= 0.0:
-                reference = -1.0
         if statistic >= settings.threshold:
-            return Fall(statistic, now, falls + 1, reference)
-        return Fall(statistic, fallen_at, falls, reference)
+            return Fall(statistic, now, falls + 1)
+        return Fall(statistic, fallen_at, falls)
 
 
 NO_FALL = Fall()

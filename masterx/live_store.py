@@ -4,8 +4,7 @@ Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
 :class:`masterx.live_quality.Tally` (``r`` rating weight, ``g`` rating score, ``c`` calls,
 ``b`` bad calls) as of ``t``, Redis's own clock, and its fall detector
 (:class:`masterx.live_quality.Fall`: ``s`` statistic, ``f`` time of the last fall, ``k``
-falls in a row, ``l`` the level the evidence under way is measured from); the set
-``masterx:live:pairs`` names every pair (``category/provider``).
+falls in a row); the set ``masterx:live:pairs`` names every pair (``category/provider``).
 Adding is one atomic Lua step that decays the sums to now (and by the ratings it adds, with a
 rating half-life), adds, and steps the fall detector with the adding replica's live mean of
 the pair as the level before (as ``services/health/breaker.lua`` is one step per
@@ -55,22 +54,18 @@ if now > at then at = now end
 redis.call('HSET', KEYS[1], 't', tostring(at))
 -- the fall detector, as masterx/live_quality.py Fall.step
 local threshold = tonumber(ARGV[11])
-local st = redis.call('HMGET', KEYS[1], 's', 'f', 'k', 'l')
+local st = redis.call('HMGET', KEYS[1], 's', 'f', 'k')
 local s, f, k = tonumber(st[1]) or 0, tonumber(st[2]) or 0, tonumber(st[3]) or 0
-local l = tonumber(st[4]) or -1
 local held = false
 if threshold <= 0 then
-  s, f, k, l = 0, 0, 0, -1
+  s, f, k = 0, 0, 0
   held = true
 elseif k > 0 then
   local hold = math.min(tonumber(ARGV[13]), tonumber(ARGV[12]) * math.pow(2, k - 1))
   if now < f + hold then
     held = true
   else
-    if s >= threshold then
-      s = 0
-      l = -1
-    end
+    if s >= threshold then s = 0 end
     if now >= f + 4 * hold then k = 0 end
   end
 end
@@ -79,20 +74,18 @@ if not held then
   local dr = tonumber(ARGV[4]) * per
   local level = tonumber(ARGV[9])
   if dr > 0 and level >= 0 then
-    if s <= 0 or l < 0 then l = level end
-    local before = math.min(0.98, math.max(0.02, l))
+    local before = math.min(0.98, math.max(0.02, level))
     local after = math.max(0.01, before - tonumber(ARGV[10]) / 100)
     local good = math.min(dr, math.max(0, tonumber(ARGV[5]) * per))
     local e = good * math.log(after / before) + (dr - good) * math.log((1 - after) / (1 - before))
     s = math.max(0, s + e)
-    if s <= 0 then l = -1 end
   end
   if s >= threshold then
     f = now
     k = k + 1
   end
 end
-redis.call('HSET', KEYS[1], 's', tostring(s), 'f', tostring(f), 'k', tostring(k), 'l', tostring(l))
+redis.call('HSET', KEYS[1], 's', tostring(s), 'f', tostring(f), 'k', tostring(k))
 redis.call('PEXPIRE', KEYS[1], math.floor(half * 1000 * KEEP))
 redis.call('SADD', KEYS[2], ARGV[1])
 return tostring(at)
@@ -182,8 +175,7 @@ class LiveStore:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
             for provider, category in pairs:
-                fields = ["r", "g", "c", "b", "t", "s", "f", "k", "l"]
-                pipe.hmget(pair_key(provider, category), fields)
+                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t", "s", "f", "k"])
             rows = await pipe.execute()
         result: dict[Pair, Tally] = {}
         gone: list[str] = []
@@ -191,9 +183,8 @@ class LiveStore:
             if row[4] is None:  # expired: forget the pair
                 gone.append(_member(*pair))
                 continue
-            r, g, c, b, t, s, f, k = (float(v or 0) for v in row[:8])
-            reference = float(row[8]) if row[8] is not None else -1.0
-            tally = Tally(r, g, c, b, t, Fall(s, f, int(k), reference))
+            r, g, c, b, t, s, f, k = (float(v or 0) for v in row)
+            tally = Tally(r, g, c, b, t, Fall(s, f, int(k)))
             result[pair] = tally.decayed(clock, self._half_life)
         if gone:
             await self._redis.srem(PAIRS_KEY, *gone)
