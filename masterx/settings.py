@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from masterx.live_quality import FallSettings, LiveSettings
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
+from masterx.stores import MONGO_MAX_POOL_SIZE
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 Port = int
@@ -34,7 +35,10 @@ class CommonSettings(BaseSettings):
     mongodb_url: str = Field("mongodb://127.0.0.1:27027/", pattern=r"^mongodb(\+srv)?://")
     mongodb_database: str = Field("masterx", min_length=1)
     mongodb_max_pool_size: int = Field(
-        20, ge=1, le=500, description="Connections each service opens to MongoDB at most."
+        MONGO_MAX_POOL_SIZE,
+        ge=1,
+        le=500,
+        description="Connections each service opens to MongoDB at most.",
     )
     simulator_url: str = Field("http://127.0.0.1:8090", pattern=r"^https?://")
 

@@ -211,8 +211,8 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
         # is not the worst, before any rating: once it serves the rated traffic, its ratings
         # make it the provider best known, and new scores no longer move it.
         reruns = 0
-        while quality[await _best_coding_provider(client)][CODING] <= worst:
-            if reruns == DEGENERATE_RERUNS:
+        while reruns < DEGENERATE_RERUNS:
+            if quality[await _best_coding_provider(client)][CODING] > worst:
                 break
             await _scores_from_a_run(drills)
             await asyncio.sleep(SCORES_REFRESH_S)  # the router reads the new scores
