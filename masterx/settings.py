@@ -16,7 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from masterx.live_quality import FallSettings, LiveSettings
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
-from masterx.stores import MONGO_MAX_POOL_SIZE
+
+# Connections each service opens to MongoDB at most (why: ``masterx/stores.py``).
+MONGO_MAX_POOL_SIZE = 20
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 Port = int

@@ -9,6 +9,8 @@ from pymongo import AsyncMongoClient
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from masterx.settings import MONGO_MAX_POOL_SIZE
+
 MongoClient = AsyncMongoClient[dict[str, Any]]
 
 
@@ -28,9 +30,6 @@ def connect_redis(
         health_check_interval=5,
         **options,
     )
-
-
-MONGO_MAX_POOL_SIZE = 20
 
 
 def connect_mongo(url: str, *, max_pool_size: int = MONGO_MAX_POOL_SIZE) -> MongoClient:
