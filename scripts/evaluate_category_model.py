@@ -53,8 +53,8 @@ from tooling.training.training_data import (
 # Floors: a little under what the committed model measures (data README, "Numbers"), so a
 # regression fails and noise from a retrain does not.
 HELD_BACK_FLOOR = ACCURACY_FLOOR
-HOLDOUT_FLOOR = 0.87
-HOLDOUT_CATEGORY_FLOOR = 0.82
+HOLDOUT_FLOOR = 0.88
+HOLDOUT_CATEGORY_FLOOR = 0.83
 CHALLENGE_FLOOR = 0.95
 
 

@@ -8,7 +8,11 @@ solve with numpy). The model reads the topic's words and calls some of those mat
 so the detector turns a math or general verdict on such a message into coding
 (``category_detector.py``), and the leave-one-source-out folds apply it as the router does.
 Research and language verdicts stay (a literature question about a computing topic is
-research; a translation that names a language is language), and so does empathy.
+research; a translation that names a language is language), and so does empathy, except for a
+message that *is* code: one whose first line opens a definition (``def f(``, ``class X:``,
+``import x``, ``#include``, a decorator, ...; the keywords in their own lower case) is coding
+whatever the verdict. A function stub whose docstring is about words (``def plural(noun):``
+"Return the plural form of an English noun.") reads as language to the model.
 
 Code: a line that starts a definition or statement in a common language (``def f(``,
 ``class X``, ``import x``, ``from x import``, ``#include``, ``public ...``, ``function f(``,
@@ -36,8 +40,24 @@ _ASKS_FOR_CODE = re.compile(
     r"|(?:write|create|define|implement|generate) (?:an? )?(?:python |java |c |recursive )?"
     r"(?:function|method|class|program|script|query|loop))\b"
 )
-# The verdicts the rule overrides (module doc: why not the others).
+# A message that opens with a definition, an import or a decorator is code. Case-sensitive:
+# the keywords in their own lower case, so that English ("Import duties ...", "Class 3
+# students ...") never matches.
+_OPENS_AS_CODE = re.compile(
+    r"\A\s*(?:(?:async )?def \w+\s*\(|class \w+\s*[(:{]|import [\w.]+\s*(?:$|;|,| as )"
+    r"|from [\w.]+ import |#include\b|#!/|@[\w.]+\s*(?:\(|$)|function \w+\s*\("
+    r"|(?:const|let|var) \w+\s*=|public (?:static |final |abstract )*(?:class|\w+ \w+\s*\()"
+    r"|package [\w.]+;|fn \w+\s*[(<]|func \w+\s*\()",
+    re.MULTILINE,
+)
+# The verdicts the rule overrides for code among words or a request for code (module doc: why
+# not the others); a message that opens as code overrides every verdict.
 _OVERRIDDEN = frozenset({Category.MATH, Category.GENERAL})
+
+
+def opens_as_code(text: str) -> bool:
+    """Whether ``text`` starts with a definition, an import or a decorator (module doc)."""
+    return bool(_OPENS_AS_CODE.match(text))
 
 
 def is_code_or_code_request(text: str) -> bool:
@@ -46,7 +66,10 @@ def is_code_or_code_request(text: str) -> bool:
 
 
 def with_code_rule(category: Category, text: str) -> Category:
-    """The model's category, coding instead of math or general for code or a code request."""
-    if category in _OVERRIDDEN and is_code_or_code_request(text):
+    """The model's category, coding instead of math or general for code or a code request,
+    and instead of any verdict for a message that opens as code."""
+    if category is Category.CODING:
+        return category
+    if opens_as_code(text) or (category in _OVERRIDDEN and is_code_or_code_request(text)):
         return Category.CODING
     return category

@@ -7,7 +7,11 @@ import pytest
 
 from masterx.domain import Category
 from services.router.detection.category_detector import CategoryDetector
-from services.router.detection.code_requests import is_code_or_code_request, with_code_rule
+from services.router.detection.code_requests import (
+    is_code_or_code_request,
+    opens_as_code,
+    with_code_rule,
+)
 from services.router.detection.written_rules import with_written_rules
 
 MONTE_CARLO = '''def pi_estimator(iterations: int) -> float:
@@ -54,6 +58,64 @@ def test_only_math_and_general_verdicts_are_turned_into_coding() -> None:
     for verdict in (Category.RESEARCH, Category.LANGUAGE, Category.EMPATHY, Category.CODING):
         assert with_code_rule(verdict, request) is verdict
     assert with_code_rule(Category.MATH, "Integrate 2x from 0 to 3") is Category.MATH
+
+
+PLURAL_STUB = '''def plural(noun: str) -> str:
+    """Return the plural form of an English noun.
+    >>> plural("city")
+    'cities'
+    """
+'''
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PLURAL_STUB,
+        "from typing import List\n\ndef merge(words: List[str]) -> str:\n    ...",
+        "  async def fetch(url):\n    pass",
+        "class Translator:\n    def translate(self, sentence): ...",
+        "import re\nwords = re.findall(r'\\w+', text)",
+        "@lru_cache\ndef syllables(word): ...",
+        "#include <string.h>\nsize_t len = strlen(s);",
+        "function capitalize(word) {\n  return word[0].toUpperCase() + word.slice(1);\n}",
+        "const greeting = 'hola';",
+        "public static String reverse(String s) {",
+        'fn main() {\n    println!("hi");\n}',
+    ],
+)
+def test_a_message_that_opens_as_code_is_code(text: str) -> None:
+    assert opens_as_code(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Import duties on grain rose in 1846; why did the Corn Laws fall?",
+        "Class 3 students wrote poems; how do I grade them fairly?",
+        "Define the word 'ubiquitous' and use it in a sentence",
+        "Please fix my code:\ndef f(x): return x",  # words first: the verdict's own rule decides
+        "Public speaking makes me cry before every class",
+        "From the payoff of European options, show that dC/dK > -1",
+        "Let x be a real number; prove that x^2 >= 0",
+    ],
+)
+def test_words_first_do_not_open_as_code(text: str) -> None:
+    assert not opens_as_code(text)
+
+
+def test_code_overrides_every_verdict_a_request_for_code_only_math_and_general() -> None:
+    for verdict in Category:
+        assert with_code_rule(verdict, PLURAL_STUB) is Category.CODING
+    request = "Write a Python function that pluralises nouns"
+    assert with_code_rule(Category.LANGUAGE, request) is Category.LANGUAGE
+
+
+def test_the_detector_reads_a_stub_about_words_as_coding(detector: CategoryDetector) -> None:
+    probabilities = detector.probabilities(PLURAL_STUB)
+    # the model alone reads the docstring's topic; the rule is what decides
+    assert max(probabilities, key=probabilities.__getitem__) is not Category.CODING
+    assert detector.detect(PLURAL_STUB).category is Category.CODING
 
 
 def test_the_rules_apply_in_order() -> None:

@@ -1,0 +1,55 @@
+"""The distress rule: a message in which the writer speaks of their own distress is empathy.
+
+The labelling rules (``data/README.md``, "The boundaries real prompts sit on") call a personal
+post empathy when the writer speaks of their own distress (grief, a breakup, burnout, panic),
+even when it asks for advice or names a subject; advice asked without distress stays general.
+The model reads short posts by their other words ("I regret not committing suicide when I was
+younger" read as general; "How do I relax when I'm in a state of hopelessness?" as research), so
+the detector turns a general, research, math or language verdict on a message in the first
+person that names a strong distress (:data:`_DISTRESS`: suicide, self-harm, depression,
+hopelessness, panic attacks, anxiety, burnout, loneliness, grief, feeling overwhelmed,
+stressed or worthless) into empathy. Code, a request for code (``code_requests.py``) and TeX
+(a "depressed" cubic) are left to their verdicts, as is a coding verdict: a learner stressed
+by a failing program asks about the program (the router's emotion reading, ``emotion.py``,
+still softens its answer). The router's own distress override
+(``services/router/decision.py``) reads the emotion lexicon's intensity, which short crisis
+titles often stay under. Measured in ``data/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from masterx.domain import Category
+from services.router.detection.code_requests import is_code_or_code_request, opens_as_code
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|myself)\b")
+_DISTRESS = re.compile(
+    r"\b(?:suicid\w*|self[- ]harm\w*|kill myself|(?:want|wanted|wanting) to die"
+    r"|depress(?:ed|ion)|hopeless\w*|worthless|abused|panic attacks?|anxiety|anxious"
+    r"|burn(?:ed|t)[- ]?out|burnout|lonely|loneliness|grie(?:f|ving)|heartbroken|miserable"
+    r"|overwhelmed|stressed|crying(?! out loud)|can'?t cope)\b"
+)
+_TEX = re.compile(r"\$|\\[a-z]+")
+_OVERRIDDEN = frozenset({Category.GENERAL, Category.RESEARCH, Category.MATH, Category.LANGUAGE})
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+def speaks_of_own_distress(text: str) -> bool:
+    """Whether the writer of ``text`` speaks of their own distress (module doc)."""
+    lowered = text.lower().translate(_APOSTROPHES)
+    return bool(
+        _DISTRESS.search(lowered)
+        and _FIRST_PERSON.search(lowered)
+        and not _TEX.search(lowered)
+        and not opens_as_code(text)
+        and not is_code_or_code_request(text)
+    )
+
+
+def with_distress_rule(category: Category, text: str) -> Category:
+    """The model's category, empathy instead of general, research, math or language for a
+    message in which the writer speaks of their own distress."""
+    if category in _OVERRIDDEN and speaks_of_own_distress(text):
+        return Category.EMPATHY
+    return category
