@@ -45,7 +45,8 @@ _ASKS_FOR_CODE = re.compile(
 # students ...") never matches.
 _OPENS_AS_CODE = re.compile(
     r"\A\s*(?:(?:async )?def \w+\s*\(|class \w+\s*[(:{]|import [\w.]+\s*(?:$|;|,| as )"
-    r"|from [\w.]+ import |#include\b|#!/|@[\w.]+\s*(?:\(|$)|function \w+\s*\("
+    r"|from [\w.]+ import |#include\b|#!/|@[\w.]+(?:\(.*\))?\s*\n\s*(?:async |def |class )"
+    r"|function \w+\s*\("
     r"|(?:const|let|var) \w+\s*=|public (?:static |final |abstract )*(?:class|\w+ \w+\s*\()"
     r"|package [\w.]+;|fn \w+\s*[(<]|func \w+\s*\()",
     re.MULTILINE,

@@ -96,6 +96,7 @@ def test_a_message_that_opens_as_code_is_code(text: str) -> None:
         "Define the word 'ubiquitous' and use it in a sentence",
         "Please fix my code:\ndef f(x): return x",  # words first: the verdict's own rule decides
         "Public speaking makes me cry before every class",
+        "@tutor\nI'm stuck on question 3",  # a mention, not a decorator
         "From the payoff of European options, show that dC/dK > -1",
         "Let x be a real number; prove that x^2 >= 0",
     ],
