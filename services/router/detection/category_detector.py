@@ -58,7 +58,7 @@ def _sublinear(count: int) -> float:
     return _SUBLINEAR[count] if count < len(_SUBLINEAR) else 1.0 + math.log(count)
 
 
-def _unit_tf_idf(counts: Counter[int], idf: list[float], idf_array: np.ndarray) -> list[float]:
+def _unit_tf_idf(counts: Counter[int], idf: list[float], idf_array: np.ndarray) -> np.ndarray:
     """Sublinear TF-IDF of one block, L2-normalised (a block with no known n-gram stays zero).
 
     Plain Python for the few dozen n-grams of most messages, where numpy's per-call cost is
@@ -66,13 +66,12 @@ def _unit_tf_idf(counts: Counter[int], idf: list[float], idf_array: np.ndarray) 
     if len(counts) >= NUMPY_FROM:
         rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        weighted = (1.0 + np.log(tf)) * idf_array[rows]
+        weighted: np.ndarray = (1.0 + np.log(tf)) * idf_array[rows]
         total = math.sqrt(float(weighted @ weighted))
-        unit: list[float] = (weighted / total if total else weighted).tolist()
-        return unit
+        return weighted / total if total else weighted
     values = [_sublinear(count) * idf[row] for row, count in counts.items()]
     norm = math.sqrt(sum([v * v for v in values]))
-    return [v / norm for v in values] if norm else values
+    return np.array([v / norm for v in values] if norm else values, dtype=np.float64)
 
 
 class CategoryDetector:
@@ -131,14 +130,19 @@ class CategoryDetector:
         meant = [row for row in map(self._meaning_rows.get, tokens) if row is not None]
         # sublinear TF-IDF, each block L2-normalised on its own, as in training; the cues; the
         # mean of the meaning rows of the message's words
-        share = [1.0 / len(meant)] * len(meant) if meant else []
-        values = np.array(
-            _unit_tf_idf(word_counts, self._idf, self._idf_array)
-            + _unit_tf_idf(char_counts, self._idf, self._idf_array)
-            + cues
-            + share
+        values = np.concatenate(
+            [
+                _unit_tf_idf(word_counts, self._idf, self._idf_array),
+                _unit_tf_idf(char_counts, self._idf, self._idf_array),
+                np.array(cues, dtype=np.float64),
+                np.full(len(meant), 1.0 / len(meant) if meant else 0.0),
+            ]
         )
-        rows = [*word_counts, *char_counts, *self._cue_rows, *meant]
+        rows = np.fromiter(
+            chain(word_counts, char_counts, self._cue_rows, meant),
+            dtype=np.intp,
+            count=len(values),
+        )
         logits = (values @ self._weights[rows] + self._intercept).tolist()
         top = max(logits)
         exp = [math.exp(v - top) for v in logits]
