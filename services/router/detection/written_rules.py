@@ -3,22 +3,31 @@ router (``category_detector.py``), the shipped model's report
 (``tooling/training/category_model.py``) and the leave-one-source-out folds
 (``tooling/training/source_holdout.py``).
 
-In order: the one-fact rule (``fact_questions.py``: a research verdict on a one-fact question
-is general), the literature rule (``literature_questions.py``: a coding verdict on a question
-about papers or the literature that holds or asks for no code is research), then the code rule
-(``code_requests.py``: a math or general verdict on code or a request for code is coding, and
-any verdict on a message that opens as code), then the distress rule (``own_distress.py``: a
-general, research, math or language verdict on a message in which the writer speaks of their
-own distress is empathy). The first two override disjoint verdicts and the third never takes
-what the second gave (the second fires only without code); general, which the first can
-produce, the third can take ("What is a Python decorator?" is coding); the fourth never sees
-code, so never what the third gave.
+In order:
+
+1. the one-fact rule (``fact_questions.py``): a research verdict on a one-fact question is
+   general;
+2. the literature rule (``literature_questions.py``): a coding verdict on a question about
+   papers or the literature that holds or asks for no code is research;
+3. the creative rule (``creative_requests.py``): a research or math verdict on a request for
+   creative writing is general;
+4. the code rule (``code_requests.py``): a math or general verdict on code or a request for
+   code is coding, and so is any verdict on a message that opens as code;
+5. the distress rule (``own_distress.py``): a general, research, math or language verdict on
+   a message in which the writer speaks of their own distress is empathy.
+
+A later rule may take what an earlier one gave, and decides then: "What is a Python
+decorator?" (general by 1, coding by 4), "Write a poem about my depression" (general by 3,
+empathy by 5), "Write a song generator in Python" (general by 3, coding by 4). The literature
+rule fires only without code, so the code rule never takes what it gave; the distress rule
+never sees code.
 """
 
 from __future__ import annotations
 
 from masterx.domain import Category
 from services.router.detection.code_requests import with_code_rule
+from services.router.detection.creative_requests import with_creative_rule
 from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.literature_questions import with_literature_rule
 from services.router.detection.own_distress import with_distress_rule
@@ -26,4 +35,5 @@ from services.router.detection.own_distress import with_distress_rule
 
 def with_written_rules(category: Category, text: str) -> Category:
     decided = with_literature_rule(with_one_fact_rule(category, text), text)
-    return with_distress_rule(with_code_rule(decided, text), text)
+    decided = with_code_rule(with_creative_rule(decided, text), text)
+    return with_distress_rule(decided, text)
