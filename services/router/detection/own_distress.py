@@ -5,13 +5,15 @@ post empathy when the writer speaks of their own distress (grief, a breakup, bur
 even when it asks for advice or names a subject; advice asked without distress stays general.
 The model reads short posts by their other words ("I regret not committing suicide when I was
 younger" read as general; "How do I relax when I'm in a state of hopelessness?" as research), so
-the detector turns a general, research, math or language verdict on a message in the first
-person that names a strong distress (:data:`_DISTRESS`: suicide, self-harm, depression,
-hopelessness, panic attacks, anxiety, burnout, loneliness, grief, feeling overwhelmed,
-stressed or worthless) into empathy. Code, a request for code (``code_requests.py``) and TeX
-(a "depressed" cubic) are left to their verdicts, as is a coding verdict: a learner stressed
-by a failing program asks about the program (the router's emotion reading, ``emotion.py``,
-still softens its answer). The router's own distress override
+the detector turns any verdict on a message in the first person that names a strong distress
+(:data:`_DISTRESS`: suicide, self-harm, depression, hopelessness, panic attacks, anxiety,
+burnout, loneliness, grief, feeling overwhelmed, stressed or worthless) into empathy, a coding
+one included ("I'm so burnt out by this course I can't cope"). Code, a request for code
+(``code_requests.py``) and TeX (a "depressed" cubic) are left to their verdicts: a message
+that holds code or names a language asks about the code, and the router's emotion reading
+(``emotion.py``) still turns it to empathy when its distress is strong. A translation or a
+rewrite of a text that speaks of distress is language (``language_requests.py``, the rule
+after this one). The router's own distress override
 (``services/router/decision.py``) reads the emotion lexicon's intensity, which short crisis
 titles often stay under. Measured in ``data/README.md``.
 """
@@ -31,7 +33,6 @@ _DISTRESS = re.compile(
     r"|overwhelmed|stressed|crying(?! out loud)|can'?t cope)\b"
 )
 _TEX = re.compile(r"\$|\\[a-z]+")
-_OVERRIDDEN = frozenset({Category.GENERAL, Category.RESEARCH, Category.MATH, Category.LANGUAGE})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
@@ -48,8 +49,8 @@ def speaks_of_own_distress(text: str) -> bool:
 
 
 def with_distress_rule(category: Category, text: str) -> Category:
-    """The model's category, empathy instead of general, research, math or language for a
-    message in which the writer speaks of their own distress."""
-    if category in _OVERRIDDEN and speaks_of_own_distress(text):
+    """The model's category, empathy instead of any other for a message in which the writer
+    speaks of their own distress."""
+    if category is not Category.EMPATHY and speaks_of_own_distress(text):
         return Category.EMPATHY
     return category

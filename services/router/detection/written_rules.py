@@ -13,14 +13,17 @@ In order:
    creative writing is general;
 4. the code rule (``code_requests.py``): a math or general verdict on code or a request for
    code is coding, and so is any verdict on a message that opens as code;
-5. the distress rule (``own_distress.py``): a general, research, math or language verdict on
-   a message in which the writer speaks of their own distress is empathy.
+5. the distress rule (``own_distress.py``): any verdict on a message in which the writer
+   speaks of their own distress is empathy;
+6. the rewriting rule (``language_requests.py``): any verdict but coding on a message that
+   opens by asking to translate or rewrite a text is language.
 
 A later rule may take what an earlier one gave, and decides then: "What is a Python
 decorator?" (general by 1, coding by 4), "Write a poem about my depression" (general by 3,
 empathy by 5), "Write a song generator in Python" (general by 3, coding by 4). The literature
-rule fires only without code, so the code rule never takes what it gave; the distress rule
-never sees code.
+rule fires only without code, so the code rule never takes what it gave; the distress and
+rewriting rules never see code. "Translate into German: I feel so depressed today" is
+language (empathy by 5, language by 6).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from masterx.domain import Category
 from services.router.detection.code_requests import with_code_rule
 from services.router.detection.creative_requests import with_creative_rule
 from services.router.detection.fact_questions import with_one_fact_rule
+from services.router.detection.language_requests import with_rewriting_rule
 from services.router.detection.literature_questions import with_literature_rule
 from services.router.detection.own_distress import with_distress_rule
 
@@ -36,4 +40,4 @@ from services.router.detection.own_distress import with_distress_rule
 def with_written_rules(category: Category, text: str) -> Category:
     decided = with_literature_rule(with_one_fact_rule(category, text), text)
     decided = with_code_rule(with_creative_rule(decided, text), text)
-    return with_distress_rule(decided, text)
+    return with_rewriting_rule(with_distress_rule(decided, text), text)

@@ -43,13 +43,13 @@ def test_subjects_idioms_code_and_calm_requests_are_not(text: str) -> None:
     assert not speaks_of_own_distress(text)
 
 
-def test_general_research_math_and_language_verdicts_turn_into_empathy() -> None:
-    for verdict in (Category.GENERAL, Category.RESEARCH, Category.MATH, Category.LANGUAGE):
+def test_every_verdict_turns_into_empathy_but_a_translation_stays_language() -> None:
+    for verdict in Category:
         assert with_distress_rule(verdict, CRISIS) is Category.EMPATHY
         assert with_written_rules(verdict, CRISIS) is Category.EMPATHY
-    # a learner stressed by a program asks about the program
-    assert with_distress_rule(Category.CODING, CRISIS) is Category.CODING
     assert with_distress_rule(Category.GENERAL, "Help me plan my week") is Category.GENERAL
+    translation = f"Translate into German: {CRISIS}"
+    assert with_written_rules(Category.RESEARCH, translation) is Category.LANGUAGE
 
 
 def test_the_detector_answers_a_short_crisis_post_as_empathy(detector: CategoryDetector) -> None:
