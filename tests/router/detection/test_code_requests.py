@@ -30,6 +30,8 @@ MONTE_CARLO = '''def pi_estimator(iterations: int) -> float:
         "Write a recursive function that returns the n-th Fibonacci number",
         "solve the linear equations with sympy",
         "Implement a query that sums the invoices per month",
+        "Translate this expression into C++ code",  # "++" then a space: no word boundary
+        "how do events work in C#?",
     ],
 )
 def test_code_and_requests_for_code(text: str) -> None:
