@@ -1,4 +1,5 @@
-"""The rewriting rule: a message that opens by asking to translate or rewrite a text is language.
+"""The language rules: a request to translate or rewrite a text, and a question about a word,
+are language.
 
 The labelling rules (``data/README.md``) call rewriting or proofreading text and translation
 language, whatever the text is about. The model reads the text's own words ("Rewrite this more
@@ -11,7 +12,13 @@ paragraph, essay, e-mail, its grammar or spelling) into language. It comes last 
 written rules: "Translate into German: I feel so depressed today" is a translation, not a post
 about the writer's distress. Code and requests for code keep their verdicts ("Translate this
 expression into C++ code", "Rewrite this function in Rust"), and so does a coding verdict.
-Measured in ``data/README.md``.
+
+The same rules call vocabulary language: a general or math verdict on a question about a word
+(:data:`_ABOUT_A_WORD`: what a word means, how to say, spell or pronounce something, what the
+word for something is in a language, a synonym, antonym, plural or singular, a dictionary
+look-up: "i want to know what trenchant means", "how do germans say goodnight") is language.
+Not "What is photosynthesis?" (a concept: general, ``fact_questions.py``) nor "what does it
+mean" about a program (a coding verdict stays). Measured in ``data/README.md``.
 """
 
 from __future__ import annotations
@@ -37,6 +44,28 @@ _REWRITE = re.compile(
 )
 
 
+_LANGUAGES = (
+    r"(?:english|spanish|french|german|italian|chinese|mandarin|cantonese|japanese|korean"
+    r"|russian|arabic|hindi|portuguese|dutch|polish|turkish|vietnamese|latin|greek|swedish"
+    r"|hebrew|thai|indonesian|swahili)"
+)
+_QUOTED_WORD = r"[\"'\u201c]?[a-z-]+[\"'\u201d]?"
+_ABOUT_A_WORD = re.compile(
+    r"\bwhat (?:does|do) (?:the (?:word|term|phrase|idiom) )?(?!(?:it|that|this) )"
+    + _QUOTED_WORD
+    + r" mean\b|\bwhat (?!(?:it|that|this) )"
+    + _QUOTED_WORD
+    + r" means\b|\bmeaning of (?:the )?(?:word|term|phrase|idiom)\b"
+    r"|^\s*(?:please )?define (?:the word )?" + _QUOTED_WORD + r"\s*[?.!]?\s*$"
+    r"|\bhow (?:do|does|would|can|to) (?:you |they |i |we |people |\w+ )?(?:say|spell|pronounce)\b"
+    r"|\b(?:what is|what's) (?:the )?(?:" + _LANGUAGES + r"|local slang) (?:word )?for\b"
+    r"|\b(?:synonyms?|antonyms?) (?:of|for)\b|\b(?:plural|singular) of\b"
+    r"|\blook up [a-z-]+ in (?:the )?dictionary\b|\bin " + _LANGUAGES + r" (?:how do|what is)\b"
+)
+WORD_QUESTION_MAX_CHARS = 300
+_ASKED_ABOUT_WORDS = frozenset({Category.GENERAL, Category.MATH})
+
+
 def asks_to_rewrite(text: str) -> bool:
     """Whether ``text`` opens by asking to translate or rewrite a text (module doc)."""
     return bool(
@@ -46,8 +75,18 @@ def asks_to_rewrite(text: str) -> bool:
     )
 
 
-def with_rewriting_rule(category: Category, text: str) -> Category:
-    """The model's category, language instead of any but coding for a request to rewrite."""
-    if category not in (Category.LANGUAGE, Category.CODING) and asks_to_rewrite(text):
+def asks_about_a_word(text: str) -> bool:
+    """Whether ``text`` asks what a word means, how to say it, its synonym ... (module doc):
+    a short question, :data:`WORD_QUESTION_MAX_CHARS` at most (a long post that mentions a
+    meaning asks about more; and the search stays cheap)."""
+    return len(text) <= WORD_QUESTION_MAX_CHARS and bool(_ABOUT_A_WORD.search(text.lower()))
+
+
+def with_language_rules(category: Category, text: str) -> Category:
+    """The model's category, language instead of any but coding for a request to rewrite, and
+    instead of general or math for a question about a word."""
+    if category in (Category.LANGUAGE, Category.CODING):
+        return category
+    if asks_to_rewrite(text) or (category in _ASKED_ABOUT_WORDS and asks_about_a_word(text)):
         return Category.LANGUAGE
     return category

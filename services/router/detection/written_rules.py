@@ -15,8 +15,9 @@ In order:
    code is coding, and so is any verdict on a message that opens as code;
 5. the distress rule (``own_distress.py``): any verdict on a message in which the writer
    speaks of their own distress is empathy;
-6. the rewriting rule (``language_requests.py``): any verdict but coding on a message that
-   opens by asking to translate or rewrite a text is language.
+6. the language rules (``language_requests.py``): any verdict but coding on a message that
+   opens by asking to translate or rewrite a text is language, and so is a general or math
+   verdict on a question about a word.
 
 A later rule may take what an earlier one gave, and decides then: "What is a Python
 decorator?" (general by 1, coding by 4), "Write a poem about my depression" (general by 3,
@@ -32,7 +33,7 @@ from masterx.domain import Category
 from services.router.detection.code_requests import with_code_rule
 from services.router.detection.creative_requests import with_creative_rule
 from services.router.detection.fact_questions import with_one_fact_rule
-from services.router.detection.language_requests import with_rewriting_rule
+from services.router.detection.language_requests import with_language_rules
 from services.router.detection.literature_questions import with_literature_rule
 from services.router.detection.own_distress import with_distress_rule
 
@@ -40,4 +41,4 @@ from services.router.detection.own_distress import with_distress_rule
 def with_written_rules(category: Category, text: str) -> Category:
     decided = with_literature_rule(with_one_fact_rule(category, text), text)
     decided = with_code_rule(with_creative_rule(decided, text), text)
-    return with_rewriting_rule(with_distress_rule(decided, text), text)
+    return with_language_rules(with_distress_rule(decided, text), text)

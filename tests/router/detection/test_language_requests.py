@@ -7,7 +7,11 @@ import pytest
 
 from masterx.domain import Category
 from services.router.detection.category_detector import CategoryDetector
-from services.router.detection.language_requests import asks_to_rewrite, with_rewriting_rule
+from services.router.detection.language_requests import (
+    asks_about_a_word,
+    asks_to_rewrite,
+    with_language_rules,
+)
 
 FORMAL = "Rewrite this more formally: Radar observations indicate an iron-nickel core."
 
@@ -43,8 +47,8 @@ def test_code_mathematics_and_other_requests_are_not(text: str) -> None:
 
 def test_every_verdict_but_coding_turns_into_language() -> None:
     for verdict in (Category.RESEARCH, Category.MATH, Category.GENERAL, Category.EMPATHY):
-        assert with_rewriting_rule(verdict, FORMAL) is Category.LANGUAGE
-    assert with_rewriting_rule(Category.CODING, FORMAL) is Category.CODING
+        assert with_language_rules(verdict, FORMAL) is Category.LANGUAGE
+    assert with_language_rules(Category.CODING, FORMAL) is Category.CODING
 
 
 def test_the_detector_answers_a_rewrite_of_a_scientific_sentence_as_language(
@@ -53,3 +57,47 @@ def test_the_detector_answers_a_rewrite_of_a_scientific_sentence_as_language(
     probabilities = detector.probabilities(FORMAL)
     assert max(probabilities, key=probabilities.__getitem__) is not Category.LANGUAGE
     assert detector.detect(FORMAL).category is Category.LANGUAGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to know what trenchant means",
+        "how do germans say goodnight",
+        "What's the Japanese word for thank you?",
+        "what is latin for i love you",
+        "Give me a synonym for happy",
+        "What's the plural of cactus?",
+        "look up zesty in dictionary",
+        "define ubiquitous",
+    ],
+)
+def test_questions_about_a_word(text: str) -> None:
+    assert asks_about_a_word(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is photosynthesis?",  # a concept: general
+        "what is the meaning of life?",
+        "In task2, the carries_beeper function. What does it mean?",
+        "Define a function that returns the sum of a list",
+        "How many people speak Spanish?",
+        # a long post that mentions a meaning asks about more than the word
+        "My advisor keeps saying my thesis lacks rigour and I have rewritten the methods twice."
+        " I asked the lab and nobody agrees on what rigour means here; the committee meets in"
+        " May, the data collection ran late because the ethics approval took four months, and"
+        " I still have two chapters to write. How should I plan the next eight weeks?",
+    ],
+)
+def test_concepts_and_other_questions_are_not_about_a_word(text: str) -> None:
+    assert not asks_about_a_word(text)
+
+
+def test_only_general_and_math_verdicts_on_a_word_turn_into_language() -> None:
+    question = "how do germans say goodnight"
+    for verdict in (Category.GENERAL, Category.MATH):
+        assert with_language_rules(verdict, question) is Category.LANGUAGE
+    for verdict in (Category.RESEARCH, Category.CODING, Category.EMPATHY):
+        assert with_language_rules(verdict, question) is verdict
