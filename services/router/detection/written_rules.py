@@ -9,22 +9,24 @@ In order:
    general;
 2. the literature rule (``literature_questions.py``): a coding verdict on a question about
    papers or the literature that holds or asks for no code is research;
-3. the creative rule (``creative_requests.py``): a research or math verdict on a request for
+3. the word-problem rule (``word_problems.py``): a general verdict on a question for a
+   quantity that gives two or more quantities is math;
+4. the creative rule (``creative_requests.py``): a research or math verdict on a request for
    creative writing is general;
-4. the code rule (``code_requests.py``): a math or general verdict on code or a request for
+5. the code rule (``code_requests.py``): a math or general verdict on code or a request for
    code is coding, and so is any verdict on a message that opens as code;
-5. the distress rule (``own_distress.py``): any verdict on a message in which the writer
+6. the distress rule (``own_distress.py``): any verdict on a message in which the writer
    speaks of their own distress is empathy;
-6. the language rules (``language_requests.py``): any verdict but coding on a message that
+7. the language rules (``language_requests.py``): any verdict but coding on a message that
    opens by asking to translate or rewrite a text is language, and so is a general or math
    verdict on a question about a word.
 
 A later rule may take what an earlier one gave, and decides then: "What is a Python
-decorator?" (general by 1, coding by 4), "Write a poem about my depression" (general by 3,
-empathy by 5), "Write a song generator in Python" (general by 3, coding by 4). The literature
+decorator?" (general by 1, coding by 5), "Write a poem about my depression" (general by 4,
+empathy by 6), "Write a song generator in Python" (general by 4, coding by 5). The literature
 rule fires only without code, so the code rule never takes what it gave; the distress and
 rewriting rules never see code. "Translate into German: I feel so depressed today" is
-language (empathy by 5, language by 6).
+language (empathy by 6, language by 7).
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ from services.router.detection.fact_questions import with_one_fact_rule
 from services.router.detection.language_requests import with_language_rules
 from services.router.detection.literature_questions import with_literature_rule
 from services.router.detection.own_distress import with_distress_rule
+from services.router.detection.word_problems import with_word_problem_rule
 
 
 def with_written_rules(category: Category, text: str) -> Category:
     decided = with_literature_rule(with_one_fact_rule(category, text), text)
-    decided = with_code_rule(with_creative_rule(decided, text), text)
+    decided = with_creative_rule(with_word_problem_rule(decided, text), text)
+    decided = with_code_rule(decided, text)
     return with_language_rules(with_distress_rule(decided, text), text)
