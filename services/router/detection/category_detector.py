@@ -150,11 +150,11 @@ class CategoryDetector:
         return {c: e / total for c, e in zip(self._classes, exp, strict=True)}
 
     def detect(self, text: str) -> CategoryGuess:
-        """The most probable category, with the written rules (:mod:`.written_rules`) applied
-        (a research verdict on a one-fact question is general, a coding verdict on a literature
-        question research, code coding, a first-person post of distress empathy); with the
-        confidence of the model's verdict and the rule's together (the rule decides between
-        them, the model that it is one of them)."""
+        """The most probable category, with the written rules (:mod:`.written_rules`: one-fact
+        questions, literature questions, word problems, creative writing, code, the writer's
+        own distress, translation and vocabulary) applied; with the confidence of the model's
+        verdict and the rule's together (the rule decides between them, the model that it is
+        one of them)."""
         probabilities = self.probabilities(text)
         best = max(probabilities, key=probabilities.__getitem__)
         decided = with_written_rules(best, text)

@@ -24,8 +24,8 @@ In order:
 A later rule may take what an earlier one gave, and decides then: "What is a Python
 decorator?" (general by 1, coding by 5), "Write a poem about my depression" (general by 4,
 empathy by 6), "Write a song generator in Python" (general by 4, coding by 5). The literature
-rule fires only without code, so the code rule never takes what it gave; the distress and
-rewriting rules never see code. "Translate into German: I feel so depressed today" is
+rule fires only without code, so the code rule never takes what it gave; the distress rule
+and requests to rewrite never see code. "Translate into German: I feel so depressed today" is
 language (empathy by 6, language by 7).
 """
 
