@@ -2,7 +2,7 @@
 
 The labelling rules (``data/README.md``, "The boundaries real prompts sit on") call a message
 coding when it is source code with no words around it, or when it asks for a program in so many
-words ("Create a function in Python to calculate the area of a triangle"), even when what the
+words ("Create a function in Python to compute the volume of a cone"), even when what the
 code computes is mathematics (a Monte Carlo estimate of pi, modular division, a least-squares
 solve with numpy). The model reads the topic's words and calls some of those math, or general;
 so the detector turns a math or general verdict on such a message into coding

@@ -2,9 +2,9 @@
 are language.
 
 The labelling rules (``data/README.md``) call rewriting or proofreading text and translation
-language, whatever the text is about. The model reads the text's own words ("Rewrite this more
-formally: Radar observations indicate a fairly pure iron-nickel composition." read as research,
-"Can you shorten this sentence ...? Held from 17 June to 19 June 1944 ..." as math), so the
+language, whatever the text is about. The model reads the text's own words (a request to
+rewrite a sentence about a meteorite's composition read as research, one to shorten a sentence
+full of dates as math), so the
 detector turns any verdict on a message that opens with such a request (:data:`_REWRITE`:
 translate into a language; rewrite, rephrase, paraphrase or reword this / the following / a
 text; simplify, shorten, proofread, correct, fix, edit or polish a text, sentence,
@@ -16,7 +16,8 @@ expression into C++ code", "Rewrite this function in Rust"), and so does a codin
 The same rules call vocabulary language: a general or math verdict on a question about a word
 (:data:`_ABOUT_A_WORD`: what a word means, how to say, spell or pronounce something, what the
 word for something is in a language, a synonym, antonym, plural or singular, a dictionary
-look-up: "i want to know what trenchant means", "how do germans say goodnight") is language.
+look-up: "i'd like to know what ephemeral means", "how do italians say good morning") is
+language.
 Not "What is photosynthesis?" (a concept: general, ``fact_questions.py``) nor "what does it
 mean" about a program (a coding verdict stays). Measured in ``data/README.md``.
 """

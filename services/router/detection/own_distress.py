@@ -3,8 +3,8 @@
 The labelling rules (``data/README.md``, "The boundaries real prompts sit on") call a personal
 post empathy when the writer speaks of their own distress (grief, a breakup, burnout, panic),
 even when it asks for advice or names a subject; advice asked without distress stays general.
-The model reads short posts by their other words ("I regret not committing suicide when I was
-younger" read as general; "How do I relax when I'm in a state of hopelessness?" as research), so
+The model reads short posts by their other words (a one-line regret about a suicide attempt
+read as general; a question on how to relax while feeling hopeless as research), so
 the detector turns any verdict on a message in the first person that names a strong distress
 (:data:`_DISTRESS`: suicide, self-harm, depression, hopelessness, panic attacks, anxiety,
 burnout, loneliness, grief, feeling overwhelmed, stressed or worthless) into empathy, a coding

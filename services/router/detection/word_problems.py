@@ -1,8 +1,8 @@
 """The word-problem rule: a question for a quantity, given quantities, is math.
 
 The labelling rules (``data/README.md``) call word problems math. The model reads a word
-problem by its story ("Adam needed to climb ninety-six stair steps to reach the rooftop. He
-already climbed seventy-four. How many ...?" read as general): numbers written as words do not
+problem by its story ("The museum shop had seventy-two postcards. Visitors bought forty-five.
+How many ...?" read as general): numbers written as words do not
 look like numbers to it, and the story's words are everyday ones. So the detector turns a
 general verdict on a message that asks for a quantity (how many / much / long / far / old,
 the total, difference, sum or product, what is left or remains, in all) and gives two or more

@@ -26,7 +26,7 @@ MONTE_CARLO = '''def pi_estimator(iterations: int) -> float:
         MONTE_CARLO,
         "import numpy as np\nx = np.linalg.lstsq(a, b)",
         "#include <stdio.h>\nint main() { return 0; }",
-        "Create a function in Python to calculate the area of a triangle",
+        "Create a function in Python to compute the volume of a cone",
         "Write a recursive function that returns the n-th Fibonacci number",
         "solve the linear equations with sympy",
         "Implement a query that sums the invoices per month",
@@ -130,7 +130,7 @@ def test_the_rules_apply_in_order() -> None:
 def test_the_detector_reads_code_that_computes_mathematics_as_coding(
     detector: CategoryDetector,
 ) -> None:
-    for text in (MONTE_CARLO, "Create a function in Python to calculate the area of a triangle"):
+    for text in (MONTE_CARLO, "Create a function in Python to compute the volume of a cone"):
         probabilities = detector.probabilities(text)
         guess = detector.detect(text)
         assert guess.category is Category.CODING

@@ -17,7 +17,7 @@ CRISIS = "I regret not dropping out before I got this depressed"
     "text",
     [
         CRISIS,
-        "How do I relax when I\u2019m in a state of hopelessness?",
+        "What helps you sleep when I\u2019m this hopeless about the exams?",
         "My grandmother died last week and the grief makes every exam feel pointless",
         "I'm so overwhelmed by my thesis that I can't cope any more",
         "Having panic attacks before every statistics quiz, what do I do",
@@ -53,5 +53,5 @@ def test_every_verdict_turns_into_empathy_but_a_translation_stays_language() -> 
 
 
 def test_the_detector_answers_a_short_crisis_post_as_empathy(detector: CategoryDetector) -> None:
-    text = "I regret not committing suicide when I was younger"
+    text = "Part of me wishes my suicide attempt had worked back in college"
     assert detector.detect(text).category is Category.EMPATHY

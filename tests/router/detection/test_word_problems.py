@@ -9,17 +9,17 @@ from masterx.domain import Category
 from services.router.detection.category_detector import CategoryDetector
 from services.router.detection.word_problems import is_word_problem, with_word_problem_rule
 
-STAIRS = (
-    "Adam needed to climb ninety-six stair steps to reach the rooftop. He already climbed"
-    " seventy-four. How many stair steps do he have left to climb?"
+POSTCARDS = (
+    "The museum shop had seventy-two postcards. Visitors bought forty-five. How many postcards"
+    " does the shop have now?"
 )
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        STAIRS,
-        "Tyler had 15 dogs. Each dog had five puppies. How many puppies does Tyler now have?",
+        POSTCARDS,
+        "Omar bought 12 boxes of pencils. Each box holds six pencils. How many pencils?",
         "A baker sells a dozen rolls and half a dozen buns. How many pieces in all?",
         "Mia saved 3.50 dollars a day for 12 days. What is the total?",
     ],
@@ -35,7 +35,7 @@ def test_word_problems(text: str) -> None:
         "How many seasons of The Office are there? I watched season 2 only",  # one number
         "How old was Mozart when he died in 1791? He was born in 1756.",  # years date facts
         "I have one sister and one brother; how much should I spend on gifts?",  # "one"
-        "Tyler had 15 dogs and 5 cats.",  # asks for nothing
+        "Omar bought 12 boxes and 6 bags.",  # asks for nothing
     ],
 )
 def test_facts_and_stories_without_a_quantity_question_are_not(text: str) -> None:
@@ -43,12 +43,14 @@ def test_facts_and_stories_without_a_quantity_question_are_not(text: str) -> Non
 
 
 def test_only_a_general_verdict_turns_into_math() -> None:
-    assert with_word_problem_rule(Category.GENERAL, STAIRS) is Category.MATH
+    assert with_word_problem_rule(Category.GENERAL, POSTCARDS) is Category.MATH
     for verdict in (Category.RESEARCH, Category.CODING, Category.LANGUAGE, Category.EMPATHY):
-        assert with_word_problem_rule(verdict, STAIRS) is verdict
+        assert with_word_problem_rule(verdict, POSTCARDS) is verdict
 
 
 def test_the_detector_answers_a_word_problem_in_words_as_math(
     detector: CategoryDetector,
 ) -> None:
-    assert detector.detect(STAIRS).category is Category.MATH
+    probabilities = detector.probabilities(POSTCARDS)
+    assert max(probabilities, key=probabilities.__getitem__) is Category.GENERAL  # the story
+    assert detector.detect(POSTCARDS).category is Category.MATH
