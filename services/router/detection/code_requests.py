@@ -67,6 +67,12 @@ def is_code_or_code_request(text: str) -> bool:
     return bool(_CODE_LINE.search(text) or _ASKS_FOR_CODE.search(text.lower()))
 
 
+def holds_or_asks_for_code(text: str) -> bool:
+    """Whether ``text`` opens as code, holds a line of code or asks for code: what the rules
+    that read a message's words (literature, distress, rewriting) leave alone."""
+    return opens_as_code(text) or is_code_or_code_request(text)
+
+
 def with_code_rule(category: Category, text: str) -> Category:
     """The model's category, coding instead of math or general for code or a code request,
     and instead of any verdict for a message that opens as code."""

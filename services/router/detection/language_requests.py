@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from masterx.domain import Category
-from services.router.detection.code_requests import is_code_or_code_request, opens_as_code
+from services.router.detection.code_requests import holds_or_asks_for_code
 
 _TEXT = (
     r"(?:sentences?|text|paragraphs?|passage|phrases?|words?|essay|e-?mail|letter|grammar"
@@ -69,11 +69,7 @@ _ASKED_ABOUT_WORDS = frozenset({Category.GENERAL, Category.MATH})
 
 def asks_to_rewrite(text: str) -> bool:
     """Whether ``text`` opens by asking to translate or rewrite a text (module doc)."""
-    return bool(
-        _REWRITE.search(text.lower())
-        and not opens_as_code(text)
-        and not is_code_or_code_request(text)
-    )
+    return bool(_REWRITE.search(text.lower())) and not holds_or_asks_for_code(text)
 
 
 def asks_about_a_word(text: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from masterx.domain import Category
-from services.router.detection.code_requests import is_code_or_code_request, opens_as_code
+from services.router.detection.code_requests import holds_or_asks_for_code
 
 # papers, their parts and their authors, the literature and the state of a field; a citation
 # mark after a word ("as in [2]"), not an index after a name ("cards[1]")
@@ -34,8 +34,7 @@ def is_literature_question(text: str) -> bool:
     lowered = text.lower()
     return bool(
         (_LITERATURE.search(lowered) or ("[" in lowered and _CITATION.search(lowered)))
-        and not opens_as_code(text)
-        and not is_code_or_code_request(text)
+        and not holds_or_asks_for_code(text)
     )
 
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 
 from masterx.domain import Category
-from services.router.detection.code_requests import is_code_or_code_request, opens_as_code
+from services.router.detection.code_requests import holds_or_asks_for_code
+from services.router.detection.text_features import PLAIN_QUOTES
 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|myself)\b")
 _DISTRESS = re.compile(
@@ -33,18 +34,16 @@ _DISTRESS = re.compile(
     r"|overwhelmed|stressed|crying(?! out loud)|can'?t cope)\b"
 )
 _TEX = re.compile(r"\$|\\[a-z]+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
 def speaks_of_own_distress(text: str) -> bool:
     """Whether the writer of ``text`` speaks of their own distress (module doc)."""
-    lowered = text.lower().translate(_APOSTROPHES)
+    lowered = text.lower().translate(PLAIN_QUOTES)
     return bool(
         _DISTRESS.search(lowered)
         and _FIRST_PERSON.search(lowered)
         and not _TEX.search(lowered)
-        and not opens_as_code(text)
-        and not is_code_or_code_request(text)
+        and not holds_or_asks_for_code(text)
     )
 
 

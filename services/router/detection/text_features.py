@@ -20,7 +20,7 @@ CHAR_NGRAMS = (2, 5)
 
 _DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def normalise(text: str) -> str:
@@ -29,7 +29,7 @@ def normalise(text: str) -> str:
     Numbers carry the shape of a message (``0x+0=0`` is an equation whatever the digits),
     not its category, so they share one symbol.
     """
-    return _DIGITS.sub("0", text[:MAX_CHARS].translate(_QUOTES).lower())
+    return _DIGITS.sub("0", text[:MAX_CHARS].translate(PLAIN_QUOTES).lower())
 
 
 def word_tokens(normalised: str) -> list[str]:
