@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from masterx.domain import Category
-from services.router.detection.fact_questions import SCHOLARLY, is_one_fact_question
+from services.router.detection.fact_questions import is_everyday_how_to, is_one_fact_question
 from tooling.evaluation import LabelledText
 
 # what a language request talks about: words, text, a language
@@ -30,12 +30,6 @@ _LANGUAGE = re.compile(
 )
 # the writer speaking of themselves
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine)\b", re.IGNORECASE)
-# an everyday how-to: the writer wants to do something
-_HOW_TO = re.compile(
-    r"^\s*(how (do|can|should|would) i\b|how to\b|what should i\b|where can i\b"
-    r"|tips? (for|on)\b|is it (ok|safe) to\b)",
-    re.IGNORECASE,
-)
 # a request for the literature on something
 _ASKS_FOR_STUDIES = re.compile(
     r"\b(studies|study show\w*|research (on|into|about|shows?|suggests?)|scientific evidence"
@@ -70,9 +64,7 @@ def _needs_own_feelings(text: str) -> Category | str | None:
 
 def _everyday_how_to_is_general(text: str) -> Category | str | None:
     """ "How do I ...?" without studies or analysis asked for is everyday help."""
-    if _HOW_TO.search(text) and not SCHOLARLY.search(text):
-        return Category.GENERAL
-    return None
+    return Category.GENERAL if is_everyday_how_to(text) else None
 
 
 def _one_fact_is_general(text: str) -> Category | str | None:

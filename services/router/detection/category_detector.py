@@ -29,8 +29,8 @@ from services.router.detection.model_artifact import (
     ModelFormatError,
 )
 from services.router.detection.text_features import (
-    char_wb_ngrams,
     normalise,
+    word_char_ngrams,
     word_ngrams,
     word_tokens,
 )
@@ -46,7 +46,7 @@ class CategoryGuess:
 
 
 def _char_rows_of_word(rows: dict[str, int], word: str) -> tuple[int, ...]:
-    return tuple(row for row in map(rows.get, char_wb_ngrams(word)) if row is not None)
+    return tuple(row for row in map(rows.get, word_char_ngrams(word)) if row is not None)
 
 
 _SUBLINEAR = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]

@@ -12,7 +12,10 @@ research; a translation that names a language is language), and so does empathy,
 message that *is* code: one whose first line opens a definition (``def f(``, ``class X:``,
 ``import x``, ``#include``, a decorator, ...; the keywords in their own lower case) is coding
 whatever the verdict. A function stub whose docstring is about words (``def plural(noun):``
-"Return the plural form of an English noun.") reads as language to the model.
+"Return the plural form of an English noun.") reads as language to the model. A question that
+names what only code has (a snake-case identifier such as ``turn_right``, a dunder such as
+``__init__``, "the while loop") is coding whatever the verdict but empathy: students asking
+about their own program name its parts, and the model reads the rest of their words.
 
 Code: a line that starts a definition or statement in a common language (``def f(``,
 ``class X``, ``import x``, ``from x import``, ``#include``, ``public ...``, ``function f(``,
@@ -52,9 +55,22 @@ _OPENS_AS_CODE = re.compile(
     r"|package [\w.]+;|fn \w+\s*[(<]|func \w+\s*\()",
     re.MULTILINE,
 )
+# A name only code has: an identifier in snake case (two letters or more on each side of the
+# underscore, so TeX's a_n and x_max stay maths) or a dunder name; or a statement named as one
+# ("the for statement", "a while loop"). Matched against the lower-cased text, each only when
+# its rare part ("_", "statement", "loop") is there: a pattern that can start on any letter is
+# tried at every position.
+_NAMES_IDENTIFIER = re.compile(r"(?<![\\$])\b[a-z]{2,}[a-z0-9]*_[a-z]{2,}[a-z0-9_]*\b|__[a-z]\w*__")
+_NAMES_STATEMENT = re.compile(
+    r"\b(?:for|while|if|else|elif|try|except|return|switch) (?:statement|loop)s?\b"
+)
 # The verdicts the rule overrides for code among words or a request for code (module doc: why
-# not the others); a message that opens as code overrides every verdict.
+# not the others); a message that opens as code overrides every verdict, and one that names
+# code (a snake-case identifier, a dunder, "the for statement") every verdict but empathy.
 _OVERRIDDEN = frozenset({Category.MATH, Category.GENERAL})
+_OVERRIDDEN_BY_NAMES = frozenset(
+    {Category.MATH, Category.GENERAL, Category.RESEARCH, Category.LANGUAGE}
+)
 
 
 def opens_as_code(text: str) -> bool:
@@ -67,17 +83,31 @@ def is_code_or_code_request(text: str) -> bool:
     return bool(_CODE_LINE.search(text) or _ASKS_FOR_CODE.search(text.lower()))
 
 
+def names_code(text: str) -> bool:
+    """Whether ``text`` names something only code has: a snake-case identifier, a dunder name
+    or a statement ("the for statement"), as a student asking about their program does."""
+    lowered = text.lower()
+    if "_" in lowered and _NAMES_IDENTIFIER.search(lowered):
+        return True
+    return ("statement" in lowered or "loop" in lowered) and bool(_NAMES_STATEMENT.search(lowered))
+
+
 def holds_or_asks_for_code(text: str) -> bool:
-    """Whether ``text`` opens as code, holds a line of code or asks for code: what the rules
-    that read a message's words (literature, distress, rewriting) leave alone."""
-    return opens_as_code(text) or is_code_or_code_request(text)
+    """Whether ``text`` opens as code, holds a line of code, names code or asks for code: what
+    the rules that read a message's words (literature, distress, rewriting) leave alone."""
+    return opens_as_code(text) or is_code_or_code_request(text) or names_code(text)
 
 
 def with_code_rule(category: Category, text: str) -> Category:
     """The model's category, coding instead of math or general for code or a code request,
-    and instead of any verdict for a message that opens as code."""
+    instead of any verdict but empathy for a message that names code, and instead of any
+    verdict for a message that opens as code."""
     if category is Category.CODING:
         return category
-    if opens_as_code(text) or (category in _OVERRIDDEN and is_code_or_code_request(text)):
+    if (
+        opens_as_code(text)
+        or (category in _OVERRIDDEN and is_code_or_code_request(text))
+        or (category in _OVERRIDDEN_BY_NAMES and names_code(text))
+    ):
         return Category.CODING
     return category

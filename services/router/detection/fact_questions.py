@@ -11,6 +11,9 @@ training build relabels real rows mapped to research that are one-fact questions
 one-fact question into general (``category_detector.py``). Measured with
 leave-one-source-out in ``data/README.md``.
 
+An everyday how-to ("How to fold a fitted sheet", "How do I ...", "Tips for ...") that names
+no study, evidence or analysis is general too, by the same two routes (:func:`is_everyday_how_to`).
+
 A one-fact question: one line, at most :data:`MAX_WORDS` words, at most one question mark,
 starting with who / whom / whose / what / when / where / which / name or how many / much /
 old / long ...; and naming no study, evidence or analysis (:data:`SCHOLARLY`), asking for no
@@ -73,8 +76,23 @@ def is_one_fact_question(text: str) -> bool:
     )
 
 
+# an everyday how-to: the writer wants to do something (the training review's test too)
+EVERYDAY_HOW_TO = re.compile(
+    r"^\s*(how (do|can|should|would) i\b|how to\b|what should i\b|where can i\b"
+    r"|tips? (for|on)\b|is it (ok|safe) to\b)",
+    re.IGNORECASE,
+)
+
+
+def is_everyday_how_to(text: str) -> bool:
+    """Whether ``text`` opens as an everyday how-to ("How to reduce puffy eyes", "How do I
+    ...") and names no study, evidence or analysis."""
+    return bool(EVERYDAY_HOW_TO.search(text)) and not SCHOLARLY.search(text)
+
+
 def with_one_fact_rule(category: Category, text: str) -> Category:
-    """The model's category, general instead of research for a one-fact question."""
-    if category is Category.RESEARCH and is_one_fact_question(text):
+    """The model's category, general instead of research for a one-fact question or an
+    everyday how-to."""
+    if category is Category.RESEARCH and (is_one_fact_question(text) or is_everyday_how_to(text)):
         return Category.GENERAL
     return category

@@ -5,8 +5,8 @@ router (``category_detector.py``), the shipped model's report
 
 In order:
 
-1. the one-fact rule (``fact_questions.py``): a research verdict on a one-fact question is
-   general;
+1. the one-fact rule (``fact_questions.py``): a research verdict on a one-fact question or
+   an everyday how-to is general;
 2. the literature rule (``literature_questions.py``): a coding verdict on a question about
    papers or the literature that holds or asks for no code is research;
 3. the word-problem rule (``word_problems.py``): a general verdict on a question for a
@@ -14,7 +14,9 @@ In order:
 4. the creative rule (``creative_requests.py``): a research or math verdict on a request for
    creative writing is general;
 5. the code rule (``code_requests.py``): a math or general verdict on code or a request for
-   code is coding, and so is any verdict on a message that opens as code;
+   code is coding, so is any verdict but empathy on a message that names code (a snake-case
+   identifier, a dunder, "the for statement"), and any verdict on a message that opens as
+   code;
 6. the distress rule (``own_distress.py``): any verdict on a message in which the writer
    speaks of their own distress is empathy;
 7. the language rules (``language_requests.py``): any verdict but coding on a message that

@@ -9,6 +9,7 @@ from masterx.domain import Category
 from services.router.detection.category_detector import CategoryDetector
 from services.router.detection.code_requests import (
     is_code_or_code_request,
+    names_code,
     opens_as_code,
     with_code_rule,
 )
@@ -112,6 +113,37 @@ def test_code_overrides_every_verdict_a_request_for_code_only_math_and_general()
         assert with_code_rule(verdict, PLURAL_STUB) is Category.CODING
     request = "Write a Python function that pluralises nouns"
     assert with_code_rule(Category.LANGUAGE, request) is Category.LANGUAGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why does my robot stop before it calls turn_right in the second lap?",
+        "Is it fine to set the colour inside __init__ or should it be a parameter?",
+        "How many times does the while loop run when n starts at 10?",
+        "In my for statement the counter never reaches the last card",
+        "What is the difference between read_csv and read_table?",
+    ],
+)
+def test_a_question_that_names_code_is_coding_unless_it_is_distress(text: str) -> None:
+    assert names_code(text)
+    for verdict in (Category.MATH, Category.GENERAL, Category.RESEARCH, Category.LANGUAGE):
+        assert with_code_rule(verdict, text) is Category.CODING
+    assert with_code_rule(Category.EMPATHY, text) is Category.EMPATHY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let $a_n$ be a sequence with a_n -> 0; does the sum of a_n x_n converge?",
+        "Find x_max for the parabola y = 4x - x^2",
+        r"Show that \alpha_{ij} is symmetric",
+        "The if clause in this sentence sounds odd to me",  # grammar, not code: no statement
+        "What happened during the first loop of the race?",
+    ],
+)
+def test_subscripts_and_everyday_words_do_not_name_code(text: str) -> None:
+    assert not names_code(text)
 
 
 def test_the_detector_reads_a_stub_about_words_as_coding(detector: CategoryDetector) -> None:

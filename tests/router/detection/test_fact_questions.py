@@ -1,5 +1,6 @@
-"""The one-fact rule (services/router/detection/fact_questions.py): the same test relabels the
-training rows and turns the detector's research verdicts on one-fact questions into general."""
+"""The one-fact rule (services/router/detection/fact_questions.py): the same tests relabel the
+training rows and turn the detector's research verdicts on one-fact questions and everyday
+how-tos into general."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import pytest
 
 from masterx.domain import Category
 from services.router.detection.category_detector import CategoryDetector
-from services.router.detection.fact_questions import is_one_fact_question, with_one_fact_rule
+from services.router.detection.fact_questions import (
+    is_everyday_how_to,
+    is_one_fact_question,
+    with_one_fact_rule,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +73,33 @@ def test_the_detector_reads_a_fact_question_on_a_research_topic_as_general(
             assert guess.confidence == pytest.approx(probabilities[Category.GENERAL])
     research = detector.detect("What were the main causes of the French Revolution?")
     assert research.category is Category.RESEARCH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How to fold a fitted sheet",
+        "how do I get red wine out of a carpet?",
+        "What should I pack for three days of hiking?",
+        "Tips for keeping basil alive on a windowsill",
+        "Is it safe to refreeze thawed chicken?",
+    ],
+)
+def test_an_everyday_how_to_read_as_research_is_general(text: str) -> None:
+    assert is_everyday_how_to(text)
+    assert with_one_fact_rule(Category.RESEARCH, text) is Category.GENERAL
+    assert with_one_fact_rule(Category.LANGUAGE, text) is Category.LANGUAGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How to run a meta-analysis of small trials",  # names a method of research
+        "How do I compare the evidence from two cohort studies?",
+        "Why do onions make people cry?",  # not a how-to
+        "Explain how to pick a sample size",  # does not open as one
+    ],
+)
+def test_a_how_to_about_research_or_not_opening_as_one_stays(text: str) -> None:
+    assert not is_everyday_how_to(text)
+    assert with_one_fact_rule(Category.RESEARCH, text) is Category.RESEARCH
