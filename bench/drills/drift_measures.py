@@ -52,6 +52,23 @@ def crossing(
     return Crossing(reached, rated, last, reached_at)
 
 
+def holder(answers: Sequence[Answer], since: float, window: int) -> tuple[str | None, float, bool]:
+    """Who serves coding now: the provider serving most of the last ``window`` new coding
+    sessions since ``since`` (None before a full window), its share, and whether every long
+    coding session's last coding answer is its too."""
+    ordered = sorted(answers, key=lambda a: a.at)
+    recent = [
+        a.provider for a in ordered if a.at >= since and a.category == CODING and a.new_session
+    ][-window:]
+    if len(recent) < window:
+        return None, 0.0, False
+    most, count = Counter(recent).most_common(1)[0]
+    long_running = {
+        a.session_id: a.provider for a in ordered if a.category == CODING and not a.new_session
+    }
+    return most, count / window, all(p == most for p in long_running.values())
+
+
 def shares(answers: Sequence[Answer], since: float, until: float) -> dict[str, dict[str, float]]:
     """Each category but coding: its new sessions' share per serving provider."""
     counts: dict[str, Counter[str]] = {}

@@ -5,8 +5,8 @@
    long-running ones), each answer rated like a learner: thumbs up with probability = the
    serving provider's current simulated quality for that category. A warm-up lets the ratings
    settle the live estimates, and the routing of every category must then stand for a while;
-   then the best coding provider (the victim) is whom ``POST /api/v1/route`` picks for a
-   coding prompt.
+   then the victim is the provider the traffic shows serving coding: most of the new coding
+   sessions and the long-running ones.
 3. Baseline, then the victim's simulated coding quality drops to the worst provider's
    (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding answers until
    at least 90 % of new coding sessions (a sliding window) avoid the victim; whether the long
@@ -33,6 +33,7 @@ from bench.drills.drift_measures import (
     CODING,
     Crossing,
     crossing,
+    holder,
     largest_shift,
     moved,
     rated_down_on,
@@ -50,6 +51,8 @@ SESSIONS_WAIT_S = 90.0  # after the leave, at most this long for the sessions on
 DEGENERATE_RERUNS = 2  # new benchmark runs when the router's coding choice is the worst provider
 SCORES_REFRESH_S = 12.0  # the router's scores refresh (MASTERX_SCORES_REFRESH_SECONDS 10) + margin
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
+HOLD_SHARE = 0.8  # the victim serves at least this share of new coding sessions (or leave_share)
+HOLD_MOST_S = 60.0  # the longest the baseline waits for one provider to hold coding
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,24 @@ async def _until_routing_settles(
             last, changed = seen, now
         if now - changed >= steady_s or now - started >= most_s:
             return now - started
+
+
+async def _until_one_holds_coding(
+    traffic: RatedTraffic, scale: DriftScale
+) -> tuple[str | None, float, float]:
+    """The victim is whom the traffic shows serving coding, not one probe's answer: within a
+    band the router's choice can change with the next ratings, and a victim that carried no
+    sessions at the drop measures nothing (a CI run picked one that served none). Until one
+    provider serves ``HOLD_SHARE`` of the last window of new coding sessions and every long
+    coding session (``HOLD_MOST_S`` at the most): it, its share, the time it took."""
+    started = time.monotonic()
+    need = max(HOLD_SHARE, scale.leave_share)
+    while True:
+        provider, held, every_long = holder(traffic.answers, started, scale.window)
+        waited = time.monotonic() - started
+        if (provider is not None and held >= need and every_long) or waited >= HOLD_MOST_S:
+            return provider, held, waited
+        await asyncio.sleep(0.5)
 
 
 async def _coding_ranking(gateway_url: str) -> str:
@@ -229,7 +250,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # the ratings would have moved anyway.
             await asyncio.sleep(scale.warmup_s)
             settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
-            victim = await _best_coding_provider(client)
+            victim, held, held_s = await _until_one_holds_coding(traffic, scale)
+            if victim is None:  # no full window of new coding sessions: the router's choice
+                victim = await _best_coding_provider(client)
         except BaseException:
             await traffic.stop()
             raise
@@ -239,6 +262,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m["victim"] = victim
     m["benchmark_reruns"] = reruns
     m["settle_s"] = round(settled_s)
+    m["victim_held_coding"] = f"{held:.2f} after {held_s:.0f} s"
     m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
         started = time.monotonic()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bench.drills.drift_measures import (
     crossing,
+    holder,
     largest_shift,
     moved,
     rated_down_on,
@@ -89,3 +90,17 @@ def test_sessions_rated_down_on_the_victim_that_went_on() -> None:
     assert rated_down_on(answers, sessions, "victim", 1, 10) == {"a"}
     assert rated_down_on(answers, sessions, "victim", 0, 10) == {"a", "d"}
     assert moved(answers, sessions, "victim", 0, 10) == {"a"}
+
+
+def test_who_holds_coding_is_the_window_majority_with_every_long_session() -> None:
+    answers = [_answer(t, "old") for t in range(5)]  # before the wait: not counted
+    answers += [_answer(t, "victim" if t % 5 else "other") for t in range(10, 20)]
+    answers += [_answer(t + 0.5, "other", category="math") for t in range(10, 20)]  # not coding
+    assert holder(answers, 10, window=11) == (None, 0.0, False)  # no full window yet
+    assert holder(answers, 10, window=10) == ("victim", 0.8, True)
+    assert holder(answers, 10, window=4) == ("victim", 1.0, True)  # the last four
+    # A long coding session whose last answer is another provider's: not held by the victim.
+    answers += [_answer(21, "other", session="long", new=False)]
+    assert holder(answers, 10, window=10) == ("victim", 0.8, False)
+    answers += [_answer(22, "victim", session="long", new=False)]
+    assert holder(answers, 10, window=10) == ("victim", 0.8, True)
