@@ -6,17 +6,25 @@ within 300 rated answers after its simulated quality falls from the best to the 
 provider's (0.929 to 0.872). A thumbs rating carries :func:`evidence_per_rating` nats of
 evidence about such a fall; CUSUM, the optimal sequential test for a change between two known
 levels, is simulated here at several thresholds: the ratings it needs after the fall, and the
-ratings between its false alarms before it. The README ("Live quality") quotes this output.
+ratings between its false alarms before it. Then the router's own detector
+(``masterx/live_quality.py``: the level a fall is measured from is what the pair's decayed
+ratings assure, their mean less one standard error, and it follows the ratings, the degraded
+ones too), with its default settings, after the ratings the drill's provider had before the
+fall. The README ("Drills") quotes this output.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+
+from masterx.live_quality import FallSettings, LiveSettings, Tally
+
+ROUTER_HORIZON = 3000  # ratings after the fall the router's detector is followed for
 
 
 def evidence_per_rating(before: float, after: float) -> float:
@@ -75,12 +83,74 @@ def measure(before: float, after: float, threshold: float, runs: int, seed: int)
     )
 
 
+def router_alarm(
+    up_share: float,
+    before: float,
+    prior_ratings: int,
+    horizon: int,
+    settings: LiveSettings,
+    rng: np.random.Generator,
+) -> int:
+    """The rating (1-based) after ``prior_ratings`` up with probability ``before`` at which the
+    router's fall detector (its own code: the pair's tally, its level, its CUSUM step) calls a
+    fall on ratings up with probability ``up_share``; 0: never within ``horizon``."""
+    fall: FallSettings = settings.fall
+    tally = Tally()
+    for rating in range(-prior_ratings + 1, horizon + 1):
+        up = float(rng.random() < (before if rating <= 0 else up_share))
+        delta = Tally(settings.rating_weight, settings.rating_weight * up)
+        level = fall.level(tally, settings.rating_weight) if rating > 0 else None
+        stepped = tally.fall.step(level, 1.0, up, 0.0, fall)
+        tally = replace(tally.then(delta, settings.half_life_ratings), fall=stepped)
+        if stepped.falls:
+            return rating
+    return 0
+
+
+@dataclass(frozen=True)
+class RouterResult:
+    within_300: float  # share of runs whose detector called the fall within 300 ratings
+    median_delay: float  # over every run, a miss counted as never
+    p90_delay: float
+    never: float  # share of runs not called within ROUTER_HORIZON
+    false_alarm_share: float  # share of unchanged runs called fallen within the horizon
+
+
+def measure_router(
+    before: float, after: float, prior_ratings: int, runs: int, seed: int
+) -> RouterResult:
+    settings = LiveSettings(half_life_ratings=1000.0)  # the router's defaults (settings.py)
+    rng = np.random.default_rng(seed)
+    delays = np.array(
+        [
+            router_alarm(after, before, prior_ratings, ROUTER_HORIZON, settings, rng)
+            for _ in range(runs)
+        ]
+    )
+    counted = np.where(delays > 0, delays, np.inf)
+    false = [
+        router_alarm(before, before, prior_ratings, ROUTER_HORIZON, settings, rng)
+        for _ in range(runs)
+    ]
+    return RouterResult(
+        float(np.mean(counted <= 300)),
+        float(np.quantile(counted, 0.5, method="higher")),
+        float(np.quantile(counted, 0.9, method="higher")),
+        float(np.mean(delays == 0)),
+        float(np.mean(np.array(false) > 0)),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.drills.rating_evidence")
     parser.add_argument("--before", type=float, default=0.929, help="up share before the fall")
     parser.add_argument("--after", type=float, default=0.872, help="up share after it")
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--prior-ratings", type=int, default=900, help="the provider's ratings before the fall"
+    )
+    parser.add_argument("--router-runs", type=int, default=300)
     args = parser.parse_args(argv)
     if not 0 < args.after < args.before < 1:
         parser.error("need 0 < --after < --before < 1")
@@ -96,6 +166,16 @@ def main(argv: list[str] | None = None) -> int:
             f"(missed within 3000: {r.missed:.1%}); before it, a false alarm every "
             f"~{r.ratings_per_false_alarm:.0f} ratings"
         )
+    router = measure_router(
+        args.before, args.after, args.prior_ratings, args.router_runs, args.seed
+    )
+    print(
+        f"the router's detector (defaults; {args.prior_ratings} ratings before the fall): "
+        f"within 300 ratings in {router.within_300:.0%} of runs, median "
+        f"{router.median_delay:.0f}, 90th percentile {router.p90_delay:.0f}, never within "
+        f"{ROUTER_HORIZON}: {router.never:.0%}; an unchanged provider called fallen within "
+        f"{ROUTER_HORIZON} ratings in {router.false_alarm_share:.0%} of runs"
+    )
     return 0
 
 

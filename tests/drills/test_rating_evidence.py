@@ -7,7 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from bench.drills.rating_evidence import alarm_times, evidence_per_rating, main, measure
+from bench.drills.rating_evidence import (
+    alarm_times,
+    evidence_per_rating,
+    main,
+    measure,
+    measure_router,
+    router_alarm,
+)
+from masterx.live_quality import FallSettings, LiveSettings
 
 
 def test_a_rating_carries_the_kullback_leibler_divergence_of_the_fall() -> None:
@@ -35,3 +43,20 @@ def test_the_command_rejects_levels_that_are_not_a_fall(capsys: pytest.CaptureFi
     with pytest.raises(SystemExit):
         main(["--before", "0.8", "--after", "0.9"])
     assert "--after < --before" in capsys.readouterr().err
+
+
+def test_the_routers_detector_calls_a_steep_fall_soon_and_never_when_turned_off() -> None:
+    settings = LiveSettings(half_life_ratings=1000.0)
+    rng = np.random.default_rng(5)
+    at = router_alarm(0.5, 0.95, 300, 3000, settings, rng)
+    assert 0 < at < 100  # a 45-point fall: a handful of ratings, not before the fall
+    off = LiveSettings(half_life_ratings=1000.0, fall=FallSettings(threshold=0.0))
+    assert router_alarm(0.5, 0.95, 300, 500, off, rng) == 0
+
+
+def test_the_routers_detector_is_slower_than_the_test_told_both_levels() -> None:
+    # Its level is estimated (less one standard error) and follows the degraded ratings.
+    router = measure_router(0.929, 0.872, 900, runs=60, seed=11)
+    ideal = measure(0.929, 0.872, 4.0, runs=400, seed=11)
+    assert 0.0 <= router.within_300 <= 1.0 and 0.0 <= router.never <= 1.0
+    assert router.median_delay > ideal.median_delay
