@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from masterx.live_quality import FallSettings, LiveSettings, Tally
+from masterx.settings import LiveQualitySettings
 
 ROUTER_HORIZON = 3000  # ratings after the fall the router's detector is followed for
 
@@ -93,7 +94,8 @@ def router_alarm(
 ) -> int:
     """The rating (1-based) after ``prior_ratings`` up with probability ``before`` at which the
     router's fall detector (its own code: the pair's tally, its level, its CUSUM step) calls a
-    fall on ratings up with probability ``up_share``; 0: never within ``horizon``."""
+    fall on ratings up with probability ``up_share``; 0: never within ``horizon``. Its CUSUM
+    starts at zero at the fall (a fresh watch); the router's may carry evidence from before."""
     fall: FallSettings = settings.fall
     tally = Tally()
     for rating in range(-prior_ratings + 1, horizon + 1):
@@ -119,7 +121,8 @@ class RouterResult:
 def measure_router(
     before: float, after: float, prior_ratings: int, runs: int, seed: int
 ) -> RouterResult:
-    settings = LiveSettings(half_life_ratings=1000.0)  # the router's defaults (settings.py)
+    # the router's defaults, from masterx/settings.py (not the environment: reproducible)
+    settings = LiveQualitySettings.model_construct().live_settings
     rng = np.random.default_rng(seed)
     delays = np.array(
         [
