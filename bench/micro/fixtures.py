@@ -11,13 +11,35 @@ from masterx.providers import ProviderSpec
 from masterx.selection import BenchmarkTable
 from services.router.decision import Decider, RoutingPolicy
 from services.router.detection import CategoryDetector, EmotionDetector
+from tooling.evaluation import read_labelled_jsonl
+from tooling.training.training_data import AUTHORED
 
 PROVIDERS = ("openai", "anthropic", "gemini", "groq", "emergent")
 MESSAGES = LEARNER_MESSAGES
+LONG_LENGTHS = (1_000, 2_000, 5_000, 20_000)  # characters: posts, pasted files
+LONG_PER_LENGTH = 50
 
 
 def scores() -> BenchmarkTable:
     return evidence_table(random.Random(7))
+
+
+def long_messages() -> tuple[str, ...]:
+    """Messages of :data:`LONG_LENGTHS` characters, :data:`LONG_PER_LENGTH` of each: the
+    repo's authored example messages (services/router/detection/data/categories.jsonl), in a
+    fixed shuffled order, joined by new lines until each is long enough (code, prose and
+    questions mixed, as a pasted file with a question is)."""
+    texts = [example.text for example in read_labelled_jsonl(AUTHORED)]
+    random.Random(11).shuffle(texts)
+    messages, at = [], 0
+    for length in LONG_LENGTHS:
+        for _ in range(LONG_PER_LENGTH):
+            parts: list[str] = []
+            while sum(map(len, parts)) + len(parts) < length:
+                parts.append(texts[at % len(texts)])
+                at += 1
+            messages.append("\n".join(parts)[:length])
+    return tuple(messages)
 
 
 def decider(categories: CategoryDetector, emotions: EmotionDetector) -> Decider:

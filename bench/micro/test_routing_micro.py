@@ -8,7 +8,7 @@ from typing import Any, cast
 import pytest
 
 from bench.micro.conftest import record
-from bench.micro.fixtures import PROVIDERS, Cycle, decider, scores
+from bench.micro.fixtures import PROVIDERS, Cycle, decider, long_messages, scores
 from masterx.breaker.config import BreakerConfig, BreakerPolicy
 from masterx.domain import BreakerState, Category
 from masterx.selection import rank_providers
@@ -54,6 +54,17 @@ def test_decide_with_real_detectors(
 def test_category_detect(benchmark: Any, categories: CategoryDetector) -> None:
     message = Cycle()
     benchmark.pedantic(lambda: categories.detect(message()), rounds=5_000)
+    record("category detection p99 (learner messages)", benchmark, 99, 2, 1e3, "ms")
+
+
+def test_category_detect_long_messages(benchmark: Any) -> None:
+    """Posts and pasted files of 1,000 to 20,000 characters, each message's emotion read
+    afresh (the router reads it once per message; its cache would hide that here)."""
+    detector = CategoryDetector.load(emotions=EmotionDetector(cache_size=0))
+    messages = long_messages()
+    turn = iter(range(10**9))
+    benchmark.pedantic(lambda: detector.detect(messages[next(turn) % len(messages)]), rounds=2_000)
+    record("category detection p99 (1,000-20,000 characters)", benchmark, 99, 2, 1e3, "ms")
 
 
 def test_emotion_detect(benchmark: Any, emotions: EmotionDetector) -> None:

@@ -12,6 +12,7 @@ vocabularies; across CPUs the BLAS kernel moves the weights in the eighth digit,
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,8 @@ def cue_matrix(texts: Sequence[str]) -> npt.NDArray[np.float64]:
     rows = []
     for text in texts:
         normalised = normalise(text)
-        rows.append(cue_features(normalised, word_ngrams(normalised), emotions.detect(text)))
+        grams = Counter(word_ngrams(normalised))
+        rows.append(cue_features(normalised, grams, emotions.detect(text)))
     return np.asarray(rows, dtype=np.float64).reshape(len(texts), len(CUE_NAMES))
 
 

@@ -15,6 +15,7 @@ start on any letter is tried at every position), and word cues are set lookups.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from masterx.chat.contract import EmotionReading
 from services.router.detection.cue_terms import TERMS
@@ -56,6 +57,7 @@ CUE_NAMES: tuple[str, ...] = (
 )
 _CAP = 3
 _TERM_CATEGORY = {term: index for index, terms in enumerate(TERMS.values()) for term in terms}
+_TERM_KEYS = frozenset(_TERM_CATEGORY)
 _SHORT_WORDS = 4
 
 
@@ -63,31 +65,31 @@ def _scaled(count: int) -> float:
     return min(count, _CAP) / _CAP
 
 
-def cue_features(normalised: str, word_grams: list[str], reading: EmotionReading) -> list[float]:
+def cue_features(
+    normalised: str, gram_counts: Mapping[str, int], reading: EmotionReading
+) -> list[float]:
     """The cue block for one message, in :data:`CUE_NAMES` order.
 
-    ``word_grams`` are the message's word 1-2 grams
-    (:func:`~services.router.detection.text_features.word_ngrams`), passed in because the
-    detector has them already.
+    ``gram_counts``: how often each of the message's word 1-2 grams occurs, in the order they
+    first occur (``Counter(word_ngrams(normalised))``,
+    :func:`~services.router.detection.text_features.word_ngrams`), passed in because the
+    detector counts them anyway. The word cues are set intersections with the message's
+    distinct grams (``frozenset.intersection`` walks the message's grams, not the term
+    lists), so a long post costs its vocabulary, not its length, in Python.
     """
     terms = [0] * len(TERMS)
-    code = errors = maths = problems = 0
-    for gram in word_grams:
-        index = _TERM_CATEGORY.get(gram)
-        if index is not None:
-            terms[index] += 1
-        if gram in _CODE_WORDS:
-            code += 1
-        elif gram in _ERROR_WORDS or gram.endswith(_ERROR_SUFFIXES):
-            errors += 1
-        elif gram in _MATH_WORDS:
-            maths += 1
-        elif gram in _WORD_PROBLEM:
-            problems += 1
+    for gram in _TERM_KEYS.intersection(gram_counts):
+        terms[_TERM_CATEGORY[gram]] += gram_counts[gram]
+    code = sum([gram_counts[gram] for gram in _CODE_WORDS.intersection(gram_counts)])
+    errors = sum([gram_counts[gram] for gram in _ERROR_WORDS.intersection(gram_counts)])
+    if "error" in normalised or "exception" in normalised:
+        errors += sum([n for gram, n in gram_counts.items() if gram.endswith(_ERROR_SUFFIXES)])
+    maths = sum([gram_counts[gram] for gram in _MATH_WORDS.intersection(gram_counts)])
+    problems = sum([gram_counts[gram] for gram in _WORD_PROBLEM.intersection(gram_counts)])
     code += sum(normalised.count(symbol) for symbol in _CODE_SYMBOLS)
     code += len(_CODE_SHAPES.findall(normalised))
     maths += len(_MATH_SHAPES.findall(normalised))
-    first = word_grams[0] if word_grams else ""
+    first = next(iter(gram_counts), "")
     shapes = (
         1 if first in _GREETINGS or normalised.startswith(("good morning", "good night")) else 0,
         code,
