@@ -34,8 +34,9 @@ The rules read the first :data:`RULES_MAX_CHARS` characters of a message (the mo
 its first 1,000, ``text_features.py``): their regular expressions cost time in proportion
 to what they read, and a pasted file of 20,000 characters took 2 to 6 ms of them, past the
 router's 2 ms detection budget. Every real prompt the rules were measured on is 2,000
-characters at most (``data/README.md``), so the window changes none of their measured
-verdicts; reading 1,500 changed none either, 1,000 changed six.
+characters at most (the shared build keeps no longer one; ``data/README.md``), so the
+window changes none of their measured verdicts; reading 1,500 changed none either, 1,000
+changed six.
 """
 
 from __future__ import annotations
