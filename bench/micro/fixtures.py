@@ -35,8 +35,10 @@ def long_messages() -> tuple[str, ...]:
     for length in LONG_LENGTHS:
         for _ in range(LONG_PER_LENGTH):
             parts: list[str] = []
-            while sum(map(len, parts)) + len(parts) < length:
+            size = 0
+            while size < length:
                 parts.append(texts[at % len(texts)])
+                size += len(parts[-1]) + 1
                 at += 1
             messages.append("\n".join(parts)[:length])
     return tuple(messages)
@@ -59,9 +61,10 @@ def decider(categories: CategoryDetector, emotions: EmotionDetector) -> Decider:
 class Cycle:
     """The next message each call, so a benchmark does not time one cached string."""
 
-    def __init__(self) -> None:
+    def __init__(self, messages: tuple[str, ...] = MESSAGES) -> None:
+        self._messages = messages
         self._i = 0
 
     def __call__(self) -> str:
         self._i += 1
-        return MESSAGES[self._i % len(MESSAGES)]
+        return self._messages[self._i % len(self._messages)]
