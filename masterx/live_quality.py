@@ -22,8 +22,9 @@ no new outcomes the estimate returns to the benchmark, and in busy traffic it fo
 provider's last ``1.4 half_life_ratings`` ratings.
 
 A fall is seen by :class:`Fall`, a CUSUM test over the pair's ratings for a fall of
-``FallSettings.points`` from its live mean; a fallen pair is outside the policy's quality band
-(``masterx/policy.py``) for a hold that doubles for each fall in a row.
+``FallSettings.points`` from the learners' level (held while evidence accrues); a fallen pair
+is outside the policy's quality band (``masterx/policy.py``) for a hold that doubles for each
+fall in a row.
 """
 
 from __future__ import annotations
@@ -66,10 +67,12 @@ class FallSettings:
     """When a pair's ratings say its quality fell (router settings ``MASTERX_LIVE_FALL_*``)."""
 
     points: float = 5.0  # the smallest fall worth moving traffic for (0-100)
-    threshold: float = 4.0  # nats of evidence (CUSUM) that call it a fall; 0: never
+    threshold: float = 5.0  # nats of evidence (CUSUM) that call it a fall; 0: never
     hold_s: float = 60.0  # out of the band this long after a fall, doubled per fall in a row
     max_hold_s: float = 3600.0
     min_ratings: float = 100.0  # the learners' level needs this many (decayed) ratings first
+    # ... and is held while evidence for a fall accrues once it rests on this many
+    hold_level_ratings: float = 500.0
 
     def __post_init__(self) -> None:
         checks = {
@@ -78,6 +81,7 @@ class FallSettings:
             "hold_s": self.hold_s > 0,
             "max_hold_s": self.max_hold_s >= self.hold_s,
             "min_ratings": self.min_ratings >= 1,
+            "hold_level_ratings": self.hold_level_ratings >= 0,
         }
         for name, ok in checks.items():
             if not ok:
@@ -95,6 +99,13 @@ class FallSettings:
         mean = 100.0 * min(1.0, max(0.0, tally.rating_score / tally.rating_weight))
         return max(0.0, mean - standard_error(mean, round(ratings))) / 100.0
 
+    def firm(self, tally: Tally, rating_weight: float) -> bool:
+        """Whether the learners' level rests on enough ratings to be held while evidence for a
+        fall accrues (:meth:`Fall.step`): a level held from the first hundred ratings, a few
+        points high by chance, called an unchanged provider fallen in 12 % of simulated runs
+        within its first 1,000 ratings (``bench/drills/rating_evidence.py``)."""
+        return tally.rating_weight / rating_weight >= self.hold_level_ratings
+
     def hold(self, falls: int) -> float:
         """How long the ``falls``-th fall in a row keeps a pair out of the band."""
         return min(self.max_hold_s, self.hold_s * math.pow(2.0, max(0, falls - 1)))
@@ -108,6 +119,9 @@ class Fall:
     statistic: float = 0.0  # nats of evidence for a fall; a fall at the threshold
     fallen_at: float = 0.0  # unix seconds of the last fall; 0: none
     falls: int = 0  # falls in a row (each soon after the hold of the one before)
+    # The level (0-1) the evidence is measured from: the learners' level when the statistic
+    # last stood at 0, held while evidence for a fall accrues; None: none yet.
+    level: float | None = None
 
     def fallen(self, now: float, settings: FallSettings) -> bool:
         return self.falls > 0 and now < self.fallen_at + settings.hold(self.falls)
@@ -119,12 +133,18 @@ class Fall:
         score: float,
         now: float,
         settings: FallSettings,
+        firm: bool = True,
     ) -> Fall:
         """After ``ratings`` new ratings worth ``score`` (sum of 0-1 scores), with ``level``
         (0-1, :meth:`FallSettings.level`; None: not known yet, no evidence is counted) as the
-        level before. ``masterx/live_store.py`` does the same in Lua; a test checks that they
-        agree."""
-        statistic, fallen_at, falls = self.statistic, self.fallen_at, self.falls
+        learners' level now. The evidence is measured from that level while the statistic is
+        at 0 or the level is not ``firm`` (:meth:`FallSettings.firm`), and otherwise from the
+        level it was measured from when evidence began to accrue: the learners' mean follows a
+        fallen provider's ratings down, and measured from it a fall's evidence shrank as it grew
+        (a fall went uncalled within 3,000 ratings in 12 % of simulated runs;
+        ``bench/drills/rating_evidence.py``).
+        ``masterx/live_store.py`` does the same in Lua; a test checks that they agree."""
+        statistic, fallen_at, falls, held = self.statistic, self.fallen_at, self.falls, self.level
         if settings.threshold <= 0:
             return NO_FALL
         if falls > 0:
@@ -136,7 +156,9 @@ class Fall:
             if now >= fallen_at + 4.0 * hold:
                 falls = 0  # long enough since: the next fall is a first one
         if ratings > 0 and level is not None:
-            before = min(0.98, max(0.02, level))
+            if statistic <= 0 or held is None or not firm:
+                held = level
+            before = min(0.98, max(0.02, held))
             after = max(0.01, before - settings.points / 100.0)
             good = min(ratings, max(0.0, score))
             evidence = good * math.log(after / before) + (ratings - good) * math.log(
@@ -144,8 +166,8 @@ class Fall:
             )
             statistic = max(0.0, statistic + evidence)
         if statistic >= settings.threshold:
-            return Fall(statistic, now, falls + 1)
-        return Fall(statistic, fallen_at, falls)
+            return Fall(statistic, now, falls + 1, held)
+        return Fall(statistic, fallen_at, falls, held)
 
 
 NO_FALL = Fall()

@@ -4,7 +4,8 @@ Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
 :class:`masterx.live_quality.Tally` (``r`` rating weight, ``g`` rating score, ``c`` calls,
 ``b`` bad calls) as of ``t``, Redis's own clock, and its fall detector
 (:class:`masterx.live_quality.Fall`: ``s`` statistic, ``f`` time of the last fall, ``k``
-falls in a row); the set ``masterx:live:pairs`` names every pair (``category/provider``).
+falls in a row, ``h`` the level its evidence is measured from, -1 for none); the set
+``masterx:live:pairs`` names every pair (``category/provider``).
 Adding is one atomic Lua step that decays the sums to now (and by the ratings it adds, with a
 rating half-life), adds, and steps the fall detector with the adding replica's live mean of
 the pair as the level before (as ``services/health/breaker.lua`` is one step per
@@ -31,7 +32,8 @@ _ADD = """
 -- ARGV: member, half-life s, now ("" = Redis TIME), dr, dg, dc, db,
 --       half-life in the pair's own ratings (0: time only),
 --       the learners' level of the pair (0-1; -1: not known yet), fall points,
---       fall threshold (0: off), hold s, max hold s, ratings per unit of rating weight
+--       fall threshold (0: off), hold s, max hold s, ratings per unit of rating weight,
+--       whether the level is firm enough to be held while evidence accrues (1 or 0)
 local now = tonumber(ARGV[3])
 if not now then
   local t = redis.call('TIME')
@@ -54,11 +56,12 @@ if now > at then at = now end
 redis.call('HSET', KEYS[1], 't', tostring(at))
 -- the fall detector, as masterx/live_quality.py Fall.step
 local threshold = tonumber(ARGV[11])
-local st = redis.call('HMGET', KEYS[1], 's', 'f', 'k')
+local st = redis.call('HMGET', KEYS[1], 's', 'f', 'k', 'h')
 local s, f, k = tonumber(st[1]) or 0, tonumber(st[2]) or 0, tonumber(st[3]) or 0
+local h = tonumber(st[4]) or -1
 local held = false
 if threshold <= 0 then
-  s, f, k = 0, 0, 0
+  s, f, k, h = 0, 0, 0, -1
   held = true
 elseif k > 0 then
   local hold = math.min(tonumber(ARGV[13]), tonumber(ARGV[12]) * math.pow(2, k - 1))
@@ -74,7 +77,8 @@ if not held then
   local dr = tonumber(ARGV[4]) * per
   local level = tonumber(ARGV[9])
   if dr > 0 and level >= 0 then
-    local before = math.min(0.98, math.max(0.02, level))
+    if s <= 0 or h < 0 or ARGV[15] ~= '1' then h = level end
+    local before = math.min(0.98, math.max(0.02, h))
     local after = math.max(0.01, before - tonumber(ARGV[10]) / 100)
     local good = math.min(dr, math.max(0, tonumber(ARGV[5]) * per))
     local e = good * math.log(after / before) + (dr - good) * math.log((1 - after) / (1 - before))
@@ -85,7 +89,7 @@ if not held then
     k = k + 1
   end
 end
-redis.call('HSET', KEYS[1], 's', tostring(s), 'f', tostring(f), 'k', tostring(k))
+redis.call('HSET', KEYS[1], 's', tostring(s), 'f', tostring(f), 'k', tostring(k), 'h', tostring(h))
 redis.call('PEXPIRE', KEYS[1], math.floor(half * 1000 * KEEP))
 redis.call('SADD', KEYS[2], ARGV[1])
 return tostring(at)
@@ -130,12 +134,14 @@ class LiveStore:
         deltas: Mapping[Pair, Tally],
         now: float | None = None,
         levels: Mapping[Pair, float | None] | None = None,
+        firm: Mapping[Pair, bool] | None = None,
     ) -> None:
         """Decay each pair's sums to now and add its delta (``delta.at`` is ignored), and step
         its fall detector with ``levels[pair]`` (the learners' level, 0-1,
-        ``FallSettings.level``; absent: not known yet) as the level before: one Lua step per
-        pair, all in one round trip."""
-        fall, levels = self._fall, levels or {}
+        ``FallSettings.level``; absent: not known yet) as the level before, held while
+        evidence accrues where ``firm[pair]`` (``FallSettings.firm``; absent: not firm): one Lua
+        step per pair, all in one round trip."""
+        fall, levels, firm = self._fall, levels or {}, firm or {}
         if not deltas:
             return
         stamp = "" if now is None else repr(now)
@@ -158,6 +164,7 @@ class LiveStore:
                         fall.hold_s,
                         fall.max_hold_s,
                         self._ratings_per_weight,
+                        "1" if firm.get((provider, category), False) else "0",
                     ],
                     client=pipe,
                 )
@@ -175,7 +182,9 @@ class LiveStore:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
             for provider, category in pairs:
-                pipe.hmget(pair_key(provider, category), ["r", "g", "c", "b", "t", "s", "f", "k"])
+                pipe.hmget(
+                    pair_key(provider, category), ["r", "g", "c", "b", "t", "s", "f", "k", "h"]
+                )
             rows = await pipe.execute()
         result: dict[Pair, Tally] = {}
         gone: list[str] = []
@@ -183,8 +192,9 @@ class LiveStore:
             if row[4] is None:  # expired: forget the pair
                 gone.append(_member(*pair))
                 continue
-            r, g, c, b, t, s, f, k = (float(v or 0) for v in row)
-            tally = Tally(r, g, c, b, t, Fall(s, f, int(k)))
+            r, g, c, b, t, s, f, k = (float(v or 0) for v in row[:8])
+            h = float(row[8]) if row[8] is not None else -1.0
+            tally = Tally(r, g, c, b, t, Fall(s, f, int(k), h if h >= 0 else None))
             result[pair] = tally.decayed(clock, self._half_life)
         if gone:
             await self._redis.srem(PAIRS_KEY, *gone)

@@ -147,7 +147,7 @@ class LiveQualitySettings(CommonSettings):
         " for: the fall detector tests for a fall of this size from the pair's live mean.",
     )
     live_fall_threshold: float = Field(
-        4.0,
+        5.0,
         ge=0,
         le=100,
         description="Evidence (nats, CUSUM over the pair's ratings) that calls it a fall: higher"
@@ -169,6 +169,13 @@ class LiveQualitySettings(CommonSettings):
         le=1_000_000,
         description="A pair's fall is measured from its learners' own mean rating once that"
         " rests on this many (decayed) ratings; before, no fall is called.",
+    )
+    live_fall_hold_level_ratings: float = Field(
+        500.0,
+        ge=0,
+        le=1_000_000,
+        description="Once the learners' level rests on this many (decayed) ratings, it is held"
+        " while evidence for a fall accrues (not followed down by a fallen provider's ratings).",
     )
     live_refresh_seconds: float = Field(
         1.0, gt=0, le=60, description="How often outcomes are shared through Redis and read."
@@ -197,6 +204,7 @@ class LiveQualitySettings(CommonSettings):
                 hold_s=self.live_fall_hold_seconds,
                 max_hold_s=self.live_fall_max_hold_seconds,
                 min_ratings=self.live_fall_min_ratings,
+                hold_level_ratings=self.live_fall_hold_level_ratings,
             ),
         )
 

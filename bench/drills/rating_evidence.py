@@ -8,9 +8,10 @@ evidence about such a fall; CUSUM, the optimal sequential test for a change betw
 levels, is simulated here at several thresholds: the ratings it needs after the fall, and the
 ratings between its false alarms before it. Then the router's own detector
 (``masterx/live_quality.py``: the level a fall is measured from is what the pair's decayed
-ratings assure, their mean less one standard error, and it follows the ratings, the degraded
-ones too), with its default settings, after the ratings the drill's provider had before the
-fall. The README ("Drills") quotes this output.
+ratings assure, their mean less one standard error, held while evidence accrues once it rests
+on enough ratings), with its default settings, after the ratings the drill's provider had
+before the fall, and on a pair new to its category, watched from its first ratings. The README
+("Drills") quotes this output.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from masterx.live_quality import FallSettings, LiveSettings, Tally
 from masterx.settings import LiveQualitySettings
 
 ROUTER_HORIZON = 3000  # ratings after the fall the router's detector is followed for
+NEW_PAIR_HORIZON = 1000  # ratings a pair new to its category is followed for
 
 
 def evidence_per_rating(before: float, after: float) -> float:
@@ -102,7 +104,8 @@ def router_alarm(
         up = float(rng.random() < (before if rating <= 0 else up_share))
         delta = Tally(settings.rating_weight, settings.rating_weight * up)
         level = fall.level(tally, settings.rating_weight) if rating > 0 else None
-        stepped = tally.fall.step(level, 1.0, up, 0.0, fall)
+        firm = fall.firm(tally, settings.rating_weight)
+        stepped = tally.fall.step(level, 1.0, up, 0.0, fall, firm)
         tally = replace(tally.then(delta, settings.half_life_ratings), fall=stepped)
         if stepped.falls:
             return rating
@@ -116,13 +119,22 @@ class RouterResult:
     p90_delay: float
     never: float  # share of runs not called within ROUTER_HORIZON
     false_alarm_share: float  # share of unchanged runs called fallen within the horizon
+    new_pair_false_share: float  # ... of unchanged pairs watched from their first rating, 1,000
 
 
 def measure_router(
-    before: float, after: float, prior_ratings: int, runs: int, seed: int
+    before: float,
+    after: float,
+    prior_ratings: int,
+    runs: int,
+    seed: int,
+    fall: FallSettings | None = None,
 ) -> RouterResult:
-    # the router's defaults, from masterx/settings.py (not the environment: reproducible)
+    """The router's detector with its default settings from ``masterx/settings.py`` (not the
+    environment: reproducible), its fall settings replaced by ``fall`` if given."""
     settings = LiveQualitySettings.model_construct().live_settings
+    if fall is not None:
+        settings = replace(settings, fall=fall)
     rng = np.random.default_rng(seed)
     delays = np.array(
         [
@@ -135,12 +147,14 @@ def measure_router(
         router_alarm(before, before, prior_ratings, ROUTER_HORIZON, settings, rng)
         for _ in range(runs)
     ]
+    new = [router_alarm(before, before, 0, NEW_PAIR_HORIZON, settings, rng) for _ in range(runs)]
     return RouterResult(
         float(np.mean(counted <= 300)),
         float(np.quantile(counted, 0.5, method="higher")),
         float(np.quantile(counted, 0.9, method="higher")),
         float(np.mean(delays == 0)),
         float(np.mean(np.array(false) > 0)),
+        float(np.mean(np.array(new) > 0)),
     )
 
 
@@ -154,6 +168,16 @@ def main(argv: list[str] | None = None) -> int:
         "--prior-ratings", type=int, default=900, help="the provider's ratings before the fall"
     )
     parser.add_argument("--router-runs", type=int, default=300)
+    defaults = LiveQualitySettings.model_construct().live_settings.fall
+    parser.add_argument(
+        "--threshold", type=float, default=defaults.threshold, help="the router's threshold"
+    )
+    parser.add_argument(
+        "--hold-level-ratings",
+        type=float,
+        default=defaults.hold_level_ratings,
+        help="the router's MASTERX_LIVE_FALL_HOLD_LEVEL_RATINGS",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.after < args.before < 1:
         parser.error("need 0 < --after < --before < 1")
@@ -169,15 +193,23 @@ def main(argv: list[str] | None = None) -> int:
             f"(missed within 3000: {r.missed:.1%}); before it, a false alarm every "
             f"~{r.ratings_per_false_alarm:.0f} ratings"
         )
+    try:
+        fall = replace(
+            defaults, threshold=args.threshold, hold_level_ratings=args.hold_level_ratings
+        )
+    except ValueError as error:
+        parser.error(str(error))
     router = measure_router(
-        args.before, args.after, args.prior_ratings, args.router_runs, args.seed
+        args.before, args.after, args.prior_ratings, args.router_runs, args.seed, fall
     )
     print(
-        f"the router's detector (defaults; {args.prior_ratings} ratings before the fall): "
+        f"the router's detector (threshold {fall.threshold:g}, level held from "
+        f"{fall.hold_level_ratings:g} ratings; {args.prior_ratings} ratings before the fall): "
         f"within 300 ratings in {router.within_300:.0%} of runs, median "
         f"{router.median_delay:.0f}, 90th percentile {router.p90_delay:.0f}, never within "
         f"{ROUTER_HORIZON}: {router.never:.0%}; an unchanged provider called fallen within "
-        f"{ROUTER_HORIZON} ratings in {router.false_alarm_share:.0%} of runs"
+        f"{ROUTER_HORIZON} ratings in {router.false_alarm_share:.0%} of runs, a pair watched "
+        f"from its first rating within {NEW_PAIR_HORIZON} in {router.new_pair_false_share:.0%}"
     )
     return 0
 

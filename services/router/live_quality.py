@@ -141,7 +141,8 @@ class LiveQuality:
             pending, self._pending = self._pending, {}
             sent = False
             try:
-                await self._store.add(pending, levels=self._levels())
+                levels, firm = self._levels()
+                await self._store.add(pending, levels=levels, firm=firm)
                 sent = True
                 self._tallies = await self._store.read()
             except (RedisError, OSError) as error:
@@ -183,17 +184,20 @@ class LiveQuality:
         if self._drift is not None:
             await self._drift.check(self._estimates)
 
-    def _levels(self) -> dict[Pair, float | None]:
-        """Each pair's learners' level (0-1, None: too few ratings yet): what its fall
-        detector measures a fall from."""
+    def _levels(self) -> tuple[dict[Pair, float | None], dict[Pair, bool]]:
+        """Each pair's learners' level (0-1, None: too few ratings yet), what its fall detector
+        measures a fall from, and whether the level rests on ratings enough to be held while
+        evidence for a fall accrues."""
         fall, weight = self._settings.fall, self._settings.rating_weight
-        return {pair: fall.level(tally, weight) for pair, tally in self._tallies.items()}
+        levels = {pair: fall.level(tally, weight) for pair, tally in self._tallies.items()}
+        firm = {pair: fall.firm(tally, weight) for pair, tally in self._tallies.items()}
+        return levels, firm
 
     def _decay_in_memory(self) -> dict[Pair, Tally]:
         """As the Lua step of ``masterx/live_store.py`` does, in this process."""
         now, settings = self._clock(), self._settings
         pending, self._pending = self._pending, {}
-        levels = self._levels()
+        levels, firm = self._levels()
         tallies = {}
         for pair in set(self._tallies) | set(pending):
             aged = self._tallies.get(pair, replace(EMPTY, at=now)).decayed(
@@ -207,6 +211,7 @@ class LiveQuality:
                 delta.rating_score / settings.rating_weight,
                 now,
                 settings.fall,
+                firm.get(pair, False),
             )
             tallies[pair] = replace(aged, fall=fall)
         return tallies

@@ -43,6 +43,9 @@ def test_the_command_rejects_levels_that_are_not_a_fall(capsys: pytest.CaptureFi
     with pytest.raises(SystemExit):
         main(["--before", "0.8", "--after", "0.9"])
     assert "--after < --before" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--hold-level-ratings", "-1"])
+    assert "hold_level_ratings=-1" in capsys.readouterr().err
 
 
 def test_the_routers_detector_calls_a_steep_fall_soon_and_never_when_turned_off() -> None:
@@ -55,8 +58,9 @@ def test_the_routers_detector_calls_a_steep_fall_soon_and_never_when_turned_off(
 
 
 def test_the_routers_detector_is_slower_than_the_test_told_both_levels() -> None:
-    # Its level is estimated (less one standard error) and follows the degraded ratings.
+    # Its level is estimated (less one standard error), and its threshold is higher.
     router = measure_router(0.929, 0.872, 900, runs=60, seed=11)
     ideal = measure(0.929, 0.872, 4.0, runs=400, seed=11)
     assert 0.0 <= router.within_300 <= 1.0 and 0.0 <= router.never <= 1.0
+    assert 0.0 <= router.new_pair_false_share <= 1.0
     assert router.median_delay > ideal.median_delay

@@ -54,6 +54,29 @@ def test_a_fall_holds_then_the_pair_is_watched_afresh_and_a_fall_in_a_row_holds_
     assert FALL.hold(20) == FALL.max_hold_s
 
 
+def test_while_evidence_accrues_it_is_measured_from_the_level_it_started_at() -> None:
+    fall = NO_FALL.step(0.9, 1, 0, 1000.0, FALL)  # a down rating at the learners' level 0.9
+    assert fall.level == 0.9 and fall.statistic == pytest.approx(DOWN)
+    # the learners' mean follows the down ratings; the evidence does not shrink with it
+    lower = fall.step(0.86, 1, 0, 1001.0, FALL)
+    assert lower.level == 0.9 and lower.statistic == pytest.approx(2 * DOWN)
+    ups = lower
+    while ups.statistic > 0:  # up ratings bring the statistic back to 0 ...
+        ups = ups.step(0.86, 1, 1, 1002.0, FALL)
+    assert ups.level == 0.9
+    fresh = ups.step(0.86, 1, 0, 1003.0, FALL)  # ... and then the learners' level is taken
+    assert fresh.level == 0.86
+    assert fresh.statistic == pytest.approx(math.log((1 - 0.81) / (1 - 0.86)))
+
+
+def test_a_level_on_too_few_ratings_is_not_held_but_followed() -> None:
+    fall = NO_FALL.step(0.9, 1, 0, 1000.0, FALL, firm=False)
+    lower = fall.step(0.86, 1, 0, 1001.0, FALL, firm=False)
+    assert lower.level == 0.86
+    assert lower.statistic == pytest.approx(DOWN + math.log((1 - 0.81) / (1 - 0.86)))
+    assert not FALL.firm(Tally(499.0, 450.0), 1.0) and FALL.firm(Tally(500.0, 450.0), 1.0)
+
+
 def test_no_evidence_is_counted_before_the_learners_level_is_known() -> None:
     assert NO_FALL.step(None, 40, 0, 1000.0, FALL) == NO_FALL
     assert FALL.level(Tally(99.0, 99.0), 1.0) is None
@@ -82,14 +105,17 @@ async def test_the_lua_step_agrees_with_the_python_step(redis_client: aioredis.R
     expected = NO_FALL
     steps = [(0.9, 3, 3), (0.9, 4, 0), (0.88, 6, 1), (0.9, 0, 0), (None, 2, 0), (0.92, 5, 4)]
     now = 5000.0
-    for level, ratings, ups in steps * 3:
+    for firm, (level, ratings, ups) in zip([False] * 4 + [True] * 14, steps * 3, strict=True):
         now += 40.0
-        await store.add({pair: Tally(ratings, ups)}, now=now, levels={pair: level})
-        expected = expected.step(level, ratings, ups, now, FALL)
+        await store.add(
+            {pair: Tally(ratings, ups)}, now=now, levels={pair: level}, firm={pair: firm}
+        )
+        expected = expected.step(level, ratings, ups, now, FALL, firm)
         stored = (await store.read(now=now))[pair].fall
         assert stored.falls == expected.falls
         assert stored.fallen_at == pytest.approx(expected.fallen_at)
         assert stored.statistic == pytest.approx(expected.statistic, abs=1e-9)
+        assert stored.level == pytest.approx(expected.level)
     assert expected.falls >= 1  # the sequence does fall, so the held branch is covered too
 
 
