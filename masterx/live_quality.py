@@ -133,7 +133,7 @@ class Fall:
         score: float,
         now: float,
         settings: FallSettings,
-        firm: bool = True,
+        firm: bool = False,
     ) -> Fall:
         """After ``ratings`` new ratings worth ``score`` (sum of 0-1 scores), with ``level``
         (0-1, :meth:`FallSettings.level`; None: not known yet, no evidence is counted) as the

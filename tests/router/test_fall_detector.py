@@ -55,23 +55,23 @@ def test_a_fall_holds_then_the_pair_is_watched_afresh_and_a_fall_in_a_row_holds_
 
 
 def test_while_evidence_accrues_it_is_measured_from_the_level_it_started_at() -> None:
-    fall = NO_FALL.step(0.9, 1, 0, 1000.0, FALL)  # a down rating at the learners' level 0.9
+    fall = NO_FALL.step(0.9, 1, 0, 1000.0, FALL, firm=True)  # a down rating at level 0.9
     assert fall.level == 0.9 and fall.statistic == pytest.approx(DOWN)
     # the learners' mean follows the down ratings; the evidence does not shrink with it
-    lower = fall.step(0.86, 1, 0, 1001.0, FALL)
+    lower = fall.step(0.86, 1, 0, 1001.0, FALL, firm=True)
     assert lower.level == 0.9 and lower.statistic == pytest.approx(2 * DOWN)
     ups = lower
     while ups.statistic > 0:  # up ratings bring the statistic back to 0 ...
-        ups = ups.step(0.86, 1, 1, 1002.0, FALL)
+        ups = ups.step(0.86, 1, 1, 1002.0, FALL, firm=True)
     assert ups.level == 0.9
-    fresh = ups.step(0.86, 1, 0, 1003.0, FALL)  # ... and then the learners' level is taken
+    fresh = ups.step(0.86, 1, 0, 1003.0, FALL, firm=True)  # ... then the learners' level
     assert fresh.level == 0.86
     assert fresh.statistic == pytest.approx(math.log((1 - 0.81) / (1 - 0.86)))
 
 
 def test_a_level_on_too_few_ratings_is_not_held_but_followed() -> None:
-    fall = NO_FALL.step(0.9, 1, 0, 1000.0, FALL, firm=False)
-    lower = fall.step(0.86, 1, 0, 1001.0, FALL, firm=False)
+    fall = NO_FALL.step(0.9, 1, 0, 1000.0, FALL)
+    lower = fall.step(0.86, 1, 0, 1001.0, FALL)
     assert lower.level == 0.86
     assert lower.statistic == pytest.approx(DOWN + math.log((1 - 0.81) / (1 - 0.86)))
     assert not FALL.firm(Tally(499.0, 450.0), 1.0) and FALL.firm(Tally(500.0, 450.0), 1.0)
