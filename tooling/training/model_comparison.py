@@ -53,6 +53,7 @@ def model_differences(
         ("weights", expected.coef, actual.coef),
         ("intercepts", expected.intercept, actual.intercept),
         ("meaning table", expected.meaning, actual.meaning),
+        ("rare meaning table", expected.rare_meaning, actual.rare_meaning),
     )
     for name, left, right in arrays:
         gap = _largest_gap(left, right)

@@ -39,9 +39,11 @@ from tooling.training.category_model import (
     CUE_WEIGHT,
     MEANING_WEIGHT,
     MIN_DF,
+    RARE_MEANING_WEIGHT,
     C,
     cue_matrix,
     meaning_matrix,
+    rare_meaning_matrix,
 )
 from tooling.training.training_data import TrainingData
 
@@ -67,7 +69,7 @@ class FoldFeatures:
 
     words: Any  # scipy CSC matrix of counts
     chars: Any
-    dense: npt.NDArray[np.float64]  # cues (scaled) then meanings (scaled)
+    dense: npt.NDArray[np.float64]  # cues, meanings, rare meanings (each scaled)
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> FoldFeatures:
@@ -77,7 +79,13 @@ class FoldFeatures:
             )
             return vectorizer.fit_transform(list(texts)).tocsc()
 
-        dense = np.hstack([CUE_WEIGHT * cue_matrix(texts), MEANING_WEIGHT * meaning_matrix(texts)])
+        dense = np.hstack(
+            [
+                CUE_WEIGHT * cue_matrix(texts),
+                MEANING_WEIGHT * meaning_matrix(texts),
+                RARE_MEANING_WEIGHT * rare_meaning_matrix(texts),
+            ]
+        )
         return cls(counts("word", WORD_NGRAMS), counts("char_wb", CHAR_NGRAMS), dense)
 
     def matrices(self, train: npt.NDArray[np.intp], test: npt.NDArray[np.intp]) -> tuple[Any, Any]:

@@ -1,10 +1,11 @@
 """The task category of a message, from the trained model, in plain numpy.
 
-The model is a multinomial logistic regression over four feature blocks: TF-IDF word 1-2
+The model is a multinomial logistic regression over five feature blocks: TF-IDF word 1-2
 grams, TF-IDF character 2-5 grams inside word boundaries (each block L2-normalised, sublinear
 term frequency), the keyword/pattern/emotion cues of :mod:`.cues`, and the meaning of the
-words (the mean of their pre-trained vectors, folded into one row of class scores per word:
-see ``tooling/training/word_vectors.py``). This module recomputes
+words (the mean of their pre-trained vectors, and their mean weighted by each word's rarity,
+each folded into one row of class scores per word: see ``tooling/training/word_vectors.py``
+and :func:`.model_artifact.word_rarity`). This module recomputes
 exactly what scikit-learn's pipeline computes at training time (a test checks it on the whole
 dataset), without importing scikit-learn.
 """
@@ -28,6 +29,7 @@ from services.router.detection.model_artifact import (
     DEFAULT_MODEL_DIR,
     CategoryModel,
     ModelFormatError,
+    word_rarity,
 )
 from services.router.detection.text_features import (
     normalise,
@@ -109,9 +111,17 @@ class CategoryDetector:
         self._classes = model.classes
         # One row of class scores per feature: word n-grams, character n-grams, cues, then the
         # words of the meaning table. A message's scores are one weighted sum of its rows.
+        # Then the same words' rows of the rare-meaning table, ``rare_offset`` further on.
         self._weights = np.concatenate(
-            [model.coef.astype(np.float64), model.meaning.astype(np.float64)]
+            [
+                model.coef.astype(np.float64),
+                model.meaning.astype(np.float64),
+                model.rare_meaning.astype(np.float64),
+            ]
         )
+        self._rare_offset = len(model.meaning_words)
+        # each meaning row's rarity, indexed by the row (the rows before the table weigh 0)
+        self._rarity = np.concatenate([np.zeros(meaning_start), word_rarity(self._rare_offset)])
         self._idf_array = np.concatenate([model.word_idf, model.char_idf]).astype(np.float64)
         self._idf = self._idf_array.tolist()
         self._word_rows = {gram: row for row, gram in enumerate(model.word_vocabulary)}
@@ -152,19 +162,26 @@ class CategoryDetector:
         cues = [
             v * cue_weight for v in cue_features(normalised, grams, self._emotions.detect(text))
         ]
-        meant = [row for row in map(self._meaning_rows.get, tokens) if row is not None]
+        meant = np.array(
+            [row for row in map(self._meaning_rows.get, tokens) if row is not None],
+            dtype=np.intp,
+        )
+        rarity = self._rarity[meant]
+        rarity_total = float(rarity.sum())
         # sublinear TF-IDF, each block L2-normalised on its own, as in training; the cues; the
-        # mean of the meaning rows of the message's words
+        # mean of the meaning rows of the message's words; their rare-meaning rows' mean
+        # weighted by rarity
         values = np.concatenate(
             [
                 word_block[1],
                 char_block[1],
                 np.array(cues, dtype=np.float64),
-                np.full(len(meant), 1.0 / len(meant) if meant else 0.0),
+                np.full(len(meant), 1.0 / len(meant) if len(meant) else 0.0),
+                rarity / rarity_total if rarity_total else rarity,
             ]
         )
         rows = np.concatenate(
-            [word_block[0], char_block[0], self._cue_rows, np.array(meant, dtype=np.intp)]
+            [word_block[0], char_block[0], self._cue_rows, meant, meant + self._rare_offset]
         )
         logits = (values @ self._weights[rows] + self._intercept).tolist()
         top = max(logits)

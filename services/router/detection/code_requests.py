@@ -20,8 +20,9 @@ about their own program name its parts, and the model reads the rest of their wo
 Code: a line that starts a definition or statement in a common language (``def f(``,
 ``class X``, ``import x``, ``from x import``, ``#include``, ``public ...``, ``function f(``,
 ``var|let|const x =``, ``print(``). A request for code: names a programming language or a code
-library, or asks to write / create / define / implement / generate a function, method, class,
-program, script, query or loop. Measured in ``data/README.md``.
+library, or asks to write / create / define / implement / generate / design / develop / build /
+code / construct a function, method, class, program, script, query or loop ("Design a function
+to ...", "Develop a C program ...", "Create an R script ..."). Measured in ``data/README.md``.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ _ASKS_FOR_CODE = re.compile(
     r"\bc(?:\+\+|#)(?!\w)"  # a word boundary never follows "++" or "#" before a space
     r"|\b(?:python|java|javascript|typescript|golang|ruby|php|perl|sql|mysql|bash"
     r"|numpy|pandas|sympy|scipy|matplotlib|regex"
-    r"|(?:write|create|define|implement|generate) (?:an? )?(?:python |java |c |recursive )?"
-    r"(?:function|method|class|program|script|query|loop))\b"
+    r"|(?:write|create|define|implement|generate|design|develop|build|code|construct)"
+    r" (?:an? )?(?:python |java |c |r |recursive )?(?:function|method|class|program|script"
+    r"|query|loop))\b"
 )
 # A message that opens with a definition, an import or a decorator is code. Case-sensitive:
 # the keywords in their own lower case, so that English ("Import duties ...", "Class 3

@@ -33,6 +33,9 @@ MONTE_CARLO = '''def pi_estimator(iterations: int) -> float:
         "Implement a query that sums the invoices per month",
         "Translate this expression into C++ code",  # "++" then a space: no word boundary
         "how do events work in C#?",
+        "Design a function to compute the greatest common divisor of two numbers",
+        "Develop a C program that averages an array of integers",
+        "Create an R script to compute the variance of a sample",
     ],
 )
 def test_code_and_requests_for_code(text: str) -> None:
@@ -48,6 +51,8 @@ def test_code_and_requests_for_code(text: str) -> None:
         "Find the coefficient of $x^6$ in $(1 + x + x^2)^5$",
         "What is a good way to plan a study week?",
         "The class was about the French revolution; what should I read first?",
+        "Design an experiment to compare two fertilisers",
+        "Develop a study plan for the calculus exam",
     ],
 )
 def test_mathematics_and_everyday_requests_are_not_code(text: str) -> None:

@@ -18,10 +18,12 @@ from services.router.detection import CategoryDetector
 from services.router.detection.model_artifact import (
     MANIFEST,
     MEANING,
+    RARE_MEANING,
     VOCABULARY,
     WEIGHTS,
     CategoryModel,
     ModelFormatError,
+    word_rarity,
 )
 from tooling.evaluation import LabelledText, read_labelled_jsonl
 from tooling.training.category_model import (
@@ -110,7 +112,7 @@ def _replace_text(path: Path, old: str, new: str) -> None:
 
 
 def _other_format_version(directory: Path, model: CategoryModel) -> None:
-    _replace_text(directory / MANIFEST, '"format_version": 2', '"format_version": 9')
+    _replace_text(directory / MANIFEST, '"format_version": 3', '"format_version": 9')
 
 
 def _weights_for_another_vocabulary(directory: Path, model: CategoryModel) -> None:
@@ -120,6 +122,14 @@ def _weights_for_another_vocabulary(directory: Path, model: CategoryModel) -> No
 def _meaning_table_one_word_short(directory: Path, model: CategoryModel) -> None:
     rows = len(model.meaning_words) - 1
     np.save(directory / MEANING, np.zeros((rows, 6), dtype=np.float32))
+
+
+def _rare_meaning_table_for_five_classes(directory: Path, model: CategoryModel) -> None:
+    np.save(directory / RARE_MEANING, np.zeros((len(model.meaning_words), 5), dtype=np.float32))
+
+
+def _no_rare_meaning_table(directory: Path, model: CategoryModel) -> None:
+    (directory / RARE_MEANING).unlink()
 
 
 def _no_meaning_words(directory: Path, model: CategoryModel) -> None:
@@ -132,6 +142,8 @@ def _no_meaning_words(directory: Path, model: CategoryModel) -> None:
         (_other_format_version, "format_version"),
         (_weights_for_another_vocabulary, "do not fit"),
         (_meaning_table_one_word_short, "meaning table"),
+        (_rare_meaning_table_for_five_classes, "rare meaning table"),
+        (_no_rare_meaning_table, "rare_meaning.npy"),
         (_no_meaning_words, "meaning_words"),
     ],
 )
@@ -152,6 +164,21 @@ def test_words_unknown_to_the_training_data_still_carry_their_meaning(
     dataset_words = set(detector.model.word_vocabulary)
     assert len(set(detector.model.meaning_words) - dataset_words) > 100_000
     table = dict(zip(detector.model.meaning_words, detector.model.meaning, strict=True))
+    classes = list(detector.model.classes)
+    for word, category in (("compiler", "coding"), ("theorem", "math"), ("grammar", "language")):
+        assert classes[int(np.argmax(table[word]))].value == category, word
+
+
+def test_the_rare_meaning_block_weighs_a_word_by_its_rarity(detector: CategoryDetector) -> None:
+    """ln(rank + 2): the most frequent word weighs ln 2, a word 10,000 ranks down ln 10,002;
+    and the rare-meaning rows, too, place words the dataset never had by their meaning."""
+    rarity = word_rarity(10_001)
+    assert rarity[0] == pytest.approx(np.log(2.0))
+    assert rarity[10_000] == pytest.approx(np.log(10_002.0))
+    assert (np.diff(rarity) > 0).all()
+    words = detector.model.meaning_words
+    assert words.index("the") < words.index("compiler")
+    table = dict(zip(words, detector.model.rare_meaning, strict=True))
     classes = list(detector.model.classes)
     for word, category in (("compiler", "coding"), ("theorem", "math"), ("grammar", "language")):
         assert classes[int(np.argmax(table[word]))].value == category, word
