@@ -113,8 +113,9 @@ class FallSettings:
 
 @dataclass(frozen=True)
 class Fall:
-    """A pair's fall detector: CUSUM over its ratings against a fall of ``points`` from its
-    live mean, and its falls in a row (README, "Live quality")."""
+    """A pair's fall detector: CUSUM over its ratings against a fall of ``points`` from the
+    learners' level (what its own ratings assure, held while evidence accrues), and its falls
+    in a row (README, "Live quality")."""
 
     statistic: float = 0.0  # nats of evidence for a fall; a fall at the threshold
     fallen_at: float = 0.0  # unix seconds of the last fall; 0: none

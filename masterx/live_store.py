@@ -7,9 +7,10 @@ Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
 falls in a row, ``h`` the level its evidence is measured from, -1 for none); the set
 ``masterx:live:pairs`` names every pair (``category/provider``).
 Adding is one atomic Lua step that decays the sums to now (and by the ratings it adds, with a
-rating half-life), adds, and steps the fall detector with the adding replica's live mean of
-the pair as the level before (as ``services/health/breaker.lua`` is one step per
-transition), so replicas never lose each other's outcomes. A pair with no outcome for
+rating half-life), adds, and steps the fall detector with the adding replica's learners' level
+of the pair (what its ratings assure) and whether that level is firm (as
+``services/health/breaker.lua`` is one step per transition), so replicas never lose each
+other's outcomes. A pair with no outcome for
 ``KEEP_HALF_LIVES`` half-lives expires.
 
 Read by the router (its snapshot) and by the benchmark service (the scores it shows).

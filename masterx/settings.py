@@ -144,7 +144,8 @@ class LiveQualitySettings(CommonSettings):
         gt=0,
         lt=100,
         description="The smallest fall of a pair's rated quality (points) worth moving traffic"
-        " for: the fall detector tests for a fall of this size from the pair's live mean.",
+        " for: the fall detector tests for a fall of this size from the learners' level (what the"
+        " pair's own ratings assure; README, 'Falls').",
     )
     live_fall_threshold: float = Field(
         5.0,

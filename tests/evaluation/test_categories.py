@@ -27,7 +27,7 @@ def test_accuracy_precision_recall_and_confusion_are_counted() -> None:
     assert evaluation.confusion[C][M] == 1 and evaluation.confusion[M][M] == 1
     assert [(m.text, m.predicted) for m in evaluation.mistakes] == [("b", M)]
     report = format_evaluation(evaluation, "t", mistakes=5)
-    assert "accuracy 0.667 (2/3)" in report and "coding -> math: b" in report
+    assert "accuracy 0.6667 (2/3)" in report and "coding -> math: b" in report
     assert evaluation.to_dict()["confusion"] == {
         e.value: {p.value: evaluation.confusion[e][p] for p in Category} for e in Category
     }

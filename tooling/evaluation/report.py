@@ -8,7 +8,7 @@ from tooling.evaluation.categories import CATEGORIES, CategoryEvaluation
 def format_evaluation(evaluation: CategoryEvaluation, title: str, mistakes: int = 0) -> str:
     """The report; with ``mistakes`` > 0, also up to that many misclassified messages."""
     lines = [
-        f"{title}: accuracy {evaluation.accuracy:.3f} ({evaluation.correct}/{evaluation.total})",
+        f"{title}: accuracy {evaluation.accuracy:.4f} ({evaluation.correct}/{evaluation.total})",
         "",
         f"  {'category':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
     ]
