@@ -22,7 +22,8 @@ Code: a line that starts a definition or statement in a common language (``def f
 ``var|let|const x =``, ``print(``). A request for code: names a programming language or a code
 library, or asks to write / create / define / implement / generate / design / develop / build /
 code / construct a function, method, class, program, script, query or loop ("Design a function
-to ...", "Develop a C program ...", "Create an R script ..."). Measured in ``data/README.md``.
+that ...", "Develop a C program that ...", "Create an R script that ..."). Measured in
+``data/README.md``.
 """
 
 from __future__ import annotations

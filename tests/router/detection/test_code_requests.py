@@ -33,9 +33,10 @@ MONTE_CARLO = '''def pi_estimator(iterations: int) -> float:
         "Implement a query that sums the invoices per month",
         "Translate this expression into C++ code",  # "++" then a space: no word boundary
         "how do events work in C#?",
-        "Design a function to compute the greatest common divisor of two numbers",
-        "Develop a C program that averages an array of integers",
-        "Create an R script to compute the variance of a sample",
+        "Design a function that tells whether a year is a leap year",
+        "Develop a C program that counts the lines of a text file",
+        "Build a Python script that renames my photos by the date they were taken",
+        "Create an R script that plots the monthly rainfall of my town",
     ],
 )
 def test_code_and_requests_for_code(text: str) -> None:
