@@ -4,11 +4,12 @@ The labelling rules (``data/README.md``, "The boundaries real prompts sit on") s
 everyday factual questions are general whatever field the fact is from ("Who discovered
 penicillin?", "What is photosynthesis?"), and that research asks for explanation, analysis,
 interpretation or the literature ("What were the causes of ...", "What does the conch
-symbolize ...", "What are recent approaches to ..."). The model reads a question's topic
-words (history, science) as research, so the rule is applied twice, by the same test: the
-training build relabels real rows mapped to research that are one-fact questions
-(``tooling/training/label_review.py``), and the detector turns a research verdict on a
-one-fact question into general (``category_detector.py``). Measured with
+symbolize ...", "What are recent approaches to ...", and a field's methods: "Which evaluation
+protocols are used for ...", "What strategies reduce ...", "What are the trade-offs of ...").
+The model reads a question's topic words (history, science) as research, so the rule is
+applied twice, by the same test: the training build relabels real rows mapped to research
+that are one-fact questions (``tooling/training/label_review.py``), and the detector turns a
+research verdict on a one-fact question into general (``category_detector.py``). Measured with
 leave-one-source-out in ``data/README.md``.
 
 An everyday how-to ("How to fold a fitted sheet", "How do I ...", "Tips for ...") that names
@@ -41,7 +42,10 @@ SCHOLARLY = re.compile(
     r"|compar\w*|correlat\w*|statistically|experiments?|scholar\w*|sources? (on|for|about))\b",
     re.IGNORECASE,
 )
-# explanation, interpretation, judgement, the state of a field, a paper's own work
+# explanation, interpretation, judgement, the state of a field and its methods (strategies,
+# protocols, metrics, objectives, trade-offs, benchmarks: what a survey of a field answers,
+# where the one-fact shape "Which X are used for Y?" turned the model's research verdict on
+# such questions into general), a paper's own work
 ASKS_FOR_MORE = re.compile(
     r"\b(why|explain\w*|describe|discuss\w*|caus\w*|roles?|effects?|affect\w*|impacts?"
     r"|significan\w*|importan\w*|influenc\w*|differ\w*|similar\w*|contribut\w*|limitations?"
@@ -54,7 +58,9 @@ ASKS_FOR_MORE = re.compile(
     r"|outcomes?|recent|latest|current(ly)?|advances?|approach(es)?|methods?|techniques?"
     r"|trends?|challenges?|state.of.the.art|progress|developments?|believe\w*|think|thought"
     r"|mean|say about|tell us|know about|reveal\w*|learn\w*|led to|lead to|makes?"
-    r"|happens?|like|in simple terms)\b",
+    r"|happens?|like|in simple terms"
+    r"|strateg\w*|protocols?|metrics?|architectures?|objectives?|best practices|trade.?offs?"
+    r"|work best|open problems?|failure modes?|evaluat\w*|benchmark\w*|datasets?)\b",
     re.IGNORECASE,
 )
 _SECOND_QUESTION = re.compile(

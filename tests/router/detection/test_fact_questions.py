@@ -44,6 +44,12 @@ def test_short_questions_after_one_fact_or_definition(text: str) -> None:
         "Why did the Roman Empire fall?",  # not a fact question's start
         "Who was Napoleon, what did he conquer, and why did he lose at Waterloo in the end?",
         "What is entropy?\nExplain it with an example.",  # more than one line
+        # a field's methods: what a survey of it answers, not one fact
+        "Which evaluation protocols are used for open-domain dialogue systems?",
+        "What strategies reduce hallucination in neural machine translation?",
+        "What are the trade-offs of using synthetic data to pretrain vision models?",
+        "Which training objectives help dense retrievers generalize to new domains?",
+        "What metrics are used to measure bias in word embeddings?",
     ],
 )
 def test_questions_that_ask_for_more_than_a_fact(text: str) -> None:
