@@ -10,8 +10,7 @@ Adding is one atomic Lua step that decays the sums to now (and by the ratings it
 rating half-life), adds, and steps the fall detector with the adding replica's learners' level
 of the pair (what its ratings assure) and whether that level is firm (as
 ``services/health/breaker.lua`` is one step per transition), so replicas never lose each
-other's outcomes. A pair with no outcome for
-``KEEP_HALF_LIVES`` half-lives expires.
+other's outcomes. A pair with no outcome for ``KEEP_HALF_LIVES`` half-lives expires.
 
 Read by the router (its snapshot) and by the benchmark service (the scores it shows).
 """

@@ -79,6 +79,8 @@ def test_the_detector_reads_a_fact_question_on_a_research_topic_as_general(
             assert guess.confidence == pytest.approx(probabilities[Category.GENERAL])
     research = detector.detect("What were the main causes of the French Revolution?")
     assert research.category is Category.RESEARCH
+    survey = detector.detect("Which evaluation protocols are used for dialogue systems?")
+    assert survey.category is Category.RESEARCH
 
 
 @pytest.mark.parametrize(
