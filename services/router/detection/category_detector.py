@@ -120,8 +120,8 @@ class CategoryDetector:
             ]
         )
         self._rare_offset = len(model.meaning_words)
-        # each meaning row's rarity, indexed by the row (the rows before the table weigh 0)
-        self._rarity = np.concatenate([np.zeros(meaning_start), word_rarity(self._rare_offset)])
+        self._meaning_start = meaning_start
+        self._rarity = word_rarity(self._rare_offset)  # per word of the meaning table
         self._idf_array = np.concatenate([model.word_idf, model.char_idf]).astype(np.float64)
         self._idf = self._idf_array.tolist()
         self._word_rows = {gram: row for row, gram in enumerate(model.word_vocabulary)}
@@ -166,7 +166,7 @@ class CategoryDetector:
             [row for row in map(self._meaning_rows.get, tokens) if row is not None],
             dtype=np.intp,
         )
-        rarity = self._rarity[meant]
+        rarity = self._rarity[meant - self._meaning_start]
         rarity_total = float(rarity.sum())
         # sublinear TF-IDF, each block L2-normalised on its own, as in training; the cues; the
         # mean of the meaning rows of the message's words; their rare-meaning rows' mean
