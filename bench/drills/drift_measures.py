@@ -69,6 +69,15 @@ def holder(answers: Sequence[Answer], since: float, window: int) -> tuple[str | 
     return most, count / window, all(p == most for p in long_running.values())
 
 
+def still_holds(
+    answers: Sequence[Answer], victim: str | None, since: float, window: int, need: float
+) -> bool:
+    """Whether ``victim`` holds coding (``holder``): at least ``need`` of the last window and
+    every long coding session."""
+    provider, share, every_long = holder(answers, since, window)
+    return victim is not None and provider == victim and share >= need and every_long
+
+
 def shares(answers: Sequence[Answer], since: float, until: float) -> dict[str, dict[str, float]]:
     """Each category but coding: its new sessions' share per serving provider."""
     counts: dict[str, Counter[str]] = {}

@@ -7,10 +7,12 @@
    settle the live estimates, and the routing of every category must then stand for a while;
    then the victim is the provider the traffic shows serving coding: most of the new coding
    sessions and the long-running ones.
-3. Baseline, then the victim's simulated coding quality drops to the worst provider's
-   (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding answers until
-   at least 90 % of new coding sessions (a sliding window) avoid the victim; whether the long
-   sessions that were on it moved; each other category's routing shares before and after.
+3. Baseline (the victim must still hold coding at its end, else the new holder is the victim and
+   the baseline starts again), then the victim's simulated coding quality drops to the worst
+   provider's (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding
+   answers until at least 90 % of new coding sessions (a sliding window) avoid the victim;
+   whether the long sessions that were on it moved; each other category's routing shares before
+   and after.
 4. The quality is restored: the rated coding answers until 90 % of new coding sessions are
    back on the victim.
 
@@ -39,6 +41,7 @@ from bench.drills.drift_measures import (
     rated_down_on,
     sessions_on,
     shares,
+    still_holds,
 )
 from bench.drills.harness import SHORT, DrillResult, DrillStack, Timing
 from bench.drills.probes import wait_until
@@ -53,6 +56,7 @@ SCORES_REFRESH_S = 12.0  # the router's scores refresh (MASTERX_SCORES_REFRESH_S
 OTHER_SHIFT_LIMIT = 0.15  # the largest change in one provider's share of a category
 HOLD_SHARE = 0.8  # the victim serves at least this share of new coding sessions (or leave_share)
 HOLD_MOST_S = 60.0  # the longest the baseline waits for one provider to hold coding
+VICTIM_PICKS = 3  # the most victims picked when the one picked stops holding coding
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,26 @@ async def _until_one_holds_coding(
         await asyncio.sleep(0.5)
 
 
+async def _victim_through_a_baseline(
+    traffic: RatedTraffic, scale: DriftScale
+) -> tuple[str | None, float, float, float, int]:
+    """The victim, then the baseline; the victim must still hold coding at its end. Within the
+    band the ratings can still hand coding to a cheaper provider while the baseline runs (a CI
+    run's victim served no session at the drop, and the drill measured nothing): then the new
+    holder is the victim and the baseline starts again, ``VICTIM_PICKS`` times at the most.
+    The victim, its share when picked, how long that took, when its baseline started, picks."""
+    need = max(HOLD_SHARE, scale.leave_share)
+    picks = 0
+    while True:
+        victim, held, held_s = await _until_one_holds_coding(traffic, scale)
+        picks += 1
+        started = time.monotonic()
+        await asyncio.sleep(scale.baseline_s)
+        holds = still_holds(traffic.answers, victim, started, scale.window, need)
+        if holds or picks >= VICTIM_PICKS:
+            return victim, held, held_s, started, picks
+
+
 async def _coding_ranking(gateway_url: str) -> str:
     """The coding candidates as the router ranks them now: provider, quality as ranked,
     within the band (+) or not (-)."""
@@ -250,7 +274,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # the ratings would have moved anyway.
             await asyncio.sleep(scale.warmup_s)
             settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
-            victim, held, held_s = await _until_one_holds_coding(traffic, scale)
+            victim, held, held_s, started, picks = await _victim_through_a_baseline(traffic, scale)
             if victim is None:  # no full window of new coding sessions: the router's choice
                 victim = await _best_coding_provider(client)
         except BaseException:
@@ -263,10 +287,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m["benchmark_reruns"] = reruns
     m["settle_s"] = round(settled_s)
     m["victim_held_coding"] = f"{held:.2f} after {held_s:.0f} s"
+    m["victim_picks"] = picks
     m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
-        started = time.monotonic()
-        await asyncio.sleep(scale.baseline_s)
         degraded_at = time.monotonic()
         await drills.simulator.set(victim, quality={CODING: worst})
         left, restored_at = await _phase(

@@ -11,6 +11,7 @@ from bench.drills.drift_measures import (
     rated_down_on,
     sessions_on,
     shares,
+    still_holds,
 )
 from bench.drills.rated_traffic import Answer
 
@@ -104,3 +105,14 @@ def test_who_holds_coding_is_the_window_majority_with_every_long_session() -> No
     assert holder(answers, 10, window=10) == ("victim", 0.8, False)
     answers += [_answer(22, "victim", session="long", new=False)]
     assert holder(answers, 10, window=10) == ("victim", 0.8, True)
+
+
+def test_a_victim_still_holds_coding_only_with_the_window_and_every_long_session() -> None:
+    answers = [_answer(t, "victim") for t in range(10)]
+    answers += [_answer(t, "cheaper") for t in range(10, 14)]  # the band let a cheaper one in
+    assert still_holds(answers, "victim", 0, window=10, need=0.6)
+    assert not still_holds(answers, "victim", 0, window=10, need=0.8)  # 6 of the last 10
+    assert not still_holds(answers, "victim", 5, window=10, need=0.6)  # 5 of 9: no full window
+    assert not still_holds(answers, None, 0, window=10, need=0.0)
+    answers += [_answer(15, "cheaper", session="long", new=False)]
+    assert not still_holds(answers, "victim", 0, window=10, need=0.6)
