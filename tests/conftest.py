@@ -9,10 +9,16 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
+from hypothesis import HealthCheck, settings
 from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.stores import MongoClient, connect_mongo, connect_redis
 from tests.support.stores import StoreUrls, real_stores
+
+# Property tests judge results, not speed: on a busy shared machine one example can take longer
+# than Hypothesis's default 200 ms deadline (speed is `make bench`'s business).
+settings.register_profile("masterx", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("masterx")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import httpx
 from bench.drills.load import Load, Reply, summarise
 from bench.drills.probes import Simulator, breaker_view, wait_until
 from tooling.stack import Stack, StackConfig
-from tooling.stack.readiness import free_port, grpc_serving
+from tooling.stack.readiness import free_ports, grpc_serving
 
 DRILL_ENV = {
     "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
@@ -75,10 +75,10 @@ class DrillStack:
     which is started only by the router drill (until then round robin skips it)."""
 
     def __init__(self, announce: bool = False) -> None:
-        self.second_router_port = free_port()
-        self.second_metrics_port = free_port()
         config = StackConfig(state_dir=Path(tempfile.mkdtemp(prefix="masterx-drills-")))
-        config = config.with_free_ports()
+        ports = free_ports(len(config.port_fields) + 2, config.host)  # + the second router's
+        self.second_router_port, self.second_metrics_port = ports[-2:]
+        config = config.with_ports(ports[:-2])
         self.router_targets = [
             f"{config.host}:{config.router_grpc_port}",
             f"{config.host}:{self.second_router_port}",

@@ -165,12 +165,13 @@ async def _until_one_holds_coding(
 
 async def _victim_through_a_baseline(
     traffic: RatedTraffic, scale: DriftScale
-) -> tuple[str | None, float, float, float, int]:
+) -> tuple[str | None, float, float, float, int, bool]:
     """The victim, then the baseline; the victim must still hold coding at its end. Within the
     band the ratings can still hand coding to a cheaper provider while the baseline runs (a CI
     run's victim served no session at the drop, and the drill measured nothing): then the new
     holder is the victim and the baseline starts again, ``VICTIM_PICKS`` times at the most.
-    The victim, its share when picked, how long that took, when its baseline started, picks."""
+    The victim, its share when picked, how long that took, when its baseline started, picks,
+    and whether it held coding at the baseline's end."""
     need = max(HOLD_SHARE, scale.leave_share)
     picks = 0
     while True:
@@ -180,7 +181,7 @@ async def _victim_through_a_baseline(
         await asyncio.sleep(scale.baseline_s)
         holds = still_holds(traffic.answers, victim, started, scale.window, need)
         if holds or picks >= VICTIM_PICKS:
-            return victim, held, held_s, started, picks
+            return victim, held, held_s, started, picks, holds
 
 
 async def _coding_ranking(gateway_url: str) -> str:
@@ -274,7 +275,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # the ratings would have moved anyway.
             await asyncio.sleep(scale.warmup_s)
             settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
-            victim, held, held_s, started, picks = await _victim_through_a_baseline(traffic, scale)
+            victim, held, held_s, started, picks, holds = await _victim_through_a_baseline(
+                traffic, scale
+            )
             if victim is None:  # no full window of new coding sessions: the router's choice
                 victim = await _best_coding_provider(client)
         except BaseException:
@@ -288,6 +291,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m["settle_s"] = round(settled_s)
     m["victim_held_coding"] = f"{held:.2f} after {held_s:.0f} s"
     m["victim_picks"] = picks
+    m["victim_held_through_baseline"] = holds
     m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
         degraded_at = time.monotonic()

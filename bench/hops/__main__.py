@@ -32,7 +32,7 @@ from bench.load.stack import ROOT, running_module
 from bench.messages import LEARNER_MESSAGES
 from masterx.v1 import router_pb2
 from services.router.detection import CategoryDetector
-from tooling.stack.readiness import free_port, grpc_serving
+from tooling.stack.readiness import free_ports, grpc_serving
 
 RESULTS = ROOT / "bench" / "results" / "hops.json"
 REQUEST = router_pb2.ChatRequest(
@@ -64,7 +64,7 @@ def pause_ms(text: str) -> float:
 @contextmanager
 def far_end(state: Path) -> Iterator[tuple[int, int]]:
     """The peer process's TCP and gRPC ports, while it runs."""
-    tcp_port, grpc_port = free_port(HOST), free_port(HOST)
+    tcp_port, grpc_port = free_ports(2, HOST)
     ready = grpc_serving(f"{HOST}:{grpc_port}")
     arguments = [str(tcp_port), str(grpc_port)]
     with running_module("hop peer", "bench.hops.peer", arguments, ready, state / "hops-peer.log"):

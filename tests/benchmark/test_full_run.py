@@ -147,7 +147,7 @@ async def test_a_failing_provider_gets_quality_zero_and_its_failure_kind_is_kept
         math,
         simulator_url,
         sandbox,
-        options=EngineOptions(test_timeout_s=0.5, flush_interval_s=0.2),
+        options=EngineOptions(test_timeout_s=1.5, flush_interval_s=0.2),
         providers=["groq", "gemini", "openai"],
     )
     async with httpx.AsyncClient(base_url=simulator_url) as control:

@@ -22,19 +22,20 @@ from masterx.stores import MongoClient
 from services.benchmark.run_store import RunStore
 from tests.benchmark.conftest import small_suites, write_suite
 from tests.support.stores import StoreUrls
-from tooling.stack.readiness import free_port
+from tooling.stack.readiness import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def service_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASTERX_")}
+    grpc_port, metrics_port = free_ports(2)
     env.update(
         {
             "MASTERX_BIND_HOST": "127.0.0.1",
             "MASTERX_SIMULATED_PROVIDERS": "1",
-            "MASTERX_BENCHMARK_GRPC_PORT": str(free_port("127.0.0.1")),
-            "MASTERX_BENCHMARK_METRICS_PORT": str(free_port("127.0.0.1")),
+            "MASTERX_BENCHMARK_GRPC_PORT": str(grpc_port),
+            "MASTERX_BENCHMARK_METRICS_PORT": str(metrics_port),
             **overrides,
         }
     )

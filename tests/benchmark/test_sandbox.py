@@ -41,7 +41,9 @@ async def test_tests_do_not_see_each_others_changes(sandbox: Sandbox) -> None:
     assert result.outcome == SandboxOutcome.PASSED
 
 
-async def test_an_infinite_loop_is_stopped_by_the_cpu_limit(sandbox: Sandbox) -> None:
+async def test_an_infinite_loop_is_stopped_by_the_cpu_limit() -> None:
+    # A wall limit far beyond the CPU second: a busy machine gives the loop a fraction of a core.
+    sandbox = Sandbox(SandboxLimits(cpu_seconds=1, memory_mb=256, wall_seconds=20))
     result = await sandbox.run("while True:\n    pass\n", ["pass"])
     assert result.outcome == SandboxOutcome.TIMEOUT and "CPU" in result.detail
     assert result.duration_s < sandbox.limits.wall_seconds

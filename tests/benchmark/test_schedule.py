@@ -114,7 +114,7 @@ async def test_a_lease_expires_when_its_holder_dies(
     redis_client: aioredis.Redis,
     clock: ManualClock,
 ) -> None:
-    dead = RedisLease(redis_client, KEY, "dead-replica", ttl_s=0.3, clock=clock)
+    dead = RedisLease(redis_client, KEY, "dead-replica", ttl_s=1.0, clock=clock)
     alive = RedisLease(redis_client, KEY, "replica-b", ttl_s=30, clock=clock)
     assert await dead.acquire()  # and never renews it
     assert not await alive.acquire()

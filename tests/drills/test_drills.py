@@ -8,7 +8,9 @@ from bench.drills.harness import DrillResult
 from bench.drills.report import markdown_table
 from bench.drills.runner import run_drills
 
-pytestmark = pytest.mark.e2e
+# The drills run in one module fixture, which pytest-timeout counts against the first test:
+# about 200 s on this machine, more when the quality drift drill picks its victim again.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 
 @pytest.fixture(scope="module")

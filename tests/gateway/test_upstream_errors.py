@@ -86,11 +86,11 @@ def test_grpc_status_codes_map_to_http(
 def test_the_deadline_comes_from_the_request_and_its_end_is_a_504(
     client: httpx.Client, fakes: FakeUpstreams
 ) -> None:
-    fakes.router.script.delay = 3.0
+    fakes.router.script.delay = 4.0
     started = time.monotonic()
     response = client.post("/api/v1/chat", json=CHAT, headers={"x-masterx-timeout": "1"})
     assert response.status_code == 504, response.text
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 3.5  # the request's 1 s, not the router's 4 s
     assert response.json()["error"]["code"] == "deadline_exceeded"
     remaining = fakes.router.seen.time_remaining[0]
     assert remaining is not None and remaining <= 1 + SLACK

@@ -90,8 +90,10 @@ async def test_nobody_listening_is_a_connection_failure(adapter_for: AdapterFact
         assert (await failure_of(adapter, streamed)).kind is FailureKind.CONNECTION
 
 
-def within_ten_percent(elapsed: float, setting: float) -> bool:
-    return setting * 0.98 <= elapsed <= setting * 1.1
+def on_time(elapsed: float, setting: float) -> bool:
+    """Not before the setting, and well before a second attempt or a doubled timeout could end
+    (half a second of slack: a busy shared machine delays the timer and the simulator)."""
+    return setting * 0.98 <= elapsed <= setting + 0.5
 
 
 async def test_the_read_timeout_is_honoured(simulator: str, adapter_for: AdapterFactory) -> None:
@@ -101,7 +103,7 @@ async def test_the_read_timeout_is_honoured(simulator: str, adapter_for: Adapter
     error = await failure_of(adapter, streamed=False)
     elapsed = time.perf_counter() - started
     assert error.kind is FailureKind.TIMEOUT
-    assert within_ten_percent(elapsed, 1.0), elapsed
+    assert on_time(elapsed, 1.0), elapsed
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["generate", "stream"])
@@ -114,7 +116,7 @@ async def test_the_total_timeout_bounds_a_whole_call(
     error = await failure_of(adapter, streamed)
     elapsed = time.perf_counter() - started
     assert error.kind is FailureKind.TIMEOUT and "1s" in str(error)
-    assert within_ten_percent(elapsed, 1.0), elapsed
+    assert on_time(elapsed, 1.0), elapsed
 
 
 @pytest.fixture
@@ -153,4 +155,4 @@ async def test_the_connect_timeout_is_honoured(
     error = await failure_of(adapter, streamed=False)
     elapsed = time.perf_counter() - started
     assert error.kind is FailureKind.TIMEOUT and "ConnectionTimeoutError" in str(error)
-    assert within_ten_percent(elapsed, 1.0), elapsed
+    assert on_time(elapsed, 1.0), elapsed

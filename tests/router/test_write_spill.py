@@ -168,8 +168,10 @@ async def test_a_router_stopped_while_taking_kept_writes_back_keeps_every_one_of
         # a small buffer MongoDB never drains: the recovery waits for room when it is stopped
         buffer = WriteBuffer(unreachable["masterx"][name], capacity=3, spill=spill)
         buffer.start()
-        await asyncio.sleep(0.3)
-        assert buffer.pending == 3 and await redis_client.llen(spill.key) == 0
+        deadline = asyncio.get_running_loop().time() + 5
+        while not (buffer.pending == 3 and await redis_client.llen(spill.key) == 0):
+            assert asyncio.get_running_loop().time() < deadline, (buffer.pending, "pending")
+            await asyncio.sleep(0.05)
         await buffer.stop(0.1)
     finally:
         await unreachable.close()

@@ -90,7 +90,8 @@ def security_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "MASTERX_API_KEYS": f"{ALICE_KEY},{BOB_KEY}",
             "MASTERX_BENCHMARK_SCHEDULE_ENABLED": "false",
             "MASTERX_SESSION_CACHE_TTL_SECONDS": "0",
-            "MASTERX_BODY_READ_TIMEOUT_SECONDS": "3",
+            # long enough for ten 4 MiB bodies at once on a busy machine (the 408 test waits it)
+            "MASTERX_BODY_READ_TIMEOUT_SECONDS": "8",
         },
     )
     with Stack(config) as running:

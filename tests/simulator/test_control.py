@@ -119,7 +119,7 @@ async def test_timeout_mode_holds_the_request_until_the_client_gives_up(
     started = time.perf_counter()
     with pytest.raises(httpx.ReadTimeout):
         await client.post(path, json=body, timeout=httpx.Timeout(5, read=0.3))
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0  # the client's 0.3 s, not the server's answer
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
@@ -144,16 +144,17 @@ async def test_reset_mode_drops_a_stream_after_its_first_event(client: httpx.Asy
 
 
 async def test_latency_override_delays_the_answer(client: httpx.AsyncClient) -> None:
-    await control(client, "groq", latency_ms=200)
+    # Bounds far apart: a busy shared machine adds tenths of a second to any round trip.
+    await control(client, "groq", latency_ms=1000)
     path = "/groq/openai/v1/chat/completions"
     body = {"model": "llama-3.3-70b-versatile", "messages": [{"role": "user", "content": "hello"}]}
     started = time.perf_counter()
     assert (await client.post(path, json=body)).status_code == 200
-    assert 0.2 <= time.perf_counter() - started < 0.4
+    assert 1.0 <= time.perf_counter() - started < 2.0
     await control(client, "groq", latency_ms=None)
     started = time.perf_counter()
     assert (await client.post(path, json=body)).status_code == 200
-    assert time.perf_counter() - started < 0.15
+    assert time.perf_counter() - started < 0.6
 
 
 async def test_a_background_failure_rate_fails_calls_with_the_profiles_kind(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from tooling.stack.readiness import free_port
+from tooling.stack.readiness import free_ports
 
 ENV_PREFIX = "MASTERX_"
 
@@ -66,5 +66,9 @@ class StackConfig:
 
     def with_free_ports(self) -> StackConfig:
         """The same stack on ports nobody uses (for tests running beside a dev stack)."""
-        ports: dict[str, Any] = {name: free_port(self.host) for name in self.port_fields}
-        return replace(self, **ports)
+        return self.with_ports(free_ports(len(self.port_fields), self.host))
+
+    def with_ports(self, ports: list[int]) -> StackConfig:
+        """The same stack on these ports, in the order of ``port_fields``."""
+        chosen: dict[str, Any] = dict(zip(self.port_fields, ports, strict=True))
+        return replace(self, **chosen)

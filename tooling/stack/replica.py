@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tooling.stack.launcher import Stack, stop_process
 from tooling.stack.parent_death import tied_to_parent
-from tooling.stack.readiness import free_port, grpc_serving
+from tooling.stack.readiness import free_ports, grpc_serving
 
 GRPC_SERVICES = ("router", "health", "benchmark")
 
@@ -41,7 +41,7 @@ def start_replica(
     if service not in GRPC_SERVICES:
         raise ValueError(f"no replicas of {service!r}; one of {GRPC_SERVICES}")
     host = stack.config.host
-    port, metrics_port = free_port(host), free_port(host)
+    port, metrics_port = free_ports(2, host)
     env = {
         **os.environ,
         **stack.service_env(),

@@ -8,14 +8,14 @@ from contextlib import ExitStack, contextmanager
 from bench.load.stack import running_module
 from bench.load.workload import SIMULATOR_PATH
 from tooling.stack import StackConfig
-from tooling.stack.readiness import free_port, grpc_serving, http_ok
+from tooling.stack.readiness import free_ports, grpc_serving, http_ok
 
 
 @contextmanager
 def floor_chain(config: StackConfig) -> Iterator[int]:
     """The floor gateway's port, while the floor chain runs."""
     host = config.host
-    router_port, gateway_port = free_port(host), free_port(host)
+    router_port, gateway_port = free_ports(2, host)
     simulator = f"http://{host}:{config.simulator_port}{SIMULATOR_PATH}"
     commands = {
         "router": ([str(router_port), simulator], grpc_serving(f"{host}:{router_port}")),
