@@ -31,7 +31,7 @@ and requests to rewrite never see code. "Translate into German: I feel so depres
 language (empathy by 6, language by 7).
 
 The rules read the first :data:`RULES_MAX_CHARS` characters of a message (the model reads
-its first 1,000, ``text_features.py``): their regular expressions cost time in proportion
+its first 700, ``text_features.py``): their regular expressions cost time in proportion
 to what they read, and a pasted file of 20,000 characters took 2 to 6 ms of them, past the
 router's 2 ms detection budget. Every real prompt the rules were measured on is 2,000
 characters at most (the shared build keeps no longer one; ``data/README.md``), so the
