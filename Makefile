@@ -98,8 +98,8 @@ lint: venv  ## ruff: lint rules and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: venv  ## mypy --strict on the product, tooling and benchmark code (not tests)
-	$(VENV)/bin/mypy masterx services simulator tooling bench
+typecheck: venv  ## mypy --strict on all hand-written code: product, tooling, benchmarks, tests
+	$(VENV)/bin/mypy masterx services simulator tooling bench tests scripts
 
 proto: venv  ## Regenerate the gRPC stubs in masterx/v1 from proto/
 	$(PY) scripts/gen_proto.py

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from masterx.v1 import keys_pb2
 from services.gateway.spend import limit_headers, refusal
 
 
-def _reply(**fields: object) -> keys_pb2.AdmitReply:
-    base: dict[str, object] = {
+def _reply(**fields: Any) -> keys_pb2.AdmitReply:
+    base: dict[str, Any] = {
         "key_id": "3f9a0c1b2d4e",
         "remaining_requests": -1,
         "remaining_tokens": -1,

@@ -91,7 +91,7 @@ def test_a_tool_round_trip_plain_and_streamed(sdk: anthropic.Anthropic) -> None:
         tools=[WEATHER],
         messages=[
             QUESTION,
-            {"role": "assistant", "content": first.content},  # type: ignore[typeddict-item]
+            {"role": "assistant", "content": first.content},
             {
                 "role": "user",
                 "content": [

@@ -167,7 +167,7 @@ def test_the_history_keeps_the_newest_turns_within_its_bound(
     )
 
     def stored() -> list[dict[str, str]] | None:
-        with MongoClient(stack.mongodb_url) as client:
+        with MongoClient[dict[str, Any]](stack.mongodb_url) as client:
             document = client["masterx"]["sessions"].find_one({"_id": "mem-bound"})
         history = document.get("history") if document else None
         return history if history and history[-1]["content"] == replies[3] else None
@@ -298,7 +298,7 @@ def test_another_router_replica_reads_the_history_from_mongodb(
     first = _chat(http, "mem-replica", "Explain quicksort")  # answered by the stack's router
 
     def stored() -> bool | None:
-        with MongoClient(stack.mongodb_url) as client:
+        with MongoClient[dict[str, Any]](stack.mongodb_url) as client:
             document = client["masterx"]["sessions"].find_one({"_id": "mem-replica"})
         return True if document and document.get("history") else None
 

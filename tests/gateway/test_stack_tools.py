@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from openai.types.chat import ChatCompletionUserMessageParam
 from pydantic import BaseModel
 
 from tooling.stack import Stack
@@ -130,7 +131,10 @@ def test_an_image_leaves_a_session_held_by_a_provider_without_vision(
     providers = httpx.get(f"{gateway_stack.gateway_url}/api/v1/providers").json()["providers"]
     groq = next(p for p in providers if p["name"] == "groq")
     session = {"X-Session-ID": "vision-continuity"}
-    text = {"role": "user", "content": "What does this exercise ask? Explain it simply."}
+    text: ChatCompletionUserMessageParam = {
+        "role": "user",
+        "content": "What does this exercise ask? Explain it simply.",
+    }
     first = sdk.chat.completions.with_raw_response.create(
         model=f"groq/{groq['model']}", messages=[text], extra_headers=session
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import grpc
@@ -192,5 +193,6 @@ async def test_closing_the_event_generator_cancels_the_call() -> None:
     assert (await anext(events)).startswith(b"data: ")
     await anext(events)
     assert not stream.cancelled
+    assert isinstance(events, AsyncGenerator)
     await events.aclose()  # what Starlette does when the client goes away at a yield
     assert stream.cancelled

@@ -119,7 +119,7 @@ async def test_watchers_on_either_replica_see_a_trip(
     provider = "watched"
     streams = [stub.WatchStatus(health_pb2.WatchStatusRequest()) for stub in stubs]
 
-    async def sees_open(stream: grpc.aio.UnaryStreamCall) -> bool:  # type: ignore[type-arg]
+    async def sees_open(stream: grpc.aio.UnaryStreamCall) -> bool:
         async for status in stream:
             if status.provider == provider and status.state == common_pb2.BREAKER_STATE_OPEN:
                 return True

@@ -8,6 +8,7 @@ quality stays within 0-100 at grading and at scoring."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -26,7 +27,7 @@ NEW_REPORT = {
 }
 
 
-def forge(*reports: dict[str, object]) -> str:
+def forge(*reports: Mapping[str, object]) -> str:
     """Code that writes forged report lines straight to the pipe, then exits quietly."""
     lines = "".join(f"@@MASTERX_SANDBOX@@ {json.dumps(r)}\n" for r in reports)
     return f"import os\nos.write(1, {lines.encode()!r})\nos._exit(0)\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -125,8 +126,9 @@ def test_thompson_draws_follow_the_posterior() -> None:
     "field", ["half_life_s", "rating_weight", "signal_weight", "prior_max_tests"]
 )
 def test_settings_out_of_range_are_refused(field: str) -> None:
+    out_of_range: dict[str, Any] = {field: -1}
     with pytest.raises(ValueError, match=field):
-        LiveSettings(**{field: -1})
+        LiveSettings(**out_of_range)
 
 
 qualities = st.floats(0, 100)
