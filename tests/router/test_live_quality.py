@@ -49,8 +49,9 @@ async def test_two_replicas_share_their_outcomes_through_redis(
     for replica in (first, second):
         estimate = replica.estimate("alpha", Category.CODING)
         assert estimate is not None
-        assert estimate.rating_weight == pytest.approx(11.0, rel=1e-3)
-        assert estimate.quality == pytest.approx((0.92 * 30 + 1) / 41 * 100, rel=1e-3)
+        # the sums decay in real time (half-life 900 s): 1 % allows a 13 s stall of the machine
+        assert estimate.rating_weight == pytest.approx(11.0, rel=1e-2)
+        assert estimate.quality == pytest.approx((0.92 * 30 + 1) / 41 * 100, rel=1e-2)
         assert estimate.prior_weight == 30
     assert quality(second, "beta") == 80.0  # others untouched
     math = second.estimate("alpha", Category.MATH)
