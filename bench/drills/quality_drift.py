@@ -81,6 +81,21 @@ class DriftScale:
     # victim get answers to rate down (and move).
     after_leave_s: float = 30.0
 
+    @property
+    def hold_share(self) -> float:
+        """The share of the window the victim must serve to hold coding."""
+        return max(HOLD_SHARE, self.leave_share)
+
+
+@dataclass(frozen=True)
+class VictimPick:
+    victim: str | None  # None: no full window of new coding sessions
+    held: float  # its share of the window when picked
+    held_s: float  # how long the pick waited
+    baseline_at: float  # when its baseline started
+    picks: int
+    held_through_baseline: bool
+
 
 FULL_DRIFT = DriftScale(20.0, 8, 90.0, 20.0, 45.0, 40, 0.9, 300, 600, 240.0)
 # make test's form checks the mechanism (ratings, not a benchmark run, move new sessions and
@@ -154,7 +169,7 @@ async def _until_one_holds_coding(
     provider serves ``HOLD_SHARE`` of the last window of new coding sessions and every long
     coding session (``HOLD_MOST_S`` at the most): it, its share, the time it took."""
     started = time.monotonic()
-    need = max(HOLD_SHARE, scale.leave_share)
+    need = scale.hold_share
     while True:
         provider, held, every_long = holder(traffic.answers, started, scale.window)
         waited = time.monotonic() - started
@@ -163,25 +178,20 @@ async def _until_one_holds_coding(
         await asyncio.sleep(0.5)
 
 
-async def _victim_through_a_baseline(
-    traffic: RatedTraffic, scale: DriftScale
-) -> tuple[str | None, float, float, float, int, bool]:
+async def _victim_through_a_baseline(traffic: RatedTraffic, scale: DriftScale) -> VictimPick:
     """The victim, then the baseline; the victim must still hold coding at its end. Within the
     band the ratings can still hand coding to a cheaper provider while the baseline runs (a CI
     run's victim served no session at the drop, and the drill measured nothing): then the new
-    holder is the victim and the baseline starts again, ``VICTIM_PICKS`` times at the most.
-    The victim, its share when picked, how long that took, when its baseline started, picks,
-    and whether it held coding at the baseline's end."""
-    need = max(HOLD_SHARE, scale.leave_share)
+    holder is the victim and the baseline starts again, ``VICTIM_PICKS`` times at the most."""
     picks = 0
     while True:
         victim, held, held_s = await _until_one_holds_coding(traffic, scale)
         picks += 1
         started = time.monotonic()
         await asyncio.sleep(scale.baseline_s)
-        holds = still_holds(traffic.answers, victim, started, scale.window, need)
+        holds = still_holds(traffic.answers, victim, started, scale.window, scale.hold_share)
         if holds or picks >= VICTIM_PICKS:
-            return victim, held, held_s, started, picks, holds
+            return VictimPick(victim, held, held_s, started, picks, holds)
 
 
 async def _coding_ranking(gateway_url: str) -> str:
@@ -275,23 +285,23 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             # the ratings would have moved anyway.
             await asyncio.sleep(scale.warmup_s)
             settled_s = await _until_routing_settles(client, scale.steady_s, SETTLE_MOST_S)
-            victim, held, held_s, started, picks, holds = await _victim_through_a_baseline(
-                traffic, scale
-            )
+            pick = await _victim_through_a_baseline(traffic, scale)
+            victim = pick.victim
             if victim is None:  # no full window of new coding sessions: the router's choice
                 victim = await _best_coding_provider(client)
         except BaseException:
             await traffic.stop()
             raise
+    started = pick.baseline_at
     original = traffic.quality[victim][CODING]
     result = DrillResult(f"quality drift ({victim})", [])
     m = result.measures
     m["victim"] = victim
     m["benchmark_reruns"] = reruns
     m["settle_s"] = round(settled_s)
-    m["victim_held_coding"] = f"{held:.2f} after {held_s:.0f} s"
-    m["victim_picks"] = picks
-    m["victim_held_through_baseline"] = holds
+    m["victim_held_coding"] = f"{pick.held:.2f} after {pick.held_s:.0f} s"
+    m["victim_picks"] = pick.picks
+    m["victim_held_through_baseline"] = pick.held_through_baseline
     m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
         degraded_at = time.monotonic()
