@@ -87,17 +87,18 @@ class FallSettings:
             if not ok:
                 raise ValueError(f"live quality fall {name}={getattr(self, name)} is out of range")
 
-    def level(self, tally: Tally, rating_weight: float) -> float | None:
+    def level(self, tally: Tally, rating_weight: float, margin: float = 1.0) -> float | None:
         """The level a fall is measured from (0-1): what the pair's own decayed ratings assure,
         their mean less one standard error (as the policy's assured quality), once they are
         ``min_ratings`` or more; None before. Not the benchmark's score, which would call a fall
         wherever a dozen tests had flattered the provider; not the bare mean, whose noise over
-        the first ratings would call falls by chance."""
+        the first ratings would call falls by chance. ``margin``: standard errors below the mean
+        (the router's is 1; ``bench/drills/rating_evidence.py --level-margin`` weighs others)."""
         ratings = tally.rating_weight / rating_weight
         if ratings < self.min_ratings:
             return None
         mean = 100.0 * min(1.0, max(0.0, tally.rating_score / tally.rating_weight))
-        return max(0.0, mean - standard_error(mean, round(ratings))) / 100.0
+        return max(0.0, mean - margin * standard_error(mean, round(ratings))) / 100.0
 
     def firm(self, tally: Tally, rating_weight: float) -> bool:
         """Whether the learners' level rests on enough ratings to be held while evidence for a

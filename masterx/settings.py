@@ -168,8 +168,9 @@ class LiveQualitySettings(CommonSettings):
         100.0,
         ge=1,
         le=1_000_000,
-        description="A pair's fall is measured from its learners' own mean rating once that"
-        " rests on this many (decayed) ratings; before, no fall is called.",
+        description="A pair's fall is measured from its learners' level (what its own ratings"
+        " assure: their mean less one standard error) once that rests on this many (decayed)"
+        " ratings; before, no fall is called.",
     )
     live_fall_hold_level_ratings: float = Field(
         500.0,

@@ -93,17 +93,19 @@ def router_alarm(
     horizon: int,
     settings: LiveSettings,
     rng: np.random.Generator,
+    level_margin: float = 1.0,
 ) -> int:
     """The rating (1-based) after ``prior_ratings`` up with probability ``before`` at which the
     router's fall detector (its own code: the pair's tally, its level, its CUSUM step) calls a
     fall on ratings up with probability ``up_share``; 0: never within ``horizon``. Its CUSUM
-    starts at zero at the fall (a fresh watch); the router's may carry evidence from before."""
+    starts at zero at the fall (a fresh watch); the router's may carry evidence from before.
+    ``level_margin``: standard errors the level lies below the ratings' mean (the router's: 1)."""
     fall: FallSettings = settings.fall
     tally = Tally()
     for rating in range(-prior_ratings + 1, horizon + 1):
         up = float(rng.random() < (before if rating <= 0 else up_share))
         delta = Tally(settings.rating_weight, settings.rating_weight * up)
-        level = fall.level(tally, settings.rating_weight) if rating > 0 else None
+        level = fall.level(tally, settings.rating_weight, level_margin) if rating > 0 else None
         firm = fall.firm(tally, settings.rating_weight)
         stepped = tally.fall.step(level, 1.0, up, 0.0, fall, firm)
         tally = replace(tally.then(delta, settings.half_life_ratings), fall=stepped)
@@ -129,25 +131,30 @@ def measure_router(
     runs: int,
     seed: int,
     fall: FallSettings | None = None,
+    level_margin: float = 1.0,
 ) -> RouterResult:
     """The router's detector with its default settings from ``masterx/settings.py`` (not the
-    environment: reproducible), its fall settings replaced by ``fall`` if given."""
+    environment: reproducible), its fall settings replaced by ``fall`` if given, its level
+    ``level_margin`` standard errors below the ratings' mean."""
     settings = LiveQualitySettings.model_construct().live_settings
     if fall is not None:
         settings = replace(settings, fall=fall)
     rng = np.random.default_rng(seed)
     delays = np.array(
         [
-            router_alarm(after, before, prior_ratings, ROUTER_HORIZON, settings, rng)
+            router_alarm(after, before, prior_ratings, ROUTER_HORIZON, settings, rng, level_margin)
             for _ in range(runs)
         ]
     )
     counted = np.where(delays > 0, delays, np.inf)
     false = [
-        router_alarm(before, before, prior_ratings, ROUTER_HORIZON, settings, rng)
+        router_alarm(before, before, prior_ratings, ROUTER_HORIZON, settings, rng, level_margin)
         for _ in range(runs)
     ]
-    new = [router_alarm(before, before, 0, NEW_PAIR_HORIZON, settings, rng) for _ in range(runs)]
+    new = [
+        router_alarm(before, before, 0, NEW_PAIR_HORIZON, settings, rng, level_margin)
+        for _ in range(runs)
+    ]
     return RouterResult(
         float(np.mean(counted <= 300)),
         float(np.quantile(counted, 0.5, method="higher")),
@@ -178,9 +185,17 @@ def main(argv: list[str] | None = None) -> int:
         default=defaults.hold_level_ratings,
         help="the router's MASTERX_LIVE_FALL_HOLD_LEVEL_RATINGS",
     )
+    parser.add_argument(
+        "--level-margin",
+        type=float,
+        default=1.0,
+        help="standard errors the level lies below the ratings' mean (the router's: 1)",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.after < args.before < 1:
         parser.error("need 0 < --after < --before < 1")
+    if args.level_margin < 0:
+        parser.error("--level-margin cannot be negative")
     print(
         f"a thumbs rating after a fall {args.before} -> {args.after} carries "
         f"{evidence_per_rating(args.before, args.after):.4f} nats"
@@ -200,11 +215,18 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     router = measure_router(
-        args.before, args.after, args.prior_ratings, args.router_runs, args.seed, fall
+        args.before,
+        args.after,
+        args.prior_ratings,
+        args.router_runs,
+        args.seed,
+        fall,
+        args.level_margin,
     )
     print(
         f"the router's detector (threshold {fall.threshold:g}, level held from "
-        f"{fall.hold_level_ratings:g} ratings; {args.prior_ratings} ratings before the fall): "
+        f"{fall.hold_level_ratings:g} ratings, {args.level_margin:g} standard errors below the "
+        f"mean; {args.prior_ratings} ratings before the fall): "
         f"within 300 ratings in {router.within_300:.0%} of runs, median "
         f"{router.median_delay:.0f}, 90th percentile {router.p90_delay:.0f}, never within "
         f"{ROUTER_HORIZON}: {router.never:.0%}; an unchanged provider called fallen within "

@@ -46,6 +46,9 @@ def test_the_command_rejects_levels_that_are_not_a_fall(capsys: pytest.CaptureFi
     with pytest.raises(SystemExit):
         main(["--hold-level-ratings", "-1"])
     assert "hold_level_ratings=-1" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--level-margin", "-0.5"])
+    assert "--level-margin cannot be negative" in capsys.readouterr().err
 
 
 def test_the_routers_detector_calls_a_steep_fall_soon_and_never_when_turned_off() -> None:
@@ -55,6 +58,10 @@ def test_the_routers_detector_calls_a_steep_fall_soon_and_never_when_turned_off(
     assert 0 < at < 100  # a 45-point fall: a handful of ratings, not before the fall
     off = LiveSettings(half_life_ratings=1000.0, fall=FallSettings(threshold=0.0))
     assert router_alarm(0.5, 0.95, 300, 500, off, rng) == 0
+    # a level at the bare mean (margin 0) sits higher: the same steep fall is called no later
+    # on the same ratings
+    bare = router_alarm(0.5, 0.95, 300, 3000, settings, np.random.default_rng(5), 0.0)
+    assert 0 < bare <= at
 
 
 def test_the_routers_detector_is_slower_than_the_test_told_both_levels() -> None:

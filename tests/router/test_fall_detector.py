@@ -85,6 +85,10 @@ def test_no_evidence_is_counted_before_the_learners_level_is_known() -> None:
     assert FALL.level(Tally(400.0, 360.0), 1.0) == pytest.approx(assured / 100.0)
     assert 0.88 < assured / 100.0 < 0.89
     assert FALL.level(Tally(198.0, 178.0), 2.0) is None  # 198 weight at 2 a rating: 99 ratings
+    # other margins, weighed by bench/drills/rating_evidence.py: 0 is the bare mean
+    assert FALL.level(Tally(400.0, 360.0), 1.0, margin=0.0) == pytest.approx(0.9)
+    halfway = (90.0 - standard_error(90.0, 400) / 2) / 100.0
+    assert FALL.level(Tally(400.0, 360.0), 1.0, margin=0.5) == pytest.approx(halfway)
 
 
 def test_threshold_zero_turns_the_detector_off() -> None:
