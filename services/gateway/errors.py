@@ -224,5 +224,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log_event(logger, "unhandled_error", logging.ERROR, error=type(error).__name__)
-        return error_response(GatewayError(500, "internal error", "api_error"), request.url.path)
+        return internal_error(error, request.url.path)
+
+
+def internal_error(error: Exception, path: str) -> JSONResponse:
+    """The 500 for an error nothing else handled, logged (``unhandled_error``) with its type
+    and traceback."""
+    logger.error(
+        "unhandled_error", exc_info=error, extra={"error": type(error).__name__, "path": path}
+    )
+    return error_response(GatewayError(500, "internal error", "api_error"), path)

@@ -58,6 +58,15 @@ def _too_many_objects(limit: int) -> GatewayError:
     )
 
 
+def _too_deep() -> GatewayError:
+    return bad_request(
+        "the body's JSON nests too deeply (arrays and objects inside one another, some hundreds "
+        "of levels); no field of this API nests more than a few levels",
+        None,
+        "json_too_deep",
+    )
+
+
 class _TooManyObjectsError(Exception):
     pass
 
@@ -115,6 +124,8 @@ class BodyLimitMiddleware:
                 scope[PARSED_JSON] = parse_capped(body, self.max_objects)
         except _TooManyObjectsError:
             return _too_many_objects(self.max_objects)
+        except RecursionError:  # the parser's own limit: the route's parse would fail alike
+            return _too_deep()
         except ValueError:  # not JSON, not UTF-8: the route's error
             pass
         return None

@@ -14,7 +14,7 @@ from masterx.request_context import (
     new_request_id,
     request_id_var,
 )
-from services.gateway.errors import bad_request, error_response
+from services.gateway.errors import bad_request, error_response, internal_error
 
 _HEADER = b"x-request-id"
 
@@ -32,8 +32,12 @@ class RequestIdMiddleware:
         request_id = given.decode("ascii") if given is not None and valid else new_request_id()
         token = request_id_var.set(request_id)
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (_HEADER, request_id.encode())]
             await send(message)
@@ -45,6 +49,11 @@ class RequestIdMiddleware:
                 )
                 await error_response(error, scope.get("path", ""))(scope, receive, send_with_id)
                 return
-            await self.app(scope, receive, send_with_id)
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as error:  # a bug: a 500 that still carries the id, and the
+                if started:  # connection stays usable (the server would close it)
+                    raise
+                await internal_error(error, scope.get("path", ""))(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)

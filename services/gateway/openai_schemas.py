@@ -162,7 +162,11 @@ class ChatCompletionRequest(RefusedParameters):
         None, ge=0, le=1, allow_inf_nan=False, description="Nucleus sampling, 0 to 1."
     )
     seed: int | None = Field(
-        None, description="Best effort: sent to providers that take a seed, else ignored."
+        None,
+        ge=-(2**63),
+        lt=2**63,
+        description="Best effort: sent to providers that take a seed, else ignored. A 64-bit"
+        " signed integer, as OpenAI's.",
     )
 
 

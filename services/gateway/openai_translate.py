@@ -35,7 +35,7 @@ class Pin:
 def parse_model(model: str) -> Pin:
     if model.strip().lower() == AUTO:
         return Pin()
-    provider, _, name = model.strip().partition("/")
+    provider, slash, name = model.strip().partition("/")
     if not provider or len(provider) > 64 or not _PROVIDER.match(provider):
         raise bad_request(
             f'model {model!r}: use "auto", "<provider>/<model>" or "<provider>" '
@@ -44,6 +44,13 @@ def parse_model(model: str) -> Pin:
             "model_not_found",
         )
     name = name.strip()
+    if slash and not name:
+        raise bad_request(
+            f'model {model[:200]!r}: nothing after "/": name the model, or send "{provider}" '
+            "for the provider's default",
+            "model",
+            "invalid_model",
+        )
     if name and (problem := model_name_problem(name)) is not None:
         raise bad_request(
             f"model {model[:200]!r}: the model name: {problem}", "model", "invalid_model"

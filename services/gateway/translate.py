@@ -72,6 +72,13 @@ def log_routed(endpoint: str, headers: dict[str, str], stream: bool = False) -> 
 def chat_request(body: ChatIn) -> ChatRequest:
     if body.model and (problem := model_name_problem(body.model)) is not None:
         raise bad_request(f"model: {problem}", "model", "invalid_model")
+    if body.model and not body.provider:
+        raise bad_request(
+            "model pins a model of the provider named in provider: send both, or neither to "
+            "let the router choose",
+            "model",
+            "model_without_provider",
+        )
     emotion = body.emotion
     return ChatRequest(
         turns=(ChatTurn("user", body.message),),

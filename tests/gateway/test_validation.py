@@ -105,6 +105,9 @@ def _assert_400(response: httpx.Response, param: str | None, *words: str) -> dic
         (_completion(model=""), "model", ["at least 1"]),
         (_completion(model="/gpt-4o"), "model", ["auto"]),
         (_completion(model="no such!/x"), "model", ["auto"]),
+        (_completion(model="openai/"), "model", ["nothing after"]),
+        (_completion(seed=2**63), "seed", ["less than"]),
+        (_completion(seed=-(2**63) - 1), "seed", ["greater than or equal"]),
         (_completion(tools=[{"type": "function"}]), "tools.0.function", ["required"]),
         (_completion(user=5), "user", ["string"]),
         (_completion(metadata={"session_id": "bad id!"}), "metadata.session_id", ["letters"]),
@@ -138,6 +141,7 @@ def test_chat_completions_rejects_bad_input(
         ({"user_id": "u1", "message": "x", "emotion": {"joy": "1"}}, "emotion.joy"),
         ({"user_id": "u1", "message": "x", "context": {"k": 1}}, "context.k"),
         ({"user_id": "u1", "message": "x", "session_id": ""}, "session_id"),
+        ({"user_id": "u1", "message": "x", "model": "gpt-4o-mini"}, "model"),
     ],
 )
 def test_seed_chat_rejects_bad_input(
@@ -221,6 +225,22 @@ def test_bad_headers_are_a_400_naming_the_header(client: httpx.Client) -> None:
         "/api/v1/chat", json={"user_id": "u", "message": "x"}, headers={"x-masterx-timeout": "soon"}
     )
     _assert_400(response, "X-MasterX-Timeout")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/chat", "/v1/chat/completions", "/api/v1/route", "/v1/messages"]
+)
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_nested_beyond_the_parser_is_a_400_with_the_request_id(
+    client: httpx.Client, path: str, opening: str
+) -> None:
+    closing = "]" if opening == "[" else "}"
+    deep = '{"message": ' + opening * 5000 + "1" + closing * 5000 + "}"
+    response = client.post(path, content=deep.encode(), headers=JSON)
+    assert response.status_code == 400, response.text
+    assert "nests too deeply" in response.json()["error"]["message"]  # either envelope
+    assert response.headers["x-request-id"]
+    assert client.post("/api/v1/route", json={"message": "hi"}).status_code == 200
 
 
 def test_unknown_paths_and_methods_use_the_error_envelope(client: httpx.Client) -> None:
