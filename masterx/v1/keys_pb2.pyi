@@ -149,7 +149,7 @@ class Reservation(_message.Message):
     def __init__(self, reservation_id: _Optional[str] = ..., key_id: _Optional[str] = ..., tokens: _Optional[int] = ..., worst_case_micros: _Optional[int] = ..., enforcement: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
 
 class AdmitReply(_message.Message):
-    __slots__ = ("admitted", "key_id", "refused_by", "code", "message", "retry_after_s", "remaining_requests", "remaining_tokens", "remaining_budget_usd", "reservation", "enforcement", "limit_requests", "limit_tokens", "cache")
+    __slots__ = ("admitted", "key_id", "refused_by", "code", "message", "retry_after_s", "remaining_requests", "remaining_tokens", "remaining_budget_usd", "reservation", "enforcement", "limit_requests", "limit_tokens", "cache", "max_tokens_cap")
     ADMITTED_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     REFUSED_BY_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +164,7 @@ class AdmitReply(_message.Message):
     LIMIT_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     CACHE_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_CAP_FIELD_NUMBER: _ClassVar[int]
     admitted: bool
     key_id: str
     refused_by: str
@@ -178,7 +179,8 @@ class AdmitReply(_message.Message):
     limit_requests: int
     limit_tokens: int
     cache: str
-    def __init__(self, admitted: _Optional[bool] = ..., key_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retry_after_s: _Optional[float] = ..., remaining_requests: _Optional[int] = ..., remaining_tokens: _Optional[int] = ..., remaining_budget_usd: _Optional[float] = ..., reservation: _Optional[_Union[Reservation, _Mapping]] = ..., enforcement: _Optional[str] = ..., limit_requests: _Optional[int] = ..., limit_tokens: _Optional[int] = ..., cache: _Optional[str] = ...) -> None: ...
+    max_tokens_cap: int
+    def __init__(self, admitted: _Optional[bool] = ..., key_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retry_after_s: _Optional[float] = ..., remaining_requests: _Optional[int] = ..., remaining_tokens: _Optional[int] = ..., remaining_budget_usd: _Optional[float] = ..., reservation: _Optional[_Union[Reservation, _Mapping]] = ..., enforcement: _Optional[str] = ..., limit_requests: _Optional[int] = ..., limit_tokens: _Optional[int] = ..., cache: _Optional[str] = ..., max_tokens_cap: _Optional[int] = ...) -> None: ...
 
 class SettleRequest(_message.Message):
     __slots__ = ("reservation", "prompt_tokens", "completion_tokens", "cost_usd")

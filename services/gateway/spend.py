@@ -111,9 +111,31 @@ class SpendGuard:
                 self._check_priced(pinned, param)
             chat = replace(chat, cache=scope_of("", self.cache_scope, bypass_cache))
             return Spend(self, chat, None, {})
-        if chat.max_tokens is None:
+        defaulted = chat.max_tokens is None
+        if defaulted:
             chat = replace(chat, max_tokens=self.default_max_tokens)
-        auto = () if chat.provider else (await self.provider_models(timeout)).values()
+        auto = tuple(() if chat.provider else (await self.provider_models(timeout)).values())
+        reply = await self._admit_once(chat, token, pinned, auto, param, timeout)
+        cap = reply.max_tokens_cap
+        if not reply.admitted and defaulted and reply.refused_by == "max_tokens" and cap > 0:
+            # the caller asked for no particular length: the key's cap is the default
+            chat = replace(chat, max_tokens=cap)
+            reply = await self._admit_once(chat, token, pinned, auto, param, timeout)
+        headers = limit_headers(reply)
+        if not reply.admitted:
+            raise refusal(reply, headers)
+        chat = replace(chat, cache=scope_of(reply.cache, self.cache_scope, bypass_cache))
+        return Spend(self, chat, reply.reservation, headers)
+
+    async def _admit_once(
+        self,
+        chat: ChatRequest,
+        token: str,
+        pinned: str | None,
+        auto: Iterable[str],
+        param: str,
+        timeout: float,
+    ) -> keys_pb2.AdmitReply:
         estimate = self._estimate(chat, pinned, auto, param)
         request = keys_pb2.AdmitRequest(
             token=token,
@@ -125,16 +147,11 @@ class SpendGuard:
             worst_case_usd=estimate.worst_case_usd,
         )
         try:
-            reply = await self.keys.admit(request, timeout)
+            return await self.keys.admit(request, timeout)
         except GatewayError as error:
             if error.status == 401:
                 error.code = "invalid_api_key"
             raise
-        headers = limit_headers(reply)
-        if not reply.admitted:
-            raise refusal(reply, headers)
-        chat = replace(chat, cache=scope_of(reply.cache, self.cache_scope, bypass_cache))
-        return Spend(self, chat, reply.reservation, headers)
 
     def _check_priced(self, model: str, param: str) -> None:
         if not self.prices.is_priced(model):

@@ -134,6 +134,24 @@ def test_pins_and_max_tokens_beyond_the_key_are_refused(gateway_stack: Stack) ->
     assert unknown.status_code == 401 and unknown.json()["error"]["code"] == "invalid_api_key"
 
 
+def test_a_key_capped_below_the_default_max_tokens_is_served_at_its_cap(
+    gateway_stack: Stack,
+) -> None:
+    # No max_tokens sent (and /api/v1/chat takes none): the default, 1024, is above the cap,
+    # so the request goes at the cap, not refused for a field the caller never set.
+    key = _create_key(gateway_stack, max_tokens=100)
+    chat = httpx.post(gateway_stack.gateway_url + "/api/v1/chat",
+                      json={"user_id": "u-cap", "message": "hello there"},
+                      headers=_auth(key), timeout=30)  # fmt: skip
+    assert chat.status_code == 200, chat.text
+    body = _body()
+    del body["max_tokens"]
+    completion = httpx.post(gateway_stack.gateway_url + COMPLETIONS, json=body,
+                            headers=_auth(key), timeout=30)  # fmt: skip
+    assert completion.status_code == 200, completion.text
+    assert completion.json()["usage"]["completion_tokens"] <= 100
+
+
 async def _streamed(client: httpx.AsyncClient, url: str, key: dict[str, Any]) -> int:
     async with client.stream("POST", url + COMPLETIONS, json=_body(stream=True, max_tokens=400),
                              headers=_auth(key)) as response:  # fmt: skip

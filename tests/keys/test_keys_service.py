@@ -120,6 +120,7 @@ async def test_a_pin_outside_the_keys_list_and_max_tokens_above_its_cap_are_refu
     assert "openai/gpt-5-pro" in pinned.message
     capped = await replicas[0].Admit(_ask(created.token, max_tokens=4096))
     assert capped.code == "max_tokens_exceeded" and "512" in capped.message
+    assert capped.max_tokens_cap == 512 and allowed.max_tokens_cap == 0
 
 
 async def test_bad_requests_are_refused_naming_the_field(replicas: Stubs) -> None:

@@ -79,6 +79,7 @@ def _policy_refusal(key: ApiKey, request: keys_pb2.AdmitRequest) -> keys_pb2.Adm
             message=f"max_tokens {request.max_tokens} is above this key's cap "
             f"of {policy.max_tokens}",
             retry_after_s=-1,
+            max_tokens_cap=policy.max_tokens,
         )
     return None
 
