@@ -26,15 +26,40 @@ _FORMATS = {
     "ipv4": "192.0.2.1",
 }
 MAX_DEPTH = 32
+# What one instance may hold, as a real provider bounds its output: a schema asking for more
+# (minItems 10**8, nested arrays multiplying) is refused, not generated for minutes.
+MAX_VALUES = 100_000
+MAX_STRING_CHARS = 100_000
 
 
 class SchemaError(ValueError):
     """A schema the simulator cannot satisfy (a broken ``$ref``, a cycle without an exit)."""
 
 
-def instance_of(schema: Any, text: str = "simulated", *, root: Any = None, depth: int = 0) -> Any:
+class _Budget:
+    """The values one instance may still take (:data:`MAX_VALUES`)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+
+    def spend(self, values: int = 1) -> None:
+        self.left -= values
+        if self.left < 0:
+            raise SchemaError(f"the schema asks for more than {MAX_VALUES} values")
+
+
+def instance_of(
+    schema: Any,
+    text: str = "simulated",
+    *,
+    root: Any = None,
+    depth: int = 0,
+    budget: _Budget | None = None,
+) -> Any:
     if depth > MAX_DEPTH:
         raise SchemaError("the schema nests deeper than the simulator follows")
+    budget = _Budget() if budget is None else budget
+    budget.spend()
     if schema is True or schema is None or schema == {}:
         return text
     if not isinstance(schema, dict):
@@ -42,7 +67,7 @@ def instance_of(schema: Any, text: str = "simulated", *, root: Any = None, depth
     root = schema if root is None else root
 
     def inner(sub: Any) -> Any:
-        return instance_of(sub, text, root=root, depth=depth + 1)
+        return instance_of(sub, text, root=root, depth=depth + 1, budget=budget)
 
     if "$ref" in schema:
         return inner(_resolve(root, schema["$ref"]))
@@ -68,7 +93,7 @@ def instance_of(schema: Any, text: str = "simulated", *, root: Any = None, depth
         properties = schema.get("properties") or {}
         return {name: inner(sub) for name, sub in properties.items()}
     if kind == "array":
-        return _array(schema, inner)
+        return _array(schema, inner, budget)
     if kind == "string":
         return _string(schema, text)
     if kind in ("integer", "number"):
@@ -106,12 +131,14 @@ def _resolve(root: Any, reference: Any) -> Any:
     return node
 
 
-def _array(schema: dict[str, Any], inner: Any) -> list[Any]:
+def _array(schema: dict[str, Any], inner: Any, budget: _Budget) -> list[Any]:
     """The prefix items, then ``minItems`` (one when unset) of ``items``, within ``maxItems``."""
     items = [inner(sub) for sub in schema.get("prefixItems") or []]
     wanted = max(int(schema.get("minItems", 1)), len(items))
     if "maxItems" in schema:
         wanted = min(wanted, int(schema["maxItems"]))
+    if wanted - len(items) > budget.left:  # refused before any is made
+        raise SchemaError(f"the schema asks for more than {MAX_VALUES} values")
     while len(items) < wanted:
         items.append(inner(schema.get("items", {})))
     return items[:wanted]
@@ -120,6 +147,8 @@ def _array(schema: dict[str, Any], inner: Any) -> list[Any]:
 def _string(schema: dict[str, Any], text: str) -> str:
     value = _FORMATS.get(str(schema.get("format", "")), text)
     least = int(schema.get("minLength") or 0)
+    if least > MAX_STRING_CHARS:
+        raise SchemaError(f"minLength {least} is above the {MAX_STRING_CHARS} characters allowed")
     if len(value) < least:
         value = value + "x" * (least - len(value))
     if "maxLength" in schema:

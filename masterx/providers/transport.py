@@ -27,6 +27,7 @@ from aiohttp.helpers import get_env_proxy_for_url
 from aiohttp.http_exceptions import ContentEncodingError, HttpProcessingError
 from yarl import URL
 
+from masterx.domain import FailureKind
 from masterx.logs import log_event
 from masterx.providers.base import ProviderError, ProviderSpec
 from masterx.providers.errors import (
@@ -50,6 +51,12 @@ _SSE = {"content-type": "application/json", "accept": "text/event-stream"}
 _TRANSPORT_ERRORS = (aiohttp.ClientError, HttpProcessingError)
 _KEEPALIVE_S = 5.0  # an idle pooled connection is closed after this (httpx's default too)
 URL_CACHE_SIZE = 64  # joined URLs kept per provider (each path, each Gemini model name)
+# What a provider may send back, decompressed: an answer is untrusted input. A whole answer
+# must fit, with its framing, in the router's gRPC reply (4 MiB); a streamed one is counted in
+# SSE bytes, tens of times its text (a token's event is ~150 bytes), so its cap is higher.
+MAX_ANSWER_BYTES = 3 * 1024 * 1024
+MAX_STREAM_BYTES = 32 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
 
 
 @cache
@@ -172,19 +179,27 @@ class ProviderTransport:
     ) -> AsyncGenerator[SseEvent]:
         try:
             if response.status >= 400:
-                content = await self._within(deadline, response.read())
+                content = await self._within(deadline, self._read_capped(response))
                 raise self._failed(
                     error_from_response(self.provider, response.status, response.headers, content)
                 )
             decoder = codecs.getincrementaldecoder(_charset(response))(errors="replace")
             parser = SseParser()
             pending = ""  # the start of a line whose end has not arrived yet
+            received = 0
             while True:
                 chunk = await self._within(deadline, response.content.readany())
                 if not chunk:
                     break
+                received += len(chunk)
+                if received > MAX_STREAM_BYTES:
+                    raise self._failed(_too_large(self.provider, "stream", MAX_STREAM_BYTES))
                 text = pending + decoder.decode(chunk)
                 if "\n" not in text:
+                    if len(text) > MAX_ANSWER_BYTES:  # one line: an event no answer needs
+                        raise self._failed(
+                            _too_large(self.provider, "stream line", MAX_ANSWER_BYTES)
+                        )
                     pending = text
                     continue
                 *complete, pending = text.split("\n")
@@ -223,7 +238,19 @@ class ProviderTransport:
         async with self._client().post(
             url, data=data, params=params, headers=_JSON, allow_redirects=False
         ) as response:
-            return response.status, response.headers, await response.read()
+            return response.status, response.headers, await self._read_capped(response)
+
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+        """The whole body, refused (the provider's fault) past :data:`MAX_ANSWER_BYTES`."""
+        declared = response.content_length
+        if declared is not None and declared > MAX_ANSWER_BYTES:
+            raise self._failed(_too_large(self.provider, "answer", MAX_ANSWER_BYTES))
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(_READ_CHUNK):
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise self._failed(_too_large(self.provider, "answer", MAX_ANSWER_BYTES))
+        return bytes(body)
 
     def _client(self) -> aiohttp.ClientSession:
         if self._closed:
@@ -299,6 +326,13 @@ class ProviderTransport:
             retry_after_s=error.retry_after_s,
         )
         return error
+
+
+def _too_large(provider: str, what: str, limit: int) -> ProviderError:
+    """An answer past the cap: the provider's fault (a runaway generation, a broken proxy)."""
+    return ProviderError(
+        provider, FailureKind.SERVER, f"{what} larger than {limit // (1024 * 1024)} MiB"
+    )
 
 
 def _charset(response: aiohttp.ClientResponse) -> str:

@@ -130,6 +130,14 @@ def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayEr
             "timeout_error",
             code="deadline_exceeded",
         )
+    if code == grpc.StatusCode.RESOURCE_EXHAUSTED and "larger than max" in detail:
+        # gRPC's own size check, not a limit of ours: the answer is lost, not the caller's fault
+        return GatewayError(
+            502,
+            f"the {service}'s reply was larger than a gRPC message may be (4 MiB)",
+            "api_error",
+            code="reply_too_large",
+        )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return GatewayError(
             429, detail, "rate_limit_error", code="resource_exhausted", headers={"retry-after": "5"}

@@ -83,6 +83,18 @@ def test_grpc_status_codes_map_to_http(
             assert int(response.headers["retry-after"]) > 0
 
 
+def test_a_reply_past_grpcs_message_size_is_a_502_not_a_rate_limit(
+    client: httpx.Client, fakes: FakeUpstreams
+) -> None:
+    detail = "Received message larger than max (4800337 vs. 4194304)"
+    fakes.router.script.failure = Failure(grpc.StatusCode.RESOURCE_EXHAUSTED, detail)
+    response = client.post("/api/v1/chat", json=CHAT)
+    assert response.status_code == 502, response.text
+    error = response.json()["error"]
+    assert error["code"] == "reply_too_large" and "4800337" not in error["message"]
+    assert "retry-after" not in response.headers
+
+
 def test_the_deadline_comes_from_the_request_and_its_end_is_a_504(
     client: httpx.Client, fakes: FakeUpstreams
 ) -> None:

@@ -12,7 +12,12 @@ import pytest
 from masterx.domain import FailureKind
 from masterx.providers import ProviderError, ProviderSpec
 from masterx.providers.sse import SseEvent
-from masterx.providers.transport import ProviderTimeouts, ProviderTransport
+from masterx.providers.transport import (
+    MAX_ANSWER_BYTES,
+    MAX_STREAM_BYTES,
+    ProviderTimeouts,
+    ProviderTransport,
+)
 
 Serve = Callable[[list[bytes]], Awaitable[ProviderTransport]]
 
@@ -103,3 +108,33 @@ async def test_a_redirect_is_not_followed(serve: Serve) -> None:
     transport = await serve([head("302 Found", location, "content-length: 0")])
     error = await failure_of(transport.post_json("/chat/completions", {}))
     assert error.kind is FailureKind.SERVER and error.status == 302
+
+
+async def test_an_answer_past_the_cap_is_the_providers_fault(serve: Serve) -> None:
+    declared = await serve([head("200 OK", f"content-length: {MAX_ANSWER_BYTES + 1}")])
+    error = await failure_of(declared.post_json("/chat/completions", {}))
+    assert error.kind is FailureKind.SERVER and "answer larger than 3 MiB" in str(error)
+    # a small gzip body that decompresses past the cap: counted as it is read, decompressed
+    bomb = gzip.compress(b'{"a": "' + b"x" * (MAX_ANSWER_BYTES + 1) + b'"}')
+    headers = ("content-encoding: gzip", f"content-length: {len(bomb)}")
+    inflated = await serve([head("200 OK", *headers), bomb])
+    error = await failure_of(inflated.post_json("/chat/completions", {}))
+    assert error.kind is FailureKind.SERVER and "answer larger than" in str(error)
+    just_under = gzip.compress(b'{"a": "' + b"x" * (MAX_ANSWER_BYTES - 16) + b'"}')
+    headers = ("content-encoding: gzip", f"content-length: {len(just_under)}")
+    fits = await serve([head("200 OK", *headers), just_under])
+    assert len((await fits.post_json("/chat/completions", {}))["a"]) == MAX_ANSWER_BYTES - 16
+
+
+async def test_a_stream_past_the_cap_is_the_providers_fault(serve: Serve) -> None:
+    event = b"data: " + b"x" * 65_536 + b"\n\n"
+    endless = gzip.compress(event * (MAX_STREAM_BYTES // len(event) + 1))
+    headers = ("content-type: text/event-stream", "content-encoding: gzip")
+    transport = await serve([head("200 OK", *headers), endless])
+    error = await failure_of(events_of(transport))
+    assert error.kind is FailureKind.SERVER and "stream larger than 32 MiB" in str(error)
+    # one line without an end, past what any event needs
+    line = gzip.compress(b"data: " + b"x" * (MAX_ANSWER_BYTES + 1))
+    unended = await serve([head("200 OK", *headers), line])
+    error = await failure_of(events_of(unended))
+    assert error.kind is FailureKind.SERVER and "stream line larger than 3 MiB" in str(error)

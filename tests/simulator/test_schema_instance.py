@@ -99,6 +99,18 @@ def test_references_and_definitions_are_followed() -> None:
         instance_of({"$defs": {"Loop": {"$ref": "#/$defs/Loop"}}, "$ref": "#/$defs/Loop"})
 
 
+def test_a_schema_asking_for_too_much_is_refused_at_once() -> None:
+    # a real provider bounds its output; the simulator refused to spend minutes generating
+    with pytest.raises(SchemaError, match="more than 100000 values"):
+        instance_of({"type": "array", "items": {"type": "string"}, "minItems": 10**8})
+    nested = {"type": "array", "minItems": 1000, "items": {"type": "array", "minItems": 1000}}
+    with pytest.raises(SchemaError, match="more than 100000 values"):
+        instance_of(nested)
+    with pytest.raises(SchemaError, match="minLength 1000000"):
+        instance_of({"type": "string", "minLength": 10**6})
+    assert len(instance_of({"type": "array", "minItems": 50_000})) == 50_000
+
+
 def test_gemini_upper_case_types_are_read() -> None:
     schema = {
         "type": "OBJECT",
