@@ -8,6 +8,7 @@ from masterx.logs import configure_logging
 from masterx.runtime import tune_gc
 from masterx.settings import load_settings
 from services.gateway.app import create_app
+from services.gateway.head_limit import HeadLimitedHttpTools
 from services.gateway.settings import GatewaySettings
 
 
@@ -27,6 +28,7 @@ def main() -> None:
         # request head, idle keep-alive connections (bodies: limits.BodyLimitMiddleware).
         limit_concurrency=settings.max_connections,
         h11_max_incomplete_event_size=settings.max_header_bytes,
+        http=HeadLimitedHttpTools,  # httptools, the head's cap enforced (head_limit.py)
         timeout_keep_alive=settings.keep_alive_seconds,
     )
 
