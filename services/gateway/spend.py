@@ -91,21 +91,37 @@ class SpendGuard:
         return self._catalogue.models
 
     async def pinned_model(
-        self, chat: ChatRequest, timeout: float, required: bool = True
+        self, chat: ChatRequest, timeout: float, required: bool = True, param: str = "model"
     ) -> str | None:
-        """The model a pin reaches (a provider-only pin: that provider's default model)."""
+        """The model a pin reaches (a provider-only pin: that provider's default model); a 400
+        naming ``param`` for a provider the router does not have."""
         if not chat.provider:
             return None
         models = await self.provider_models(timeout, required)
+        if not models:
+            return None  # the router could not say: it answers for the pin itself
         if chat.provider not in models:
-            return None  # the router answers for an unknown provider
+            raise bad_request(
+                f"unknown provider {chat.provider[:64]!r}; known: {', '.join(sorted(models))}",
+                param,
+                "model_not_found",
+            )
         return chat.model or models[chat.provider]
 
     async def admit(
-        self, chat: ChatRequest, param: str, timeout: float, bypass_cache: bool = False
+        self,
+        chat: ChatRequest,
+        param: str,
+        timeout: float,
+        bypass_cache: bool = False,
+        provider_param: str | None = None,
     ) -> Spend:
+        """``param`` names the field that pins a model, ``provider_param`` the one that names
+        its provider (the same field unless given)."""
         token = current_managed_token()
-        pinned = await self.pinned_model(chat, timeout, required=bool(token))
+        pinned = await self.pinned_model(
+            chat, timeout, required=bool(token), param=provider_param or param
+        )
         if not token:
             if pinned is not None:
                 self._check_priced(pinned, param)
@@ -306,12 +322,17 @@ def guard_of(http_request: Request) -> SpendGuard:
 
 @asynccontextmanager
 async def admitted(
-    http_request: Request, chat: ChatRequest, timeout: float, param: str = "model"
+    http_request: Request,
+    chat: ChatRequest,
+    timeout: float,
+    param: str = "model",
+    provider_param: str | None = None,
 ) -> AsyncIterator[Spend]:
-    """Admit ``chat`` (see the module doc); ``param`` names the field that pins a model. The
-    request sent on (``spend.request``) carries its response-cache scope (``cache_scope.py``)."""
+    """Admit ``chat`` (see the module doc); ``param`` names the field that pins a model,
+    ``provider_param`` its provider's (``param`` unless given). The request sent on
+    (``spend.request``) carries its response-cache scope (``cache_scope.py``)."""
     bypass = bypasses_cache(http_request.headers.get("cache-control"))
-    spend = await guard_of(http_request).admit(chat, param, timeout, bypass)
+    spend = await guard_of(http_request).admit(chat, param, timeout, bypass, provider_param)
     try:
         yield spend
     finally:

@@ -110,6 +110,7 @@ def test_errors_arrive_as_the_sdks_exceptions(sdk: openai.OpenAI) -> None:
         sdk.chat.completions.create(model="nobody/x", messages=[{"role": "user", "content": "hi"}])
     assert unknown.value.status_code == 400
     assert "unknown provider 'nobody'" in unknown.value.message
+    assert unknown.value.param == "model"
     with pytest.raises(openai.BadRequestError) as empty:
         sdk.chat.completions.create(model="auto", messages=[])
     assert empty.value.param == "messages"

@@ -274,3 +274,16 @@ def test_json_beyond_64_bit_integers_is_forwarded_not_a_500(client: httpx.Client
     tools = [{"type": "function", "function": {"name": "f", "parameters": {"maximum": huge}}}]
     openai = client.post("/v1/chat/completions", json=_completion(tools=tools))
     assert openai.status_code == 200, openai.text
+
+
+def test_an_unknown_provider_is_a_400_naming_the_field_that_pins_it(
+    client: httpx.Client, fakes: FakeUpstreams
+) -> None:
+    error = _assert_400(
+        client.post("/v1/chat/completions", json=_completion(model="nope/x")), "model", "'nope'"
+    )
+    assert error["code"] == "model_not_found" and "anthropic, gemini, groq" in error["message"]
+    chat = {"user_id": "u1", "message": "hi", "provider": "nope", "model": "m"}
+    _assert_400(client.post("/api/v1/chat", json=chat), "provider", "unknown provider")
+    asked = {type(request).__name__ for request in fakes.router.seen.requests}
+    assert asked == {"ListProvidersRequest"}  # the catalogue only: no chat went on

@@ -40,7 +40,8 @@ async def chat(
     deadline: ChatDeadline,
 ) -> Response:
     check_text(body.message, "message", settings.max_message_chars)
-    async with admitted(http_request, chat_request(body), deadline.seconds()) as spend:
+    chat = chat_request(body)
+    async with admitted(http_request, chat, deadline.seconds(), "model", "provider") as spend:
         reply = await router_client.chat(spend.request, deadline.seconds())
         spend.settle(reply)
     headers = {**routing_headers(reply.routing), **spend.headers}
