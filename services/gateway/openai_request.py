@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import (
     GenerationOptions,
@@ -85,6 +87,14 @@ def _image(part: ImagePartIn, where: str) -> ImagePart:
     return ImagePart(data=found.group(2), media_type=found.group(1))
 
 
+def _is_json_object(text: str) -> bool:
+    """As the router reads a tool call's arguments (``masterx/chat/protocol_parts.py``)."""
+    try:
+        return isinstance(orjson.loads(text or "{}"), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
 def turn_of(message: MessageIn, index: int, max_chars: int) -> ChatTurn:
     where = f"messages.{index}"
     role = _ROLES.get(message.role, message.role)
@@ -107,6 +117,12 @@ def turn_of(message: MessageIn, index: int, max_chars: int) -> ChatTurn:
     calls = tuple(
         ToolCall(c.id, c.function.name, c.function.arguments) for c in message.tool_calls or []
     )
+    for number, call in enumerate(calls):
+        if not _is_json_object(call.arguments):
+            raise bad_request(
+                "a tool call's arguments are a JSON object in a string (as the model gave them)",
+                f"{where}.tool_calls.{number}.function.arguments",
+            )
     if calls and role != "assistant":
         raise bad_request("only assistant messages carry tool_calls", f"{where}.tool_calls")
     if role == "tool" and not message.tool_call_id:
@@ -151,6 +167,10 @@ def options_of(body: ChatCompletionRequest) -> GenerationOptions:
         ToolSpec(t.function.name, t.function.description, t.function.parameters)
         for t in body.tools or []
     )
+    names = [t.name for t in tools]
+    if len(set(names)) < len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise bad_request(f"tools: {twice!r} is named twice; tool names must be unique", "tools")
     choice = _tool_choice(body)
     if choice is not None and choice.mode in ("required", "tool") and not tools:
         raise bad_request(f"tool_choice {choice.mode!r} needs tools", "tool_choice")

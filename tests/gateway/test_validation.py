@@ -109,6 +109,31 @@ def _assert_400(response: httpx.Response, param: str | None, *words: str) -> dic
         (_completion(seed=2**63), "seed", ["less than"]),
         (_completion(seed=-(2**63) - 1), "seed", ["greater than or equal"]),
         (_completion(tools=[{"type": "function"}]), "tools.0.function", ["required"]),
+        (
+            _completion(tools=[{"type": "function", "function": {"name": "f"}}] * 2),
+            "tools",
+            ["'f' is named twice"],
+        ),
+        (
+            _completion(
+                messages=[
+                    USER,
+                    {
+                        "role": "assistant",
+                        "tool_calls": [
+                            {
+                                "id": "c1",
+                                "type": "function",
+                                "function": {"name": "f", "arguments": "{not json"},
+                            },
+                        ],
+                    },
+                    {"role": "tool", "tool_call_id": "c1", "content": "4"},
+                ]
+            ),
+            "messages.1.tool_calls.0.function.arguments",
+            ["JSON object"],
+        ),
         (_completion(user=5), "user", ["string"]),
         (_completion(metadata={"session_id": "bad id!"}), "metadata.session_id", ["letters"]),
         (
@@ -209,6 +234,7 @@ def test_a_body_larger_than_the_limit_is_a_413(client: httpx.Client) -> None:
         ("/api/v1/benchmarks?max_age_hours=-1", "max_age_hours"),
         ("/api/v1/costs?since=yesterday", "since"),
         ("/api/v1/costs?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "since"),
+        ("/api/v1/costs?since=9999-12-31T23:59:59Z", "since"),
         ("/api/v1/costs?since=1900-01-01T00:00:00Z", "since"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -71,6 +72,8 @@ async def costs(
     start, end = _seconds(since, "since"), _seconds(until, "until")
     if start and end and start >= end:
         raise bad_request("since must be before until", "since")
+    if start and not end and start > time.time():  # until defaults to now
+        raise bad_request("since is in the future: it must be before until (now)", "since")
     request = router_pb2.GetCostsRequest(
         since=start, until=end, key_id=key or "", user_id=user or ""
     )
