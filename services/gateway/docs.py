@@ -23,6 +23,7 @@ _ERRORS = {
     404: "Nothing with that id.",
     409: "The request's state does not allow it (e.g. rating a request nobody answered).",
     413: "The request body is larger than MASTERX_MAX_BODY_BYTES.",
+    415: "The body was not sent as Content-Type: application/json.",
     429: "Too many benchmark runs at once; retry later (Retry-After).",
     502: "An upstream service failed unexpectedly.",
     503: (

@@ -203,6 +203,24 @@ def from_validation(error: RequestValidationError) -> GatewayError:
     return bad_request(message or "invalid request", param)
 
 
+def _whole_body_problem(error: RequestValidationError, content_type: str) -> GatewayError | None:
+    """The body as a whole is wrong (none, or not sent as JSON): said as such, not as a field."""
+    problems = list(error.errors())
+    if len(problems) != 1 or tuple(problems[0].get("loc", ())) != ("body",):
+        return None
+    media = content_type.partition(";")[0].strip().lower()
+    if media != "application/json":
+        return GatewayError(
+            415,
+            f"the body must be sent as Content-Type: application/json, not {media or 'none'!r}",
+            INVALID,
+            code="unsupported_media_type",
+        )
+    if problems[0].get("type") == "missing":
+        return bad_request("the request body is empty: send a JSON object", None, "empty_body")
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GatewayError)
     async def gateway_error(request: Request, error: GatewayError) -> JSONResponse:
@@ -218,7 +236,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        return error_response(from_validation(error), request.url.path)
+        whole = _whole_body_problem(error, request.headers.get("content-type", ""))
+        return error_response(whole or from_validation(error), request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -313,3 +313,17 @@ def test_an_unknown_provider_is_a_400_naming_the_field_that_pins_it(
     _assert_400(client.post("/api/v1/chat", json=chat), "provider", "unknown provider")
     asked = {type(request).__name__ for request in fakes.router.seen.requests}
     assert asked == {"ListProvidersRequest"}  # the catalogue only: no chat went on
+
+
+@pytest.mark.parametrize("path", ["/api/v1/chat", "/v1/chat/completions", "/api/v1/route"])
+def test_a_body_not_sent_as_json_or_not_sent_is_said_as_such(
+    client: httpx.Client, path: str
+) -> None:
+    body = json.dumps({"user_id": "u1", "message": "hi"}).encode()
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        response = client.post(path, content=body, headers={"content-type": content_type})
+        assert response.status_code == 415, response.text
+        error = response.json()["error"]
+        assert error["code"] == "unsupported_media_type" and content_type in error["message"]
+    empty = client.post(path, content=b"", headers=JSON)
+    assert _assert_400(empty, None, "empty")["code"] == "empty_body"

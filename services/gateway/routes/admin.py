@@ -24,7 +24,7 @@ RUNS_PATH = "/api/v1/admin/benchmark-runs"
     response_model=RunStartedOut,
     status_code=202,
     summary="Start a benchmark run in the background; returns its id at once",
-    responses=error_responses(*ADMIN_ERRORS, 429),
+    responses=error_responses(*ADMIN_ERRORS, 415, 429),
 )
 async def run_benchmarks(
     response: Response,

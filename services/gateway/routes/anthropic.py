@@ -35,7 +35,10 @@ router = APIRouter(
 @router.post(
     "/messages",
     summary="Anthropic Messages API: model auto routes, <provider>/<model> pins",
-    responses={200: ANTHROPIC_STREAM_RESPONSE, **error_responses(400, 401, 413, 502, 503, 504)},
+    responses={
+        200: ANTHROPIC_STREAM_RESPONSE,
+        **error_responses(400, 401, 413, 415, 502, 503, 504),
+    },
 )
 async def messages(
     http_request: Request,

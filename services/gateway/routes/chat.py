@@ -30,7 +30,7 @@ _CHAT_OUT = TypeAdapter(ChatOut)
         "falling back on failure. The response headers X-MasterX-Provider, "
         "X-MasterX-Category and X-MasterX-Route-Reason say who answered and why."
     ),
-    responses=error_responses(400, 401, 403, 413, 429, 502, 503, 504),
+    responses=error_responses(400, 401, 403, 413, 415, 429, 502, 503, 504),
 )
 async def chat(
     http_request: Request,

@@ -56,7 +56,7 @@ def rated_request_id(body: FeedbackIn, header: str | None) -> str:
         "(every provider failed). A down rating (down, 1 or 2) makes the session re-route at "
         "its next message."
     ),
-    responses=error_responses(400, 401, 404, 409, 413, 502, 503, 504),
+    responses=error_responses(400, 401, 404, 409, 413, 415, 502, 503, 504),
 )
 async def feedback(
     body: FeedbackIn,

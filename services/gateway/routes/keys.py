@@ -50,7 +50,7 @@ def _checked(key_id: str) -> str:
     response_model=KeyCreatedOut,
     status_code=201,
     summary="Create a key; the response carries its secret, shown this once",
-    responses=error_responses(*ADMIN_ERRORS),
+    responses=error_responses(*ADMIN_ERRORS, 415),
 )
 async def create_key(body: KeyCreateIn, keys: KeysDep, deadline: QueryDeadline) -> KeyCreatedOut:
     fields, _ = fields_message(body)
@@ -83,7 +83,7 @@ async def get_key(key_id: KeyId, keys: KeysDep, deadline: QueryDeadline) -> KeyO
     "/{key_id}",
     response_model=KeyOut,
     summary="Change a key's name or limits (null removes a limit)",
-    responses=error_responses(*ADMIN_ERRORS, 404),
+    responses=error_responses(*ADMIN_ERRORS, 404, 415),
 )
 async def update_key(
     key_id: KeyId, body: KeyPatchIn, keys: KeysDep, deadline: QueryDeadline

@@ -81,7 +81,10 @@ async def _started(stream: EventStream) -> Routing:
     COMPLETIONS.removeprefix("/v1"),
     response_model=ChatCompletion,
     summary="OpenAI chat completions: model auto routes, <provider>/<model> pins",
-    responses={200: STREAM_RESPONSE, **error_responses(400, 401, 403, 413, 429, 502, 503, 504)},
+    responses={
+        200: STREAM_RESPONSE,
+        **error_responses(400, 401, 403, 413, 415, 429, 502, 503, 504),
+    },
 )
 async def chat_completions(
     http_request: Request,

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["chat"], dependencies=[ApiKeyRequired
         "The category and emotion detected, the provider and model chosen, the reason, and "
         "the full ranking (the fallback chain). No provider is called."
     ),
-    responses=error_responses(*QUERY_ERRORS),
+    responses=error_responses(*QUERY_ERRORS, 415),
 )
 async def route(
     body: RouteIn,
