@@ -8,7 +8,7 @@ status, :func:`from_validation` a request that does not match its schema, and
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import grpc
@@ -80,7 +80,8 @@ def anthropic_body(error: GatewayError) -> dict[str, Any]:
     kind = _ANTHROPIC_TYPES.get(error.status)
     if kind is None:
         kind = "api_error" if error.status >= 500 else "invalid_request_error"
-    message = f"{error.param}: {error.message}" if error.param else error.message
+    named = error.param and not error.message.startswith(error.param)
+    message = f"{error.param}: {error.message}" if named else error.message
     return {"type": "error", "error": {"type": kind, "message": message}}
 
 
@@ -197,10 +198,18 @@ def from_validation(error: RequestValidationError) -> GatewayError:
     paths = [_location(p.get("loc", ())) for p in problems]
     param = ".".join(_common_prefix(paths)) or None
     message = "; ".join(
-        f"{'.'.join(path) or 'body'}: {p.get('msg', 'invalid')}"
-        for path, p in zip(paths, problems, strict=True)
+        f"{'.'.join(path) or 'body'}: {_said(p)}" for path, p in zip(paths, problems, strict=True)
     )
     return bad_request(message or "invalid request", param)
+
+
+def _said(problem: Mapping[str, Any]) -> str:
+    """Pydantic's message; a text's length in characters (checked after a validator, Pydantic
+    counts a string's "items")."""
+    given, most = problem.get("input"), (problem.get("ctx") or {}).get("max_length")
+    if problem.get("type") == "too_long" and isinstance(given, str) and most is not None:
+        return f"at most {most} characters, not {len(given)}"
+    return str(problem.get("msg", "invalid"))
 
 
 def _whole_body_problem(error: RequestValidationError, content_type: str) -> GatewayError | None:

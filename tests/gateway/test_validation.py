@@ -167,6 +167,7 @@ def test_chat_completions_rejects_bad_input(
         ({"user_id": "u1", "message": "x", "context": {"k": 1}}, "context.k"),
         ({"user_id": "u1", "message": "x", "session_id": ""}, "session_id"),
         ({"user_id": "u1", "message": "x", "model": "gpt-4o-mini"}, "model"),
+        ({"user_id": "u1", "message": "x", "context": {"k": "v" * 1025}}, "context.k"),
     ],
 )
 def test_seed_chat_rejects_bad_input(
@@ -327,3 +328,17 @@ def test_a_body_not_sent_as_json_or_not_sent_is_said_as_such(
         assert error["code"] == "unsupported_media_type" and content_type in error["message"]
     empty = client.post(path, content=b"", headers=JSON)
     assert _assert_400(empty, None, "empty")["code"] == "empty_body"
+
+
+def test_anthropics_envelope_names_the_field_once(client: httpx.Client) -> None:
+    body = {"model": "auto", "messages": [USER]}  # no max_tokens
+    response = client.post("/v1/messages", json=body)
+    assert response.status_code == 400, response.text
+    message = response.json()["error"]["message"]
+    assert message.startswith("max_tokens: ") and message.count("max_tokens") == 1, message
+
+
+def test_a_text_too_long_is_counted_in_characters(client: httpx.Client) -> None:
+    body = {"user_id": "u1", "message": "x", "context": {"k": "\u00e9" * 1025}}
+    error = _assert_400(client.post("/api/v1/chat", json=body), "context.k")
+    assert "at most 1024 characters, not 1025" in error["message"], error

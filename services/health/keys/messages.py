@@ -106,7 +106,11 @@ def admit_reply(key_id: str, answer: Admission) -> keys_pb2.AdmitReply:
     if answer.refused_by is not None:
         reply.refused_by = answer.refused_by.value
         reply.code = answer.refused_by.code
-        reply.message = f"API key {key_id}: {answer.refused_by.value} limit reached"
+        reply.message = (
+            f"API key {key_id} is revoked"
+            if answer.refused_by.value == "revoked"
+            else f"API key {key_id}: {answer.refused_by.value} limit reached"
+        )
     if answer.reservation is not None:
         reply.reservation.CopyFrom(reservation_message(answer.reservation))
     return reply
