@@ -58,6 +58,10 @@ def _too_many_objects(limit: int) -> GatewayError:
     )
 
 
+def _not_json(reason: str) -> GatewayError:
+    return bad_request(f"the request body is not valid JSON: {reason}", None, "invalid_json")
+
+
 def _too_deep() -> GatewayError:
     return bad_request(
         "the body's JSON nests too deeply (arrays and objects inside one another, some hundreds "
@@ -112,8 +116,8 @@ class BodyLimitMiddleware:
         self._large_parses = asyncio.Semaphore(LARGE_PARSES_AT_ONCE)
 
     async def _parsed(self, scope: Scope, body: bytes) -> GatewayError | None:
-        """Parse a JSON body into the scope; the error to answer, or None (bad JSON is left to
-        the route, which names the problem)."""
+        """Parse a JSON body into the scope; the error to answer (bad JSON, too many objects,
+        too deep), or None."""
         if not body or not _is_json(scope):
             return None
         try:
@@ -126,8 +130,12 @@ class BodyLimitMiddleware:
             return _too_many_objects(self.max_objects)
         except RecursionError:  # the parser's own limit: the route's parse would fail alike
             return _too_deep()
-        except ValueError:  # not JSON, not UTF-8: the route's error
-            pass
+        except json.JSONDecodeError as error:
+            return _not_json(f"{error.msg} at line {error.lineno} column {error.colno}")
+        except UnicodeDecodeError:
+            return _not_json("it is not UTF-8")
+        except ValueError:  # Python's cap on an integer's digits (4,300)
+            return _not_json("a number has more digits than a JSON number here may (4300)")
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

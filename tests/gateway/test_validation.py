@@ -210,6 +210,21 @@ def test_malformed_json_is_a_400(client: httpx.Client, path: str) -> None:
     assert _assert_400(response, None, "not valid JSON")["code"] == "invalid_json"
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"message": "\xff\xfe"}', "not UTF-8"),
+        (b'{"message": "x", "n": ' + b"9" * 5000 + b"}", "more digits"),
+        (b'{"message": "x",}', "line 1 column"),
+    ],
+)
+def test_json_the_parser_refuses_is_a_400_saying_why(
+    client: httpx.Client, body: bytes, reason: str
+) -> None:
+    response = client.post("/api/v1/chat", content=body, headers=JSON)
+    assert _assert_400(response, None, "not valid JSON", reason)["code"] == "invalid_json"
+
+
 def test_a_body_larger_than_the_limit_is_a_413(client: httpx.Client) -> None:
     huge = b'{"model": "auto", "messages": [], "pad": "' + b"x" * (4 * 1024 * 1024) + b'"}'
     response = client.post(
