@@ -33,6 +33,7 @@ from services.gateway.anthropic_schemas import (
 )
 from services.gateway.auth import current_key_id
 from services.gateway.errors import bad_request
+from services.gateway.image_data import check_base64
 from services.gateway.limits import check_count, check_text
 from services.gateway.openai_translate import model_name, parse_model
 from services.gateway.settings import GatewaySettings
@@ -55,6 +56,7 @@ def _image(block: ImageBlock, where: str) -> ImagePart:
         return ImagePart(url=source.url or "")
     if not source.data or source.media_type is None:
         raise bad_request("a base64 image needs data and media_type", f"{where}.source")
+    check_base64(source.data, f"{where}.source.data")
     return ImagePart(data=source.data, media_type=source.media_type)
 
 

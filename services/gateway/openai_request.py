@@ -19,6 +19,7 @@ from masterx.providers.chat_parts import (
     ToolSpec,
 )
 from services.gateway.errors import bad_request
+from services.gateway.image_data import check_base64
 from services.gateway.limits import check_text
 from services.gateway.openai_parts import ImagePartIn, NamedToolChoice
 from services.gateway.openai_schemas import ChatCompletionRequest, MessageIn
@@ -84,6 +85,7 @@ def _image(part: ImagePartIn, where: str) -> ImagePart:
             f"{where}.image_url.url",
             "invalid_image_url",
         )
+    check_base64(found.group(2), f"{where}.image_url.url")
     return ImagePart(data=found.group(2), media_type=found.group(1))
 
 

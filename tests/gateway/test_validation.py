@@ -357,3 +357,26 @@ def test_a_text_too_long_is_counted_in_characters(client: httpx.Client) -> None:
     body = {"user_id": "u1", "message": "x", "context": {"k": "\u00e9" * 1025}}
     error = _assert_400(client.post("/api/v1/chat", json=body), "context.k")
     assert "at most 1024 characters, not 1025" in error["message"], error
+
+
+def test_image_data_that_is_not_base64_is_refused_before_any_provider(
+    client: httpx.Client, fakes: FakeUpstreams
+) -> None:
+    bad = "data:image/png;base64,!!!notbase64!!!"
+    part = {"type": "image_url", "image_url": {"url": bad}}
+    body = _completion(messages=[{"role": "user", "content": [part]}])
+    error = _assert_400(client.post("/v1/chat/completions", json=body),
+                        "messages.0.content.0.image_url.url", "not base64")  # fmt: skip
+    assert error["code"] == "invalid_image_data"
+    block = {"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                         "data": "!!!notbase64!!!"}}  # fmt: skip
+    anthropic = {"model": "auto", "max_tokens": 10,
+                 "messages": [{"role": "user", "content": [block]}]}  # fmt: skip
+    response = client.post("/v1/messages", json=anthropic)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"].count("not base64") == 1
+    assert fakes.router.seen.requests == []
+    good = "data:image/png;base64,iVBORw0KGgo=\n"
+    ok = _completion(messages=[{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": good}}]}])  # fmt: skip
+    assert client.post("/v1/chat/completions", json=ok).status_code == 200
