@@ -5,7 +5,8 @@ uvicorn bounds a request's line and headers only in its h11 parser
 read whole and answered 200. This protocol counts the bytes of each request head as they arrive
 (from the first byte of a message to the blank line that ends its head) and answers a head
 past the cap with a 431 in the gateway's error envelope, then closes the connection, having
-held at most the cap and one read of the socket.
+held at most the cap and one read of the socket. What httptools cannot parse gets a 400 in the
+same envelope (uvicorn's own is plain text).
 """
 
 from __future__ import annotations
@@ -19,19 +20,12 @@ _ENDS = (b"\r\n\r\n", b"\n\n")  # the blank line that ends a head (LF-only heads
 _KEPT = 3  # bytes of the last read kept to find an end split between two reads
 
 
-def _refusal(limit: int) -> bytes:
-    body = orjson.dumps(
-        {
-            "error": {
-                "message": f"the request line and headers are larger than {limit} bytes",
-                "type": "invalid_request_error",
-                "param": None,
-                "code": "header_too_large",
-            }
-        }
-    )
+def _refusal(status: str, message: str, code: str) -> bytes:
+    """A whole HTTP response in the gateway's error envelope, closing the connection."""
+    error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
+    body = orjson.dumps({"error": error})
     head = (
-        "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+        f"HTTP/1.1 {status}\r\n"
         "content-type: application/json\r\n"
         f"content-length: {len(body)}\r\n"
         "connection: close\r\n\r\n"
@@ -55,10 +49,19 @@ class HeadLimitedHttpTools(HttpToolsProtocol):
             return
         if self._in_head and self._head_too_large(data):
             self._refused = True
-            self.transport.write(_refusal(self.head_limit))
+            message = f"the request line and headers are larger than {self.head_limit} bytes"
+            refusal = _refusal("431 Request Header Fields Too Large", message, "header_too_large")
+            self.transport.write(refusal)
             self.transport.close()
             return
         super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        """What httptools cannot parse (a control character in a header, a negative
+        Content-Length ...): uvicorn's plain-text 400, in the gateway's envelope."""
+        message = "the request is not valid HTTP/1.1 (its request line or headers)"
+        self.transport.write(_refusal("400 Bad Request", message, "invalid_http"))
+        self.transport.close()
 
     def _head_too_large(self, data: bytes) -> bool:
         seen = self._tail + data

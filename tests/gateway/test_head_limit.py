@@ -91,3 +91,10 @@ async def test_the_next_request_on_a_connection_gets_its_own_count(port: int) ->
     one = b"GET / HTTP/1.1\r\nhost: x\r\nx-a: " + b"a" * 1500 + b"\r\n\r\n"
     reply = await _exchange(port, one, one, one)
     assert reply.count(b"HTTP/1.1 200") == 3
+
+
+async def test_what_is_not_http_gets_a_400_in_the_error_envelope(port: int) -> None:
+    reply = await _exchange(port, b"GET / HTTP/1.1\r\nhost: x\r\nx-a: \x01\x02\r\n\r\n")
+    assert _status(reply) == 400
+    error = json.loads(reply.split(b"\r\n\r\n", 1)[1])["error"]
+    assert error["code"] == "invalid_http" and error["type"] == "invalid_request_error"
