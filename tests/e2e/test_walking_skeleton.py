@@ -63,12 +63,10 @@ def test_a_pinned_provider_is_honoured(stack: Stack) -> None:
         ({"user_id": "u1"}, "message"),
         ({"message": "x"}, "user_id"),
         ({"user_id": "u1", "message": "   "}, "message"),
-        ({"user_id": "u1", "message": "x", "provider": "nobody"}, None),
+        ({"user_id": "u1", "message": "x", "provider": "nobody"}, "provider"),
     ],
 )
-def test_bad_input_gets_a_clear_400(
-    stack: Stack, payload: dict[str, Any], param: str | None
-) -> None:
+def test_bad_input_gets_a_clear_400(stack: Stack, payload: dict[str, Any], param: str) -> None:
     response = _chat(stack, payload)
     assert response.status_code == 400, response.text
     error = response.json()["error"]

@@ -328,7 +328,7 @@ def test_an_unknown_provider_is_a_400_naming_the_field_that_pins_it(
     chat = {"user_id": "u1", "message": "hi", "provider": "nope", "model": "m"}
     _assert_400(client.post("/api/v1/chat", json=chat), "provider", "unknown provider")
     asked = {type(request).__name__ for request in fakes.router.seen.requests}
-    assert asked == {"ListProvidersRequest"}  # the catalogue only: no chat went on
+    assert asked <= {"ListProvidersRequest"}  # the catalogue at most (it is cached): no chat
 
 
 @pytest.mark.parametrize("path", ["/api/v1/chat", "/v1/chat/completions", "/api/v1/route"])
