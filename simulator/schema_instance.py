@@ -42,10 +42,14 @@ class _Budget:
     def __init__(self) -> None:
         self.left = MAX_VALUES
 
-    def spend(self, values: int = 1) -> None:
-        self.left -= values
-        if self.left < 0:
+    def need(self, values: int) -> None:
+        """Refused before any of ``values`` is made when they do not fit."""
+        if values > self.left:
             raise SchemaError(f"the schema asks for more than {MAX_VALUES} values")
+
+    def spend(self) -> None:
+        self.need(1)
+        self.left -= 1
 
 
 def instance_of(
@@ -137,8 +141,7 @@ def _array(schema: dict[str, Any], inner: Any, budget: _Budget) -> list[Any]:
     wanted = max(int(schema.get("minItems", 1)), len(items))
     if "maxItems" in schema:
         wanted = min(wanted, int(schema["maxItems"]))
-    if wanted - len(items) > budget.left:  # refused before any is made
-        raise SchemaError(f"the schema asks for more than {MAX_VALUES} values")
+    budget.need(wanted - len(items))
     while len(items) < wanted:
         items.append(inner(schema.get("items", {})))
     return items[:wanted]

@@ -106,7 +106,10 @@ def set_options(message: router_pb2.ChatRequest, options: GenerationOptions) -> 
 
 
 # -- incoming, checked ------------------------------------------------------------------------
-def _json_object(text: str, where: str) -> dict[str, Any]:
+def json_object(text: str, where: str) -> dict[str, Any]:
+    """A JSON object given as text (empty: ``{}``), else :class:`InvalidParts` naming ``where``.
+    The gateway checks a tool call's arguments with it too (``services/gateway/openai_request.py``,
+    ``turn_of``)."""
     try:
         value = orjson.loads(text or "{}")
     except orjson.JSONDecodeError:
@@ -145,7 +148,7 @@ def checked_turn(message: router_pb2.ChatMessage, index: int) -> ChatTurn:
         at = f"{where}.tool_calls[{number}]"
         if not call.id or not TOOL_NAME.match(call.name):
             raise InvalidParts(f"{at}: an id and a name (letters, digits, _ and -) are required")
-        _json_object(call.arguments, f"{at}.arguments")
+        json_object(call.arguments, f"{at}.arguments")
         calls.append(tool_call(call))
     if not message.content.strip() and not (message.images or calls or message.role == "tool"):
         raise InvalidParts(f"{where}.content must not be empty")
@@ -181,7 +184,7 @@ def _tools(message: router_pb2.ChatRequest) -> tuple[ToolSpec, ...]:
     for index, tool in enumerate(message.tools):
         if not TOOL_NAME.match(tool.name):
             raise InvalidParts(f"tools[{index}].name: 1 to 64 letters, digits, _ and -")
-        parameters = _json_object(tool.parameters_json, f"tools[{index}].parameters")
+        parameters = json_object(tool.parameters_json, f"tools[{index}].parameters")
         tools.append(ToolSpec(tool.name, tool.description, parameters))
     if len({t.name for t in tools}) != len(tools):
         raise InvalidParts("tools: names must be unique")
@@ -211,7 +214,7 @@ def _format(message: router_pb2.ChatRequest) -> ResponseFormat | None:
         raise InvalidParts(
             f"response_format.type {given.type!r} is not one of json_object, json_schema"
         )
-    schema = _json_object(given.schema_json, "response_format.json_schema.schema")
+    schema = json_object(given.schema_json, "response_format.json_schema.schema")
     return ResponseFormat("json_schema", given.name, schema, given.strict)
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-import orjson
-
+from masterx.chat.protocol_parts import InvalidParts, json_object
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import (
     GenerationOptions,
@@ -89,14 +88,6 @@ def _image(part: ImagePartIn, where: str) -> ImagePart:
     return ImagePart(data=found.group(2), media_type=found.group(1))
 
 
-def _is_json_object(text: str) -> bool:
-    """As the router reads a tool call's arguments (``masterx/chat/protocol_parts.py``)."""
-    try:
-        return isinstance(orjson.loads(text or "{}"), dict)
-    except orjson.JSONDecodeError:
-        return False
-
-
 def turn_of(message: MessageIn, index: int, max_chars: int) -> ChatTurn:
     where = f"messages.{index}"
     role = _ROLES.get(message.role, message.role)
@@ -120,11 +111,13 @@ def turn_of(message: MessageIn, index: int, max_chars: int) -> ChatTurn:
         ToolCall(c.id, c.function.name, c.function.arguments) for c in message.tool_calls or []
     )
     for number, call in enumerate(calls):
-        if not _is_json_object(call.arguments):
+        try:
+            json_object(call.arguments, "arguments")  # as the router will read them
+        except InvalidParts:
             raise bad_request(
                 "a tool call's arguments are a JSON object in a string (as the model gave them)",
                 f"{where}.tool_calls.{number}.function.arguments",
-            )
+            ) from None
     if calls and role != "assistant":
         raise bad_request("only assistant messages carry tool_calls", f"{where}.tool_calls")
     if role == "tool" and not message.tool_call_id:
