@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from masterx.providers.capabilities import CapabilityTable, ModelCapabilities
 
@@ -27,6 +27,7 @@ Capability = Literal[
     "context_window",
     "max_output_tokens",
 ]
+CAPABILITIES: tuple[Capability, ...] = get_args(Capability)  # the order shortfalls are named in
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from masterx.chat.field_status import violation_of
 from masterx.chat.protocol import attempts_of
 from masterx.logs import log_event
 
@@ -121,6 +122,9 @@ _SIMPLE: dict[grpc.StatusCode, tuple[int, str]] = {
 def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayError:
     """The HTTP error for a failed gRPC call to ``service`` (router, health or benchmark)."""
     code, detail = error.code(), error.details() or ""
+    violation = violation_of(error) if code == grpc.StatusCode.INVALID_ARGUMENT else None
+    if violation is not None:
+        return bad_request(detail, violation.field, violation.reason or None)
     if code in _SIMPLE:
         status, kind = _SIMPLE[code]
         return GatewayError(status, detail or f"{service}: {code.name.lower()}", kind)

@@ -200,13 +200,15 @@ class Decider:
             keep = keep if keep in self._models and topic is not None else ""
             ranking = self._pinned(pinned, pinned_model)
             pin = ranking[0]
-            _, excluded = screen(needs, {pin.provider: pin.model}, self._kinds, self._capabilities)
-            if excluded:
-                raise refusal(excluded, f"{pin.provider}/{pin.model}")
+            pin_screen = screen(needs, {pin.provider: pin.model}, self._kinds, self._capabilities)
+            if pin_screen.refused:
+                raise refusal(pin_screen, f"{pin.provider}/{pin.model}")
+            excluded = pin_screen.excluded  # none: the pin can serve
             return decision(RouteReason.PINNED, ranking, keep, f"pinned by the request: {pinned}")
-        models, excluded = screen(needs, self._models, self._kinds, self._capabilities)
+        screening = screen(needs, self._models, self._kinds, self._capabilities)
+        models, excluded = screening.allowed, screening.excluded
         if not models:
-            raise refusal(excluded)
+            raise refusal(screening)
         keep = keep if keep in models and topic is not None else ""
         states = {name: self._breaker_state(name) for name in models}
         table = self._scores()

@@ -9,6 +9,7 @@ from pymongo.errors import PyMongoError
 
 from masterx.chat import protocol
 from masterx.chat.contract import AllProvidersFailed
+from masterx.chat.field_status import FieldViolation, invalid_field_status
 from masterx.domain import BreakerState
 from masterx.providers import ProviderSpec
 from masterx.v1 import router_pb2, router_pb2_grpc
@@ -60,7 +61,13 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
     ) -> Routed:
         try:
             return await self._flow.route(protocol.chat_request(request), stream=stream)
-        except (protocol.InvalidChatRequest, UnknownProviderError, CapabilityError) as error:
+        except CapabilityError as error:
+            if error.field is not None:
+                violation = FieldViolation(error.field, "unsupported_capability")
+                await context.abort_with_status(invalid_field_status(str(error), violation))
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
+            raise
+        except (protocol.InvalidChatRequest, UnknownProviderError) as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
 

@@ -156,6 +156,7 @@ def test_an_image_pinned_to_a_provider_without_vision_is_a_400(
         sdk.chat.completions.create(model=f"groq/{groq['model']}", messages=[IMAGE_QUESTION])
     assert refused.value.status_code == 400
     assert "vision" in refused.value.message and "groq" in refused.value.message
+    assert (refused.value.param, refused.value.code) == ("messages", "unsupported_capability")
 
 
 def test_stop_top_p_and_seed_are_delivered(sdk: openai.OpenAI) -> None:

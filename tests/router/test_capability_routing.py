@@ -67,8 +67,19 @@ def test_a_plain_request_excludes_nobody() -> None:
 
 def test_none_capable_is_an_error_naming_the_capability() -> None:
     only_groq = {"groq": PROVIDERS["groq"]}
-    with pytest.raises(CapabilityError, match=r"no provider can serve.*JSON schema"):
+    with pytest.raises(CapabilityError, match=r"no provider can serve.*JSON schema") as refused:
         _decider(only_groq).decide("solve", "s", None, needs=RequestNeeds(json_schema=True))
+    assert refused.value.field == "response_format"
+
+
+def test_the_field_named_is_the_first_one_every_refused_provider_lacks() -> None:
+    both = RequestNeeds(vision=True, tools=True, max_output_tokens=100_000)
+    with pytest.raises(CapabilityError) as refused:
+        _decider().decide("x", "s", None, pinned="groq", needs=both)
+    assert refused.value.field == "messages"  # groq has tools; no vision, no such output
+    with pytest.raises(CapabilityError) as refused:
+        _decider().decide("x", "s", None, needs=both)
+    assert refused.value.field == "max_tokens"  # the one thing nobody offers
 
 
 def test_a_pinned_provider_lacking_the_capability_is_an_error_naming_it() -> None:
