@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from dataclasses import replace
 
 from masterx.domain import FailureKind
+from masterx.providers.answer_checks import checked_answer, checked_delta, text_of
 from masterx.providers.base import (
     ChatTurn,
     Completion,
@@ -77,7 +79,7 @@ class HttpProviderAdapter:
         request = self._request(turns, model, max_tokens, temperature, options, stream=False)
         payload = await self.transport.post_json(request.path, request.body, request.params)
         try:
-            answer = self._wire.answer(payload)
+            answer = checked_answer(self._wire.answer(payload))
         except MALFORMED:
             raise self.transport.fail(malformed_error(self.spec.name, "response body")) from None
         usage = await self._usage(answer, turns, model)
@@ -102,7 +104,8 @@ class HttpProviderAdapter:
         async with aclosing(events):
             async for event in events:
                 try:
-                    text = decoder.feed(event)
+                    text = text_of(decoder.feed(event))
+                    pieces = [checked_delta(d) for d in decoder.take_tool_deltas()]
                 except StreamFailure as failure:
                     raise self.transport.fail(self._stream_error(failure)) from None
                 except MALFORMED:
@@ -111,13 +114,16 @@ class HttpProviderAdapter:
                     ) from None
                 if text:
                     yield TextDelta(text)
-                for delta in decoder.take_tool_deltas():
+                for delta in pieces:
                     deltas.append(delta)
                     yield delta
                 if decoder.finished:
                     break
         try:
             answer = decoder.result()
+            if not answer.tool_calls and deltas:
+                answer = replace(answer, tool_calls=tool_calls_from_deltas(deltas))
+            answer = checked_answer(answer)
         except StreamIncomplete:
             raise self.transport.fail(
                 ProviderError(
@@ -126,11 +132,13 @@ class HttpProviderAdapter:
                     "stream ended before the answer did",
                 )
             ) from None
+        except MALFORMED:
+            raise self.transport.fail(malformed_error(self.spec.name, "stream end")) from None
         yield StreamEnd(
             answer.model or model,
             await self._usage(answer, turns, model),
             answer.finish_reason,
-            answer.tool_calls or tool_calls_from_deltas(deltas),
+            answer.tool_calls,
         )
 
     def _request(

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from masterx.providers.answer_checks import text_of, token_count, token_sum
 from masterx.providers.anthropic_request import anthropic_messages, anthropic_options
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
@@ -30,16 +31,21 @@ _FINISH = {
 }
 
 
-def _finish(stop_reason: str | None) -> str:
-    return _FINISH.get(stop_reason or "end_turn", stop_reason or "stop")
+def _finish(stop_reason: Any) -> Any:
+    """Anthropic's stop reason as the chat APIs name it (others pass to the answer checks)."""
+    if stop_reason is None:
+        return "stop"
+    return _FINISH.get(stop_reason, stop_reason) if isinstance(stop_reason, str) else stop_reason
 
 
 def _input_tokens(usage: dict[str, Any]) -> int | None:
     if usage.get("input_tokens") is None:
         return None
-    return sum(
-        int(usage.get(key) or 0)
-        for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    return token_sum(
+        *(
+            usage.get(key)
+            for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+        )
     )
 
 
@@ -78,7 +84,7 @@ class AnthropicMessagesFormat:
     def answer(self, payload: Any) -> WireAnswer:
         usage = payload.get("usage") or {}
         calls = tuple(
-            ToolCall(str(b["id"]), str(b["name"]), orjson.dumps(b.get("input") or {}).decode())
+            ToolCall(b["id"], b["name"], orjson.dumps(b.get("input", {})).decode())
             for b in payload["content"]
             if b.get("type") == "tool_use"
         )
@@ -89,9 +95,7 @@ class AnthropicMessagesFormat:
             model=payload.get("model"),
             finish_reason=_finish(payload.get("stop_reason")),
             prompt_tokens=_input_tokens(usage),
-            completion_tokens=None
-            if usage.get("output_tokens") is None
-            else int(usage["output_tokens"]),
+            completion_tokens=token_count(usage.get("output_tokens")),
             tool_calls=calls,
         )
 
@@ -104,7 +108,8 @@ class AnthropicStreamDecoder:
         self.finished = False
         self._parts: list[str] = []
         self._model: str | None = None
-        self._stop_reason: str | None = None
+        self._started = False
+        self._stop_reason: Any = None
         self._prompt_tokens: int | None = None
         self._completion_tokens: int | None = None
         self._tool_deltas: list[ToolCallDelta] = []
@@ -125,6 +130,7 @@ class AnthropicStreamDecoder:
         if kind == "error":
             raise StreamFailure(error_code_of(data))
         if kind == "message_start":
+            self._started = True
             message = data["message"]
             self._model = message.get("model")
             usage = message.get("usage") or {}
@@ -133,19 +139,21 @@ class AnthropicStreamDecoder:
             block = data.get("content_block") or {}
             if block.get("type") == "tool_use":
                 index = self._calls.setdefault(int(data.get("index") or 0), len(self._calls))
-                self._tool_delta(ToolCallDelta(index, str(block["id"]), str(block["name"])))
+                self._tool_delta(ToolCallDelta(index, block["id"], block["name"]))
         elif kind == "content_block_delta":
             delta = data["delta"]
             if delta.get("type") == "input_json_delta":
                 index = self._calls[int(data.get("index") or 0)]
                 self._tool_delta(ToolCallDelta(index, arguments=delta.get("partial_json") or ""))
             elif delta.get("type") == "text_delta":
-                self._parts.append(delta["text"])
-                return str(delta["text"])
+                text = text_of(delta["text"])
+                self._parts.append(text)
+                return text
         elif kind == "message_delta":
             self._stop_reason = (data.get("delta") or {}).get("stop_reason") or self._stop_reason
-            output = (data.get("usage") or {}).get("output_tokens")
-            self._completion_tokens = None if output is None else int(output)
+            self._completion_tokens = token_count((data.get("usage") or {}).get("output_tokens"))
+            # The stop reason and the output usage: all that message_stop would still close.
+            self.finished = self._stop_reason is not None
         elif kind == "message_stop":
             self.finished = True
         return ""
@@ -153,6 +161,8 @@ class AnthropicStreamDecoder:
     def result(self) -> WireAnswer:
         if not self.finished and self._stop_reason is None:
             raise StreamIncomplete
+        if not self._started:
+            raise ValueError("a stream without its message_start")
         return WireAnswer(
             text="".join(self._parts),
             model=self._model,

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from masterx.providers.answer_checks import text_of, token_count, token_sum
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.errors import error_code_of
@@ -24,7 +25,10 @@ from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, 
 _FILTERED = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"}
 
 
-def _finish(reason: str) -> str:
+def _finish(reason: Any) -> Any:
+    """Gemini's finish reason as the chat APIs name it (others pass to the answer checks)."""
+    if not isinstance(reason, str):
+        return reason
     if reason == "STOP":
         return "stop"
     if reason == "MAX_TOKENS":
@@ -36,27 +40,30 @@ def _finish(reason: str) -> str:
 
 def _text(candidate: dict[str, Any]) -> str:
     parts = (candidate.get("content") or {}).get("parts") or []
-    return "".join(part.get("text") or "" for part in parts if not part.get("thought"))
+    return "".join(text_of(part.get("text")) for part in parts if not part.get("thought"))
 
 
 def _calls(candidate: dict[str, Any], first: int) -> list[ToolCall]:
     parts = (candidate.get("content") or {}).get("parts") or []
     found = [part["functionCall"] for part in parts if part.get("functionCall")]
     return [
-        ToolCall(f"call_{first + n}", str(c["name"]), orjson.dumps(c.get("args") or {}).decode())
+        ToolCall(f"call_{first + n}", c["name"], orjson.dumps(c.get("args", {})).decode())
         for n, c in enumerate(found)
     ]
 
 
 def _usage(payload: dict[str, Any]) -> tuple[int | None, int | None]:
     usage = payload.get("usageMetadata") or {}
-    prompt = usage.get("promptTokenCount")
     output = usage.get("candidatesTokenCount")
-    thoughts = usage.get("thoughtsTokenCount") or 0
     return (
-        None if prompt is None else int(prompt),
-        None if output is None else int(output) + int(thoughts),
+        token_count(usage.get("promptTokenCount")),
+        None if output is None else token_sum(output, usage.get("thoughtsTokenCount")),
     )
+
+
+def _blocked(payload: dict[str, Any]) -> bool:
+    """The prompt itself was blocked: no candidates, and the feedback says why."""
+    return bool((payload.get("promptFeedback") or {}).get("blockReason"))
 
 
 class GeminiFormat:
@@ -93,9 +100,11 @@ class GeminiFormat:
     def answer(self, payload: Any) -> WireAnswer:
         candidates = payload.get("candidates") or []
         prompt, output = _usage(payload)
-        if not candidates:  # the prompt itself was blocked (promptFeedback.blockReason)
+        if not candidates and _blocked(payload):
             return WireAnswer("", payload.get("modelVersion"), "content_filter", prompt, output)
-        candidate = candidates[0]
+        candidate = candidates[0]  # none, and not blocked (an error body, {}): malformed
+        if not candidate.get("content") and not candidate.get("finishReason"):
+            raise ValueError("a candidate with neither content nor a finish reason")
         finish = _finish(candidate.get("finishReason") or "STOP")
         if finish == "stop" and _calls(candidate, 0):
             finish = "tool_calls"  # Gemini says STOP after a function call
@@ -113,12 +122,12 @@ class GeminiFormat:
 
 
 class GeminiStreamDecoder:
-    finished = False  # the stream simply ends after the chunk carrying finishReason
-
     def __init__(self) -> None:
+        # The last chunk carries finishReason and the usage; the stream then simply ends.
+        self.finished = False
         self._parts: list[str] = []
         self._model: str | None = None
-        self._finish: str | None = None
+        self._finish: Any = None
         self._usage: tuple[int | None, int | None] = (None, None)
         self._calls: list[ToolCall] = []
         self._tool_deltas: list[ToolCallDelta] = []
@@ -135,6 +144,8 @@ class GeminiStreamDecoder:
         self._model = chunk.get("modelVersion") or self._model
         if chunk.get("usageMetadata"):
             self._usage = _usage(chunk)
+        if not chunk.get("candidates") and _blocked(chunk):
+            self._finish = "content_filter"
         text = ""
         for candidate in chunk.get("candidates") or []:
             text += _text(candidate)
@@ -147,6 +158,7 @@ class GeminiStreamDecoder:
                 self._finish = _finish(candidate["finishReason"])
         if text:
             self._parts.append(text)
+        self.finished = self._finish is not None and bool(chunk.get("usageMetadata"))
         return text
 
     def result(self) -> WireAnswer:

@@ -11,17 +11,12 @@ from typing import Any
 
 import orjson
 
+from masterx.providers.answer_checks import token_count
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.errors import error_code_of
 from masterx.providers.sse import SseEvent
-from masterx.providers.wire import (
-    StreamFailure,
-    StreamIncomplete,
-    WireAnswer,
-    WireRequest,
-    optional_int,
-)
+from masterx.providers.wire import StreamFailure, StreamIncomplete, WireAnswer, WireRequest
 
 
 class OpenAIChatFormat:
@@ -58,15 +53,15 @@ class OpenAIChatFormat:
         choice = payload["choices"][0]
         usage = payload.get("usage") or {}
         calls = tuple(
-            ToolCall(str(c["id"]), str(c["function"]["name"]), c["function"].get("arguments") or "")
+            ToolCall(c["id"], c["function"]["name"], c["function"].get("arguments") or "")
             for c in choice["message"].get("tool_calls") or []
         )
         return WireAnswer(
-            text=choice["message"].get("content") or "",
+            text=_content_text(choice["message"].get("content")),
             model=payload.get("model"),
             finish_reason=choice.get("finish_reason") or "stop",
-            prompt_tokens=optional_int(usage.get("prompt_tokens")),
-            completion_tokens=optional_int(usage.get("completion_tokens")),
+            prompt_tokens=token_count(usage.get("prompt_tokens")),
+            completion_tokens=token_count(usage.get("completion_tokens")),
             tool_calls=calls,
         )
 
@@ -80,7 +75,7 @@ class OpenAIStreamDecoder:
         self._parts: list[str] = []
         self._model: str | None = None
         self._finish: str | None = None
-        self._usage: dict[str, Any] = {}
+        self._usage: tuple[int | None, int | None] | None = None
         self._tool_deltas: list[ToolCallDelta] = []
 
     def take_tool_deltas(self) -> list[ToolCallDelta]:
@@ -95,18 +90,17 @@ class OpenAIStreamDecoder:
         if "error" in chunk:
             raise StreamFailure(error_code_of(chunk))
         self._model = chunk.get("model") or self._model
-        usage = chunk.get("usage") or (chunk.get("x_groq") or {}).get("usage")
-        if usage:
-            self._usage = usage
         text = ""
         for choice in chunk.get("choices") or []:
+            if choice.get("index", 0) != 0:  # one answer is asked for (n = 1); no other is read
+                continue
             delta = choice.get("delta") or {}
             text += delta.get("content") or ""
             for call in delta.get("tool_calls") or []:
                 function = call.get("function") or {}
                 self._tool_deltas.append(
                     ToolCallDelta(
-                        int(call.get("index") or 0),
+                        call.get("index") or 0,
                         call.get("id") or "",
                         function.get("name") or "",
                         function.get("arguments") or "",
@@ -115,18 +109,39 @@ class OpenAIStreamDecoder:
             self._finish = choice.get("finish_reason") or self._finish
         if text:
             self._parts.append(text)
+        usage = chunk.get("usage") or (chunk.get("x_groq") or {}).get("usage")
+        if usage:
+            self._usage = (
+                token_count(usage.get("prompt_tokens")),
+                token_count(usage.get("completion_tokens")),
+            )
+            # Usage with or after the finish ends the answer, even if [DONE] never comes.
+            self.finished = self._finish is not None
         return text
 
     def result(self) -> WireAnswer:
         if self._finish is None:
             raise StreamIncomplete
+        prompt, completion = self._usage or (None, None)
         return WireAnswer(
             text="".join(self._parts),
             model=self._model,
             finish_reason=self._finish,
-            prompt_tokens=optional_int(self._usage.get("prompt_tokens")),
-            completion_tokens=optional_int(self._usage.get("completion_tokens")),
+            prompt_tokens=prompt,
+            completion_tokens=completion,
         )
+
+
+def _content_text(content: Any) -> Any:
+    """A message's content: a string, or (from some compatible servers) a list of content parts
+    whose text parts are joined; anything else is passed on for the answer checks to refuse."""
+    if isinstance(content, list):
+        return "".join(
+            part["text"]
+            for part in content
+            if isinstance(part, dict) and part.get("type") == "text"
+        )
+    return content
 
 
 def _message(turn: ChatTurn) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.sse import SseEvent
 
-MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError)
+MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,3 @@ class WireFormat(Protocol):
     def answer(self, payload: Any) -> WireAnswer: ...
 
     def decoder(self) -> StreamDecoder: ...
-
-
-def optional_int(value: Any) -> int | None:
-    return None if value is None else int(value)

@@ -207,8 +207,8 @@ class RunEngine:
             base,
             model=model,
             latency_ms=latency_ms,
-            cost_usd=self._prices.cost(
-                model, completion.prompt_tokens, completion.completion_tokens
+            cost_usd=self._prices.cost(  # the model asked for, not the name the answer gives
+                spec.model, completion.prompt_tokens, completion.completion_tokens
             ),
             prompt_tokens=completion.prompt_tokens,
             completion_tokens=completion.completion_tokens,

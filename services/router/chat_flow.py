@@ -304,7 +304,8 @@ class ChatFlow:
             routing=routed.decision.routing(served.provider, model, reason, cache),
             usage=usage,
             finish_reason=finish_reason,
-            cost_usd=self._adapters[served.provider].cost(usage, model),
+            # priced by the model asked for (and held for), not by the name the answer gives
+            cost_usd=self._adapters[served.provider].cost(usage, served.model),
             latency_ms=routed.elapsed_ms(),
             attempts=tuple(attempts),
             request_id=routed.request.request_id,
