@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import replace
@@ -25,9 +26,15 @@ from masterx.providers.chat_parts import (
     UnsupportedOption,
     tool_calls_from_deltas,
 )
-from masterx.providers.errors import kind_of_status, malformed_error
+from masterx.providers.errors import (
+    error_from_envelope,
+    kind_of_error_code,
+    kind_of_status,
+    malformed_error,
+)
 from masterx.providers.model_names import InvalidModelNameError
 from masterx.providers.pricing import PriceTable
+from masterx.providers.sse import SseEvent
 from masterx.providers.tokens import TokenCounter
 from masterx.providers.transport import ProviderTimeouts, ProviderTransport
 from masterx.providers.wire import (
@@ -39,16 +46,7 @@ from masterx.providers.wire import (
     WireRequest,
 )
 
-# Error types providers put in an error event of a stream already under way.
-_STREAM_ERROR_KINDS = {
-    "rate_limit_error": FailureKind.RATE_LIMITED,
-    "rate_limit_exceeded": FailureKind.RATE_LIMITED,
-    "RESOURCE_EXHAUSTED": FailureKind.RATE_LIMITED,
-    "authentication_error": FailureKind.AUTH,
-    "permission_error": FailureKind.AUTH,
-    "invalid_request_error": FailureKind.BAD_REQUEST,
-    "INVALID_ARGUMENT": FailureKind.BAD_REQUEST,
-}
+WHOLE_GRACE_S = 1.0  # how long a whole streamed answer's end marker is waited for
 
 
 class HttpProviderAdapter:
@@ -78,6 +76,9 @@ class HttpProviderAdapter:
         model = model or self.spec.model
         request = self._request(turns, model, max_tokens, temperature, options, stream=False)
         payload = await self.transport.post_json(request.path, request.body, request.params)
+        reported = error_from_envelope(self.spec.name, 200, {}, payload)  # some proxies do so
+        if reported is not None:
+            raise self.transport.fail(reported)
         try:
             answer = checked_answer(self._wire.answer(payload))
         except MALFORMED:
@@ -102,7 +103,11 @@ class HttpProviderAdapter:
         decoder = self._wire.decoder()
         events = self.transport.stream_sse(request.path, request.body, request.params)
         async with aclosing(events):
-            async for event in events:
+            while True:
+                try:
+                    event = await self._next(events, decoder.whole)
+                except StopAsyncIteration:
+                    break
                 try:
                     text = text_of(decoder.feed(event))
                     pieces = [checked_delta(d) for d in decoder.take_tool_deltas()]
@@ -140,6 +145,17 @@ class HttpProviderAdapter:
             answer.finish_reason,
             answer.tool_calls,
         )
+
+    @staticmethod
+    async def _next(events: AsyncGenerator[SseEvent], whole: bool) -> SseEvent:
+        """The next event; once the answer is ``whole``, only within :data:`WHOLE_GRACE_S`
+        (then StopAsyncIteration: the connection, still open, is closed rather than pooled)."""
+        if not whole:
+            return await anext(events)
+        try:
+            return await asyncio.wait_for(anext(events), WHOLE_GRACE_S)
+        except TimeoutError:
+            raise StopAsyncIteration from None
 
     def _request(
         self,
@@ -186,7 +202,7 @@ class HttpProviderAdapter:
         if failure.status is not None:
             kind = kind_of_status(failure.status)
         else:
-            kind = _STREAM_ERROR_KINDS.get(failure.code or "", FailureKind.SERVER)
+            kind = kind_of_error_code(failure.code)
         detail = f" ({failure.code})" if failure.code else ""
         return ProviderError(
             self.spec.name, kind, f"error event in stream{detail}", status=failure.status

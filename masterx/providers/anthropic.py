@@ -106,6 +106,7 @@ class AnthropicMessagesFormat:
 class AnthropicStreamDecoder:
     def __init__(self) -> None:
         self.finished = False
+        self.whole = False
         self._parts: list[str] = []
         self._model: str | None = None
         self._started = False
@@ -152,8 +153,7 @@ class AnthropicStreamDecoder:
         elif kind == "message_delta":
             self._stop_reason = (data.get("delta") or {}).get("stop_reason") or self._stop_reason
             self._completion_tokens = token_count((data.get("usage") or {}).get("output_tokens"))
-            # The stop reason and the output usage: all that message_stop would still close.
-            self.finished = self._stop_reason is not None
+            self.whole = self._stop_reason is not None  # message_stop would add nothing
         elif kind == "message_stop":
             self.finished = True
         return ""

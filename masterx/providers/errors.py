@@ -23,6 +23,7 @@ from masterx.providers.base import ProviderError
 
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")  # protobuf Duration JSON, e.g. "17s"
+_MEDIA_TYPE = re.compile(r"[a-z0-9!#$&.+\-^_]{1,64}/[a-z0-9!#$&.+\-^_]{1,64}")  # fullmatch
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -70,13 +71,41 @@ def retry_after_of(headers: Mapping[str, str], payload: Any = None) -> float | N
 
 
 def kind_of_status(status: int) -> FailureKind:
+    """The failure an HTTP error status means. 408 (the provider's own request timeout) is a
+    timeout and 425 (Too Early: retry later) a server failure: both are the provider's transient
+    state, not the request's fault, so unlike the other 4xx they count against it."""
     if status == 429:
         return FailureKind.RATE_LIMITED
     if status in (401, 403):
         return FailureKind.AUTH
-    if status >= 500:
+    if status == 408:
+        return FailureKind.TIMEOUT
+    if status == 425 or status >= 500:
         return FailureKind.SERVER
     return FailureKind.BAD_REQUEST
+
+
+# The error identifiers that say more than "server" where no HTTP status does (an error event in
+# a stream under way, an error body under a 200): OpenAI codes and types, Anthropic types,
+# Google RPC statuses. Any other identifier is a server failure.
+ERROR_CODE_KINDS: Mapping[str, FailureKind] = {
+    "rate_limit_error": FailureKind.RATE_LIMITED,
+    "rate_limit_exceeded": FailureKind.RATE_LIMITED,
+    "RESOURCE_EXHAUSTED": FailureKind.RATE_LIMITED,
+    "authentication_error": FailureKind.AUTH,
+    "permission_error": FailureKind.AUTH,
+    "invalid_api_key": FailureKind.AUTH,
+    "UNAUTHENTICATED": FailureKind.AUTH,
+    "PERMISSION_DENIED": FailureKind.AUTH,
+    "invalid_request_error": FailureKind.BAD_REQUEST,
+    "INVALID_ARGUMENT": FailureKind.BAD_REQUEST,
+    "DEADLINE_EXCEEDED": FailureKind.TIMEOUT,
+}
+
+
+def kind_of_error_code(code: str | None) -> FailureKind:
+    """The failure a provider's error identifier means (:data:`ERROR_CODE_KINDS`), else server."""
+    return ERROR_CODE_KINDS.get(code or "", FailureKind.SERVER)
 
 
 def error_code_of(payload: Any) -> str | None:
@@ -108,6 +137,64 @@ def error_from_response(
         if kind is FailureKind.RATE_LIMITED
         else None,
     )
+
+
+def error_from_envelope(
+    provider: str, status: int, headers: Mapping[str, str], payload: Any
+) -> ProviderError | None:
+    """The error a body under a status below 400 reports in one of the three error envelopes
+    (some proxies answer so), None when it holds none. A numeric ``code`` that is an HTTP error
+    status (Gemini's, some proxies') is classified as that status; otherwise the identifier
+    (:func:`kind_of_error_code`). Gemini's stream endpoint without ``alt=sse`` wraps it in an
+    array of one."""
+    if isinstance(payload, list) and len(payload) == 1:
+        payload = payload[0]
+    error = _error_object(payload)
+    if not error:
+        return None
+    code = error_code_of(payload)
+    number = error.get("code")
+    if isinstance(number, int) and not isinstance(number, bool) and 400 <= number <= 599:
+        kind, reported = kind_of_status(number), number
+    else:
+        kind, reported = kind_of_error_code(code), status
+    return ProviderError(
+        provider,
+        kind,
+        f"error body under HTTP {status}" + (f" ({code})" if code else ""),
+        status=reported,
+        retry_after_s=retry_after_of(headers, payload)
+        if kind is FailureKind.RATE_LIMITED
+        else None,
+    )
+
+
+def error_from_stream_body(
+    provider: str, status: int, headers: Mapping[str, str], content: bytes
+) -> ProviderError:
+    """A stream request answered below 400 with a body that is not an event stream: the error
+    its envelope reports (:func:`error_from_envelope`), else the provider's fault (server), never
+    a connection failure: the connection worked."""
+    error = error_from_envelope(provider, status, headers, _json_or_none(content))
+    if error is not None:
+        return error
+    media = media_type_of(headers)
+    if media is None:
+        shown = "no content type"
+    else:  # only a plain type/subtype goes into the message: the header is untrusted
+        shown = media if _MEDIA_TYPE.fullmatch(media) else "an unreadable content type"
+    return ProviderError(
+        provider, FailureKind.SERVER, f"answered a stream request with {shown}", status=status
+    )
+
+
+def media_type_of(headers: Mapping[str, str]) -> str | None:
+    """The Content-Type's media type, lower case and without parameters (``text/event-stream``
+    for ``text/event-stream; charset=utf-8``); None when there is none."""
+    value = headers.get("content-type")
+    if not value:
+        return None
+    return value.partition(";")[0].strip().lower()
 
 
 def error_from_transport(provider: str, error: Exception) -> ProviderError:

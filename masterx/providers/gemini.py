@@ -123,8 +123,8 @@ class GeminiFormat:
 
 class GeminiStreamDecoder:
     def __init__(self) -> None:
-        # The last chunk carries finishReason and the usage; the stream then simply ends.
-        self.finished = False
+        self.finished = False  # no end marker: the stream simply ends after the last chunk
+        self.whole = False  # the last chunk carries finishReason and the usage
         self._parts: list[str] = []
         self._model: str | None = None
         self._finish: Any = None
@@ -158,7 +158,7 @@ class GeminiStreamDecoder:
                 self._finish = _finish(candidate["finishReason"])
         if text:
             self._parts.append(text)
-        self.finished = self._finish is not None and bool(chunk.get("usageMetadata"))
+        self.whole = self._finish is not None and bool(chunk.get("usageMetadata"))
         return text
 
     def result(self) -> WireAnswer:

@@ -72,6 +72,7 @@ class OpenAIChatFormat:
 class OpenAIStreamDecoder:
     def __init__(self) -> None:
         self.finished = False
+        self.whole = False
         self._parts: list[str] = []
         self._model: str | None = None
         self._finish: str | None = None
@@ -115,8 +116,7 @@ class OpenAIStreamDecoder:
                 token_count(usage.get("prompt_tokens")),
                 token_count(usage.get("completion_tokens")),
             )
-            # Usage with or after the finish ends the answer, even if [DONE] never comes.
-            self.finished = self._finish is not None
+            self.whole = self._finish is not None  # usage with or after the finish
         return text
 
     def result(self) -> WireAnswer:

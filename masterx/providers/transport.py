@@ -32,8 +32,10 @@ from masterx.logs import log_event
 from masterx.providers.base import ProviderError, ProviderSpec
 from masterx.providers.errors import (
     error_from_response,
+    error_from_stream_body,
     error_from_transport,
     malformed_error,
+    media_type_of,
     total_timeout_error,
 )
 from masterx.providers.sse import SseEvent, SseParser
@@ -57,6 +59,10 @@ URL_CACHE_SIZE = 64  # joined URLs kept per provider (each path, each Gemini mod
 MAX_ANSWER_BYTES = 3 * 1024 * 1024
 MAX_STREAM_BYTES = 32 * 1024 * 1024
 _READ_CHUNK = 64 * 1024
+DEFAULT_TOTAL_S = 60.0  # a whole call (the router's MASTERX_PROVIDER_TIMEOUT_SECONDS default)
+# Codecs Python counts as text encodings that are no charset: the escape ones would turn a
+# literal "\n" of the body into SSE framing, idna and punycode refuse or garble a body.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"})
 
 
 @cache
@@ -72,7 +78,7 @@ class ProviderTimeouts:
 
     connect_s: float = 5.0
     read_s: float = 30.0
-    total_s: float | None = 60.0
+    total_s: float | None = DEFAULT_TOTAL_S
 
     def __post_init__(self) -> None:
         limits = [self.connect_s, self.read_s] + ([self.total_s] if self.total_s else [])
@@ -81,11 +87,14 @@ class ProviderTimeouts:
 
     @classmethod
     def of(cls, timeout: httpx.Timeout | ProviderTimeouts) -> ProviderTimeouts:
-        """These limits, or those of an ``httpx.Timeout`` (its read and connect; no total)."""
+        """These limits, or those of an ``httpx.Timeout``: its read and connect, and, as httpx
+        has no whole-call limit, a total of the larger of its read and :data:`DEFAULT_TOTAL_S`
+        (60 s), so that a trickle or a stream of keep-alive pings ends for every caller."""
         if isinstance(timeout, ProviderTimeouts):
             return timeout
         read = timeout.read or 30.0
-        return cls(connect_s=timeout.connect or read, read_s=read, total_s=None)
+        total = max(read, DEFAULT_TOTAL_S)
+        return cls(connect_s=timeout.connect or read, read_s=read, total_s=total)
 
     def as_client_timeout(self) -> aiohttp.ClientTimeout:
         # ``connect`` bounds the wait for a pooled connection plus a new connection's setup
@@ -178,11 +187,11 @@ class ProviderTransport:
         self, response: aiohttp.ClientResponse, deadline: float | None
     ) -> AsyncGenerator[SseEvent]:
         try:
-            if response.status >= 400:
+            status, headers = response.status, response.headers
+            if status >= 400 or media_type_of(headers) != "text/event-stream":
                 content = await self._within(deadline, self._read_capped(response))
-                raise self._failed(
-                    error_from_response(self.provider, response.status, response.headers, content)
-                )
+                refused = error_from_response if status >= 400 else error_from_stream_body
+                raise self._failed(refused(self.provider, status, headers, content))
             decoder = codecs.getincrementaldecoder(_charset(response))(errors="replace")
             parser = SseParser()
             pending = ""  # the start of a line whose end has not arrived yet
@@ -194,7 +203,7 @@ class ProviderTransport:
                 received += len(chunk)
                 if received > MAX_STREAM_BYTES:
                     raise self._failed(_too_large(self.provider, "stream", MAX_STREAM_BYTES))
-                text = pending + decoder.decode(chunk)
+                text = pending + _decode(decoder, chunk)
                 if "\n" not in text:
                     if len(text) > MAX_ANSWER_BYTES:  # one line: an event no answer needs
                         raise self._failed(
@@ -206,7 +215,7 @@ class ProviderTransport:
                 for line in complete:
                     for event in _feed(parser, line):
                         yield event
-            tail = pending + decoder.decode(b"", final=True)
+            tail = pending + _decode(decoder, b"", final=True)
             for event in _feed(parser, tail) if tail else ():
                 yield event
             last = parser.flush()
@@ -218,6 +227,8 @@ class ProviderTransport:
             raise self._failed(self._total_timeout()) from None
         except OSError as error:
             raise self._failed(error_from_transport(self.provider, error)) from None
+        except _Undecodable:
+            raise self._failed(malformed_error(self.provider, "stream encoding")) from None
 
     def fail(self, error: ProviderError) -> ProviderError:
         """Log a failure found above the transport (a malformed body, an error event)."""
@@ -335,15 +346,30 @@ def _too_large(provider: str, what: str, limit: int) -> ProviderError:
     )
 
 
+class _Undecodable(Exception):
+    """The body is not text in the charset its provider declared (the provider's fault)."""
+
+
 def _charset(response: aiohttp.ClientResponse) -> str:
-    """The declared charset when Python knows it, UTF-8 otherwise (as httpx decoded text)."""
+    """The declared charset when it is a text encoding Python knows, UTF-8 otherwise (as httpx
+    decoded text). Bytes-to-bytes codecs (hex, base64, zlib, rot13) and :data:`_NOT_CHARSETS`
+    are refused; one that cannot decode the body (UTF-16 without a BOM) fails in ``_decode``."""
     charset = response.charset
     if charset:
         try:
-            return codecs.lookup(charset).name
-        except LookupError:
-            pass
+            codec = codecs.lookup(charset)
+        except (LookupError, ValueError):  # unknown, or a name with a NUL in it
+            return "utf-8"
+        if codec._is_text_encoding and codec.name not in _NOT_CHARSETS:
+            return codec.name
     return "utf-8"
+
+
+def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> str:
+    try:
+        return decoder.decode(chunk, final)
+    except (UnicodeError, ValueError, LookupError):
+        raise _Undecodable from None
 
 
 def _feed(parser: SseParser, line: str) -> list[SseEvent]:

@@ -52,6 +52,10 @@ class StreamIncomplete(Exception):
 
 class StreamDecoder(Protocol):
     finished: bool  # the provider's end-of-stream marker was seen: stop reading
+    # The answer is complete (its finish and usage arrived): what may still come (an end
+    # marker, the end of the body) is waited for only briefly, so that a provider holding the
+    # connection open does not turn a whole answer into a timeout.
+    whole: bool
 
     def feed(self, event: SseEvent) -> str:
         """The text this event adds ("" for none); raises StreamFailure on an error event."""

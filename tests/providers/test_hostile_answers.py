@@ -151,10 +151,6 @@ MALFORMED_ANSWERS: dict[str, tuple[ProviderKind, bytes]] = {
         an([{"type": "tool_use", "id": None, "name": None, "input": {}}], stop="tool_use"),
     ),
     "gemini empty object": ("gemini", body({})),
-    "gemini error in a 200": (
-        "gemini",
-        body({"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "exhausted"}}),
-    ),
     "gemini malformed function call, nothing said": (
         "gemini",
         gm([], None, "MALFORMED_FUNCTION_CALL"),
@@ -354,3 +350,19 @@ def test_an_answer_keeps_a_known_ending_and_drops_a_model_name_that_is_no_string
     assert checked_answer(WireAnswer("x", "m", "function_call", 1, 1)).finish_reason == (
         "tool_calls"
     )
+
+
+ENVELOPES: dict[ProviderKind, Any] = {
+    "openai": {"error": {"message": "slow down", "type": "tokens", "code": "rate_limit_exceeded"}},
+    "gemini": {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "exhausted"}},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ENVELOPES))
+async def test_an_error_envelope_under_a_200_is_classified_by_its_code(
+    serve: Serve, kind: ProviderKind
+) -> None:
+    adapter = await serve(kind, body(ENVELOPES[kind]), 0.0)
+    with pytest.raises(ProviderError) as failed:
+        await adapter.generate(TURNS)
+    assert failed.value.kind is FailureKind.RATE_LIMITED
