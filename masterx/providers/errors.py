@@ -125,17 +125,27 @@ def error_from_response(
 ) -> ProviderError:
     """The error for a response with status >= 400, from its status, headers and whole body."""
     payload = _json_or_none(content)
-    kind = kind_of_status(status)
     code = error_code_of(payload)
     message = f"HTTP {status}" + (f" ({code})" if code else "")
+    return _reported(provider, kind_of_status(status), message, status, headers, payload)
+
+
+def _reported(
+    provider: str,
+    kind: FailureKind,
+    message: str,
+    status: int,
+    headers: Mapping[str, str],
+    payload: Any,
+) -> ProviderError:
+    """The error a provider reported; a rate limit keeps the wait it asked for."""
+    limited = kind is FailureKind.RATE_LIMITED
     return ProviderError(
         provider,
         kind,
         message,
         status=status,
-        retry_after_s=retry_after_of(headers, payload)
-        if kind is FailureKind.RATE_LIMITED
-        else None,
+        retry_after_s=retry_after_of(headers, payload) if limited else None,
     )
 
 
@@ -158,15 +168,8 @@ def error_from_envelope(
         kind, reported = kind_of_status(number), number
     else:
         kind, reported = kind_of_error_code(code), status
-    return ProviderError(
-        provider,
-        kind,
-        f"error body under HTTP {status}" + (f" ({code})" if code else ""),
-        status=reported,
-        retry_after_s=retry_after_of(headers, payload)
-        if kind is FailureKind.RATE_LIMITED
-        else None,
-    )
+    message = f"error body under HTTP {status}" + (f" ({code})" if code else "")
+    return _reported(provider, kind, message, reported, headers, payload)
 
 
 def error_from_stream_body(

@@ -8,6 +8,7 @@ import pytest
 
 from masterx.providers import ProviderAdapter, ProviderSpec, ProviderTimeouts
 from masterx.providers.catalog import build_adapter, simulated_providers
+from tests.providers.raw_server import Serve, serving
 from tests.simulator.harness import restore_providers, running_simulator
 
 AdapterFactory = Callable[..., ProviderAdapter]
@@ -49,3 +50,10 @@ async def adapter_for(specs: dict[str, ProviderSpec]) -> AsyncIterator[AdapterFa
     yield make
     for adapter in made:
         await adapter.aclose()
+
+
+@pytest.fixture
+async def raw_server() -> AsyncIterator[Serve]:
+    """A raw socket server and a transport pointed at it (``raw_server.py``)."""
+    async for make in serving():
+        yield make

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import orjson
@@ -20,9 +19,9 @@ from masterx.providers import transport as transport_module
 from masterx.providers.catalog import build_adapter
 from masterx.providers.errors import kind_of_status
 from masterx.providers.sse import SseEvent
-from masterx.providers.transport import MAX_ANSWER_BYTES, ProviderTimeouts, ProviderTransport
+from masterx.providers.transport import MAX_ANSWER_BYTES, ProviderTimeouts
+from tests.providers.raw_server import Serve, events_of, failure_of, head
 
-Serve = Callable[..., Awaitable[ProviderTransport]]
 OPENAI_STREAM = (
     b'data: {"model":"m","choices":[{"index":0,"delta":{"content":"144"}}]}\n\n'
     b'data: {"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
@@ -35,10 +34,6 @@ EVENTS = [
 ]
 
 
-def head(status: str, *headers: str) -> bytes:
-    return ("\r\n".join([f"HTTP/1.1 {status}", *headers, "", ""])).encode()
-
-
 def answer(status: str, content_type: str | None, body: bytes, *headers: str) -> list[bytes]:
     """A whole response: status line, headers (a Content-Length among them), body."""
     typed = (f"content-type: {content_type}",) if content_type is not None else ()
@@ -48,57 +43,6 @@ def answer(status: str, content_type: str | None, body: bytes, *headers: str) ->
 def sse(charset: str | None, body: bytes) -> list[bytes]:
     content_type = "text/event-stream" + (f"; charset={charset}" if charset else "")
     return [head("200 OK", f"content-type: {content_type}"), body]
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Serve]:
-    """A server that answers every request with ``parts`` (a pause of ``gap_s`` between them,
-    then closes the connection), and a transport (or its limits: ``timeouts``) pointed at it."""
-    servers: list[asyncio.Server] = []
-    transports: list[ProviderTransport] = []
-
-    async def make(
-        parts: list[bytes], timeouts: ProviderTimeouts | None = None, gap_s: float = 0.01
-    ) -> ProviderTransport:
-        async def respond(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await reader.readuntil(b"\r\n\r\n")
-            try:
-                for part in parts:
-                    writer.write(part)
-                    await writer.drain()
-                    await asyncio.sleep(gap_s)
-            except ConnectionError:
-                pass  # the client gave up (a deadline)
-            finally:
-                writer.close()
-
-        server = await asyncio.start_server(respond, "127.0.0.1", 0)
-        servers.append(server)
-        port = server.sockets[0].getsockname()[1]
-        spec = ProviderSpec(
-            name="hostile", kind="openai", model="m", base_url=f"http://127.0.0.1:{port}/v1"
-        )
-        limits = timeouts or ProviderTimeouts(connect_s=1, read_s=2, total_s=5)
-        made = ProviderTransport(spec, {}, limits)
-        transports.append(made)
-        return made
-
-    yield make
-    for made in transports:
-        await made.aclose()
-    for server in servers:
-        server.close()
-        await server.wait_closed()
-
-
-async def events_of(transport: ProviderTransport) -> list[SseEvent]:
-    return [event async for event in transport.stream_sse("/chat/completions", {})]
-
-
-async def failure_of(call: Awaitable[object]) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        await call
-    return caught.value
 
 
 # F13: the charset a provider declares.
@@ -116,23 +60,23 @@ async def failure_of(call: Awaitable[object]) -> ProviderError:
     ],
 )
 async def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(
-    serve: Serve, charset: str
+    raw_server: Serve, charset: str
 ) -> None:
-    transport = await serve(sse(charset, OPENAI_STREAM))
+    transport = await raw_server(sse(charset, OPENAI_STREAM))
     assert await events_of(transport) == EVENTS
 
 
-async def test_a_unicode_escape_charset_cannot_forge_sse_framing(serve: Serve) -> None:
+async def test_a_unicode_escape_charset_cannot_forge_sse_framing(raw_server: Serve) -> None:
     forged = b'data: {"a":1}\\n\\ndata: [DONE]\\n\\n'  # literal backslashes, one line
-    transport = await serve(sse("unicode_escape", forged))
+    transport = await raw_server(sse("unicode_escape", forged))
     assert await events_of(transport) == [SseEvent("message", forged.decode()[6:])]
 
 
 @pytest.mark.parametrize("charset", ["utf-16", "utf-32"])
 async def test_a_wide_charset_without_a_bom_is_a_malformed_stream(
-    serve: Serve, charset: str
+    raw_server: Serve, charset: str
 ) -> None:
-    transport = await serve(sse(charset, OPENAI_STREAM))
+    transport = await raw_server(sse(charset, OPENAI_STREAM))
     error = await failure_of(events_of(transport))
     assert error.kind is FailureKind.SERVER and "malformed stream encoding" in str(error)
 
@@ -148,14 +92,14 @@ async def test_a_wide_charset_without_a_bom_is_a_malformed_stream(
     ],
 )
 async def test_a_real_text_charset_is_honoured(
-    serve: Serve, charset: str | None, body: bytes
+    raw_server: Serve, charset: str | None, body: bytes
 ) -> None:
-    transport = await serve(sse(charset, body))
+    transport = await raw_server(sse(charset, body))
     assert await events_of(transport) == EVENTS
 
 
-async def test_a_latin1_charset_decodes_its_bytes(serve: Serve) -> None:
-    transport = await serve(sse("iso-8859-1", b"data: d\xe9j\xe0\n\n"))
+async def test_a_latin1_charset_decodes_its_bytes(raw_server: Serve) -> None:
+    transport = await raw_server(sse("iso-8859-1", b"data: d\xe9j\xe0\n\n"))
     assert await events_of(transport) == [SseEvent("message", "d\u00e9j\u00e0")]
 
 
@@ -183,17 +127,17 @@ async def test_a_latin1_charset_decodes_its_bytes(serve: Serve) -> None:
     ],
 )
 async def test_an_error_envelope_answering_a_stream_is_classified_by_its_code(
-    serve: Serve, body: object, kind: str, code: int | None
+    raw_server: Serve, body: object, kind: str, code: int | None
 ) -> None:
-    transport = await serve(answer("200 OK", "application/json", orjson.dumps(body)))
+    transport = await raw_server(answer("200 OK", "application/json", orjson.dumps(body)))
     error = await failure_of(events_of(transport))
     assert error.kind is FailureKind(kind)
     assert error.status == (code or 200) and "error body under HTTP 200" in str(error)
 
 
-async def test_a_rate_limit_envelope_keeps_its_retry_after(serve: Serve) -> None:
+async def test_a_rate_limit_envelope_keeps_its_retry_after(raw_server: Serve) -> None:
     openai = orjson.dumps({"error": {"code": "rate_limit_exceeded"}})
-    transport = await serve(answer("200 OK", "application/json", openai, "retry-after: 7"))
+    transport = await raw_server(answer("200 OK", "application/json", openai, "retry-after: 7"))
     error = await failure_of(events_of(transport))
     assert error.kind is FailureKind.RATE_LIMITED and error.retry_after_s == 7
     gemini = {
@@ -203,7 +147,7 @@ async def test_a_rate_limit_envelope_keeps_its_retry_after(serve: Serve) -> None
             "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "3s"}],
         }
     }
-    transport = await serve(answer("200 OK", "application/json", orjson.dumps(gemini)))
+    transport = await raw_server(answer("200 OK", "application/json", orjson.dumps(gemini)))
     error = await failure_of(events_of(transport))
     assert error.kind is FailureKind.RATE_LIMITED and error.retry_after_s == 3
 
@@ -220,26 +164,26 @@ async def test_a_rate_limit_envelope_keeps_its_retry_after(serve: Serve) -> None
     ],
 )
 async def test_a_body_that_is_no_event_stream_is_the_providers_fault(
-    serve: Serve, content_type: str | None, body: bytes, shown: str
+    raw_server: Serve, content_type: str | None, body: bytes, shown: str
 ) -> None:
-    transport = await serve(answer("200 OK", content_type, body))
+    transport = await raw_server(answer("200 OK", content_type, body))
     error = await failure_of(events_of(transport))
     assert error.kind is FailureKind.SERVER and error.status == 200
     assert str(error).endswith(f"answered a stream request with {shown}")
 
 
-async def test_a_non_stream_body_is_read_within_the_answer_cap(serve: Serve) -> None:
+async def test_a_non_stream_body_is_read_within_the_answer_cap(raw_server: Serve) -> None:
     huge = answer("200 OK", "application/json", b"[" + b"0," * MAX_ANSWER_BYTES + b"0]")
-    error = await failure_of(events_of(await serve(huge)))
+    error = await failure_of(events_of(await raw_server(huge)))
     assert error.kind is FailureKind.SERVER and "answer larger than 3 MiB" in str(error)
 
 
 async def test_an_adapter_stream_answered_with_an_error_body_is_rate_limited(
-    serve: Serve,
+    raw_server: Serve,
 ) -> None:
     """The whole path: the adapter's stream raises the transport's classified failure."""
     body = orjson.dumps({"error": {"code": "rate_limit_exceeded", "type": "requests"}})
-    transport = await serve(answer("200 OK", "application/json", body))
+    transport = await raw_server(answer("200 OK", "application/json", body))
     spec = ProviderSpec(
         name="hostile", kind="openai", model="gpt-4o-mini", base_url=transport._base
     )
@@ -271,14 +215,14 @@ def test_limits_from_httpx_keep_a_total_deadline(timeout: httpx.Timeout, total: 
 
 
 async def test_a_ping_stream_under_httpx_limits_ends_at_the_deadline(
-    serve: Serve, monkeypatch: pytest.MonkeyPatch
+    raw_server: Serve, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A comment every 0.05 s never trips the 0.3 s read limit; the total (the default, made
     short here) still ends the call, as a timeout."""
     monkeypatch.setattr(transport_module, "DEFAULT_TOTAL_S", 0.6)
     limits = ProviderTimeouts.of(httpx.Timeout(0.3, connect=1.0))
     pings = [head("200 OK", "content-type: text/event-stream"), *[b": ping\n\n"] * 400]
-    transport = await serve(pings, timeouts=limits, gap_s=0.05)
+    transport = await raw_server(pings, timeouts=limits, gap_s=0.05)
     started = asyncio.get_running_loop().time()
     error = await failure_of(events_of(transport))
     assert error.kind is FailureKind.TIMEOUT and "within 0.6s" in str(error)
@@ -292,14 +236,14 @@ async def test_a_ping_stream_under_httpx_limits_ends_at_the_deadline(
     ("status", "kind"), [(408, FailureKind.TIMEOUT), (425, FailureKind.SERVER)]
 )
 async def test_a_408_or_425_counts_against_the_provider(
-    serve: Serve, status: int, kind: FailureKind
+    raw_server: Serve, status: int, kind: FailureKind
 ) -> None:
     assert kind_of_status(status) is kind and kind.counts_against_provider
     body = orjson.dumps({"error": {"code": "timeout"}})
     parts = answer(f"{status} X", "application/json", body)
     for call in (
-        (await serve(parts)).post_json("/chat/completions", {}),
-        events_of(await serve(parts)),
+        (await raw_server(parts)).post_json("/chat/completions", {}),
+        events_of(await raw_server(parts)),
     ):
         error = await failure_of(call)
         assert error.kind is kind and error.status == status
