@@ -1,4 +1,6 @@
-"""Cross-cutting concerns of every gRPC server, written once: request id and latency metrics."""
+"""Cross-cutting concerns of every gRPC server, written once: request id, latency metrics, and
+INVALID_ARGUMENT for bytes that are no valid request message (a string field that is not UTF-8,
+a corrupt wire format: what any client in any language can send), never UNKNOWN."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 
 from masterx.metrics import GRPC_LATENCY, GRPC_REQUESTS
 from masterx.request_context import (
@@ -18,6 +21,36 @@ from masterx.request_context import (
 )
 
 Handler = Any  # grpc.RpcMethodHandler, untyped in grpcio
+
+
+class _Undecodable:
+    """What a request's bytes became when they are no valid message: why not."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason[:200]
+
+
+def _tolerant(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """The handler's deserializer, returning :class:`_Undecodable` instead of raising."""
+    if deserializer is None:
+        return None
+    parse = deserializer
+
+    def decode(data: bytes) -> Any:
+        try:
+            return parse(data)
+        except DecodeError as error:
+            return _Undecodable(str(error))
+
+    return decode
+
+
+async def _refuse_undecodable(request: Any, method: str, context: grpc.aio.ServicerContext) -> None:
+    if isinstance(request, _Undecodable):
+        await context.abort(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"the {method} request is not a valid message: {request.reason}",
+        )
 
 
 def _metadata_value(context: grpc.aio.ServicerContext, key: str) -> str:
@@ -53,13 +86,13 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
                 self._wrap_unary(handler.unary_unary, method),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=_tolerant(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
                 self._wrap_stream(handler.unary_stream, method),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=_tolerant(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         return handler
@@ -80,6 +113,7 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc
             started = time.perf_counter()
             failed = True
             try:
+                await _refuse_undecodable(request, method, context)
                 reply = await behaviour(request, context)
                 failed = False
                 return reply
@@ -99,6 +133,7 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc
             started = time.perf_counter()
             failed = True
             try:
+                await _refuse_undecodable(request, method, context)
                 async for message in behaviour(request, context):
                     yield message
                 failed = False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import re
 import time
 from collections.abc import AsyncIterator
 
@@ -53,9 +55,17 @@ def status_message(snapshot: BreakerSnapshot) -> health_pb2.ProviderStatus:
     )
 
 
+# A provider's name: what discovery makes (masterx/providers/discovery.py) and a little more;
+# never control characters or spaces, which every breaker and metric label would carry.
+_PROVIDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
+
+
 def _provider_problem(provider: str) -> str | None:
-    if not provider.strip() or len(provider) > 128:
-        return "provider must be a non-empty name of at most 128 characters"
+    if not _PROVIDER_NAME.fullmatch(provider):
+        return (
+            "provider must be a name of at most 128 letters, digits, '_', '.' or '-' "
+            f"(got {len(provider)} characters)"
+        )
     return None
 
 
@@ -125,14 +135,17 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
         problem = _provider_problem(request.provider)
         if problem is not None:
             return problem
-        if request.outcome == health_pb2.OUTCOME_UNSPECIFIED:
-            return "outcome must be OUTCOME_SUCCESS or OUTCOME_FAILURE"
-        if request.outcome != health_pb2.OUTCOME_SUCCESS and not FailureKind.from_proto(
-            request.kind
-        ):
-            return "a failure needs its kind"
-        if request.latency_ms < 0 or request.retry_after_s < 0:
-            return "latency_ms and retry_after_s must not be negative"
+        if request.outcome not in (health_pb2.OUTCOME_SUCCESS, health_pb2.OUTCOME_FAILURE):
+            return f"outcome {request.outcome} is not OUTCOME_SUCCESS or OUTCOME_FAILURE"
+        if request.outcome == health_pb2.OUTCOME_FAILURE:
+            if request.kind not in common_pb2.FailureKind.values():
+                return f"kind {request.kind} is not a known FailureKind"
+            if request.kind == common_pb2.FAILURE_KIND_UNSPECIFIED:
+                return "a failure needs its kind"
+        if not math.isfinite(request.latency_ms) or request.latency_ms < 0:
+            return "latency_ms must be a finite number of milliseconds, not negative"
+        if request.retry_after_s < 0:  # NaN and inf are ignored and capped (breaker config)
+            return "retry_after_s must not be negative"
         return None
 
     @staticmethod

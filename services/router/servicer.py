@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator, Callable
 
 import grpc
@@ -26,6 +27,8 @@ from services.router.feedback import (
     RatingRequest,
 )
 from services.router.ratings import InvalidFeedback
+
+LAST_UNIX_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z: the last second datetime can hold
 
 
 async def _store_unavailable(
@@ -144,10 +147,14 @@ class RouterServicer(router_pb2_grpc.RouterServicer):
     async def GetCosts(
         self, request: router_pb2.GetCostsRequest, context: grpc.aio.ServicerContext
     ) -> router_pb2.CostsReply:
-        if request.since < 0 or request.until < 0:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT, "since and until are unix seconds, not negative"
-            )
+        for field in ("since", "until"):
+            value = getattr(request, field)
+            if not (math.isfinite(value) and 0 <= value <= LAST_UNIX_SECOND):
+                await context.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f"{field} must be unix seconds from 0 to {LAST_UNIX_SECOND:.0f} "
+                    f"(the end of year 9999), got {value}",
+                )
         try:
             report = await self._ledger.report(
                 request.since, request.until, request.key_id, request.user_id

@@ -85,9 +85,15 @@ async def test_an_oversized_batch_is_refused(stub: health_pb2_grpc.ProviderHealt
 @pytest.mark.parametrize(
     ("report", "problem"),
     [
-        (_report("", SUCCESS), "provider must be a non-empty name"),
-        (_report("single", health_pb2.OUTCOME_UNSPECIFIED), "outcome must be OUTCOME_SUCCESS"),
-        (_report("single", SUCCESS, latency_ms=-1.0), "must not be negative"),
+        (_report("", SUCCESS), "provider must be a name of at most 128"),
+        (_report("a\nb", SUCCESS), "provider must be a name of at most 128"),
+        (_report("single", health_pb2.OUTCOME_UNSPECIFIED), "is not OUTCOME_SUCCESS"),
+        (_report("single", 99), "outcome 99 is not OUTCOME_SUCCESS or OUTCOME_FAILURE"),
+        (_report("single", FAILURE, kind=99), "kind 99 is not a known FailureKind"),
+        (_report("single", SUCCESS, latency_ms=-1.0), "not negative"),
+        (_report("single", SUCCESS, latency_ms=float("inf")), "must be a finite number"),
+        (_report("single", SUCCESS, latency_ms=float("nan")), "must be a finite number"),
+        (_report("single", SUCCESS, retry_after_s=-1.0), "retry_after_s must not be negative"),
     ],
 )
 async def test_a_bad_single_report_names_its_problem(
@@ -97,3 +103,25 @@ async def test_a_bad_single_report_names_its_problem(
         await stub.Report(report)
     assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
     assert problem in (caught.value.details() or "")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\x0a\x02\xff\xfe",  # provider (field 1) whose bytes are not UTF-8
+        b"\xff\xff\xff\xff",  # no protobuf wire format at all
+    ],
+)
+async def test_bytes_that_are_no_message_are_invalid_argument(health: Stack, raw: bytes) -> None:
+    """What a client in any language can send: INVALID_ARGUMENT, never UNKNOWN (the shared
+    interceptor, masterx/grpc_interceptors.py, so every service answers alike)."""
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{health.config.health_grpc_port}") as channel:
+        call = channel.unary_unary(
+            "/masterx.v1.ProviderHealth/Report",
+            request_serializer=lambda b: b,
+            response_deserializer=lambda b: b,
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call(raw)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "the Report request is not a valid message" in (caught.value.details() or "")

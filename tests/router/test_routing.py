@@ -267,3 +267,16 @@ async def test_providers_and_costs(router: router_pb2_grpc.RouterStub) -> None:
         costs = await router.GetCosts(router_pb2.GetCostsRequest())
     assert costs.total_requests > 0 and costs.total_cost_usd > 0
     assert {b.key for b in costs.by_provider} <= set(PROVIDERS)
+
+
+@pytest.mark.parametrize(
+    ("since", "until"), [(0.0, float("inf")), (float("nan"), 0.0), (1e300, 2e300), (1.0, 1e12)]
+)
+async def test_costs_outside_any_calendar_are_refused_naming_the_field(
+    router: router_pb2_grpc.RouterStub, since: float, until: float
+) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await router.GetCosts(router_pb2.GetCostsRequest(since=since, until=until))
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    named = "until" if since == 0.0 or since == 1.0 else "since"
+    assert (caught.value.details() or "").startswith(f"{named} must be unix seconds")
