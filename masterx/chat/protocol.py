@@ -43,10 +43,12 @@ from masterx.policy import Assessment
 from masterx.providers.base import ChatTurn, TextDelta, Usage
 from masterx.providers.chat_parts import ToolCallDelta
 from masterx.providers.model_names import model_name_problem
+from masterx.quoting import quoted
 from masterx.selection import Candidate
 from masterx.v1 import common_pb2, router_pb2
 
 MAX_MESSAGES = 1000
+MAX_ID_CHARS = 512  # a user, session, request or key id (the gateway allows at most this)
 
 
 class InvalidChatRequest(ValueError):
@@ -85,6 +87,11 @@ def chat_request(message: router_pb2.ChatRequest) -> ChatRequest:
         raise InvalidChatRequest("temperature must be within 0..2")
     if message.model and (problem := model_name_problem(message.model)) is not None:
         raise InvalidChatRequest(f"model: {problem}")
+    if message.model and not message.provider:
+        raise InvalidChatRequest("model names one provider's model: give its provider too")
+    for field in ("user_id", "session_id", "request_id", "key_id"):
+        if len(getattr(message, field)) > MAX_ID_CHARS:
+            raise InvalidChatRequest(f"{field} is longer than {MAX_ID_CHARS} characters")
     try:
         turns, options = _turns(message), checked_options(message)
     except InvalidParts as error:
@@ -113,7 +120,7 @@ def _cache_scope(value: str) -> CacheScope:
     for scope in CACHE_SCOPES:
         if scope == value:
             return scope
-    raise InvalidChatRequest(f"cache must be one of {', '.join(CACHE_SCOPES)}, got {value!r}")
+    raise InvalidChatRequest(f"cache must be one of {', '.join(CACHE_SCOPES)}, got {quoted(value)}")
 
 
 def _cache_status(value: str) -> CacheStatus:
@@ -352,8 +359,11 @@ def chat_event(chunk: router_pb2.ChatChunk) -> ChatEvent | None:
 
 # -- every provider failed: a typed status -----------------------------------------------------
 def all_failed_status(message: str, attempts: tuple[Attempt, ...]) -> grpc.Status:
-    """UNAVAILABLE with every attempt as a typed detail, for ``context.abort_with_status``."""
-    detail = status_pb2.Status(code=code_pb2.UNAVAILABLE, message=message)
+    """UNAVAILABLE with every attempt as a typed detail, for ``context.abort_with_status``;
+    INVALID_ARGUMENT when every provider refused the request itself (retrying cannot help)."""
+    refused = bool(attempts) and all(a.kind is FailureKind.BAD_REQUEST for a in attempts)
+    code = code_pb2.INVALID_ARGUMENT if refused else code_pb2.UNAVAILABLE
+    detail = status_pb2.Status(code=code, message=message)
     detail.details.add().Pack(
         router_pb2.AttemptList(attempts=[attempt_message(a) for a in attempts])
     )

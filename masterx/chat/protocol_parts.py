@@ -7,6 +7,7 @@ Incoming values are checked here; :class:`InvalidParts` names the field.
 
 from __future__ import annotations
 
+import binascii
 import re
 from collections.abc import Sequence
 from typing import Any, get_args
@@ -25,6 +26,7 @@ from masterx.providers.chat_parts import (
     ToolSpec,
     json_text,
 )
+from masterx.quoting import quoted
 from masterx.v1 import router_pb2
 
 ROLES = frozenset(get_args(Role))
@@ -128,13 +130,24 @@ def _image(message: router_pb2.ImagePart, where: str) -> ImagePart:
         raise InvalidParts(f"{where}.media_type must be one of {sorted(IMAGE_TYPES)}")
     if not message.data:
         raise InvalidParts(f"{where}: a URL or base64 data is required")
+    if not is_base64(message.data):  # every provider would refuse it, each called in turn
+        raise InvalidParts(f"{where}.data is not base64")
     return ImagePart(data=message.data, media_type=message.media_type)
+
+
+def is_base64(data: str) -> bool:
+    """Whether ``data`` is base64 (whitespace between lines allowed)."""
+    try:
+        binascii.a2b_base64("".join(data.split()), strict_mode=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 def checked_turn(message: router_pb2.ChatMessage, index: int) -> ChatTurn:
     where = f"messages[{index}]"
     if message.role not in ROLES:
-        raise InvalidParts(f"{where}.role {message.role!r} is not one of {sorted(ROLES)}")
+        raise InvalidParts(f"{where}.role {quoted(message.role)} is not one of {sorted(ROLES)}")
     if message.images and message.role != "user":
         raise InvalidParts(f"{where}: only user messages carry images")
     if len(message.images) > MAX_IMAGES:
@@ -170,7 +183,8 @@ def checked_turns(messages: Sequence[router_pb2.ChatMessage]) -> tuple[ChatTurn,
         called.update(call.id for call in turn.tool_calls)
         if turn.role == "tool" and turn.tool_call_id not in called:
             raise InvalidParts(
-                f"messages[{index}].tool_call_id {turn.tool_call_id!r} answers no earlier tool call"
+                f"messages[{index}].tool_call_id {quoted(turn.tool_call_id)} "
+                "answers no earlier tool call"
             )
     if turns[-1].role not in ("user", "tool"):
         raise InvalidParts("the last message must come from the user (or be a tool result)")
@@ -196,11 +210,11 @@ def _choice(message: router_pb2.ChatRequest, tools: tuple[ToolSpec, ...]) -> Too
         return None
     mode, name = message.tool_choice.mode, message.tool_choice.name
     if mode not in MODES:
-        raise InvalidParts(f"tool_choice {mode!r} is not one of {sorted(MODES)}")
+        raise InvalidParts(f"tool_choice {quoted(mode)} is not one of {sorted(MODES)}")
     if mode in ("required", "tool") and not tools:
-        raise InvalidParts(f"tool_choice {mode!r} needs tools")
+        raise InvalidParts(f"tool_choice {quoted(mode)} needs tools")
     if mode == "tool" and name not in {t.name for t in tools}:
-        raise InvalidParts(f"tool_choice names {name!r}, which is not among the tools")
+        raise InvalidParts(f"tool_choice names {quoted(name)}, which is not among the tools")
     return ToolChoice(mode, name if mode == "tool" else "")  # type: ignore[arg-type]
 
 
@@ -212,7 +226,7 @@ def _format(message: router_pb2.ChatRequest) -> ResponseFormat | None:
         return ResponseFormat("json_object")
     if given.type != "json_schema":
         raise InvalidParts(
-            f"response_format.type {given.type!r} is not one of json_object, json_schema"
+            f"response_format.type {quoted(given.type)} is not one of json_object, json_schema"
         )
     schema = json_object(given.schema_json, "response_format.json_schema.schema")
     return ResponseFormat("json_schema", given.name, schema, given.strict)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from masterx.chat.contract import CACHE_SCOPES, CacheScope
+from masterx.quoting import quoted
 
 AUTO = "auto"
 MAX_USD = 1_000_000.0  # per budget; a larger number is a typo, not a budget
@@ -108,7 +109,7 @@ def _models(value: Any) -> tuple[str, ...]:
     for pin in pins:
         if pin != AUTO and not (isinstance(pin, str) and PIN.match(pin)):
             raise KeyFieldError(
-                "models", f"{pin!r} is not 'auto', 'provider/model' or 'provider/*'"
+                "models", f"{quoted(pin)} is not 'auto', 'provider/model' or 'provider/*'"
             )
     return tuple(dict.fromkeys([AUTO, *pins]))
 

@@ -119,12 +119,27 @@ _SIMPLE: dict[grpc.StatusCode, tuple[int, str]] = {
 }
 
 
+# The codes a failed chat's status carries its attempts with (masterx/chat/protocol.py).
+_WITH_ATTEMPTS = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INVALID_ARGUMENT)
+
+
 def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayError:
     """The HTTP error for a failed gRPC call to ``service`` (router, health or benchmark)."""
     code, detail = error.code(), error.details() or ""
     violation = violation_of(error) if code == grpc.StatusCode.INVALID_ARGUMENT else None
     if violation is not None:
         return bad_request(detail, violation.field, violation.reason or None)
+    attempts = _attempts(error) if code in _WITH_ATTEMPTS else []
+    if attempts and all(a.get("kind") == "bad_request" for a in attempts):
+        # Every provider refused the request itself (an unknown pinned model, ...): the
+        # caller's to fix, not an outage.
+        return GatewayError(
+            400,
+            detail or "every provider refused the request",
+            INVALID,
+            code="rejected_by_provider",
+            extra={"attempts": attempts},
+        )
     if code in _SIMPLE:
         status, kind = _SIMPLE[code]
         return GatewayError(status, detail or f"{service}: {code.name.lower()}", kind)
@@ -148,17 +163,6 @@ def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayEr
             429, detail, "rate_limit_error", code="resource_exhausted", headers={"retry-after": "5"}
         )
     if code == grpc.StatusCode.UNAVAILABLE:
-        attempts = _attempts(error)
-        if attempts and all(a.get("kind") == "bad_request" for a in attempts):
-            # Every provider refused the request itself (an unknown pinned model, ...): the
-            # caller's to fix, not an outage.
-            return GatewayError(
-                400,
-                detail or "every provider refused the request",
-                INVALID,
-                code="rejected_by_provider",
-                extra={"attempts": attempts},
-            )
         if attempts:
             return GatewayError(
                 503,

@@ -29,6 +29,7 @@ from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.providers import ProviderSpec
 from masterx.providers.capabilities import CapabilityTable
 from masterx.providers.capability_check import RequestNeeds
+from masterx.quoting import quoted
 from masterx.selection import BenchmarkTable, Candidate, rank_providers
 from services.router.capability_filter import refusal, screen
 from services.router.detection import is_distressed
@@ -137,7 +138,7 @@ class Decider:
     def _pinned(self, provider: str, model: str) -> list[Candidate]:
         if provider not in self._models:
             known = ", ".join(sorted(self._models))
-            raise UnknownProviderError(f"unknown provider {provider!r}; known: {known}")
+            raise UnknownProviderError(f"unknown provider {quoted(provider)}; known: {known}")
         return [
             Candidate(
                 provider, model or self._models[provider], None, self._breaker_state(provider)

@@ -191,7 +191,7 @@ requests = st.builds(
     request_id=names,
     key_id=st.one_of(st.just(""), names),
     options=options(),
-)
+).filter(lambda r: r.provider or not r.model)  # a model is always some provider's
 
 
 @given(requests)
@@ -239,6 +239,22 @@ def test_a_mid_stream_failure_survives_the_round_trip() -> None:
         ({"temperature": 2.5}, "temperature"),
         ({"emotion": router_pb2.EmotionState(frustration=1.5)}, "emotion.frustration"),
         ({"model": "../../v1/models"}, "model"),
+        ({"model": "gpt-4o"}, "give its provider too"),
+        ({"session_id": "s" * 513}, "session_id is longer than 512"),
+        ({"user_id": "u" * 100_000}, "user_id is longer than 512"),
+        (
+            {
+                "messages": [
+                    router_pb2.ChatMessage(
+                        role="user",
+                        content="x",
+                        images=[router_pb2.ImagePart(data="!!not base64", media_type="image/png")],
+                    )
+                ]
+            },
+            "messages[0].images[0].data is not base64",
+        ),
+        ({"cache": "x" * 100_000}, "(100000 chars)"),
         ({"tools": [router_pb2.Tool(name="a b", parameters_json="{}")]}, "tools[0].name"),
         ({"tools": [router_pb2.Tool(name="f", parameters_json="[1]")]}, "tools[0].parameters"),
         ({"tool_choice": router_pb2.ToolChoice(mode="required")}, "tool_choice"),
@@ -332,3 +348,15 @@ async def test_every_attempt_travels_in_the_status_of_a_failed_call() -> None:
     assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
     assert caught.value.details() == "every provider failed"
     assert protocol.attempts_of(caught.value) == listed
+
+
+def test_a_request_every_provider_refused_is_invalid_not_unavailable() -> None:
+    """Retrying cannot help a request every provider called its own fault: INVALID_ARGUMENT
+    (with the attempts), where any other failure is UNAVAILABLE."""
+    refused = Attempt("openai", "gpt-4o", False, FailureKind.BAD_REQUEST, "HTTP 400", 3.0)
+    failed = Attempt("groq", "llama", False, FailureKind.SERVER, "HTTP 500", 3.0)
+    assert (
+        protocol.all_failed_status("x", (refused, refused)).code is grpc.StatusCode.INVALID_ARGUMENT
+    )
+    assert protocol.all_failed_status("x", (refused, failed)).code is grpc.StatusCode.UNAVAILABLE
+    assert protocol.all_failed_status("x", ()).code is grpc.StatusCode.UNAVAILABLE

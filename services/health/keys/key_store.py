@@ -21,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from masterx.keys.policy import ApiKey, KeyPolicy, policy_from
 from masterx.keys.token import KEY_ID, IssuedToken, issue_token, key_id_of, token_matches
+from masterx.quoting import quoted
 
 COLLECTION = "api_keys"
 MAX_CACHE_TTL_S = 1.0
@@ -29,7 +30,7 @@ MAX_CACHED_KEYS = 10_000  # made-up ids cannot grow the cache without bound
 
 class KeyNotFoundError(LookupError):
     def __init__(self, key_id: str) -> None:
-        super().__init__(f"no API key with id {key_id!r}")
+        super().__init__(f"no API key with id {quoted(key_id)}")
         self.key_id = key_id
 
 

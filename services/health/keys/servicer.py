@@ -11,6 +11,7 @@ from pymongo.errors import PyMongoError
 
 from masterx.keys.admission import ActualUsage, RequestEstimate
 from masterx.keys.policy import ApiKey, KeyFieldError
+from masterx.quoting import quoted
 from masterx.v1 import keys_pb2, keys_pb2_grpc
 from services.health.keys.key_store import KeyNotFoundError, KeyStore
 from services.health.keys.messages import (
@@ -67,7 +68,7 @@ def _policy_refusal(key: ApiKey, request: keys_pb2.AdmitRequest) -> keys_pb2.Adm
             key_id=key.key_id,
             refused_by="model",
             code="model_not_allowed",
-            message=f"API key {key.key_id} may not pin {pin!r}; allowed: "
+            message=f"API key {key.key_id} may not pin {quoted(pin)}; allowed: "
             + ", ".join(policy.models),
             retry_after_s=-1,
         )
