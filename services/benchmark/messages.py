@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 from masterx.domain import Category
+from masterx.providers.model_names import MODEL_NAME_RULE, model_name_problem
+from masterx.quoting import quoted
 from masterx.v1 import benchmark_pb2
 from services.benchmark.result_store import ScoreRecord
 
@@ -16,6 +20,12 @@ RUN_STATUS: dict[str, benchmark_pb2.RunStatus] = {
 }
 # A run whose progress has not been written for this long lost its replica.
 ABANDONED_AFTER_S = 120.0
+# ImportResults: scores per call (6 categories x ~160 models; more would slow every GetLatest),
+# characters of a provider or model name, and of the source.
+MAX_IMPORT_SCORES = 1000
+MAX_NAME_CHARS = 128
+MAX_SOURCE_CHARS = 512  # "replay:<file name>" fits (a file name is at most 255 bytes)
+SCORE_FIELDS = ("quality_score", "speed_score", "cost_score", "final_score")
 
 
 def score_message(record: ScoreRecord) -> benchmark_pb2.BenchmarkScore:
@@ -41,20 +51,57 @@ def score_message(record: ScoreRecord) -> benchmark_pb2.BenchmarkScore:
     )
 
 
-def score_record(message: benchmark_pb2.BenchmarkScore) -> ScoreRecord:
-    """An imported score; ValueError naming the provider and field when it is not valid."""
-    if not message.provider:
-        raise ValueError("every score needs a provider")
-    category = category_of(message.category, f"score for provider {message.provider!r}")
-    for name in ("quality_score", "speed_score", "cost_score", "final_score"):
+def name_problem(name: str) -> str | None:
+    """None when ``name`` may be an imported provider or model name, else why not. The router's
+    model-name rule (masterx/providers/model_names.py): a replay import names each provider
+    after a model (``mistralai/Mixtral-8x7B-Instruct-v0.1``), so '/', ':', '@' and '+' are
+    allowed beside the health service's letters, digits, '_', '.' and '-'; never a space or
+    a control character, and at most 128 characters."""
+    if not name:
+        return "is missing"
+    if len(name) > MAX_NAME_CHARS:
+        return f"of {len(name)} characters is too long (at most {MAX_NAME_CHARS})"
+    if model_name_problem(name) is not None:
+        return f"{quoted(name)} is not a valid name: {MODEL_NAME_RULE}"
+    return None
+
+
+def score_record(message: benchmark_pb2.BenchmarkScore, where: str = "score") -> ScoreRecord:
+    """An imported score; ValueError naming the score, its provider and the field when it is
+    not valid (``where`` says which score, e.g. ``scores[3]``)."""
+    provider = message.provider
+    problem = name_problem(provider)
+    if problem is not None:
+        raise ValueError(f"{where}: provider {problem}")
+    category = category_of(message.category, f"{where} (provider {provider!r})")
+    field = f"{where} ({provider}/{category})"
+    for name in SCORE_FIELDS:
         value = getattr(message, name)
         if not 0 <= value <= 100:
-            raise ValueError(
-                f"score for {message.provider}/{category}: {name} {value} not in 0..100"
-            )
+            raise ValueError(f"{field}: {name} {value} not in 0..100")
+    problem = name_problem(message.model) if message.model else None  # the model is optional
+    if problem is not None:
+        raise ValueError(f"{field}: model {problem}")
     weights = message.weights
+    measured = (
+        ("latency_p50_ms", message.latency_p50_ms),
+        ("latency_p95_ms", message.latency_p95_ms),
+        ("mean_cost_usd", message.mean_cost_usd),
+        ("weights.quality", weights.quality),
+        ("weights.speed", weights.speed),
+        ("weights.cost", weights.cost),
+    )
+    for name, value in measured:
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"{field}: {name} {value} must be a finite number >= 0")
+    if message.tests < 0:
+        raise ValueError(f"{field}: tests {message.tests} must be >= 0")
+    if not 0 <= message.failed_tests <= message.tests:
+        raise ValueError(
+            f"{field}: failed_tests {message.failed_tests} must be in 0..tests ({message.tests})"
+        )
     return ScoreRecord(
-        provider=message.provider,
+        provider=provider,
         model=message.model,
         category=category,
         quality_score=message.quality_score,
@@ -68,6 +115,41 @@ def score_record(message: benchmark_pb2.BenchmarkScore) -> ScoreRecord:
         weights={"quality": weights.quality, "speed": weights.speed, "cost": weights.cost},
         failed_tests=message.failed_tests,
     )
+
+
+def import_records(scores: Sequence[benchmark_pb2.BenchmarkScore]) -> list[ScoreRecord]:
+    """The scores of one ImportResults call, every one valid and at most one per provider and
+    category; ValueError naming the first problem (nothing is stored then)."""
+    if not scores:
+        raise ValueError("no scores to import")
+    if len(scores) > MAX_IMPORT_SCORES:
+        raise ValueError(
+            f"scores: at most {MAX_IMPORT_SCORES} scores per import, not {len(scores)}"
+        )
+    records: list[ScoreRecord] = []
+    first: dict[tuple[str, Category], int] = {}
+    for index, message in enumerate(scores):
+        record = score_record(message, f"scores[{index}]")
+        key = (record.provider, record.category)
+        if key in first:
+            raise ValueError(
+                f"scores[{index}]: a second score for {record.provider}/{record.category} "
+                f"(scores[{first[key]}] is the first); one score per provider and category"
+            )
+        first[key] = index
+        records.append(record)
+    return records
+
+
+def import_source(source: str) -> str:
+    """What an import says it came from (its run's trigger is ``import:<source>``)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ValueError(
+            f"source of {len(source)} characters is too long (at most {MAX_SOURCE_CHARS})"
+        )
+    if not source.isprintable():
+        raise ValueError(f"source {quoted(source)} must be printable (no control characters)")
+    return source or "unnamed"
 
 
 def category_of(value: int, where: str = "request") -> Category:

@@ -6,6 +6,7 @@ category), ``benchmark_runs`` (read here by id; written by :mod:`run_store`).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
 
 from masterx.domain import Category
 from services.benchmark.clock import Clock, SystemClock
@@ -97,15 +99,20 @@ class ResultStore:
             await self._db[RESULTS].insert_many([score.to_document() for score in scores])
 
     async def import_scores(self, scores: list[ScoreRecord], source: str) -> str:
+        """Store already validated scores as a run of their own; returns its id. The run is
+        written pending, then its results, and only then marked completed: a store failure
+        part way removes what was written (as far as the store lets it) and marks the run
+        failed, so no import is ever a "completed" run without its results."""
         run_id = f"import-{uuid.uuid4().hex[:12]}"
         now = self._clock.time()
         await self._db[RUNS].insert_one(
             {
                 "run_id": run_id,
-                "status": "completed",
+                "status": "pending",
                 "trigger": f"import:{source}",
                 "started_at": now,
-                "finished_at": now,
+                "finished_at": None,
+                "updated_at": now,
                 "categories": sorted({s.category.value for s in scores}),
                 "providers": sorted({s.provider for s in scores}),
                 "tests_done": 0,
@@ -120,9 +127,29 @@ class ResultStore:
             document = score.to_document()
             document.update(run_id=run_id, imported=True, measured_at=now)
             documents.append(document)
-        if documents:
-            await self._db[RESULTS].insert_many(documents)
+        try:
+            if documents:
+                await self._db[RESULTS].insert_many(documents)
+            await self._set_run(run_id, {"status": "completed", "finished_at": now})
+        except PyMongoError as error:
+            await self._undo_import(run_id, error)
+            raise
         return run_id
+
+    async def _set_run(self, run_id: str, fields: dict[str, Any]) -> None:
+        fields = {**fields, "updated_at": self._clock.time()}
+        await self._db[RUNS].update_one({"run_id": run_id}, {"$set": fields})
+
+    async def _undo_import(self, run_id: str, error: PyMongoError) -> None:
+        """After a failed import: its results out of ``latest``, its run failed (best effort:
+        a run left pending is reported abandoned by GetRun later)."""
+        with contextlib.suppress(PyMongoError):
+            await self._db[RESULTS].delete_many({"run_id": run_id})
+        with contextlib.suppress(PyMongoError):
+            reason = f"import failed: {type(error).__name__}"
+            await self._set_run(
+                run_id, {"status": "failed", "finished_at": self._clock.time(), "errors": [reason]}
+            )
 
     async def run(self, run_id: str) -> dict[str, Any] | None:
         return await self._db[RUNS].find_one({"run_id": run_id}, projection={"_id": False})

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from masterx.domain import Category
 from masterx.logs import log_event
 from masterx.providers.base import ProviderSpec
+from masterx.quoting import quoted
 from services.benchmark import metrics
 from services.benchmark.clock import Clock
 from services.benchmark.result_store import ScoreRecord
@@ -18,6 +19,8 @@ from services.benchmark.run_engine import RunEngine, RunPlan
 from services.benchmark.run_store import RunStore
 
 logger = logging.getLogger("masterx.benchmark.runs")
+
+MAX_PROVIDER_CHARS = 128  # as the health service allows
 
 
 class RunRequestError(ValueError):
@@ -61,10 +64,16 @@ class RunLauncher:
     ) -> RunPlan:
         """What a run will cover (empty: everything); :class:`RunRequestError` names an
         unknown provider or a category without a suite."""
-        for name in providers:
+        for index, name in enumerate(providers):
+            if len(name) > MAX_PROVIDER_CHARS:
+                raise RunRequestError(
+                    f"providers[{index}]: a provider name of {len(name)} characters is too long "
+                    f"(at most {MAX_PROVIDER_CHARS})"
+                )
             if name not in self._providers:
                 raise RunRequestError(
-                    f"unknown provider {name!r}; known: {', '.join(self.provider_names)}"
+                    f"providers[{index}]: unknown provider {quoted(name)}; "
+                    f"known: {', '.join(self.provider_names)}"
                 )
         for category in categories:
             if category not in self._engine.suites:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import math
+
 import grpc
 from pymongo.errors import PyMongoError
 
 from masterx.domain import Category
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
+from masterx.quoting import quoted
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 from services.benchmark.assessed_scores import assess_records
 from services.benchmark.clock import Clock, SystemClock
 from services.benchmark.live_scores import LiveScores
-from services.benchmark.messages import category_of, run_message, score_message, score_record
+from services.benchmark.messages import (
+    category_of,
+    import_records,
+    import_source,
+    run_message,
+    score_message,
+)
 from services.benchmark.result_store import ResultStore
 from services.benchmark.runs import RunLauncher, RunRequestError, TooManyRunsError
 
 TRIGGERS = ("manual", "drift")  # what a RunBenchmarks call may say started it
+MAX_RUN_ID_CHARS = 64  # "run-" + 16 hex digits, "import-" + 12: anything longer is no run id
 
 
 class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
@@ -54,7 +64,14 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
         self, request: benchmark_pb2.GetLatestRequest, context: grpc.aio.ServicerContext
     ) -> benchmark_pb2.GetLatestReply:
         wanted = await self._categories(list(request.categories), context) or list(Category)
-        max_age = request.max_age_hours or self._default_max_age_hours
+        max_age = request.max_age_hours
+        if not math.isfinite(max_age) or max_age < 0:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"max_age_hours must be a finite number >= 0 (0: the default, "
+                f"{self._default_max_age_hours:g}), not {max_age}",
+            )
+        max_age = max_age or self._default_max_age_hours
         try:
             version = await self._store.version()
             if request.known_version and request.known_version == version:
@@ -71,15 +88,14 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
     async def ImportResults(
         self, request: benchmark_pb2.ImportResultsRequest, context: grpc.aio.ServicerContext
     ) -> benchmark_pb2.ImportResultsReply:
-        try:
-            records = [score_record(s) for s in request.scores]
+        try:  # everything is checked before anything is written
+            records = import_records(request.scores)
+            source = import_source(request.source)
         except ValueError as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
             raise
-        if not records:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "no scores to import")
         try:
-            run_id = await self._store.import_scores(records, request.source or "unnamed")
+            run_id = await self._store.import_scores(records, source)
         except PyMongoError as error:
             await self._unavailable(context, error)
             raise
@@ -88,13 +104,21 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
     async def GetRun(
         self, request: benchmark_pb2.GetRunRequest, context: grpc.aio.ServicerContext
     ) -> benchmark_pb2.BenchmarkRun:
+        if len(request.run_id) > MAX_RUN_ID_CHARS:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"run_id of {len(request.run_id)} characters is too long "
+                f"(a run id has at most {MAX_RUN_ID_CHARS})",
+            )
         try:
             run = await self._store.run(request.run_id)
         except PyMongoError as error:
             await self._unavailable(context, error)
             raise
         if run is None:
-            await context.abort(grpc.StatusCode.NOT_FOUND, f"no benchmark run {request.run_id!r}")
+            await context.abort(
+                grpc.StatusCode.NOT_FOUND, f"no benchmark run {quoted(request.run_id)}"
+            )
             raise AssertionError("unreachable")
         return run_message(run, self._clock.time())
 
@@ -106,7 +130,7 @@ class BenchmarkServicer(benchmark_pb2_grpc.BenchmarkServicer):
             trigger = request.trigger or "manual"
             if trigger not in TRIGGERS:
                 allowed = ", ".join(TRIGGERS)
-                raise RunRequestError(f"trigger must be one of {allowed}, not {trigger!r}")
+                raise RunRequestError(f"trigger must be one of {allowed}, not {quoted(trigger)}")
             plan = self._launcher.plan(categories, list(request.providers), trigger=trigger)
         except RunRequestError as error:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from masterx.quoting import quoted
 from masterx.request_context import REQUEST_ID_RULE, is_valid_request_id
 
 THUMBS = {"up": 1.0, "down": 0.0}
 STARS = range(1, 6)
+STAR_TEXTS = frozenset(str(stars) for stars in STARS)
 DOWN_BELOW = 0.5
 COMMENT_MAX_CHARS = 500  # "a short comment": the gateway's schema says the same
 
@@ -42,10 +44,10 @@ def parse_rating(text: str) -> Rating:
     value = text.strip().lower()
     if value in THUMBS:
         return Rating(value, THUMBS[value])
-    if value.isdigit() and int(value) in STARS:
+    if value in STAR_TEXTS:  # ASCII digits only: int() also reads other scripts' digits
         stars = int(value)
         return Rating(str(stars), (stars - 1) / 4)
-    raise InvalidFeedback("rating", f"{text!r} is not up, down or an integer from 1 to 5")
+    raise InvalidFeedback("rating", f"{quoted(text)} is not up, down or an integer from 1 to 5")
 
 
 def check_request_id(request_id: str) -> str:

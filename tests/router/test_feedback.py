@@ -115,7 +115,7 @@ def test_ratings_map_to_the_quality_scale(text: str, label: str, score: float) -
     assert rating.is_down is (score < 0.5)
 
 
-@pytest.mark.parametrize("text", ["0", "6", "meh", "", "2.5", "-1"])
+@pytest.mark.parametrize("text", ["0", "6", "meh", "", "2.5", "-1", "\u0663", "03"])
 def test_a_rating_outside_up_down_1_to_5_names_the_field(text: str) -> None:
     with pytest.raises(InvalidFeedback) as caught:
         parse_rating(text)
