@@ -11,6 +11,9 @@ import orjson
 
 from masterx.request_context import current_request_id
 
+# The levels every service accepts in MASTERX_LOG_LEVEL (masterx/settings.py ``LogLevel``).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 _RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
 
 
@@ -38,6 +41,14 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             event["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(event, default=str).decode()
+
+
+def log_level_problem(level: str) -> str | None:
+    """Why ``level`` is no MASTERX_LOG_LEVEL, in the services' words; None when it is one."""
+    if level in LOG_LEVELS:
+        return None
+    choices = ", ".join(repr(name) for name in LOG_LEVELS[:-1]) + f" or {LOG_LEVELS[-1]!r}"
+    return f"Input should be {choices} (got {level!r})"
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:

@@ -10,14 +10,13 @@ case and runs of whitespace.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from simulator.profiles import CATEGORIES, Category
+from simulator.profiles import CATEGORIES, Category, read_json
 
 _ANSWER_FIELDS = ("answer", "reference_answer", "expected_answer", "expected")
 _SPACE = re.compile(r"\s+")
@@ -55,28 +54,43 @@ class AnswerKey:
 
 
 def _entries_of(file: Path) -> dict[str, KeyedAnswer]:
-    raw = json.loads(file.read_text())
+    origin = f"answer key {file}"
+    raw = read_json(file, origin)
+    if isinstance(raw, list):
+        tests: Any = raw
+    elif isinstance(raw, dict):
+        field_name = next((f for f in ("tests", "answers") if raw.get(f)), "tests")
+        tests = raw.get(field_name) or []
+        if not isinstance(tests, list):
+            raise ValueError(
+                f"{origin}: field {field_name!r} must be a list of tests, "
+                f"got {type(tests).__name__}"
+            )
+    else:
+        raise ValueError(
+            f"{origin}: expected a list of tests or an object with 'tests', "
+            f"got {'null' if raw is None else type(raw).__name__}"
+        )
     default_category = raw.get("category") if isinstance(raw, dict) else None
-    tests = raw if isinstance(raw, list) else (raw.get("tests") or raw.get("answers") or [])
     entries = {}
     for number, test in enumerate(tests):
         try:
             prompt, keyed = _entry(test, default_category)
         except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"answer key {file}: test {number}: {error}") from None
+            raise ValueError(f"{origin}: test {number}: {error}") from None
         entries[normalise_prompt(prompt)] = keyed
     return entries
 
 
-def _entry(test: dict[str, Any], default_category: Any) -> tuple[str, KeyedAnswer]:
-    prompt = test["prompt"]
+def _entry(test: Any, default_category: Any) -> tuple[str, KeyedAnswer]:
+    if not isinstance(test, dict):
+        raise ValueError("expected an object with a 'prompt' and an 'answer'")
+    prompt = test.get("prompt")
     answer = next((test[f] for f in _ANSWER_FIELDS if test.get(f) is not None), None)
     if not isinstance(prompt, str) or answer is None:
         raise ValueError("needs a 'prompt' and an 'answer'")
     category = test.get("category") or default_category or "general"
-    if category not in CATEGORIES:
+    if not isinstance(category, str) or category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
     wrong = test.get("wrong_answer")
-    return prompt, KeyedAnswer(
-        cast(Category, category), str(answer), None if wrong is None else str(wrong)
-    )
+    return prompt, KeyedAnswer(category, str(answer), None if wrong is None else str(wrong))

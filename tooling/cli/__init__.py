@@ -11,9 +11,37 @@ import sys
 from collections.abc import Sequence
 
 from tooling.cli import bench, chat, eval_commands, health, keys
-from tooling.cli.client import DEFAULT_URL, CliError, GatewayClient
+from tooling.cli.client import (
+    DEFAULT_URL,
+    CliConfigError,
+    CliError,
+    GatewayClient,
+    check_credential,
+    check_gateway_url,
+)
 
 COMMAND_MODULES = (chat, bench, health, eval_commands, keys)
+
+
+def _environment_url() -> str:
+    """``MASTERX_GATEWAY_URL``; unset or empty (blank) is the default."""
+    return os.environ.get("MASTERX_GATEWAY_URL", "").strip() or DEFAULT_URL
+
+
+def _source(value: str | None, variable: str, option: str) -> str:
+    """Which of the variable or the option gave ``value``, for an error message."""
+    return variable if value == os.environ.get(variable) else option
+
+
+def _checked_settings(args: argparse.Namespace) -> str:
+    """The gateway URL to use; a :class:`CliConfigError` naming a bad URL or credential."""
+    url_source = "MASTERX_GATEWAY_URL" if args.url == _environment_url() else "--url"
+    url = check_gateway_url(args.url, url_source)
+    check_credential(args.api_key, _source(args.api_key, "MASTERX_API_KEY", "--api-key"))
+    check_credential(
+        args.admin_token, _source(args.admin_token, "MASTERX_ADMIN_TOKEN", "--admin-token")
+    )
+    return url
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -22,7 +50,7 @@ def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
     parser.add_argument(
         "--url",
-        default=default(os.environ.get("MASTERX_GATEWAY_URL", DEFAULT_URL)),
+        default=default(_environment_url()),
         help=f"gateway URL (env MASTERX_GATEWAY_URL; default {DEFAULT_URL})",
     )
     parser.add_argument(
@@ -53,9 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with GatewayClient(args.url, api_key=args.api_key, admin_token=args.admin_token) as client:
+        url = _checked_settings(args)
+        with GatewayClient(url, api_key=args.api_key, admin_token=args.admin_token) as client:
             code: int = args.run(client, args)
             return code
+    except CliConfigError as error:
+        sys.stdout.flush()
+        print(f"masterx: error: {error}", file=sys.stderr)
+        return 2
     except CliError as error:
         sys.stdout.flush()
         print(f"masterx: error: {error}", file=sys.stderr)

@@ -16,6 +16,36 @@ class CliError(Exception):
     """Something the user should read: an error from the gateway, or no gateway at all."""
 
 
+class CliConfigError(CliError):
+    """A bad setting (``--url``, a credential): exit code 2, like a bad argument."""
+
+
+def check_gateway_url(url: str, name: str) -> str:
+    """``url`` without its trailing slash when it is ``http(s)://host[:port][/path]``; else a
+    :class:`CliConfigError` naming ``name`` (the option or variable it came from)."""
+    problem = f"{name}: {url!r} is not a valid gateway URL (expected http://host:port)"
+    if not url or any(c.isspace() for c in url):
+        raise CliConfigError(problem)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise CliConfigError(problem) from None
+    port_ok = parsed.port is None or 1 <= parsed.port <= 65535
+    if parsed.scheme not in ("http", "https") or not parsed.host or not port_ok:
+        raise CliConfigError(problem)
+    return url.rstrip("/")
+
+
+def check_credential(value: str | None, name: str) -> None:
+    """An API key or admin token goes into an HTTP header: printable ASCII only."""
+    if value is None:
+        return
+    if not value.isascii():
+        raise CliConfigError(f"{name} must be ASCII")
+    if not value.isprintable():
+        raise CliConfigError(f"{name} must not contain control characters")
+
+
 def _describe(response: httpx.Response) -> str:
     try:
         error = response.json()["error"]

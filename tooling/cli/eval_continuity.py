@@ -17,7 +17,7 @@ from tooling.evaluation.continuity import (
     read_conversations_jsonl,
     score_continuity,
 )
-from tooling.evaluation.labelled import LabelledDataError
+from tooling.evaluation.labelled import LabelledDataError, check_utf8
 
 DEFAULT_CONVERSATIONS = Path(__file__).resolve().parents[2] / "bench/eval/conversations.jsonl"
 
@@ -58,13 +58,18 @@ def _converse(client: GatewayClient, conversation: Conversation, run: str) -> li
     return answers
 
 
-def run_continuity(client: GatewayClient, args: argparse.Namespace) -> int:
+def read_conversations(path: Path) -> list[Conversation]:
     try:
-        conversations = read_conversations_jsonl(args.conversations)
+        check_utf8(path)  # first, so that a line that is not UTF-8 is named with its number
+        return read_conversations_jsonl(path)
     except LabelledDataError as error:
         raise CliError(str(error)) from None
     except OSError as error:
-        raise CliError(f"{args.conversations}: cannot read ({error.strerror})") from None
+        raise CliError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def run_continuity(client: GatewayClient, args: argparse.Namespace) -> int:
+    conversations = read_conversations(args.conversations)
     if not 1 <= args.concurrency <= 32:
         raise CliError("--concurrency must be between 1 and 32")
     run = uuid.uuid4().hex[:8]  # fresh sessions on every run

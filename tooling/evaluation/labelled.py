@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +21,32 @@ class LabelledDataError(ValueError):
     """A line of a labelled file that is not a labelled message; names the file and line."""
 
 
+def jsonl_lines(path: Path) -> Iterator[tuple[str, str]]:
+    """``("FILE:N", line)`` for every non-blank line of ``path``; a line that is not UTF-8 is
+    a :class:`LabelledDataError` naming it."""
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            where = f"{path}:{number}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                byte = f"0x{raw[error.start]:02x}"
+                raise LabelledDataError(
+                    f"{where}: not UTF-8 (byte {byte} at offset {error.start} of the line)"
+                ) from None
+            if line.strip():
+                yield where, line
+
+
+def check_utf8(path: Path) -> None:
+    """A :class:`LabelledDataError` naming the first line of ``path`` that is not UTF-8."""
+    for _ in jsonl_lines(path):
+        pass
+
+
 def read_labelled_jsonl(path: Path) -> list[LabelledText]:
     """Every labelled message of ``path``; blank lines are skipped, other keys ignored."""
-    examples = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                examples.append(_parse(line, f"{path}:{number}"))
-    return examples
+    return [_parse(line, where) for where, line in jsonl_lines(path)]
 
 
 def _parse(line: str, where: str) -> LabelledText:

@@ -20,7 +20,7 @@ from pathlib import Path
 from tooling.stack.config import StackConfig
 from tooling.stack.launcher import LaunchError, Stack
 
-STATE_DIR = Path(os.environ.get("MASTERX_STACK_DIR", ".stack"))
+STATE_DIR = Path(os.environ.get("MASTERX_STACK_DIR") or ".stack")  # empty: the default
 PID_FILE = STATE_DIR / "supervisor.pid"
 READY_FILE = STATE_DIR / "ready.json"
 SUPERVISOR_LOG = STATE_DIR / "logs" / "stack.log"
@@ -39,8 +39,26 @@ def _banner(stack: Stack) -> None:
     )
 
 
-def run(foreground: bool) -> int:
-    config = StackConfig.from_environ(state_dir=STATE_DIR)
+def _refuse(problems: str) -> int:
+    """Bad configuration: every problem on stderr, exit code 2, nothing started."""
+    lines = "\n".join("  " + line for line in problems.splitlines())
+    print(f"[masterx] invalid configuration:\n{lines}", file=sys.stderr, flush=True)
+    return 2
+
+
+def _prepare_state_dir() -> str | None:
+    """Create ``MASTERX_STACK_DIR``; why it cannot be used, or None."""
+    shown = f"MASTERX_STACK_DIR={str(STATE_DIR)!r}"
+    if STATE_DIR.exists() and not STATE_DIR.is_dir():
+        return f"{shown} is not a directory"
+    try:
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"{shown}: cannot create it ({error.strerror or error})"
+    return None
+
+
+def run(foreground: bool, config: StackConfig) -> int:
     stack = Stack(config, announce=_say)
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -154,10 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     down_parser.add_argument("--timeout", type=float, default=60.0)
     commands.add_parser("status", help="print the running stack's addresses and pids")
     args = parser.parse_args(argv)
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    if args.command == "run":
-        return run(foreground=not args.background)
-    if args.command == "up":
+    if problem := _prepare_state_dir():
+        return _refuse(problem)
+    if args.command in ("run", "up"):
+        try:  # up checks too, so that the error is printed here, not in the supervisor's log
+            config = StackConfig.from_environ(state_dir=STATE_DIR)
+        except ValueError as error:
+            return _refuse(str(error))
+        if args.command == "run":
+            return run(not args.background, config)
         return up(args.timeout)
     if args.command == "down":
         return down(args.timeout)

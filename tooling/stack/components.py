@@ -53,7 +53,11 @@ def redis_component(config: StackConfig, data_dir: Path) -> Component:
         "",
     ]
     return Component(
-        "redis", argv, [config.redis_port], redis_ping(config.host, config.redis_port), data_dir
+        "redis",
+        argv,
+        [config.redis_port],
+        redis_ping(config.connect_host, config.redis_port),
+        data_dir,
     )
 
 
@@ -83,7 +87,7 @@ def mongodb_component(config: StackConfig, data_dir: Path) -> Component:
             "--log-level=WARN",
             "--log-format=json",
         ]
-    url = f"mongodb://{address}/"
+    url = f"mongodb://{config.connect_host}:{config.mongodb_port}/"
     return Component(
         f"mongodb ({server.kind})", argv, [config.mongodb_port], mongo_ping(url), data_dir
     )
@@ -94,7 +98,7 @@ def _python_module(module: str) -> list[str]:
 
 
 def service_components(config: StackConfig) -> dict[str, Component]:
-    host = config.host
+    host = config.connect_host  # the readiness checks connect; the servers bind config.host
     return {
         "simulator": Component(
             "simulator",

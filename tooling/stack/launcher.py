@@ -87,17 +87,17 @@ class Stack:
     # -- addresses -----------------------------------------------------------------------
     @property
     def redis_url(self) -> str:
-        return self.config.redis_url or f"redis://{self.config.host}:{self.config.redis_port}/0"
+        c = self.config
+        return c.redis_url or f"redis://{c.connect_host}:{c.redis_port}/0"
 
     @property
     def mongodb_url(self) -> str:
-        return (
-            self.config.mongodb_url or f"mongodb://{self.config.host}:{self.config.mongodb_port}/"
-        )
+        c = self.config
+        return c.mongodb_url or f"mongodb://{c.connect_host}:{c.mongodb_port}/"
 
     @property
     def gateway_url(self) -> str:
-        return f"http://{self.config.host}:{self.config.gateway_port}"
+        return f"http://{self.config.connect_host}:{self.config.gateway_port}"
 
     def service_env(self) -> dict[str, str]:
         """What every started service reads: the caller's MASTERX_* plus the stack's addresses."""
@@ -108,7 +108,7 @@ class Stack:
                 "MASTERX_BIND_HOST": c.host,
                 "MASTERX_REDIS_URL": self.redis_url,
                 "MASTERX_MONGODB_URL": self.mongodb_url,
-                "MASTERX_SIMULATOR_URL": f"http://{c.host}:{c.simulator_port}",
+                "MASTERX_SIMULATOR_URL": f"http://{c.connect_host}:{c.simulator_port}",
                 "MASTERX_SIMULATOR_PORT": str(c.simulator_port),
             }
         )
@@ -118,7 +118,7 @@ class Stack:
         for service in ("router", "health", "benchmark"):
             env.setdefault(
                 f"MASTERX_{service.upper()}_TARGET",
-                f"{c.host}:{getattr(c, f'{service}_grpc_port')}",
+                f"{c.connect_host}:{getattr(c, f'{service}_grpc_port')}",
             )
         return env
 

@@ -62,7 +62,7 @@ def start_replica(
     finally:
         if log_path:
             log.close()  # type: ignore[union-attr]
-    return Replica(service, f"{host}:{port}", metrics_port, process)
+    return Replica(service, f"{stack.config.connect_host}:{port}", metrics_port, process)
 
 
 def wait_serving(target: str, seconds: float = 30.0) -> None:
