@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -101,6 +102,39 @@ def connection_age_options(max_age_seconds: float) -> list[tuple[str, int]]:
     ]
 
 
+def _bind_failure(host: str, port: int) -> str:
+    """Why ``host:port`` cannot be listened on, as far as a plain socket can tell (grpcio says
+    only "Failed to bind")."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as error:
+        return f"{host!r} does not resolve ({getattr(error, 'strerror', None) or error})"
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.bind(address)
+    except OSError as error:
+        return error.strerror or str(error)
+    return "gRPC could not bind it"
+
+
+def _listen(server: grpc.aio.Server, spec: GrpcServiceSpec) -> str:
+    """Listen on the spec's address, or exit naming it and the variables that set it."""
+    host = f"[{spec.host}]" if ":" in spec.host and not spec.host.startswith("[") else spec.host
+    address = f"{host}:{spec.port}"
+    try:
+        bound = server.add_insecure_port(address)
+    except RuntimeError:  # grpcio >= 1.5x raises where older ones returned 0
+        bound = 0
+    if bound == 0:
+        variables = f"MASTERX_BIND_HOST / MASTERX_{spec.name.upper()}_GRPC_PORT"
+        raise SystemExit(
+            f"{spec.name}: cannot listen on {address} ({variables}): "
+            f"{_bind_failure(spec.host.strip('[]'), spec.port)}"
+        )
+    return address
+
+
 async def run_grpc_service(spec: GrpcServiceSpec) -> None:
     server = grpc.aio.server(
         interceptors=[ObservabilityInterceptor(spec.name)],
@@ -117,14 +151,13 @@ async def run_grpc_service(spec: GrpcServiceSpec) -> None:
     reflection.enable_server_reflection(
         [*spec.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
     )
-    address = f"{spec.host}:{spec.port}"
-    if server.add_insecure_port(address) == 0:
-        raise SystemExit(f"{spec.name}: cannot listen on {address}")
+    address = _listen(server, spec)
     try:
         serve_metrics(spec.host, spec.metrics_port)
     except OSError as error:
         raise SystemExit(
-            f"{spec.name}: cannot serve /metrics on {spec.host}:{spec.metrics_port}: {error}"
+            f"{spec.name}: cannot serve /metrics on {spec.host}:{spec.metrics_port} "
+            f"(MASTERX_BIND_HOST / MASTERX_{spec.name.upper()}_METRICS_PORT): {error}"
         ) from None
     await server.start()
     log_event(

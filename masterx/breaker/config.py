@@ -14,9 +14,17 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from masterx.settings import CommonSettings
+
+# The most any breaker count (thresholds, HALF_OPEN probes) and time (timeouts, window, permit
+# TTL) may be: a breaker open for longer than a day, or one that waits for more failures than
+# that, is a typo, and `inf` would keep a provider out for good.
+MAX_COUNT = 10_000
+MAX_SECONDS = 86_400.0
+_COUNTS = ("failure_threshold", "success_threshold", "half_open_max_calls")
+_SECONDS = ("timeout_seconds", "window_seconds", "max_timeout_seconds", "permit_ttl_seconds")
 
 
 @dataclass(frozen=True)
@@ -34,12 +42,25 @@ class BreakerConfig:
 
     def __post_init__(self) -> None:
         problems = []
-        for name in ("failure_threshold", "success_threshold", "half_open_max_calls"):
-            if getattr(self, name) < 1:
-                problems.append(f"{name} must be at least 1")
-        for name in ("timeout_seconds", "window_seconds", "permit_ttl_seconds"):
-            if getattr(self, name) <= 0:
-                problems.append(f"{name} must be positive")
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                problems.append(f"{field.name} must be a number, got {value!r}")
+            elif not math.isfinite(value):
+                problems.append(f"{field.name} must be a finite number, got {value!r}")
+        if problems:  # the rules below compare numbers
+            raise ValueError("; ".join(problems))
+        for name in _COUNTS:
+            value = getattr(self, name)
+            if value != int(value):
+                problems.append(f"{name} must be a whole number, got {value!r}")
+            elif not 1 <= value <= MAX_COUNT:
+                problems.append(f"{name} must be in 1-{MAX_COUNT}, got {value!r}")
+            else:
+                object.__setattr__(self, name, int(value))  # 3.0 from JSON is 3
+        for name in _SECONDS:
+            if not 0 < getattr(self, name) <= MAX_SECONDS:
+                problems.append(f"{name} must be more than 0 and at most {MAX_SECONDS:g} (a day)")
         if not 0 < self.failure_rate <= 1:
             problems.append("failure_rate must be in (0, 1]")
         if self.max_timeout_seconds < self.timeout_seconds:
@@ -62,17 +83,26 @@ class BreakerConfig:
 
 
 class BreakerSettings(CommonSettings):
-    breaker_failure_threshold: int = Field(5, ge=1)
-    breaker_success_threshold: int = Field(2, ge=1)
-    breaker_timeout_seconds: float = Field(60.0, gt=0)
-    breaker_half_open_max_calls: int = Field(3, ge=1)
-    breaker_window_seconds: float = Field(60.0, gt=0)
+    breaker_failure_threshold: int = Field(5, ge=1, le=MAX_COUNT)
+    breaker_success_threshold: int = Field(2, ge=1, le=MAX_COUNT)
+    breaker_timeout_seconds: float = Field(60.0, gt=0, le=MAX_SECONDS)
+    breaker_half_open_max_calls: int = Field(3, ge=1, le=MAX_COUNT)
+    breaker_window_seconds: float = Field(60.0, gt=0, le=MAX_SECONDS)
     breaker_failure_rate: float = Field(0.5, gt=0, le=1)
-    breaker_max_timeout_seconds: float = Field(600.0, gt=0)
-    breaker_permit_ttl_seconds: float = Field(90.0, gt=0)
+    breaker_max_timeout_seconds: float = Field(600.0, gt=0, le=MAX_SECONDS)
+    breaker_permit_ttl_seconds: float = Field(90.0, gt=0, le=MAX_SECONDS)
     breaker_config_file: Path | None = None
     # A whole provider call, streams too (the router's limit; a HALF_OPEN permit must outlive it).
-    provider_timeout_seconds: float = Field(60.0, gt=0, description="A whole call, streams too.")
+    provider_timeout_seconds: float = Field(
+        60.0, gt=0, le=3600, description="A whole call, streams too."
+    )
+
+    @field_validator("breaker_config_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """MASTERX_BREAKER_CONFIG_FILE= (empty) is unset, as MASTERX_PRICE_TABLE= is (not the
+        working directory)."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _permit_outlives_a_call(self) -> BreakerSettings:
@@ -127,14 +157,23 @@ class BreakerPolicy:
 def load_overrides(path: Path, defaults: BreakerConfig) -> dict[str, BreakerConfig]:
     """Per-provider overrides from the JSON file; ValueError naming file, provider and field."""
     try:
-        document: Any = json.loads(path.read_text())
+        document: Any = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ValueError(f"breaker config {path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"breaker config {path}: not UTF-8 text (byte {error.start}: {error.reason})"
+        ) from None
     except json.JSONDecodeError as error:
         raise ValueError(f"breaker config {path}: invalid JSON: {error}") from None
     providers = document.get("providers", {}) if isinstance(document, dict) else None
     if not isinstance(providers, dict):
         raise ValueError(f'breaker config {path}: expected {{"providers": {{name: {{...}}}}}}')
+    unknown = sorted(set(document) - {"providers"})
+    if unknown:
+        raise ValueError(
+            f"breaker config {path}: unknown top-level key {unknown[0]!r}; known: providers"
+        )
     known = {f.name: f.type for f in fields(BreakerConfig)}
     overrides = {}
     for provider, values in providers.items():

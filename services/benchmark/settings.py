@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from masterx.domain import Category
 from masterx.scoring import DEFAULT_WEIGHTS, Weights
@@ -15,14 +15,17 @@ SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
 class BenchmarkSettings(QualityPolicySettings, LiveQualitySettings):
     benchmark_max_age_hours: float = Field(
-        24.0, gt=0, description="Default age limit of GetLatest."
+        24.0, gt=0, le=8760, description="Default age limit of GetLatest (a year at most)."
     )
     benchmark_suites_dir: Path = Field(SUITES_DIR, description="One <category>.json per suite.")
     benchmark_interval_hours: float = Field(
         6.0, ge=1, le=12, description="A scheduled run every this many hours."
     )
     benchmark_interval_seconds: float | None = Field(
-        None, gt=0, description="For tests only: replaces the interval in hours."
+        None,
+        ge=1,
+        le=12 * 3600,
+        description="For tests only: replaces the interval in hours (1 s to 12 h).",
     )
     benchmark_schedule_enabled: bool = Field(True, description="Off: runs only by hand.")
     benchmark_schedule_check_seconds: float = Field(
@@ -37,7 +40,9 @@ class BenchmarkSettings(QualityPolicySettings, LiveQualitySettings):
     benchmark_test_timeout_seconds: float = Field(
         60.0, gt=0, le=600, description="Per test: the provider's whole answer."
     )
-    benchmark_max_tokens: int = Field(1024, ge=16, description="Answer length limit per test.")
+    benchmark_max_tokens: int = Field(
+        1024, ge=16, le=1_000_000, description="Answer length limit per test."
+    )
     benchmark_excerpt_chars: int = Field(
         600, ge=0, le=20000, description="Answer excerpt kept per test result."
     )
@@ -45,7 +50,7 @@ class BenchmarkSettings(QualityPolicySettings, LiveQualitySettings):
     benchmark_sandbox_memory_mb: int = Field(256, ge=64, le=8192)
     benchmark_sandbox_wall_seconds: float = Field(10.0, gt=0, le=300)
     benchmark_sandbox_concurrency: int = Field(
-        0, ge=0, description="Code tests run at once; 0: the number of CPUs."
+        0, ge=0, le=64, description="Code tests run at once; 0: the number of CPUs."
     )
     benchmark_judge_provider: str = Field(
         "", description="Provider that grades 'judge' checks; empty: judging off."
@@ -58,6 +63,16 @@ class BenchmarkSettings(QualityPolicySettings, LiveQualitySettings):
     @classmethod
     def _complete_weights(cls, value: dict[Category, Weights]) -> dict[Category, Weights]:
         return {**DEFAULT_WEIGHTS, **value}
+
+    @model_validator(mode="after")
+    def _wall_covers_cpu(self) -> BenchmarkSettings:
+        if self.benchmark_sandbox_wall_seconds < self.benchmark_sandbox_cpu_seconds:
+            raise ValueError(
+                "MASTERX_BENCHMARK_SANDBOX_WALL_SECONDS must be at least "
+                "MASTERX_BENCHMARK_SANDBOX_CPU_SECONDS (else the wall-clock limit always ends "
+                "a test before its CPU limit)"
+            )
+        return self
 
     @property
     def interval_seconds(self) -> float:

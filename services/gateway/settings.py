@@ -21,15 +21,26 @@ def is_loopback(host: str) -> bool:
 
 
 class GatewaySettings(CommonSettings):
+    # gRPC deadlines: an hour at most (a deadline of inf or 1e300 is taken as already expired).
     router_timeout_seconds: float = Field(
-        60.0, gt=0, description="gRPC deadline of a chat call (a request may ask for less)."
+        60.0,
+        gt=0,
+        le=3600,
+        description="gRPC deadline of a chat call (a request may ask for less).",
     )
     query_timeout_seconds: float = Field(
-        10.0, gt=0, description="gRPC deadline of every other call (route, scores, health ...)."
+        10.0,
+        gt=0,
+        le=3600,
+        description="gRPC deadline of every other call (route, scores, health ...).",
     )
-    max_message_chars: int = Field(32_000, ge=1, description="Longest accepted message text.")
+    max_message_chars: int = Field(
+        32_000, ge=1, le=100_000_000, description="Longest accepted message text."
+    )
     max_messages: int = Field(256, ge=1, le=1000, description="Most messages in one request.")
-    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest request body.")
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024, ge=1024, le=256 * 1024 * 1024, description="Largest request body."
+    )
     max_content_parts: int = Field(
         256, ge=1, le=100_000, description="Most content parts in one request, all messages."
     )
@@ -37,7 +48,10 @@ class GatewaySettings(CommonSettings):
         30.0, gt=0, le=600, description="A request body must arrive within this (else 408)."
     )
     max_connections: int = Field(
-        1000, ge=1, description="Connections and requests in progress at once (then 503)."
+        1000,
+        ge=1,
+        le=100_000,
+        description="Connections and requests in progress at once (then 503).",
     )
     max_header_bytes: int = Field(
         16 * 1024, ge=1024, le=1024 * 1024, description="Largest request head (line + headers)."
