@@ -14,8 +14,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+from masterx.providers.base import PROVIDER_KINDS
 
 CAPABILITY_TABLE_VARIABLE = "MASTERX_CAPABILITY_TABLE"
 FLAGS = (
@@ -53,18 +56,25 @@ class CapabilityTable:
     def load(cls, path: Path | None = None, overrides: Path | None = None) -> CapabilityTable:
         """The packaged table (or ``path``), with the entries of ``overrides`` merged over it."""
         if path is None:
-            text = resources.files("masterx.providers").joinpath("capabilities.json").read_text()
-            entries = _parse(text, "capabilities.json", {})
+            packaged = resources.files("masterx.providers").joinpath("capabilities.json")
+            entries = _parse(_read(packaged, "capabilities.json"), "capabilities.json", {})
         else:
-            entries = _parse(_read(path), str(path), {})
+            entries = _parse(_read(path, str(path)), str(path), {})
         if overrides is not None:
-            entries.update(_parse(_read(overrides), str(overrides), entries))
+            entries.update(_parse(_read(overrides, str(overrides)), str(overrides), entries))
         return cls(entries)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> CapabilityTable:
+        """The packaged table with the file ``MASTERX_CAPABILITY_TABLE`` names merged over it;
+        a bad file is a :class:`CapabilityTableError` naming the variable and the file."""
         override = environ.get(CAPABILITY_TABLE_VARIABLE, "").strip()
-        return cls.load(overrides=Path(override) if override else None)
+        try:
+            return cls.load(overrides=Path(override) if override else None)
+        except CapabilityTableError as error:
+            if not override or not str(error).startswith(f"capability table {Path(override)}:"):
+                raise
+            raise CapabilityTableError(f"{CAPABILITY_TABLE_VARIABLE}: {error}") from None
 
     def capabilities_of(self, kind: str, model: str) -> ModelCapabilities | None:
         """The entry for exactly this kind and model; None when the table does not know it."""
@@ -75,12 +85,19 @@ class CapabilityTable:
         return sorted(self._entries)
 
 
-def _read(path: Path) -> str:
+def _read(source: Path | Traversable, origin: str) -> str:
     try:
-        return path.read_text()
+        data = source.read_bytes()
     except OSError as error:
+        reason = error.strerror or type(error).__name__
         raise CapabilityTableError(
-            f"capability table {path}: cannot read it ({error.strerror})"
+            f"capability table {origin}: cannot read it ({reason})"
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CapabilityTableError(
+            f"capability table {origin}: not UTF-8 text (byte {error.start}: {error.reason})"
         ) from None
 
 
@@ -89,7 +106,7 @@ def _parse(
 ) -> dict[tuple[str, str], ModelCapabilities]:
     try:
         raw = json.loads(text)
-    except json.JSONDecodeError as error:
+    except ValueError as error:  # JSONDecodeError, or an integer literal too long to convert
         raise CapabilityTableError(f"capability table {origin}: not valid JSON ({error})") from None
     kinds = raw.get("kinds") if isinstance(raw, dict) else None
     if not isinstance(kinds, dict):
@@ -98,6 +115,11 @@ def _parse(
         )
     entries = {}
     for kind, models in kinds.items():
+        if kind not in PROVIDER_KINDS:
+            raise CapabilityTableError(
+                f"capability table {origin}: unknown provider kind {kind!r}; expected one of "
+                f"{', '.join(PROVIDER_KINDS)}"
+            )
         if not isinstance(models, dict):
             raise CapabilityTableError(
                 f"capability table {origin}: kind {kind!r} must map model names to entries"

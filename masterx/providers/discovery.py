@@ -11,27 +11,42 @@ Real providers:
 
 Simulated providers (the simulator at ``simulator_url``) are used when no real provider is
 configured; ``MASTERX_SIMULATED_PROVIDERS=1`` forces them, ``=0`` forbids them.
+
+Refused with a :class:`DiscoveryError` naming the variable: a base URL (or the simulator URL,
+when it is used) without a host, with a bad host or a port outside 1-65535; a
+``MASTERX_PROVIDER_<NAME>_<SUFFIX>`` whose suffix is none of the four (a typo such as
+``_BASEURL``); an unknown ``_KIND``. A broken packaged provider list is a ValueError naming it.
 """
 
 from __future__ import annotations
 
-import json
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any, cast
+from typing import Any
+
+import httpx
 
 from masterx.logs import log_event
 from masterx.providers.base import PROVIDER_KINDS, ProviderSpec
-from masterx.providers.catalog import simulated_providers
+from masterx.providers.catalog import package_entries, simulated_providers
+from masterx.settings import redact_url
 
 logger = logging.getLogger("masterx.providers.discovery")
 
 SIMULATED_VARIABLE = "MASTERX_SIMULATED_PROVIDERS"
 PROVIDER_PREFIX = "MASTERX_PROVIDER_"
+SIMULATOR_URL_VARIABLE = "MASTERX_SIMULATOR_URL"
 _SETTINGS = ("BASE_URL", "API_KEY", "MODEL", "KIND")
+# Service settings that share the prefix (router settings): not a provider's.
+_NOT_PROVIDER_SETTINGS = frozenset(
+    ("TIMEOUT_SECONDS", "CONNECT_TIMEOUT_SECONDS", "READ_TIMEOUT_SECONDS")
+)
+_KNOWN_FILE = "known_providers.json"
+_KNOWN_FIELDS = ("name", "kind", "base_url", "model", "api_key_variables")
+_HOST = re.compile(r"^[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*\.?$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,47}$")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
@@ -54,6 +69,9 @@ def discover_providers(environ: Mapping[str, str], simulator_url: str) -> list[P
 def discover(environ: Mapping[str, str], simulator_url: str) -> ProviderDiscovery:
     forced = _simulated_switch(environ.get(SIMULATED_VARIABLE, ""))
     real = configured_providers(environ)
+    problem = url_problem(simulator_url)
+    if problem and (forced is True or (forced is None and not real)):
+        raise DiscoveryError(f"{SIMULATOR_URL_VARIABLE}: {problem}")
     if forced is True:
         found = ProviderDiscovery(
             simulated_providers(simulator_url), True, f"{SIMULATED_VARIABLE}=1"
@@ -107,8 +125,9 @@ def _spec(name: str, values: dict[str, str]) -> ProviderSpec:
     if kind not in PROVIDER_KINDS:
         raise DiscoveryError(f"{variable}_KIND: {kind!r} is not one of {', '.join(PROVIDER_KINDS)}")
     base_url = values["BASE_URL"].strip()
-    if not base_url.startswith(("http://", "https://")):
-        raise DiscoveryError(f"{variable}_BASE_URL: expected an http:// or https:// URL")
+    problem = url_problem(base_url)
+    if problem:
+        raise DiscoveryError(f"{variable}_BASE_URL: {problem}")
     model = values["MODEL"].strip()
     if not model:
         raise DiscoveryError(f"{variable}_MODEL: must not be empty")
@@ -129,7 +148,12 @@ def _provider_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
         rest = variable[len(PROVIDER_PREFIX) :]
         setting = next((s for s in _SETTINGS if rest.endswith("_" + s)), None)
         if setting is None:
-            continue
+            if rest in _NOT_PROVIDER_SETTINGS:
+                continue
+            raise DiscoveryError(
+                f"{variable}: not a provider setting; expected {PROVIDER_PREFIX}<NAME>_ followed "
+                f"by one of {', '.join(_SETTINGS)}"
+            )
         name = rest[: -len(setting) - 1].lower()
         if not _NAME.match(name):
             raise DiscoveryError(f"{variable}: provider names are letters, digits and '_'")
@@ -138,8 +162,32 @@ def _provider_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
 
 
 def _known_providers() -> list[dict[str, Any]]:
-    text = resources.files("masterx.providers").joinpath("known_providers.json").read_text()
-    return cast(list[dict[str, Any]], json.loads(text))
+    return package_entries(_KNOWN_FILE, _KNOWN_FIELDS)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a usable http(s) base URL (no host, a bad host or port, spaces);
+    None when it is."""
+    shown = redact_url(url)[:80]
+    if not url.startswith(("http://", "https://")):
+        return f"expected an http:// or https:// URL, got {shown!r}"
+    if any(c.isspace() for c in url):
+        return f"{shown!r} contains white space"
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        return f"{shown!r} is not a valid URL ({redact_url(str(error))})"
+    host = parsed.host
+    if not host:
+        return f"{shown!r} has no host"
+    if not _HOST.match(host):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return f"{shown!r}: {host!r} is not a valid host name"
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        return f"{shown!r}: port {parsed.port} is not in 1-65535"
+    return None
 
 
 def _defaults(entry: dict[str, Any]) -> dict[str, str]:

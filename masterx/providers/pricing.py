@@ -21,11 +21,14 @@ model), and :func:`require_pinnable` refuses to pin it before any call is made.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from masterx.providers.base import Usage
 
@@ -79,21 +82,32 @@ class PriceTable:
         overrides: Path | None = None,
         free_models: Iterable[str] = (),
     ) -> PriceTable:
-        """The packaged table (or ``path``), with the models of ``overrides`` replacing it."""
+        """The packaged table (or ``path``), with the models of ``overrides`` replacing it.
+
+        Raises ValueError naming the file for a file that cannot be read, is not UTF-8 JSON,
+        or holds a price that is not a finite number >= 0.
+        """
         if path is None:
-            text = resources.files("masterx.providers").joinpath("prices.json").read_text()
-            prices = _parse(text, "prices.json")
+            packaged = resources.files("masterx.providers").joinpath("prices.json")
+            prices = _parse(_read(packaged, "prices.json"), "prices.json")
         else:
-            prices = _parse(path.read_text(), str(path))
+            prices = _parse(_read(path, str(path)), str(path))
         if overrides is not None:
-            prices.update(_parse(overrides.read_text(), str(overrides)))
+            prices.update(_parse(_read(overrides, str(overrides)), str(overrides)))
         return cls(prices, free_models)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> PriceTable:
+        """The table ``MASTERX_PRICE_TABLE`` and ``MASTERX_FREE_MODELS`` describe; a bad file
+        is a ValueError naming the variable and the file."""
         override = environ.get(PRICE_TABLE_VARIABLE, "").strip()
         free = environ.get(FREE_MODELS_VARIABLE, "").split(",")
-        return cls.load(overrides=Path(override) if override else None, free_models=free)
+        try:
+            return cls.load(overrides=Path(override) if override else None, free_models=free)
+        except ValueError as error:
+            if not override or not str(error).startswith(f"price table {Path(override)}:"):
+                raise
+            raise ValueError(f"{PRICE_TABLE_VARIABLE}: {error}") from None
 
     def price_for(self, model: str) -> Price | None:
         """The model's price, or None when no rule of the module doc finds it."""
@@ -137,21 +151,58 @@ def require_pinnable(prices: PriceTable, model: str) -> Price:
     return price
 
 
+def _read(source: Path | Traversable, origin: str) -> str:
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ValueError(f"price table {origin}: cannot read it ({reason})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"price table {origin}: not UTF-8 text (byte {error.start}: {error.reason})"
+        ) from None
+
+
+def _number(value: Any) -> float | None:
+    """A price as a float; None unless a real, finite number >= 0 (not a bool or a string)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
 def _parse(text: str, origin: str) -> dict[str, Price]:
-    raw = json.loads(text)
+    try:
+        raw = json.loads(text)
+    except ValueError as error:  # JSONDecodeError, or an integer literal too long to convert
+        raise ValueError(f"price table {origin}: not valid JSON ({error})") from None
     if not isinstance(raw, dict):
         raise ValueError(f"price table {origin}: expected an object of model -> price")
     prices = {}
     for model, entry in raw.items():
         if model.startswith("_"):
             continue
-        try:
-            prices[model] = Price(float(entry["input"]), float(entry["output"]))
-        except (KeyError, TypeError, ValueError):
+        if not isinstance(entry, dict) or "input" not in entry or "output" not in entry:
             raise ValueError(
                 f"price table {origin}: model {model!r} needs numeric "
                 "'input' and 'output' (USD per 1M tokens)"
-            ) from None
-        if min(prices[model].input_per_million, prices[model].output_per_million) < 0:
-            raise ValueError(f"price table {origin}: model {model!r} has a negative price")
+            )
+        prices[model] = Price(
+            _price(entry, "input", model, origin), _price(entry, "output", model, origin)
+        )
     return prices
+
+
+def _price(entry: dict[str, Any], side: str, model: str, origin: str) -> float:
+    number = _number(entry[side])
+    if number is None:
+        raise ValueError(
+            f"price table {origin}: model {model!r} field {side!r}: "
+            f"{json.dumps(entry[side])[:60]} is not a finite number >= 0 (USD per 1M tokens)"
+        )
+    return number

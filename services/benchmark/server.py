@@ -50,7 +50,7 @@ def provider_timeout(settings: BenchmarkSettings) -> httpx.Timeout:
 
 
 def build_judge(
-    settings: BenchmarkSettings, providers: list[ProviderSpec]
+    settings: BenchmarkSettings, providers: list[ProviderSpec], prices: PriceTable | None = None
 ) -> ProviderAdapter | None:
     name = settings.benchmark_judge_provider
     if not name:
@@ -62,7 +62,7 @@ def build_judge(
             f"benchmark: MASTERX_BENCHMARK_JUDGE_PROVIDER={name!r} is not a "
             f"configured provider (known: {known})"
         )
-    return build_adapter(spec, provider_timeout(settings))
+    return build_adapter(spec, provider_timeout(settings), prices=prices)
 
 
 async def serve(settings: BenchmarkSettings) -> None:
@@ -72,6 +72,8 @@ async def serve(settings: BenchmarkSettings) -> None:
         raise SystemExit(f"benchmark: {error}") from None
     try:
         providers = discover_providers(os.environ, settings.simulator_url)
+        # The same table as the router's: MASTERX_PRICE_TABLE merged, MASTERX_FREE_MODELS free.
+        prices = PriceTable.from_environment(os.environ)
     except ValueError as error:
         raise SystemExit(f"benchmark: {error}") from None
     clock = SystemClock()
@@ -79,7 +81,7 @@ async def serve(settings: BenchmarkSettings) -> None:
     redis = connect_redis(settings.redis_url)
     database = mongo[settings.mongodb_database]
     results, runs = ResultStore(database, clock), RunStore(database)
-    judge_adapter = build_judge(settings, providers)
+    judge_adapter = build_judge(settings, providers, prices)
     sandbox = Sandbox(
         SandboxLimits(
             cpu_seconds=settings.benchmark_sandbox_cpu_seconds,
@@ -103,8 +105,8 @@ async def serve(settings: BenchmarkSettings) -> None:
         grader,
         runs,
         results,
-        PriceTable.load(),
-        lambda spec: build_adapter(spec, provider_timeout(settings)),
+        prices,
+        lambda spec: build_adapter(spec, provider_timeout(settings), prices=prices),
         options,
         clock,
     )

@@ -1,20 +1,46 @@
 """The shape of a suite file: tests, and the checks that grade an answer.
 
 A test's quality is the weighted mean of its checks' scores (each 0..1), times 100. Every test
-carries a ``reference_answer`` that its own checks grade 100 (the simulator answers with it).
+carries a ``reference_answer`` that its own checks grade 100 (the simulator answers with it;
+``suites.load_suite`` grades it with every check that needs neither sandbox nor judge).
 """
 
 from __future__ import annotations
 
+import ast
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from masterx.domain import Category
 
+MAX_TESTS_PER_SUITE = 1000
+MAX_TEST_TOKENS = 32768  # a test's own max_tokens: more than any model's output limit
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank (white space only)")
+    return value
+
+
+def _parses(snippet: str) -> str:
+    """A unit-test snippet is Python that parses (found at load, not in the middle of a run)."""
+    try:
+        ast.parse(snippet)
+    except SyntaxError as error:
+        raise ValueError(f"not valid Python: {error.msg} (line {error.lineno})") from None
+    except ValueError as error:  # a NUL byte
+        raise ValueError(f"not valid Python: {error}") from None
+    return snippet
+
+
 TestId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Phrase = Annotated[str, Field(min_length=1)]
-Weight = Annotated[float, Field(gt=0, le=100)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+Snippet = Annotated[str, Field(min_length=1), AfterValidator(_parses)]
+Weight = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]  # a number, not a bool
 
 
 class _Strict(BaseModel):
@@ -26,7 +52,7 @@ class KeywordsCheck(_Strict):
 
     kind: Literal["keywords"]
     keywords: list[Phrase | list[Phrase]] = Field(min_length=1)
-    required_fraction: float = Field(1.0, gt=0, le=1)
+    required_fraction: float = Field(1.0, gt=0, le=1, allow_inf_nan=False)
     weight: Weight = 1.0
 
     @property
@@ -63,9 +89,9 @@ class NumericCheck(_Strict):
     """The final number of the answer is within tolerance of ``answer``."""
 
     kind: Literal["numeric"]
-    answer: float
-    tolerance: float = Field(1e-6, ge=0)
-    relative_tolerance: float = Field(0.0, ge=0, lt=1)
+    answer: Finite
+    tolerance: Finite = Field(1e-6, ge=0)
+    relative_tolerance: Finite = Field(0.0, ge=0, lt=1)
     weight: Weight = 1.0
 
 
@@ -117,7 +143,7 @@ class UnitTestsCheck(_Strict):
     """The answer's fenced Python code, run in the sandbox against each test snippet."""
 
     kind: Literal["unit_tests"]
-    tests: list[Phrase] = Field(min_length=1)
+    tests: list[Snippet] = Field(min_length=1)
     entry_point: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     weight: Weight = 1.0
 
@@ -148,11 +174,11 @@ CHECK_KINDS = frozenset(
 
 class BenchTest(_Strict):
     id: TestId
-    prompt: Phrase
+    prompt: Text
     system: str | None = None
-    max_tokens: int | None = Field(None, ge=16)
+    max_tokens: int | None = Field(None, ge=16, le=MAX_TEST_TOKENS)
     checks: list[Check] = Field(min_length=1)
-    reference_answer: Phrase
+    reference_answer: Text
 
     @model_validator(mode="after")
     def _gradable_without_judge(self) -> BenchTest:
@@ -164,4 +190,4 @@ class BenchTest(_Strict):
 class Suite(_Strict):
     category: Category
     description: str = ""
-    tests: list[BenchTest] = Field(min_length=1)
+    tests: list[BenchTest] = Field(min_length=1, max_length=MAX_TESTS_PER_SUITE)

@@ -12,8 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from masterx.domain import Category
-from services.benchmark.suite_model import CHECK_KINDS, BenchTest, Suite
+from services.benchmark.graders import text_check
+from services.benchmark.suite_model import CHECK_KINDS, BenchTest, JudgeCheck, Suite, UnitTestsCheck
 
+MAX_SUITE_BYTES = 5 * 1024 * 1024
 _TYPE_TAG = re.compile(r"\W")  # pydantic's union members in a location: "list[...]", "str"
 
 
@@ -97,12 +99,23 @@ def load_suite(path: Path) -> Suite:
     """One suite file, validated; :class:`SuiteError` on any problem."""
     file = str(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SUITE_BYTES + 1)
     except OSError as error:
         raise SuiteError([SuiteProblem(file, None, "(file)", f"cannot read: {error}")]) from None
+    if len(data) > MAX_SUITE_BYTES:
+        message = f"larger than {MAX_SUITE_BYTES // (1024 * 1024)} MiB"
+        raise SuiteError([SuiteProblem(file, None, "(file)", message)])
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        message = f"not UTF-8: byte {error.start}: {error.reason}"
+        raise SuiteError([SuiteProblem(file, None, "(file)", message)]) from None
     except json.JSONDecodeError as error:
         message = f"not JSON: {error.msg} at line {error.lineno} column {error.colno}"
         raise SuiteError([SuiteProblem(file, None, "(file)", message)]) from None
+    except ValueError as error:  # an integer literal too long to convert
+        raise SuiteError([SuiteProblem(file, None, "(file)", f"not JSON: {error}")]) from None
     try:
         suite = Suite.model_validate(raw)
     except ValidationError as error:
@@ -119,9 +132,27 @@ def load_suite(path: Path) -> Suite:
         if test.id in seen:
             problems.append(SuiteProblem(file, test.id, "id", "used by another test"))
         seen.add(test.id)
+        problems.extend(_reference_problems(file, test))
     if problems:
         raise SuiteError(problems)
     return suite
+
+
+def _reference_problems(file: str, test: BenchTest) -> list[SuiteProblem]:
+    """Each check that needs no sandbox and no judge must give the test's reference_answer
+    full marks, as at run time (``graders.text_check``); code checks are graded by runs."""
+    problems = []
+    for index, check in enumerate(test.checks):
+        if isinstance(check, (UnitTestsCheck, JudgeCheck)):
+            continue
+        scored = text_check(check, test.reference_answer)
+        if round(scored.score, 6) < 1:
+            message = (
+                f"the reference_answer scores {scored.score:.2f} of 1 on this {check.kind} "
+                f"check ({scored.detail}); its own checks must give it full marks"
+            )
+            problems.append(SuiteProblem(file, test.id, f"checks[{index}]", message))
+    return problems
 
 
 def load_suites(directory: Path) -> dict[Category, Suite]:

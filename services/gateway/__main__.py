@@ -10,11 +10,16 @@ from masterx.settings import load_settings
 from services.gateway.app import create_app
 from services.gateway.head_limit import HeadLimitedHttpTools
 from services.gateway.settings import GatewaySettings
+from services.gateway.spend import price_table
 
 
 def main() -> None:
     settings = load_settings(GatewaySettings)
     configure_logging("gateway", settings.log_level)
+    try:
+        price_table()  # before uvicorn: a bad file is a clean exit, not a lifespan traceback
+    except ValueError as error:
+        raise SystemExit(f"gateway: {error}") from None
     app = create_app(settings)
     tune_gc()
     uvicorn.run(

@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from fastapi import Request
 
@@ -55,6 +56,14 @@ def prompt_tokens_of(chat: ChatRequest) -> int:
     return text_tokens + TOKENS_PER_MESSAGE * len(chat.turns) + REPLY_PRIMING_TOKENS
 
 
+@cache
+def price_table() -> PriceTable:
+    """The gateway's price table (``MASTERX_PRICE_TABLE``, ``MASTERX_FREE_MODELS``), read once
+    per process. ``__main__`` reads it before uvicorn starts, so a bad file stops the gateway
+    with a message naming it (a ValueError here), not a lifespan traceback."""
+    return PriceTable.from_environment(os.environ)
+
+
 @dataclass
 class Catalogue:
     """Each configured provider's default model, from the router (cached a few seconds)."""
@@ -71,7 +80,7 @@ class SpendGuard:
     ) -> None:
         self.keys = keys
         self.router = router
-        self.prices = PriceTable.from_environment(os.environ)
+        self.prices = price_table()
         self.default_max_tokens = settings.keys_default_max_tokens
         self.cache_scope = settings.cache_scope
         self._catalogue = Catalogue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Iterable
 
 import grpc
 from pymongo.errors import PyMongoError
@@ -93,14 +94,38 @@ def response_cache(settings: RouterSettings) -> ResponseCache | None:
     return ResponseCache(redis, CachePolicy(categories, settings.cache_ttl_seconds, timeout_s))
 
 
+def check_default_order(order: list[str], providers: Iterable[str]) -> None:
+    """``MASTERX_DEFAULT_PROVIDER_ORDER`` names configured providers, each once; else a
+    ValueError naming the variable, the bad names and the known ones."""
+    known = list(providers)
+    unknown = [name for name in dict.fromkeys(order) if name not in known]
+    if unknown:
+        raise ValueError(
+            f"MASTERX_DEFAULT_PROVIDER_ORDER: not a configured provider: "
+            f"{', '.join(map(repr, unknown))} (known: {', '.join(known)})"
+        )
+    twice = sorted({name for name in order if order.count(name) > 1})
+    if twice:
+        raise ValueError(
+            f"MASTERX_DEFAULT_PROVIDER_ORDER: {', '.join(map(repr, twice))} given twice"
+        )
+
+
 async def serve(settings: RouterSettings) -> None:
     try:
         policy = BreakerPolicy.from_settings(settings)
         specs = discover_providers(os.environ, settings.simulator_url)
+        check_default_order(settings.default_order, (spec.name for spec in specs))
         prices = PriceTable.from_environment(os.environ)
+        capabilities = CapabilityTable.from_environment(os.environ)
     except ValueError as error:
         raise SystemExit(f"router: {error}") from None
     providers = {spec.name: spec for spec in specs}
+    for spec in specs:
+        if not prices.is_priced(spec.model):  # documented: it costs 0.0 until it is priced
+            log_event(
+                logger, "provider_unpriced", logging.WARNING, provider=spec.name, model=spec.model
+            )
     timeouts = ProviderTimeouts(
         settings.provider_connect_timeout_seconds,
         settings.provider_read_timeout_seconds,
@@ -163,7 +188,6 @@ async def serve(settings: RouterSettings) -> None:
         history_turns=settings.session_history_turns,
         history_tokens=settings.session_history_tokens,
     )
-    capabilities = CapabilityTable.from_environment(os.environ)
     emotions = EmotionDetector()  # one reading per message, shared with the category model
     decider = Decider(
         providers,

@@ -72,11 +72,13 @@ class Grader:
             if judged is None:
                 return CheckResult(check.kind, None, check.weight, "judge gave no score")
             return CheckResult(check.kind, judged.score, check.weight, judged.detail)
-        scored = _text_check(check, answer)
+        scored = text_check(check, answer)
         return CheckResult(check.kind, scored.score, check.weight, scored.detail)
 
 
-def _text_check(check: Check, answer: str) -> text.CheckScore:
+def text_check(check: Check, answer: str) -> text.CheckScore:
+    """A check that needs neither the sandbox nor the judge, graded on ``answer`` (runs, and
+    the suites' load-time check of each reference answer, ``services/benchmark/suites.py``)."""
     if isinstance(check, KeywordsCheck):
         return text.keywords(check, answer)
     if isinstance(check, ContainsCheck):
