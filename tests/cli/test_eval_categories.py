@@ -45,3 +45,21 @@ def test_no_gateway_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     url = f"http://127.0.0.1:{_closed_port()}"
     assert main(["eval", "categories", str(path), "--url", url]) == 1
     assert f"cannot reach the gateway at {url}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", "not JSON (nested too deeply)"),
+        (b'{"text": ' + b"1" * 5000 + b"}\n", "not JSON (Exceeds the limit"),
+        (b"\xff\xfe\x00garbage\n", "not UTF-8 (byte 0xff at offset 0 of the line)"),
+    ],
+)
+def test_a_line_the_json_parser_cannot_take_is_named(
+    tmp_path: Path, content: bytes, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "labelled.jsonl"
+    path.write_bytes(b'{"text": "hi", "category": "general"}\n' + content)
+    assert main(["eval", "categories", str(path), "--url", "http://x.invalid"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"masterx: error: {path}:2: {message}") and err.count("\n") == 1

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
 
 from masterx.domain import Category
+from tests.cli.fake_gateway import Reply, fake_server, json_reply
 from tooling.cli import main
 from tooling.cli.eval_continuity import DEFAULT_CONVERSATIONS
 from tooling.evaluation.continuity import (
@@ -78,3 +80,41 @@ def test_the_command_reports_a_bad_file_before_calling_anyone(
     code = main(["eval", "continuity", "--conversations", str(path), "--url", "http://x.invalid"])
     assert code == 1
     assert "talks.jsonl:1: turns[0].topic: unknown category 'chess'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", "not JSON (nested too deeply)"),
+        (b'{"id": ' + b"1" * 5000 + b"}\n", "not JSON (Exceeds the limit"),
+        (b"\xff\xfe\x00garbage\n", "not UTF-8 (byte 0xff at offset 0 of the line)"),
+    ],
+)
+def test_a_conversation_line_the_json_parser_cannot_take_is_named(
+    tmp_path: Path, content: bytes, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "talks.jsonl"
+    path.write_bytes(content)
+    code = main(["eval", "continuity", "--conversations", str(path), "--url", "http://x.invalid"])
+    assert code == 1
+    assert capsys.readouterr().err.startswith(f"masterx: error: {path}:1: {message}")
+
+
+def test_a_turn_the_gateway_refuses_is_named_by_its_line_and_turn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def answer(method: str, path: str, body: bytes) -> Reply:
+        if len(body) > 10_000:
+            return json_reply({"error": {"message": "the request body is too large"}}, 413)
+        return json_reply({"provider": "groq", "category": "math", "reason": "best_benchmark"})
+
+    path = tmp_path / "talks.jsonl"
+    turns = [{"text": "Solve 2x = 4", "topic": "math"}, {"text": "x" * 20_000, "topic": "math"}]
+    path.write_text(json.dumps({"id": "c1", "turns": turns}) + "\n")
+    with fake_server() as fake:
+        fake.answer = answer
+        code = main(["eval", "continuity", "--conversations", str(path), "--url", fake.url])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        f"masterx: error: {path}:1: turns[1]: the request body is too large (HTTP 413)\n"
+    )

@@ -253,3 +253,38 @@ def test_no_benchmark_service_is_a_clear_error(capsys: pytest.CaptureFixture[str
     )  # fmt: skip
     assert code == 1
     assert f"benchmark service at {target}: UNAVAILABLE" in err and "--offline" in err
+
+
+def test_a_bad_byte_in_a_later_row_is_named_by_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (SAMPLE / "outcomes_sample.csv").read_bytes().splitlines(keepends=True)[:30]
+    lines[20] = lines[20].replace(b"Write", b"Wr\xffite", 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"".join(lines))
+    code, _, err = _run(capsys, str(bad), "--offline", "--default-category", "general")
+    assert code == 1
+    assert err.startswith(f"masterx: error: {bad}:21: not UTF-8 (byte 0xff at offset ")
+    assert "header" not in err
+
+
+@pytest.mark.parametrize("target", ["", " ", "dns:///", "host :1"])
+def test_an_empty_benchmark_target_is_refused_before_a_channel_is_made(
+    target: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import grpc
+
+    def no_channel(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a channel was made")
+
+    monkeypatch.setattr(grpc, "insecure_channel", no_channel)
+    monkeypatch.delenv("MASTERX_BENCHMARK_TARGET", raising=False)
+    code, _, err = _run(
+        capsys, str(SAMPLE / "outcomes_sample.csv"), "--category-map", SAMPLE_MAP,
+        "--benchmark-target", target,
+    )  # fmt: skip
+    assert code == 2
+    assert err == (
+        f"masterx: error: --benchmark-target: {target!r} is not a benchmark service address"
+        " (expected host:port)\n"
+    )

@@ -11,8 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from tooling.cli import bench, chat, eval_commands, health, keys
+from tooling.cli.arguments import check_text_arguments, seconds_above_0
 from tooling.cli.client import (
+    DEFAULT_TIMEOUT_S,
     DEFAULT_URL,
+    REPLY_SHAPE_ERRORS,
+    SHORT_TIMEOUT_S,
     CliConfigError,
     CliError,
     GatewayClient,
@@ -63,6 +67,14 @@ def _connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=default(os.environ.get("MASTERX_ADMIN_TOKEN")),
         help="admin token for bench run and keys (env MASTERX_ADMIN_TOKEN)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=seconds_above_0,
+        default=default(None),
+        metavar="SECONDS",
+        help=f"how long to wait for the gateway's answer (default {SHORT_TIMEOUT_S:g} s for"
+        f" health, keys and bench scores, {DEFAULT_TIMEOUT_S:g} s otherwise)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,13 +90,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(client: GatewayClient, args: argparse.Namespace) -> int:
+    """The command; once the gateway has answered, an error reading its reply (a field
+    missing, of the wrong type) means the URL is not a MasterX gateway: one line, no
+    traceback."""
+    try:
+        code: int = args.run(client, args)
+    except REPLY_SHAPE_ERRORS as error:
+        if not client.answered:
+            raise
+        raise client.wrong_shape(error) from None
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    timeout = args.timeout or getattr(args, "default_timeout", DEFAULT_TIMEOUT_S)
     try:
         url = _checked_settings(args)
-        with GatewayClient(url, api_key=args.api_key, admin_token=args.admin_token) as client:
-            code: int = args.run(client, args)
-            return code
+        check_text_arguments(args)
+        with GatewayClient(
+            url, api_key=args.api_key, admin_token=args.admin_token, timeout=timeout
+        ) as client:
+            return _run(client, args)
     except CliConfigError as error:
         sys.stdout.flush()
         print(f"masterx: error: {error}", file=sys.stderr)

@@ -6,8 +6,10 @@ import argparse
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
-from tooling.cli.client import CliError, GatewayClient
+from tooling.cli.arguments import seconds_above_0, seconds_at_least_0
+from tooling.cli.client import SHORT_TIMEOUT_S, CliError, GatewayClient
 from tooling.cli.output import ProgressLine, progress_bar, table
 
 CATEGORIES = ("coding", "math", "research", "language", "empathy", "general")
@@ -27,12 +29,24 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="a category (repeatable; default all)",
     )
     run.add_argument("--provider", action="append", help="a provider (repeatable; default all)")
-    run.add_argument("--poll", type=float, default=0.5, help="seconds between progress checks")
-    run.add_argument("--wait", type=float, default=3600, help="give up following after this long")
+    run.add_argument(
+        "--poll",
+        type=seconds_above_0,
+        default=0.5,
+        metavar="SECONDS",
+        help="seconds between progress checks (default 0.5)",
+    )
+    run.add_argument(
+        "--wait",
+        type=seconds_at_least_0,
+        default=3600,
+        metavar="SECONDS",
+        help="give up following after this many seconds (default 3600)",
+    )
     run.set_defaults(run=run_bench)
     scores = commands.add_parser("scores", parents=[common], help="the latest scores")
     scores.add_argument("--category", choices=CATEGORIES, help="one category (default all)")
-    scores.set_defaults(run=run_scores)
+    scores.set_defaults(run=run_scores, default_timeout=SHORT_TIMEOUT_S)
 
 
 def _live(score: dict[str, Any]) -> list[str]:
@@ -96,7 +110,7 @@ def run_bench(client: GatewayClient, args: argparse.Namespace) -> int:
     if args.provider:
         body["providers"] = args.provider
     started = client.request("POST", "/api/v1/admin/run-benchmarks", json=body, admin=True)
-    run_id = started["run_id"]
+    run_id = str(started["run_id"])
     print(f"benchmark run {run_id} started")
     run = _follow(client, run_id, args.poll, args.wait)
     if run["status"] != "completed":
@@ -119,7 +133,8 @@ def _follow(client: GatewayClient, run_id: str, poll: float, wait: float) -> dic
     bar = ProgressLine()
     try:
         while True:
-            run = client.request("GET", f"/api/v1/admin/benchmark-runs/{run_id}", admin=True)
+            path = f"/api/v1/admin/benchmark-runs/{quote(run_id, safe='')}"
+            run = client.request("GET", path, admin=True)
             bar.update(progress_bar(run["tests_done"], run["tests_total"], run["status"]))
             if run["status"] in FINISHED:
                 return run

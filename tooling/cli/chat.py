@@ -95,7 +95,7 @@ def run_chat(client: GatewayClient, args: argparse.Namespace) -> int:
     body["stream_options"] = {"include_usage": True}
     with client.stream("/v1/chat/completions", body) as response:
         print(_routing_line(response.headers), flush=True)
-        usage = _print_events(response)
+        usage = _print_events(client, response)
         request_id = response.headers.get("x-request-id", "")
     print(_usage_line(usage, time.monotonic() - started))
     print(_rate_hint(request_id))
@@ -138,26 +138,43 @@ def _seed_body(args: argparse.Namespace) -> dict[str, Any]:
     return body
 
 
-def _print_events(response: httpx.Response) -> dict[str, Any] | None:
+def _event(client: GatewayClient, data: str) -> dict[str, Any]:
+    try:
+        event = json.loads(data)
+    except (ValueError, RecursionError):
+        raise client.not_the_gateway("an event that is not JSON") from None
+    if not isinstance(event, dict):
+        raise client.not_the_gateway("an event that is not a JSON object")
+    return event
+
+
+def _print_events(client: GatewayClient, response: httpx.Response) -> dict[str, Any] | None:
+    """Print the answer as it streams; its usage. A stream that ends before its last event
+    (``data: [DONE]``) is an error: the answer may be cut short."""
     usage: dict[str, Any] | None = None
     for line in response.iter_lines():
         if not line.startswith("data: "):
             continue
         data = line.removeprefix("data: ")
         if data == "[DONE]":
-            break
-        event = json.loads(data)
+            print()
+            return usage
+        event = _event(client, data)
         if "error" in event:
             print()
-            raise CliError(f"the answer broke off: {event['error'].get('message')}")
+            error = event["error"]
+            reason = error.get("message") if isinstance(error, dict) else error
+            raise CliError(f"the answer broke off: {reason}")
         usage = event.get("usage") or usage
-        for choice in event.get("choices", []):
+        for choice in event.get("choices") or []:
             text = choice.get("delta", {}).get("content")
             if text:
                 sys.stdout.write(text)
                 sys.stdout.flush()
     print()
-    return usage
+    raise CliError(
+        f"the answer broke off: the stream from {client.url} ended before its last event"
+    )
 
 
 def run_route(client: GatewayClient, args: argparse.Namespace) -> int:

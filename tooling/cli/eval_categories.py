@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from masterx.domain import Category
-from tooling.cli.client import CliError, GatewayClient
+from tooling.cli.client import CliError, GatewayClient, GatewayError
 from tooling.evaluation import evaluate_categories, format_evaluation, read_labelled_jsonl
-from tooling.evaluation.labelled import LabelledDataError
+from tooling.evaluation.labelled import LabelledDataError, LabelledText
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run_categories)
 
 
-def read_labelled(path: Path) -> list[Any]:
+def read_labelled(path: Path) -> list[LabelledText]:
     try:
         return read_labelled_jsonl(path)
     except LabelledDataError as error:
@@ -44,18 +44,32 @@ def route_category(client: GatewayClient, text: str) -> Category:
         raise CliError(f"the gateway answered an unusable category: {error}") from None
 
 
+def _route_line(client: GatewayClient, example: LabelledText) -> Category:
+    """The detected category of a line's text; a refusal of that text names the line."""
+    try:
+        return route_category(client, example.text)
+    except GatewayError as error:
+        if not error.about_the_request:
+            raise
+        raise CliError(f"{example.where}: {error}") from None
+
+
 def run_categories(client: GatewayClient, args: argparse.Namespace) -> int:
     examples = read_labelled(args.file)
     if not examples:
         raise CliError(f"{args.file}: no labelled lines")
     if not 1 <= args.concurrency <= 32:
         raise CliError("--concurrency must be between 1 and 32")
-    texts = sorted({e.text for e in examples})
+    first = {e.text: e for e in reversed(examples)}  # each text asked once, by its first line
+    lines = sorted(first.values(), key=lambda e: e.text)
     pool = ThreadPoolExecutor(max_workers=args.concurrency)
     try:
-        predicted = dict(
-            zip(texts, pool.map(lambda t: route_category(client, t), texts), strict=True)
-        )
+        predicted = {
+            e.text: category
+            for e, category in zip(
+                lines, pool.map(lambda e: _route_line(client, e), lines), strict=True
+            )
+        }
     finally:
         pool.shutdown(cancel_futures=True)
     evaluation = evaluate_categories(examples, predicted.__getitem__)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tooling.cli.client import CliError, GatewayClient
+from tooling.cli.client import CliError, GatewayClient, GatewayError
 from tooling.evaluation.continuity import (
     AnsweredTurn,
     Conversation,
@@ -17,7 +17,7 @@ from tooling.evaluation.continuity import (
     read_conversations_jsonl,
     score_continuity,
 )
-from tooling.evaluation.labelled import LabelledDataError, check_utf8
+from tooling.evaluation.labelled import LabelledDataError
 
 DEFAULT_CONVERSATIONS = Path(__file__).resolve().parents[2] / "bench/eval/conversations.jsonl"
 
@@ -46,12 +46,17 @@ def _converse(client: GatewayClient, conversation: Conversation, run: str) -> li
     """Every turn through ``POST /api/v1/chat`` in one fresh session; who answered each."""
     session = f"eval-{run}-{conversation.id}"[:128]
     answers = []
-    for turn in conversation.turns:
-        reply = client.request(
-            "POST",
-            "/api/v1/chat",
-            json={"user_id": f"eval-{run}", "session_id": session, "message": turn.text},
-        )
+    for i, turn in enumerate(conversation.turns):
+        try:
+            reply = client.request(
+                "POST",
+                "/api/v1/chat",
+                json={"user_id": f"eval-{run}", "session_id": session, "message": turn.text},
+            )
+        except GatewayError as error:
+            if not error.about_the_request:
+                raise
+            raise CliError(f"{conversation.where}: turns[{i}]: {error}") from None
         answers.append(
             AnsweredTurn(str(reply["provider"]), str(reply["category"]), str(reply["reason"]))
         )
@@ -60,7 +65,6 @@ def _converse(client: GatewayClient, conversation: Conversation, run: str) -> li
 
 def read_conversations(path: Path) -> list[Conversation]:
     try:
-        check_utf8(path)  # first, so that a line that is not UTF-8 is named with its number
         return read_conversations_jsonl(path)
     except LabelledDataError as error:
         raise CliError(str(error)) from None

@@ -11,7 +11,7 @@ import grpc
 from masterx.domain import Category
 from masterx.policy import Evidence
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
-from tooling.cli.client import CliError
+from tooling.cli.client import CliConfigError, CliError
 from tooling.evaluation.replay import ModelScore
 
 DEFAULT_BENCHMARK_TARGET = "127.0.0.1:50053"
@@ -19,7 +19,23 @@ RPC_TIMEOUT_S = 30.0
 
 
 def default_target() -> str:
-    return os.environ.get("MASTERX_BENCHMARK_TARGET", DEFAULT_BENCHMARK_TARGET)
+    """``MASTERX_BENCHMARK_TARGET``; unset or blank is the default."""
+    return os.environ.get("MASTERX_BENCHMARK_TARGET", "").strip() or DEFAULT_BENCHMARK_TARGET
+
+
+def check_target(target: str) -> None:
+    """A :class:`CliConfigError` for a target no channel can be made to: empty (gRPC's C core
+    would print its own trace to stderr), or with spaces or control characters."""
+    name = (
+        "MASTERX_BENCHMARK_TARGET"
+        if target == os.environ.get("MASTERX_BENCHMARK_TARGET")
+        else "--benchmark-target"
+    )
+    address = target.removeprefix("dns:").lstrip("/")
+    if not address or not target.isprintable() or any(c.isspace() for c in target):
+        raise CliConfigError(
+            f"{name}: {target!r} is not a benchmark service address (expected host:port)"
+        )
 
 
 @dataclass(frozen=True)

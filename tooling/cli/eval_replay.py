@@ -13,8 +13,9 @@ from typing import Any
 from masterx.domain import Category
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from tooling.cli.client import CliError, GatewayClient
-from tooling.cli.eval_import import default_target, import_and_read_back
+from tooling.cli.eval_import import check_target, default_target, import_and_read_back
 from tooling.cli.output import Cell, table
+from tooling.evaluation.labelled import LabelledDataError, check_utf8
 from tooling.evaluation.outcomes import (
     CategoryMap,
     Outcome,
@@ -112,6 +113,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def _read(path: Path) -> OutcomesTable:
     try:
+        check_utf8(path)  # first: a bad byte anywhere is named by its line, not as the header's
+    except LabelledDataError as error:
+        raise CliError(str(error)) from None
+    except OSError:
+        pass  # read_outcomes_csv names it
+    try:
         table = read_outcomes_csv(path)
     except OutcomesError as error:
         raise CliError(str(error)) from None
@@ -192,6 +199,8 @@ def _detector() -> Detect:
 
 
 def run_replay(client: GatewayClient, args: argparse.Namespace) -> int:
+    if not args.offline:
+        check_target(args.benchmark_target)  # before any channel is made
     try:
         mapping = parse_category_map(args.category_map)
     except OutcomesError as error:

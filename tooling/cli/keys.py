@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import math
 from typing import Any
+from urllib.parse import quote
 
-from tooling.cli.client import GatewayClient
+from tooling.cli.arguments import key_id, positive
+from tooling.cli.client import SHORT_TIMEOUT_S, GatewayClient
 from tooling.cli.output import table
 
 KEYS = "/api/v1/admin/keys"
@@ -36,16 +38,6 @@ def user_budget(text: str) -> float:
     if field != "budget_day_usd":
         raise argparse.ArgumentTypeError(f"{text!r}: a learner's budget is per day, e.g. 0.5/day")
     return usd
-
-
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be 1 or more")
-    return value
 
 
 def pins(text: str) -> list[str]:
@@ -79,15 +71,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         choices=("off", "key", "shared"),
         help="its response cache: off, key (its own answers) or shared; default: the gateway's",
     )
-    create.set_defaults(run=run_create)
+    create.set_defaults(run=run_create, default_timeout=SHORT_TIMEOUT_S)
     listing = commands.add_parser("list", parents=[common], help="every key")
-    listing.set_defaults(run=run_list)
+    listing.set_defaults(run=run_list, default_timeout=SHORT_TIMEOUT_S)
     revoke = commands.add_parser("revoke", parents=[common], help="revoke a key")
-    revoke.add_argument("key_id", metavar="ID")
-    revoke.set_defaults(run=run_revoke)
+    revoke.add_argument("key_id", metavar="ID", type=key_id, help="12 hex digits (keys list)")
+    revoke.set_defaults(run=run_revoke, default_timeout=SHORT_TIMEOUT_S)
     usage = commands.add_parser("usage", parents=[common], help="a key's usage (default: all)")
-    usage.add_argument("key_id", metavar="ID", nargs="?")
-    usage.set_defaults(run=run_usage)
+    usage.add_argument("key_id", metavar="ID", nargs="?", type=key_id, help="12 hex digits")
+    usage.set_defaults(run=run_usage, default_timeout=SHORT_TIMEOUT_S)
 
 
 def create_body(args: argparse.Namespace) -> dict[str, Any]:
@@ -149,8 +141,14 @@ def run_list(client: GatewayClient, args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_path(key: object) -> str:
+    """The key's URL path; its id quoted (checked on the command line, but ids from the
+    gateway's own list are not)."""
+    return f"{KEYS}/{quote(str(key), safe='')}"
+
+
 def run_revoke(client: GatewayClient, args: argparse.Namespace) -> int:
-    key = client.request("DELETE", f"{KEYS}/{args.key_id}", admin=True)
+    key = client.request("DELETE", _key_path(args.key_id), admin=True)
     print(f"revoked key {key['id']} ({key['name']}) at {key['revoked_at']}")
     return 0
 
@@ -161,11 +159,11 @@ def run_usage(client: GatewayClient, args: argparse.Namespace) -> int:
     else:
         ids = [k["id"] for k in client.request("GET", KEYS, admin=True)["keys"]]
     rows = []
-    for key_id in ids:
-        u = client.request("GET", f"{KEYS}/{key_id}/usage", admin=True)
+    for each in ids:
+        u = client.request("GET", _key_path(each) + "/usage", admin=True)
         rows.append(
             [
-                key_id,
+                each,
                 u["requests_last_minute"],
                 u["tokens_last_minute"],
                 f"{u['spent_day_usd']:.4f}",

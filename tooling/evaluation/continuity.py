@@ -8,13 +8,12 @@ is the one that answered the previous turn.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from masterx.domain import Category
-from tooling.evaluation.labelled import LabelledDataError
+from tooling.evaluation.labelled import LabelledDataError, json_line, jsonl_lines
 
 CONTINUITY_GOAL = 0.99
 
@@ -29,24 +28,20 @@ class Turn:
 class Conversation:
     id: str
     turns: tuple[Turn, ...]
+    where: str = field(default="", compare=False)  # "FILE:N", to name the line in an error
 
 
 def read_conversations_jsonl(path: Path) -> list[Conversation]:
-    conversations = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                conversations.append(_parse(line, f"{path}:{number}"))
+    """Every conversation of ``path``; a line that is not UTF-8, not JSON or not a
+    conversation is a :class:`LabelledDataError` naming it."""
+    conversations = [_parse(line, where) for where, line in jsonl_lines(path)]
     if not conversations:
         raise LabelledDataError(f"{path}: no conversations")
     return conversations
 
 
 def _parse(line: str, where: str) -> Conversation:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise LabelledDataError(f"{where}: not JSON ({error.msg})") from None
+    record = json_line(line, where)
     if not isinstance(record, dict) or not isinstance(record.get("id"), str | int):
         raise LabelledDataError(f"{where}: expected an object with 'id' and 'turns'")
     turns = record.get("turns")
@@ -66,7 +61,7 @@ def _parse(line: str, where: str) -> Conversation:
             parsed.append(Turn(text, Category.parse(topic)))
         except ValueError as error:
             raise LabelledDataError(f"{field}.topic: {error}") from None
-    return Conversation(str(record["id"]), tuple(parsed))
+    return Conversation(str(record["id"]), tuple(parsed), where)
 
 
 @dataclass(frozen=True)

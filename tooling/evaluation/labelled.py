@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from masterx.domain import Category
@@ -15,6 +15,7 @@ class LabelledText:
     text: str
     category: Category
     source: str = ""
+    where: str = field(default="", compare=False)  # "FILE:N", to name the line in an error
 
 
 class LabelledDataError(ValueError):
@@ -44,16 +45,26 @@ def check_utf8(path: Path) -> None:
         pass
 
 
+def json_line(line: str, where: str) -> object:
+    """The JSON value of one line; a :class:`LabelledDataError` naming it when it is none
+    (including nesting too deep for the parser, and integers too long to convert)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise LabelledDataError(f"{where}: not JSON ({error.msg})") from None
+    except RecursionError:
+        raise LabelledDataError(f"{where}: not JSON (nested too deeply)") from None
+    except ValueError as error:
+        raise LabelledDataError(f"{where}: not JSON ({error})") from None
+
+
 def read_labelled_jsonl(path: Path) -> list[LabelledText]:
     """Every labelled message of ``path``; blank lines are skipped, other keys ignored."""
     return [_parse(line, where) for where, line in jsonl_lines(path)]
 
 
 def _parse(line: str, where: str) -> LabelledText:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise LabelledDataError(f"{where}: not JSON ({error.msg})") from None
+    record = json_line(line, where)
     if not isinstance(record, dict):
         raise LabelledDataError(f"{where}: expected an object with text and category")
     text, category, source = record.get("text"), record.get("category"), record.get("source", "")
@@ -65,4 +76,4 @@ def _parse(line: str, where: str) -> LabelledText:
         parsed = Category.parse(category)
     except ValueError as error:
         raise LabelledDataError(f"{where}: {error}") from None
-    return LabelledText(text, parsed, source if isinstance(source, str) else "")
+    return LabelledText(text, parsed, source if isinstance(source, str) else "", where)
