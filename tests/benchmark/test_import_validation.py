@@ -20,10 +20,9 @@ from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 from services.benchmark.messages import MAX_IMPORT_SCORES
 from services.benchmark.result_store import RESULTS, RUNS, ResultStore, ScoreRecord
 from services.benchmark.sandbox import Sandbox
-from services.benchmark.servicer import BenchmarkServicer
 from services.benchmark.suites import load_suites
 from tests.benchmark.conftest import small_suites
-from tests.benchmark.engine_support import build_bench
+from tests.benchmark.engine_support import build_bench, serving
 
 MATH = Category.MATH.to_proto()
 SHORT_DETAILS = 400  # characters: far below the 16 KB a gRPC client accepts
@@ -36,19 +35,8 @@ async def stub(
 ) -> AsyncIterator[benchmark_pb2_grpc.BenchmarkStub]:
     suites = load_suites(small_suites(tmp_path / "suites"))
     bench = await build_bench(mongo_db, suites, UNREACHABLE, sandbox, providers=["openai"])
-    server = grpc.aio.server()
-    benchmark_pb2_grpc.add_BenchmarkServicer_to_server(
-        BenchmarkServicer(bench.results, bench.launcher, 24.0), server
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield benchmark_pb2_grpc.BenchmarkStub(channel)
-    finally:
-        await channel.close()
-        await bench.launcher.stop()
-        await server.stop(None)
+    async with serving(bench) as stub:
+        yield stub
 
 
 def _score(**fields: Any) -> benchmark_pb2.BenchmarkScore:

@@ -22,7 +22,7 @@ from services.benchmark.sandbox import Sandbox
 from services.benchmark.servicer import BenchmarkServicer
 from services.benchmark.suites import load_suites
 from tests.benchmark.conftest import small_suites
-from tests.benchmark.engine_support import build_bench
+from tests.benchmark.engine_support import build_bench, serving
 from tests.benchmark.test_service import finished
 
 SETTINGS = LiveSettings()
@@ -41,19 +41,10 @@ async def stub(
         mongo_db, suites, simulator_url, sandbox, providers=["openai", "groq"]
     )
     live = LiveScores(LiveStore(redis_client, SETTINGS), SETTINGS, DEFAULT_POLICY)
-    server = grpc.aio.server()
-    benchmark_pb2_grpc.add_BenchmarkServicer_to_server(
-        BenchmarkServicer(bench.results, bench.launcher, 24.0, live=live), server
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield benchmark_pb2_grpc.BenchmarkStub(channel)
-    finally:
-        await channel.close()
-        await bench.launcher.stop()
-        await server.stop(None)
+    async with serving(
+        bench, BenchmarkServicer(bench.results, bench.launcher, 24.0, live=live)
+    ) as stub:
+        yield stub
 
 
 async def test_scores_carry_the_live_estimate_when_asked(

@@ -16,10 +16,9 @@ from masterx.domain import Category
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 from services.benchmark.messages import ABANDONED_AFTER_S, run_message
 from services.benchmark.sandbox import Sandbox
-from services.benchmark.servicer import BenchmarkServicer
 from services.benchmark.suites import load_suites
 from tests.benchmark.conftest import small_suites
-from tests.benchmark.engine_support import build_bench
+from tests.benchmark.engine_support import build_bench, serving
 
 DONE = (benchmark_pb2.RUN_STATUS_COMPLETED, benchmark_pb2.RUN_STATUS_FAILED)
 
@@ -35,19 +34,8 @@ async def stub(
     bench = await build_bench(
         mongo_db, suites, simulator_url, sandbox, providers=["openai", "groq"]
     )
-    server = grpc.aio.server()
-    benchmark_pb2_grpc.add_BenchmarkServicer_to_server(
-        BenchmarkServicer(bench.results, bench.launcher, 24.0), server
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield benchmark_pb2_grpc.BenchmarkStub(channel)
-    finally:
-        await channel.close()
-        await bench.launcher.stop()
-        await server.stop(None)
+    async with serving(bench) as stub:
+        yield stub
 
 
 async def finished(
