@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import replace
@@ -123,6 +124,7 @@ class HttpProviderAdapter:
                     deltas.append(delta)
                     yield delta
                 if decoder.finished:
+                    await self._drain(events)
                     break
         try:
             answer = decoder.result()
@@ -156,6 +158,15 @@ class HttpProviderAdapter:
             return await asyncio.wait_for(anext(events), WHOLE_GRACE_S)
         except TimeoutError:
             raise StopAsyncIteration from None
+
+    @staticmethod
+    async def _drain(events: AsyncGenerator[SseEvent]) -> None:
+        """Read past the end marker to the end of the body, within :data:`WHOLE_GRACE_S`, so
+        the connection goes back to the pool; whatever comes (or fails) there is ignored."""
+        with contextlib.suppress(TimeoutError, ProviderError):
+            async with asyncio.timeout(WHOLE_GRACE_S):
+                async for _ in events:
+                    pass
 
     def _request(
         self,

@@ -3,12 +3,15 @@
 Every wire format (``openai_compat.py``, ``anthropic.py``, ``gemini.py``) hands the adapter
 (``adapter.py``) the values as the provider sent them; :func:`checked_answer` and
 :func:`checked_delta` refuse what no honest provider sends (a token count that is negative, a
-float or beyond any context window; text that is not a string; a tool call without an id or a
-name, or whose arguments are not a JSON object) by raising ``TypeError`` / ``ValueError``, which
-the adapter reports as a malformed answer: a server failure of the provider, so the router
-tries the next one and the breaker counts it. What is merely unusual is normalised instead: a
-finish reason outside the chat APIs' four becomes ``stop``, a model name that is not a string
-is dropped (it only labels the answer; cost is priced by the model asked for).
+float or beyond any context window; text that is not a string; a tool call without a name, or
+whose arguments are not text) by raising ``TypeError`` / ``ValueError``, which the adapter
+reports as a malformed answer: a server failure of the provider, so the router tries the next
+one and the breaker counts it. What real providers do send is served as sent or normalised: a
+tool call's arguments that are not valid JSON (a model's slip, or a call cut at the output
+limit) go to the client, who validates them as OpenAI's API asks; a missing call id becomes
+``call_<n>``; a finish reason outside the chat APIs' four becomes ``length`` when it says the
+answer was cut, ``tool_calls`` with calls, else ``stop``; a model name that is not a string is
+dropped (it only labels the answer; cost is priced by the model asked for).
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from masterx.providers.wire import WireAnswer
 MAX_REPORTED_TOKENS = 100_000_000
 MAX_TOOL_CALLS = 128  # per answer; a streamed call's index lies below it
 FINISH_REASONS = frozenset({"stop", "length", "tool_calls", "content_filter"})
-_ALIASES = {"function_call": "tool_calls"}  # OpenAI's name before tools
+_ALIASES = {
+    "function_call": "tool_calls",  # OpenAI's name before tools
+    # the answer was cut: Mistral, Anthropic (a model's window), others' spellings
+    "model_length": "length",
+    "model_context_window_exceeded": "length",
+    "max_tokens": "length",
+    "max_output_tokens": "length",
+}
 
 
 def token_count(value: Any) -> int | None:
@@ -57,17 +67,23 @@ def text_of(value: Any) -> str:
     return value
 
 
-def checked_call(call: ToolCall) -> ToolCall:
-    """A whole tool call: a non-empty id and name, arguments a JSON object ("" means none)."""
-    for what, value in (("id", call.id), ("name", call.name)):
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"tool call {what} {value!r} is not a non-empty string")
-    arguments = call.arguments if call.arguments != "" else "{}"
-    if not isinstance(arguments, str):
-        raise TypeError(f"tool call arguments are a {type(arguments).__name__}, not JSON text")
-    if not isinstance(orjson.loads(arguments), dict):  # orjson.JSONDecodeError is a ValueError
-        raise ValueError(f"tool call {call.name} arguments are not a JSON object")
-    return ToolCall(call.id, call.name, arguments)
+def checked_call(call: ToolCall, number: int) -> ToolCall:
+    """The answer's ``number``-th tool call: a non-empty name, arguments text ("" means none:
+    ``{}``), its id as given or ``call_<number>`` when missing (Gemini's OpenAI-compatible
+    endpoint sends ``""``)."""
+    if not isinstance(call.name, str) or not call.name:
+        raise ValueError("a tool call without a name")
+    if not isinstance(call.arguments, str):
+        raise TypeError(f"tool call arguments are a {type(call.arguments).__name__}, not text")
+    call_id = call.id if isinstance(call.id, str) and call.id else f"call_{number}"
+    return ToolCall(call_id, call.name, call.arguments or "{}")
+
+
+def object_text(value: Any) -> str:
+    """A tool call's input as Anthropic and Gemini send it, a JSON object, as JSON text."""
+    if not isinstance(value, dict):
+        raise TypeError(f"tool call input is a {type(value).__name__}, not a JSON object")
+    return orjson.dumps(value).decode()
 
 
 def checked_delta(delta: ToolCallDelta) -> ToolCallDelta:
@@ -85,7 +101,7 @@ def checked_answer(answer: WireAnswer) -> WireAnswer:
     """The answer with every value checked (raising on what no provider may send), the model
     name dropped unless a string and the finish reason one of :data:`FINISH_REASONS`."""
     text = text_of(answer.text)
-    calls = tuple(checked_call(c) for c in answer.tool_calls)
+    calls = tuple(checked_call(c, n) for n, c in enumerate(answer.tool_calls))
     if len(calls) > MAX_TOOL_CALLS:
         raise ValueError(f"{len(calls)} tool calls in one answer")
     finish = answer.finish_reason
@@ -94,8 +110,8 @@ def checked_answer(answer: WireAnswer) -> WireAnswer:
     finish = _ALIASES.get(finish, finish)
     if finish not in FINISH_REASONS:
         if not text and not calls:  # an unknown ending and nothing said: a failed generation
-            raise ValueError(f"an empty answer that finished with {finish!r}")
-        finish = "stop"
+            raise ValueError("an empty answer with an unknown finish reason")
+        finish = "tool_calls" if calls else "stop"
     model = answer.model if isinstance(answer.model, str) and answer.model else None
     return replace(
         answer,

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from masterx.providers.answer_checks import text_of, token_count, token_sum
+from masterx.providers.answer_checks import object_text, text_of, token_count, token_sum
 from masterx.providers.anthropic_request import anthropic_messages, anthropic_options
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
@@ -28,6 +28,8 @@ _FINISH = {
     "max_tokens": "length",
     "tool_use": "tool_calls",
     "refusal": "content_filter",
+    "model_context_window_exceeded": "length",
+    "pause_turn": "stop",  # a server tool's long turn paused: what came so far is the answer
 }
 
 
@@ -84,7 +86,7 @@ class AnthropicMessagesFormat:
     def answer(self, payload: Any) -> WireAnswer:
         usage = payload.get("usage") or {}
         calls = tuple(
-            ToolCall(b["id"], b["name"], orjson.dumps(b.get("input", {})).decode())
+            ToolCall(b["id"], b["name"], object_text(b.get("input", {})))
             for b in payload["content"]
             if b.get("type") == "tool_use"
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from masterx.providers.answer_checks import text_of, token_count, token_sum
+from masterx.providers.answer_checks import object_text, text_of, token_count, token_sum
 from masterx.providers.base import ChatTurn
 from masterx.providers.chat_parts import GenerationOptions, ToolCall, ToolCallDelta
 from masterx.providers.errors import error_code_of
@@ -47,7 +47,7 @@ def _calls(candidate: dict[str, Any], first: int) -> list[ToolCall]:
     parts = (candidate.get("content") or {}).get("parts") or []
     found = [part["functionCall"] for part in parts if part.get("functionCall")]
     return [
-        ToolCall(f"call_{first + n}", c["name"], orjson.dumps(c.get("args", {})).decode())
+        ToolCall(f"call_{first + n}", c["name"], object_text(c.get("args", {})))
         for n, c in enumerate(found)
     ]
 
@@ -124,7 +124,10 @@ class GeminiFormat:
 class GeminiStreamDecoder:
     def __init__(self) -> None:
         self.finished = False  # no end marker: the stream simply ends after the last chunk
-        self.whole = False  # the last chunk carries finishReason and the usage
+        # Never whole before the body ends: a finishReason says nothing for sure (some
+        # Gemini-format proxies send STOP early, and more text after it), and Gemini itself
+        # closes the stream right after its last chunk.
+        self.whole = False
         self._parts: list[str] = []
         self._model: str | None = None
         self._finish: Any = None
@@ -158,7 +161,6 @@ class GeminiStreamDecoder:
                 self._finish = _finish(candidate["finishReason"])
         if text:
             self._parts.append(text)
-        self.whole = self._finish is not None and bool(chunk.get("usageMetadata"))
         return text
 
     def result(self) -> WireAnswer:

@@ -93,7 +93,7 @@ class OpenAIStreamDecoder:
         self._model = chunk.get("model") or self._model
         text = ""
         for choice in chunk.get("choices") or []:
-            if choice.get("index", 0) != 0:  # one answer is asked for (n = 1); no other is read
+            if (choice.get("index") or 0) != 0:  # one answer is asked for (n = 1); no other is read
                 continue
             delta = choice.get("delta") or {}
             text += delta.get("content") or ""
