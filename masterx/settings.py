@@ -7,14 +7,12 @@ naming each bad variable.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
-from urllib.parse import unquote, urlsplit
+from typing import Literal, TypeVar
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +21,7 @@ from pydantic_settings import SettingsError as SourceError
 from masterx.grpc_channels import host_problem, target_problem
 from masterx.live_quality import FallSettings, LiveSettings
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
+from masterx.store_urls import mongodb_database_problem, mongodb_url_problem, redis_url_problem
 
 # Connections each service opens to MongoDB at most (why: ``masterx/stores.py``).
 MONGO_MAX_POOL_SIZE = 20
@@ -31,100 +30,6 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 Port = int
 
 ENV_PREFIX = "MASTERX_"
-
-MONGODB_FORBIDDEN = ' ./\\"$\x00'  # pymongo refuses these in a database name
-_BAD_PORT = "the port is not a number in 1-65535"
-_ESCAPE_CREDENTIALS = "the user name or password is not URL-escaped (percent-encode /?#@:%)"
-
-
-def _without_credentials(url: str) -> str | None:
-    """``url`` with harmless credentials, so that no library error can quote the real ones;
-    None when a '/', '?' or '#' in them cuts the URL in the middle."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host_part = rest.rpartition("@")
-    if any(char in credentials for char in "/?#"):
-        return None
-    return f"{scheme}://u:p@{host_part}" if at else url
-
-
-def _library(name: str) -> Any:
-    """Module ``name`` when this service has it, else None: the gateway's image holds neither
-    redis nor pymongo (it uses no store); the services that do check URLs with their parsers."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError:
-        return None
-
-
-def redis_url_problem(url: str) -> str | None:
-    """Why redis-py cannot use ``url`` (None: it can); never quotes the password."""
-    clean = _without_credentials(url)
-    if clean is None:
-        return _ESCAPE_CREDENTIALS
-    try:
-        parts = urlsplit(clean)
-        if parts.port == 0:
-            return _BAD_PORT
-    except ValueError:
-        return _BAD_PORT
-    if not parts.hostname:
-        return "no host: expected redis://host:port/db"
-    database = unquote(parts.path).strip("/")
-    if database and not (database.isascii() and database.isdigit()):
-        return "the database (after the last '/') is not a number (0, 1, ...)"
-    redis_py = _library("redis.asyncio.connection")
-    if redis_py is None:
-        return host_problem(parts.hostname)
-    try:  # a connection object checks the options, without connecting
-        options = redis_py.parse_url(clean)
-        for pool_option in ("connection_class", "max_connections"):
-            options.pop(pool_option, None)
-        ssl = parts.scheme == "rediss"
-        (redis_py.SSLConnection if ssl else redis_py.Connection)(**options)
-    except (TypeError, ValueError, redis_py.RedisError) as error:
-        return f"bad query option ({error})"
-    if options.get("db", 0) < 0:
-        return "the db option is not a number (0, 1, ...)"
-    try:
-        redis_py.parse_url(url)
-    except ValueError:
-        return _ESCAPE_CREDENTIALS
-    return host_problem(parts.hostname)
-
-
-def mongodb_url_problem(url: str) -> str | None:
-    """Why pymongo cannot use ``url`` (None: it can), parsed without DNS (a mongodb+srv://
-    name is resolved when the client connects); never quotes the password."""
-    clean = _without_credentials(url)
-    if clean is None:
-        return _ESCAPE_CREDENTIALS
-    pymongo = _library("pymongo.uri_parser")
-    if pymongo is None:
-        return None
-    srv = url.startswith("mongodb+srv://")  # parse_uri would look the name up in the DNS
-    parse = _library("pymongo.uri_parser_shared")._validate_uri if srv else pymongo.parse_uri
-    errors = (ValueError, pymongo.ConfigurationError)
-    try:
-        nodes = parse(clean, validate=True, warn=False)["nodelist"]
-    except errors as error:
-        return str(error)
-    for host, port in nodes:
-        problem = None if host.endswith(".sock") else host_problem(host)
-        if problem or port == 0:
-            return problem or _BAD_PORT
-    try:  # with the real credentials (the error is not shown: it may quote them)
-        parse(url)
-    except errors:
-        return _ESCAPE_CREDENTIALS
-    return None
-
-
-def mongodb_database_problem(name: str) -> str | None:
-    bad = [char for char in MONGODB_FORBIDDEN if char in name]
-    if bad:
-        return f"a MongoDB database name cannot hold {bad[0]!r}"
-    return "a MongoDB database name is at most 63 bytes" if len(name.encode()) > 63 else None
-
 
 _CHECKS: dict[str, Callable[[str], str | None]] = {
     "bind_host": host_problem,
@@ -145,7 +50,7 @@ class CommonSettings(BaseSettings):
 
     bind_host: str = Field("127.0.0.1", description="Address the servers listen on.")
     log_level: LogLevel = "INFO"
-    redis_url: str = Field("redis://127.0.0.1:6390/0", pattern=r"^rediss?://")
+    redis_url: str = Field("redis://127.0.0.1:6390/0", pattern=r"^(rediss?|unix)://")
     mongodb_url: str = Field("mongodb://127.0.0.1:27027/", pattern=r"^mongodb(\+srv)?://")
     mongodb_database: str = Field("masterx", min_length=1)
     mongodb_max_pool_size: int = Field(

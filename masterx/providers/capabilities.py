@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from masterx.providers.base import PROVIDER_KINDS
+from masterx.providers.table_files import read_table_text
 
 CAPABILITY_TABLE_VARIABLE = "MASTERX_CAPABILITY_TABLE"
 FLAGS = (
@@ -86,19 +87,7 @@ class CapabilityTable:
 
 
 def _read(source: Path | Traversable, origin: str) -> str:
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise CapabilityTableError(
-            f"capability table {origin}: cannot read it ({reason})"
-        ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CapabilityTableError(
-            f"capability table {origin}: not UTF-8 text (byte {error.start}: {error.reason})"
-        ) from None
+    return read_table_text(source, "capability table", origin, CapabilityTableError)
 
 
 def _parse(

@@ -175,8 +175,8 @@ def url_problem(url: str) -> str | None:
         return f"{shown!r} contains white space"
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as error:
-        return f"{shown!r} is not a valid URL ({redact_url(str(error))})"
+    except httpx.InvalidURL:
+        return f"{shown!r} is not a valid URL (its host or port cannot be read)"
     host = parsed.host
     if not host:
         return f"{shown!r} has no host"

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from masterx.providers.base import Usage
+from masterx.providers.table_files import read_table_text
 
 PRICE_TABLE_VARIABLE = "MASTERX_PRICE_TABLE"
 FREE_MODELS_VARIABLE = "MASTERX_FREE_MODELS"
@@ -152,17 +153,7 @@ def require_pinnable(prices: PriceTable, model: str) -> Price:
 
 
 def _read(source: Path | Traversable, origin: str) -> str:
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ValueError(f"price table {origin}: cannot read it ({reason})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"price table {origin}: not UTF-8 text (byte {error.start}: {error.reason})"
-        ) from None
+    return read_table_text(source, "price table", origin)
 
 
 def _number(value: Any) -> float | None:

@@ -95,14 +95,19 @@ def response_cache(settings: RouterSettings) -> ResponseCache | None:
 
 
 def check_default_order(order: list[str], providers: Iterable[str]) -> None:
-    """``MASTERX_DEFAULT_PROVIDER_ORDER`` names configured providers, each once; else a
-    ValueError naming the variable, the bad names and the known ones."""
+    """``MASTERX_DEFAULT_PROVIDER_ORDER`` names each provider once, else a ValueError naming
+    the variable. A name no provider has is logged and skipped, not refused: discovery lists
+    only the providers with a key, and a key taken out of a deployment must not stop it."""
     known = list(providers)
     unknown = [name for name in dict.fromkeys(order) if name not in known]
     if unknown:
-        raise ValueError(
-            f"MASTERX_DEFAULT_PROVIDER_ORDER: not a configured provider: "
-            f"{', '.join(map(repr, unknown))} (known: {', '.join(known)})"
+        log_event(
+            logger,
+            "default_order_unknown",
+            logging.WARNING,
+            unknown=unknown,
+            known=known,
+            detail="MASTERX_DEFAULT_PROVIDER_ORDER names providers not configured: skipped",
         )
     twice = sorted({name for name in order if order.count(name) > 1})
     if twice:

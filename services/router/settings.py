@@ -6,7 +6,8 @@ from pydantic import Field, field_validator
 
 from masterx.breaker.config import BreakerSettings
 from masterx.domain import Category
-from masterx.settings import LiveQualitySettings, QualityPolicySettings, redis_url_problem
+from masterx.settings import LiveQualitySettings, QualityPolicySettings
+from masterx.store_urls import redis_url_problem
 from services.router.cache_key import NEVER_CACHED
 
 
@@ -53,7 +54,7 @@ class RouterSettings(BreakerSettings, QualityPolicySettings, LiveQualitySettings
     )
     cache_redis_url: str = Field(
         "",
-        pattern=r"^(rediss?://.*)?$",
+        pattern=r"^((rediss?|unix)://.*)?$",
         description="Redis of the response cache; empty: MASTERX_REDIS_URL.",
     )
     cache_ttl_seconds: float = Field(3600.0, gt=0, le=30 * 86_400)

@@ -12,6 +12,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 import masterx.settings
+import masterx.store_urls
 from masterx.settings import CommonSettings, SettingsError, load_settings
 from services.benchmark.settings import BenchmarkSettings
 from services.gateway.settings import GatewaySettings
@@ -68,6 +69,8 @@ def test_the_defaults_are_valid(cls: type[BaseSettings]) -> None:
         ("MASTERX_MONGODB_URL", f"mongodb://u:{PASSWORD}@ho st:27017/", "not a host name"),
         ("MASTERX_MONGODB_URL", "mongodb://h/?tls=maybe", "tls"),
         ("MASTERX_MONGODB_URL", "mongodb://h/?tsl=true", "Unknown option"),
+        ("MASTERX_MONGODB_URL", "mongodb://h/?tls=true&tlsCAFile=/no/such.pem", "No such file"),
+        ("MASTERX_REDIS_URL", "unix://", "no socket path"),
         ("MASTERX_MONGODB_URL", "mongodb+srv://cluster.example.com:27017/", "port"),
         ("MASTERX_BIND_HOST", "", "no host"),
         ("MASTERX_BIND_HOST", "999.1.1.1", "not a valid IPv4 address"),
@@ -109,6 +112,8 @@ def test_an_error_never_shows_the_password(
         ("MASTERX_REDIS_URL", "rediss://user:pw@redis.example.com:6380/3?ssl_cert_reqs=none"),
         ("MASTERX_REDIS_URL", "redis://[::1]:6379/15?socket_timeout=2&protocol=3"),
         ("MASTERX_REDIS_URL", "redis://redis:6379"),
+        ("MASTERX_REDIS_URL", "redis://h:1/31"),  # a server configured with more databases
+        ("MASTERX_REDIS_URL", "unix:///var/run/redis/redis.sock?db=1"),
         ("MASTERX_MONGODB_URL", "mongodb://u:p%2Fw@a:1,b:2/db?replicaSet=rs&authSource=admin"),
         ("MASTERX_MONGODB_URL", "mongodb+srv://u:pw@cluster.example.com/?retryWrites=true"),
         ("MASTERX_MONGODB_URL", "mongodb://%2Ftmp%2Fmongodb-27017.sock/"),
@@ -129,7 +134,7 @@ def test_without_the_client_libraries_only_the_url_structure_is_checked(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The gateway's image holds neither redis nor pymongo (it uses no store)."""
-    monkeypatch.setattr(masterx.settings, "_library", lambda name: None)
+    monkeypatch.setattr(masterx.store_urls, "_library", lambda name: None)
     monkeypatch.setenv("MASTERX_REDIS_URL", "redis://h:1/0?socket_timeout=x")
     monkeypatch.setenv("MASTERX_MONGODB_URL", "mongodb://h/?tls=maybe")
     load_settings(GatewaySettings)

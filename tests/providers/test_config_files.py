@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 from pathlib import Path
 
@@ -185,20 +186,26 @@ def test_the_router_settings_that_share_the_prefix_are_not_provider_settings() -
     assert discover(env, SIM).simulated
 
 
-def test_the_router_refuses_a_default_order_naming_unknown_providers() -> None:
+def test_a_default_order_naming_unconfigured_providers_is_logged_not_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discovery lists only providers with a key: one taken out must not stop the router."""
     known = ["openai", "groq"]
     router_server.check_default_order(["groq", "openai"], known)
-    with pytest.raises(ValueError, match=r"^MASTERX_DEFAULT_PROVIDER_ORDER: .*'gorq', 'opanai'"):
+    assert "default_order_unknown" not in caplog.text
+    with caplog.at_level(logging.WARNING, logger="masterx.router"):
         router_server.check_default_order(["gorq", "opanai", "groq"], known)
+    [record] = [r for r in caplog.records if r.getMessage() == "default_order_unknown"]
+    assert record.__dict__["unknown"] == ["gorq", "opanai"]
     with pytest.raises(ValueError, match=r"^MASTERX_DEFAULT_PROVIDER_ORDER: 'groq' given twice"):
         router_server.check_default_order(["groq", "openai", "groq"], known)
 
 
-def test_the_router_exits_cleanly_on_an_unknown_default_provider(
+def test_the_router_exits_cleanly_on_a_provider_named_twice_in_the_default_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("MASTERX_DEFAULT_PROVIDER_ORDER", "gorq")
-    with pytest.raises(SystemExit, match=r"^router: MASTERX_DEFAULT_PROVIDER_ORDER: .*known: "):
+    monkeypatch.setenv("MASTERX_DEFAULT_PROVIDER_ORDER", "groq,groq")
+    with pytest.raises(SystemExit, match=r"^router: MASTERX_DEFAULT_PROVIDER_ORDER: 'groq'"):
         asyncio.run(router_server.serve(RouterSettings()))
 
 

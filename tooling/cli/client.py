@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from masterx.settings import redact_url
+
 DEFAULT_URL = "http://127.0.0.1:8001"
 DEFAULT_TIMEOUT_S = 120.0  # a chat answer or a benchmark run can take this long
 SHORT_TIMEOUT_S = 30.0  # health, keys, bench scores: the gateway answers these at once
@@ -40,7 +42,8 @@ class CliConfigError(CliError):
 def check_gateway_url(url: str, name: str) -> str:
     """``url`` without its trailing slash when it is ``http(s)://host[:port][/path]``; else a
     :class:`CliConfigError` naming ``name`` (the option or variable it came from)."""
-    problem = f"{name}: {url!r} is not a valid gateway URL (expected http://host:port)"
+    shown = redact_url(url)
+    problem = f"{name}: {shown!r} is not a valid gateway URL (expected http://host:port)"
     if not url or any(c.isspace() for c in url):
         raise CliConfigError(problem)
     try:
