@@ -17,6 +17,7 @@ from masterx.request_context import (
     REQUEST_ID_HEADER,
     is_valid_request_id,
     new_request_id,
+    request_id_given_var,
     request_id_var,
 )
 
@@ -99,7 +100,9 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc
 
     def _bind_request_id(self, context: grpc.aio.ServicerContext) -> None:
         given = _metadata_value(context, REQUEST_ID_HEADER)
-        request_id_var.set(given if is_valid_request_id(given) else new_request_id())
+        valid = is_valid_request_id(given)
+        request_id_var.set(given if valid else new_request_id())
+        request_id_given_var.set(valid)
 
     def _record(
         self, method: str, context: grpc.aio.ServicerContext, started: float, failed: bool

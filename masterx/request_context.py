@@ -17,6 +17,8 @@ REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 REQUEST_ID_RULE = "1 to 128 characters of letters, digits and ._:-"
 
 request_id_var: ContextVar[str] = ContextVar("masterx_request_id", default="")
+# Whether the id in request_id_var came from the caller (False: made here, none was given).
+request_id_given_var: ContextVar[bool] = ContextVar("masterx_request_id_given", default=False)
 
 
 def new_request_id() -> str:
@@ -28,4 +30,14 @@ def is_valid_request_id(value: str) -> bool:
 
 
 def current_request_id() -> str:
+    return request_id_var.get()
+
+
+def adopt_request_id(candidate: str) -> str:
+    """The id this work is known by: the caller's (``x-request-id``) when it gave one, else
+    ``candidate`` (a request message's own field) when it is a valid id, bound from now on,
+    else the one made for it."""
+    if not request_id_given_var.get() and is_valid_request_id(candidate):
+        request_id_var.set(candidate)
+        request_id_given_var.set(True)
     return request_id_var.get()

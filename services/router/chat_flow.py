@@ -35,7 +35,7 @@ from masterx.providers import ProviderAdapter, ProviderError
 from masterx.providers.base import StreamEnd, TextDelta, Usage
 from masterx.providers.chat_parts import ToolCall, ToolCallDelta, tool_calls_from_deltas
 from masterx.providers.tokens import approximate_tokens
-from masterx.request_context import current_request_id
+from masterx.request_context import adopt_request_id
 from masterx.selection import Candidate
 from services.router.bookkeeping import Bookkeeper, Routed
 from services.router.capability_filter import needs_of
@@ -74,10 +74,9 @@ class ChatFlow:
         self._cache = cache
 
     async def route(self, request: ChatRequest, *, stream: bool = False) -> Routed:
-        # the id this request is known by in logs and records: the one its call carries
-        request = dataclasses.replace(
-            request, request_id=current_request_id() or request.request_id
-        )
+        # the id this request is known by in logs and records: the one its call's metadata
+        # carries, else its own field (a direct gRPC caller), else one made for it
+        request = dataclasses.replace(request, request_id=adopt_request_id(request.request_id))
         session_id = request.session_id or uuid.uuid4().hex
         session = await self._session(request)
         if session is not None and not session.owned_by(request.user_id, request.key_id):

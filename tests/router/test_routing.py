@@ -227,6 +227,21 @@ async def test_route_is_a_dry_run(stack: Stack, router: router_pb2_grpc.RouterSt
         await client.close()
 
 
+async def test_a_request_id_is_the_metadatas_else_the_messages_own(
+    router: router_pb2_grpc.RouterStub,
+) -> None:
+    """A direct gRPC caller may name its request in the message; x-request-id wins."""
+    own = await router.Chat(_request("What is 2 + 2?", request_id="caller-named-1"))
+    assert own.request_id == "caller-named-1"
+    both = await router.Chat(
+        _request("What is 3 + 3?", request_id="caller-named-2"),
+        metadata=(("x-request-id", "from-metadata-2"),),
+    )
+    assert both.request_id == "from-metadata-2"
+    made = await router.Chat(_request("What is 4 + 4?", request_id="not valid!"))
+    assert made.request_id not in ("", "not valid!")
+
+
 async def test_usage_and_sessions_are_recorded(
     stack: Stack, router: router_pb2_grpc.RouterStub
 ) -> None:
