@@ -123,11 +123,17 @@ def error_code_of(payload: Any) -> str | None:
 def error_from_response(
     provider: str, status: int, headers: Mapping[str, str], content: bytes
 ) -> ProviderError:
-    """The error for a response with status >= 400, from its status, headers and whole body."""
+    """The error for a response with status >= 400, from its status, headers and whole body.
+    A 404 whose body is no JSON object is not an API saying "no such model" (OpenAI,
+    Anthropic, Gemini, Ollama and vLLM all answer that in JSON) but a wrong base URL or a
+    proxy's page: the provider's (its configuration's) failure, which opens its breaker."""
     payload = _json_or_none(content)
     code = error_code_of(payload)
     message = f"HTTP {status}" + (f" ({code})" if code else "")
-    return _reported(provider, kind_of_status(status), message, status, headers, payload)
+    kind = kind_of_status(status)
+    if status == 404 and not isinstance(payload, dict):
+        kind, message = FailureKind.SERVER, "HTTP 404 with no API answer (is the base URL right?)"
+    return _reported(provider, kind, message, status, headers, payload)
 
 
 def _reported(

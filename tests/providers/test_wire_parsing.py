@@ -189,3 +189,19 @@ def test_gemini_thinking_tokens_are_billed_as_output_and_thoughts_are_not_text()
         }
     )
     assert (answer.text, answer.completion_tokens, answer.finish_reason) == ("answer", 12, "stop")
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b'{"error": {"message": "no such model", "code": "model_not_found"}}', "bad_request"),
+        (b'{"error": "model \'x\' not found"}', "bad_request"),  # Ollama
+        (b'{"object": "error", "message": "no model x", "code": 404}', "bad_request"),  # vLLM
+        (b"<html><body>404 Not Found</body></html>", "server"),  # a wrong base URL, a proxy
+        (b"", "server"),
+    ],
+)
+def test_a_404_is_the_requests_fault_only_when_an_api_says_so(content: bytes, kind: str) -> None:
+    """An API answers "no such model" in JSON; a page or nothing means the provider's URL is
+    wrong, which must open its breaker rather than count as every caller's mistake."""
+    assert error_from_response("p", 404, {}, content).kind.value == kind
