@@ -101,6 +101,7 @@ class HttpProviderAdapter:
         model = model or self.spec.model
         request = self._request(turns, model, max_tokens, temperature, options, stream=True)
         deltas: list[ToolCallDelta] = []
+        said = False  # text went out: the provider had accepted the request
         decoder = self._wire.decoder()
         events = self.transport.stream_sse(request.path, request.body, request.params)
         async with aclosing(events):
@@ -113,12 +114,14 @@ class HttpProviderAdapter:
                     text = text_of(decoder.feed(event))
                     pieces = [checked_delta(d) for d in decoder.take_tool_deltas()]
                 except StreamFailure as failure:
-                    raise self.transport.fail(self._stream_error(failure)) from None
+                    said = said or bool(deltas)
+                    raise self.transport.fail(self._stream_error(failure, said)) from None
                 except MALFORMED:
                     raise self.transport.fail(
                         malformed_error(self.spec.name, "stream event")
                     ) from None
                 if text:
+                    said = True
                     yield TextDelta(text)
                 for delta in pieces:
                     deltas.append(delta)
@@ -209,11 +212,15 @@ class HttpProviderAdapter:
             self._counter.source(model),
         )
 
-    def _stream_error(self, failure: StreamFailure) -> ProviderError:
+    def _stream_error(self, failure: StreamFailure, said: bool) -> ProviderError:
+        """The failure an error event reports; once the answer had begun (``said``), the
+        request was accepted, so "invalid request" then is the provider's failure."""
         if failure.status is not None:
             kind = kind_of_status(failure.status)
         else:
             kind = kind_of_error_code(failure.code)
+        if said and kind is FailureKind.BAD_REQUEST:
+            kind = FailureKind.SERVER
         detail = f" ({failure.code})" if failure.code else ""
         return ProviderError(
             self.spec.name, kind, f"error event in stream{detail}", status=failure.status

@@ -347,3 +347,27 @@ async def test_an_error_envelope_under_a_200_is_classified_by_its_code(
     with pytest.raises(ProviderError) as failed:
         await adapter.generate(TURNS)
     assert failed.value.kind is FailureKind.RATE_LIMITED
+
+
+def _anthropic_error_after(text: str) -> bytes:
+    start = {"type": "message_start", "message": {"usage": {"input_tokens": 9}}}
+    said = {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "text_delta", "text": text},
+    }
+    error = {"type": "error", "error": {"type": "invalid_request_error", "message": "no"}}
+    events = [("message_start", start)] + ([("content_block_delta", said)] if text else [])
+    return sse(*events, ("error", error), named=True)
+
+
+@pytest.mark.parametrize(("text", "kind"), [("", "bad_request"), ("14", "server")])
+async def test_an_invalid_request_event_after_text_is_the_providers(
+    serve: Serve, text: str, kind: str
+) -> None:
+    """Before any text an "invalid request" event is the caller's; after it the provider had
+    accepted the request, so it is the provider's failure."""
+    adapter = await serve("anthropic", _anthropic_error_after(text), 0.0)
+    with pytest.raises(ProviderError) as failed:
+        await streamed_events(adapter)
+    assert failed.value.kind.value == kind
