@@ -132,6 +132,20 @@ class AdmitRequest(_message.Message):
     worst_case_usd: float
     def __init__(self, token: _Optional[str] = ..., provider: _Optional[str] = ..., model: _Optional[str] = ..., user: _Optional[str] = ..., prompt_tokens: _Optional[int] = ..., max_tokens: _Optional[int] = ..., worst_case_usd: _Optional[float] = ...) -> None: ...
 
+class AuthenticateRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class AuthenticateReply(_message.Message):
+    __slots__ = ("key_id", "revoked")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    revoked: bool
+    def __init__(self, key_id: _Optional[str] = ..., revoked: _Optional[bool] = ...) -> None: ...
+
 class Reservation(_message.Message):
     __slots__ = ("reservation_id", "key_id", "tokens", "worst_case_micros", "enforcement", "user")
     RESERVATION_ID_FIELD_NUMBER: _ClassVar[int]

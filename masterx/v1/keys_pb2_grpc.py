@@ -69,6 +69,11 @@ class ApiKeysStub:
                 request_serializer=masterx_dot_v1_dot_keys__pb2.AdmitRequest.SerializeToString,
                 response_deserializer=masterx_dot_v1_dot_keys__pb2.AdmitReply.FromString,
                 _registered_method=True)
+        self.Authenticate = channel.unary_unary(
+                '/masterx.v1.ApiKeys/Authenticate',
+                request_serializer=masterx_dot_v1_dot_keys__pb2.AuthenticateRequest.SerializeToString,
+                response_deserializer=masterx_dot_v1_dot_keys__pb2.AuthenticateReply.FromString,
+                _registered_method=True)
         self.Settle = channel.unary_unary(
                 '/masterx.v1.ApiKeys/Settle',
                 request_serializer=masterx_dot_v1_dot_keys__pb2.SettleRequest.SerializeToString,
@@ -125,6 +130,14 @@ class ApiKeysServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Authenticate(self, request, context):
+        """Only authenticate a bearer token (the calls that spend nothing: costs, feedback, route):
+        its key's id, and whether it is revoked; UNAUTHENTICATED when it belongs to no key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Settle(self, request, context):
         """When the call ends (finished, failed, cancelled): release the hold, charge the actual cost.
         """
@@ -169,6 +182,11 @@ def add_ApiKeysServicer_to_server(servicer, server):
                     servicer.Admit,
                     request_deserializer=masterx_dot_v1_dot_keys__pb2.AdmitRequest.FromString,
                     response_serializer=masterx_dot_v1_dot_keys__pb2.AdmitReply.SerializeToString,
+            ),
+            'Authenticate': grpc.unary_unary_rpc_method_handler(
+                    servicer.Authenticate,
+                    request_deserializer=masterx_dot_v1_dot_keys__pb2.AuthenticateRequest.FromString,
+                    response_serializer=masterx_dot_v1_dot_keys__pb2.AuthenticateReply.SerializeToString,
             ),
             'Settle': grpc.unary_unary_rpc_method_handler(
                     servicer.Settle,
@@ -365,6 +383,33 @@ class ApiKeys:
             '/masterx.v1.ApiKeys/Admit',
             masterx_dot_v1_dot_keys__pb2.AdmitRequest.SerializeToString,
             masterx_dot_v1_dot_keys__pb2.AdmitReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Authenticate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/masterx.v1.ApiKeys/Authenticate',
+            masterx_dot_v1_dot_keys__pb2.AuthenticateRequest.SerializeToString,
+            masterx_dot_v1_dot_keys__pb2.AuthenticateReply.FromString,
             options,
             channel_credentials,
             insecure,

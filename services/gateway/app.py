@@ -31,6 +31,7 @@ from services.gateway.routes import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.spend import SpendGuard
+from services.gateway.token_check import TokenCheck
 from services.gateway.upstreams import Upstreams
 
 DESCRIPTION = """\
@@ -68,6 +69,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         app.state.upstreams = Upstreams(settings)
         app.state.keys = KeysUpstream(settings.health_target)
         app.state.spend = SpendGuard(app.state.keys, app.state.upstreams.router, settings)
+        app.state.token_check = TokenCheck(app.state.keys, settings.query_timeout_seconds)
         try:
             yield
         finally:

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from masterx.keys.token import key_id_of
 from services.gateway.errors import GatewayError, error_response
 from services.gateway.settings import GatewaySettings
+from services.gateway.token_check import TokenCheck, needs_check
 
 admin_bearer = HTTPBearer(
     auto_error=False,
@@ -42,7 +43,9 @@ API_PREFIXES = ("/v1/", "/api/v1/")
 # The key the request came with, as an id (empty: no keys configured). Sessions belong to it.
 caller_key_var: ContextVar[str] = ContextVar("masterx_caller_key", default="")
 # The token of a managed key (``mx-<id>-<secret>``), for ``spend.py`` to send to Admit; empty
-# for a static key or none. Only its format is checked here: Admit checks the rest.
+# for a static key or none. Its format is checked here; on the chat calls Admit checks the rest,
+# on every other API call the keys service's Authenticate (``token_check.py``) before the
+# request is bound to the key.
 managed_token_var: ContextVar[str] = ContextVar("masterx_managed_token", default="")
 
 
@@ -170,6 +173,14 @@ AdminOnly = Depends(require_admin)
 ApiKeyRequired = Depends(require_api_key)
 
 
+async def _token_problem(scope: Scope, token: str, key_id: str) -> GatewayError | None:
+    """What is wrong with a managed key's token on a call that does not admit it itself."""
+    check: TokenCheck | None = getattr(scope["app"].state, "token_check", None)
+    if check is None:  # the keys link is made at start-up: not yet, refuse rather than trust
+        return GatewayError(503, "the gateway is starting", "service_unavailable", code="starting")
+    return await check.problem(token, key_id)
+
+
 class CredentialsGate:
     """Pure ASGI: the admin token or API key of an API path is checked from the headers before
     the body is read, so an unauthenticated request costs no parsing (``limits.py`` reads and
@@ -193,6 +204,11 @@ class CredentialsGate:
             await error_response(checked, scope.get("path", ""))(scope, receive, send)
             return
         managed = given if checked and given and checked == key_id_of(given) else ""
+        if managed and needs_check(scope.get("method", ""), path):
+            problem = await _token_problem(scope, managed, checked or "")
+            if problem is not None:
+                await error_response(problem, path)(scope, receive, send)
+                return
         token = caller_key_var.set(checked or "")
         managed_token = managed_token_var.set(managed)
         try:

@@ -57,6 +57,11 @@ class KeysUpstream(Upstream):
         request = keys_pb2.UpdateKeyRequest(key_id=key_id, fields=fields, clear=clear)
         return await self.call(self.stub.UpdateKey, request, timeout, keys_pb2.ApiKey)
 
+    async def authenticate(self, token: str, timeout: float) -> keys_pb2.AuthenticateReply:
+        """The key ``token`` belongs to (UNAUTHENTICATED, a 401, when none)."""
+        request = keys_pb2.AuthenticateRequest(token=token)
+        return await self.call(self.stub.Authenticate, request, timeout, keys_pb2.AuthenticateReply)
+
     async def revoke(self, key_id: str, timeout: float) -> keys_pb2.ApiKey:
         request = keys_pb2.RevokeKeyRequest(key_id=key_id)
         return await self.call(self.stub.RevokeKey, request, timeout, keys_pb2.ApiKey)

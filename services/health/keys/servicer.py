@@ -168,6 +168,19 @@ class ApiKeysServicer(keys_pb2_grpc.ApiKeysServicer):
         reply.cache = key.policy.cache or ""
         return reply
 
+    async def Authenticate(
+        self, request: keys_pb2.AuthenticateRequest, context: grpc.aio.ServicerContext
+    ) -> keys_pb2.AuthenticateReply:
+        """The key a token belongs to, for calls that spend nothing (the gateway's costs,
+        feedback and route endpoints); the token's hash is checked as Admit checks it."""
+        try:
+            key = await self._store.authenticate(request.token)
+        except PyMongoError as error:
+            await _abort(context, error)
+        if key is None:
+            await _abort(context, UnknownTokenError())
+        return keys_pb2.AuthenticateReply(key_id=key.key_id, revoked=key.revoked)
+
     async def Settle(
         self, request: keys_pb2.SettleRequest, context: grpc.aio.ServicerContext
     ) -> keys_pb2.SettleReply:
