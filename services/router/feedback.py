@@ -36,7 +36,7 @@ from masterx.logs import log_event
 from services.router.answer_index import AnswerIndex, answer_key
 from services.router.metrics import RATINGS, SESSIONS_MOVED
 from services.router.outcomes import Outcome, OutcomeKind, OutcomeSink
-from services.router.ratings import check_comment, check_request_id, parse_rating
+from services.router.ratings import Rating, check_comment, check_request_id, parse_rating
 from services.router.sessions import SessionStore
 from services.router.usage_record import BILLED, CREATED_AT, KEY_ID, USER_ID
 
@@ -103,6 +103,20 @@ class RatingRecorder:
             await self._sleep(wait)
         return None
 
+    def _observe(
+        self,
+        rating: Rating,
+        provider: str,
+        model: str,
+        category: Category,
+        request_id: str,
+        session_id: str,
+    ) -> None:
+        outcome = Outcome(
+            provider, model, category, OutcomeKind.RATING, rating.score, request_id, session_id
+        )
+        self._sink.observe(outcome)
+
     async def rate(self, request: RatingRequest) -> RatedAnswer:
         """Store the rating and hand it on; :class:`~services.router.ratings.InvalidFeedback`,
         :class:`AnswerNotFound`, :class:`AnswerNotRateable`, or a PyMongoError."""
@@ -148,17 +162,8 @@ class RatingRecorder:
         )
         replaced = result.upserted_id is None
         RATINGS.labels(provider, category.value, rating.label).inc()
-        self._sink.observe(
-            Outcome(
-                provider,
-                model,
-                category,
-                OutcomeKind.RATING,
-                rating.score,
-                request.request_id,
-                session_id,
-            )
-        )
+        if not replaced:  # one answer, one rating in the estimate: re-rating cannot steer it
+            self._observe(rating, provider, model, category, request.request_id, session_id)
         moved = False
         if rating.is_down and session_id:
             moved = await self._sessions.release_provider(session_id, provider)
