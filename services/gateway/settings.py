@@ -70,6 +70,13 @@ class GatewaySettings(CommonSettings):
         description="max_tokens given to a managed key's request that sets none (its worst "
         "case must be bounded to be held against a budget).",
     )
+    session_history_tokens: int = Field(
+        8000,
+        ge=0,
+        le=1_000_000,
+        description="The most history the router adds to a remembered conversation (the "
+        "router's setting of the same name): a managed key's hold counts it.",
+    )
     require_api_key: bool = Field(
         False,
         description="Every API request needs a key, static or managed (managed keys only: "

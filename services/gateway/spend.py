@@ -37,23 +37,14 @@ from services.gateway.auth import current_managed_token
 from services.gateway.cache_scope import bypasses_cache, scope_of
 from services.gateway.errors import GatewayError, bad_request
 from services.gateway.keys_upstream import KeysUpstream
+from services.gateway.prompt_estimate import prompt_tokens_of
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstreams import EventStream, RouterUpstream
 
 logger = logging.getLogger("masterx.gateway.spend")
 CATALOGUE_TTL_SECONDS = 10.0
 SETTLE_TIMEOUT_SECONDS = 10.0
-# As masterx/providers/tokens.py frames a chat (not imported: the gateway has no tokenizer).
-TOKENS_PER_MESSAGE = 3
-REPLY_PRIMING_TOKENS = 3
 _settling: set[asyncio.Task[None]] = set()  # settle calls in flight (kept from the GC)
-
-
-def prompt_tokens_of(chat: ChatRequest) -> int:
-    """A generous count of the prompt: a third of its UTF-8 bytes per message (more than the
-    bytes / 4 the router estimates with), plus the per-message framing."""
-    text_tokens = sum(math.ceil(len(turn.content.encode()) / 3) for turn in chat.turns)
-    return text_tokens + TOKENS_PER_MESSAGE * len(chat.turns) + REPLY_PRIMING_TOKENS
 
 
 @cache
@@ -82,6 +73,7 @@ class SpendGuard:
         self.router = router
         self.prices = price_table()
         self.default_max_tokens = settings.keys_default_max_tokens
+        self.history_tokens = settings.session_history_tokens
         self.cache_scope = settings.cache_scope
         self._catalogue = Catalogue()
 
@@ -188,7 +180,7 @@ class SpendGuard:
         try:
             return estimate_request(
                 self.prices,
-                prompt_tokens=prompt_tokens_of(chat),
+                prompt_tokens=prompt_tokens_of(chat, self.history_tokens),
                 max_tokens=chat.max_tokens or self.default_max_tokens,
                 pinned_model=pinned,
                 auto_models=auto,
