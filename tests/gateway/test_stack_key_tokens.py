@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.gateway.conftest import STACK_ADMIN_TOKEN
+from tests.gateway.stack_support import poll
 from tooling.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -68,3 +69,23 @@ def test_a_revoked_key_is_refused_on_calls_that_spend_nothing(gateway_stack: Sta
         time.sleep(0.2)
         status = _call(gateway_stack, key["key"], "GET", "/api/v1/costs", None).status_code
     assert status == 401
+
+
+def test_a_managed_key_sees_its_own_costs_only(gateway_stack: Stack) -> None:
+    mine, other = _key(gateway_stack), _key(gateway_stack)
+    chat = {"message": "hi", "user_id": "learner-x"}
+    for key in (mine, other):
+        said = _call(gateway_stack, key["key"], "POST", "/api/v1/chat", chat)
+        assert said.status_code == 200, said.text
+
+    def own() -> dict[str, Any] | None:
+        reply = _call(gateway_stack, mine["key"], "GET", "/api/v1/costs", None)
+        costs: dict[str, Any] = reply.json()
+        return costs if costs["total_requests"] >= 1 else None
+
+    costs = poll(own, 15, "the key's usage record")
+    assert {b["key"] for b in costs["by_key"]} == {mine["id"]}
+    asked = _call(gateway_stack, mine["key"], "GET", f"/api/v1/costs?key={other['id']}", None)
+    assert (asked.status_code, asked.json()["error"]["code"]) == (403, "not_own_key")
+    everyone = httpx.get(gateway_stack.gateway_url + "/api/v1/costs", timeout=10).json()
+    assert {mine["id"], other["id"]} <= {b["key"] for b in everyone["by_key"]}  # the operator

@@ -1,4 +1,5 @@
-"""The cost dashboard: usage records totalled by provider, category, day, key and user."""
+"""The cost dashboard: usage records totalled by provider, category, day, key and user; a
+managed key (a tenant) sees its own requests only."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from masterx.v1 import router_pb2
-from services.gateway.auth import ApiKeyRequired
+from services.gateway.auth import ApiKeyRequired, current_key_id, current_managed_token
 from services.gateway.deps import QueryDeadline, RouterDep
 from services.gateway.docs import QUERY_ERRORS, error_responses
-from services.gateway.errors import bad_request
+from services.gateway.errors import GatewayError, bad_request
 from services.gateway.ops_schemas import CostsOut
 from services.gateway.ops_translate import costs_out
-from services.gateway.schemas import NAME_PATTERN
+from services.gateway.schemas import NAME_PATTERN, ErrorResponse
 
 router = APIRouter(prefix="/api/v1", tags=["costs"], dependencies=[ApiKeyRequired])
 EPOCH = datetime(1970, 1, 2, tzinfo=UTC)
@@ -31,11 +32,31 @@ def _seconds(value: datetime | None, param: str) -> float:
     return aware.timestamp()
 
 
+def _visible_key(asked: str | None) -> str | None:
+    """The key whose costs the caller may see: a managed key (a tenant) sees its own only, and
+    asking for another's is a 403; a static key or none (the operator) sees them all."""
+    own = current_managed_token() and current_key_id()
+    if not own:
+        return asked
+    if asked is not None and asked != own:
+        raise GatewayError(
+            403,
+            "a managed key sees its own costs only",
+            "permission_error",
+            param="key",
+            code="not_own_key",
+        )
+    return own
+
+
 @router.get(
     "/costs",
     response_model=CostsOut,
     summary="Costs and requests by provider, category, day, API key and user, in a time range",
-    responses=error_responses(*QUERY_ERRORS),
+    responses={
+        **error_responses(*QUERY_ERRORS),
+        403: {"model": ErrorResponse, "description": "A managed key asked for another's costs."},
+    },
 )
 async def costs(
     router_client: RouterDep,
@@ -69,6 +90,7 @@ async def costs(
         ),
     ] = None,
 ) -> CostsOut:
+    key = _visible_key(key)
     start, end = _seconds(since, "since"), _seconds(until, "until")
     if start and end and start >= end:
         raise bad_request("since must be before until", "since")
