@@ -135,6 +135,10 @@ class SessionStore:
         self._idle = idle_seconds
         # session id -> (read or written at, state, the write-buffer ticket of its last write)
         self._cache: OrderedDict[str, tuple[float, SessionState | None, int]] = OrderedDict()
+        # Ids whose cached owner is only claimed: a caller-named id this replica upserted,
+        # which another caller may have created first (its write then fails as a duplicate).
+        # Not trusted until read back from MongoDB; meanwhile written only owner-filtered.
+        self._claimed: set[str] = set()
         self._history_turns = history_turns
         self._history_tokens = history_tokens
         self._cache_size = cache_size
@@ -149,11 +153,14 @@ class SessionStore:
         # scripts/install-ferretdb.sh applies; a secondary-index lookup there scans).
         await self._collection.create_index([("updated_at", ASCENDING)], name="updated_at")
 
-    def _remember(self, session_id: str, state: SessionState | None, ticket: int = 0) -> None:
+    def _remember(
+        self, session_id: str, state: SessionState | None, ticket: int = 0, claimed: bool = False
+    ) -> None:
         self._cache[session_id] = (self._clock(), state, ticket)
         self._cache.move_to_end(session_id)
+        (self._claimed.add if claimed else self._claimed.discard)(session_id)
         while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+            self._claimed.discard(self._cache.popitem(last=False)[0])
 
     def _fresh(self, state: SessionState | None) -> SessionState | None:
         if state is not None and self._clock() - state.updated_at > self._idle:
@@ -163,6 +170,8 @@ class SessionStore:
     async def get(self, session_id: str) -> SessionState | None:
         """The live session, or None (new, expired, or MongoDB unreachable: routing goes on)."""
         cached = self._cache.get(session_id)
+        if cached is not None and session_id in self._claimed and self._writes.settled(cached[2]):
+            cached = None  # its upsert is done: MongoDB says whose the session is
         if cached is not None and self._clock() - cached[0] < self._cache_ttl:
             return self._fresh(cached[1])
         try:
@@ -245,7 +254,9 @@ class SessionStore:
         the collection):
         - a fresh session is inserted;
         - a live session this caller owns (``previous``, checked when it was read) is
-          updated by ``_id``: its owner never changes;
+          updated by ``_id``: its owner never changes; unless its owner is only claimed (this
+          replica upserted the caller-named id and has not read it back: another caller may
+          have created it first), then as the next case;
         - a caller-named id with no live session behind it (new, or expired) is an upsert
           filtered on the owner, so it can never update another caller's session (that
           write fails as a duplicate ``_id`` and is counted as unstorable).
@@ -301,20 +312,24 @@ class SessionStore:
             pushes["provider_history"] = provider
         if pushes:
             update["$push"] = pushes
-        if previous is not None:
+        if previous is not None and session_id not in self._claimed:
             self._submit(session_id, state, UpdateOne({"_id": session_id}, update, upsert=True))
             return
         owner: dict[str, Any] = {"_id": session_id, "user_id": user_id}
         if key_id:
             owner["key_id"] = key_id
-        self._submit(session_id, state, UpdateOne(owner, update, upsert=True))
+        self._submit(session_id, state, UpdateOne(owner, update, upsert=True), claimed=True)
 
     def _submit(
-        self, session_id: str, state: SessionState, write: InsertOne[dict[str, Any]] | UpdateOne
+        self,
+        session_id: str,
+        state: SessionState,
+        write: InsertOne[dict[str, Any]] | UpdateOne,
+        claimed: bool = False,
     ) -> None:
         """Buffer the write; the cache holds the state it writes, with its ticket."""
         ticket = self._writes.last_ticket if self._writes.submit(write) else 0
-        self._remember(session_id, state, ticket)
+        self._remember(session_id, state, ticket, claimed)
 
     async def release_provider(self, session_id: str, provider: str) -> bool:
         """A down-rated answer of ``provider``: the session stops keeping it, so its next
@@ -340,8 +355,12 @@ class SessionStore:
             state = _from_document(document) if document else None
         if state is None or state.current_provider != provider:
             return False
-        released = UpdateOne({"_id": session_id}, {"$set": {"current_provider": ""}})
-        self._submit(session_id, replace(state, current_provider=""), released)
+        claimed = session_id in self._claimed
+        found: dict[str, Any] = {"_id": session_id}
+        if claimed:  # not known to be this owner's yet: never another's
+            found |= {"user_id": state.user_id, "key_id": state.key_id}
+        released = UpdateOne(found, {"$set": {"current_provider": ""}})
+        self._submit(session_id, replace(state, current_provider=""), released, claimed)
         return True
 
     async def purge_idle(self) -> int:

@@ -80,7 +80,7 @@ async def test_reads_come_from_the_cache_until_it_ages(
 ) -> None:
     clock = Clock()
     store, writes = await _store(mongo_db, clock)
-    store.record_turn(None, "s2", "u", "alpha", Category.CODING)
+    store.record_turn(None, "s2", "u", "alpha", Category.CODING, fresh=True)
     state = await store.get("s2")  # answered from the cache before the write lands
     assert state is not None and state.current_provider == "alpha"
     await writes.flush(10)
@@ -91,6 +91,32 @@ async def test_reads_come_from_the_cache_until_it_ages(
     clock.now += 61
     assert (await store.get("s2")).current_provider == "elsewhere"  # type: ignore[union-attr]
     await writes.stop()
+
+
+async def test_a_caller_named_session_another_created_first_is_never_written(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    """Two owners name one new session at once: the first write wins, the second fails as a
+    duplicate. The loser's cache claims the session, so its later turns go owner-filtered, and
+    its first read after its write landed asks MongoDB, which names the real owner."""
+    clock = Clock()
+    winner, winner_writes = await _store(mongo_db, clock)
+    loser, loser_writes = await _store(mongo_db, clock)
+    winner.record_turn(None, "named", "alice", "gemini", Category.MATH, key_id="ka")
+    await winner_writes.flush(10)
+    loser.record_turn(None, "named", "mallory", "anthropic", Category.MATH, key_id="kb")
+    claimed = await loser.get("named")  # before its write is sent: its own claim
+    assert claimed is not None and claimed.user_id == "mallory"
+    loser.record_turn(claimed, "named", "mallory", "anthropic", Category.MATH, key_id="kb")
+    await loser_writes.flush(10)
+    document = await mongo_db["sessions"].find_one({"_id": "named"})
+    assert document is not None
+    assert (document["user_id"], document["key_id"]) == ("alice", "ka")
+    assert (document["current_provider"], document["message_count"]) == ("gemini", 1)
+    confirmed = await loser.get("named")  # its writes are done: MongoDB names the owner
+    assert confirmed is not None and not confirmed.owned_by("mallory", "kb")
+    await winner_writes.stop()
+    await loser_writes.stop()
 
 
 async def test_idle_sessions_expire_and_are_purged(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
