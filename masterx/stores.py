@@ -14,22 +14,33 @@ from masterx.settings import MONGO_MAX_POOL_SIZE
 MongoClient = AsyncMongoClient[dict[str, Any]]
 
 
+REDIS_MAX_CONNECTIONS = 128  # per client (a service has one or two; a server takes 10,000)
+
+
 def connect_redis(
     url: str, *, connect_timeout_s: float = 1.0, timeout_s: float = 2.0, retries: int | None = None
 ) -> aioredis.Redis:
     """``retries``: how often a command is retried after a connection error or timeout
-    (None: redis-py's default; a cache that must answer fast or not at all sets 0)."""
+    (None: redis-py's default; a cache that must answer fast or not at all sets 0).
+
+    The pool holds at most :data:`REDIS_MAX_CONNECTIONS`, and a command beyond them waits for
+    one within ``timeout_s``: redis-py's own pool (100 since 8.0) raises at once when full, so
+    a burst of concurrent calls (200 breaker reports on two health replicas) failed as "Redis
+    unavailable" while Redis was fine."""
     options: dict[str, Any] = {}
     if retries is not None:
         options["retry"] = Retry(NoBackoff(), retries)
-    return aioredis.Redis.from_url(
+    pool = aioredis.BlockingConnectionPool.from_url(
         url,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=timeout_s,
         decode_responses=True,
         socket_connect_timeout=connect_timeout_s,
         socket_timeout=timeout_s,
         health_check_interval=5,
         **options,
     )
+    return aioredis.Redis.from_pool(pool)
 
 
 def connect_mongo(url: str, *, max_pool_size: int = MONGO_MAX_POOL_SIZE) -> MongoClient:
