@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import Any
+from typing import Any, Literal, get_args
 
 import orjson
 
 from masterx.request_context import current_request_id
 
 # The levels every service accepts in MASTERX_LOG_LEVEL (masterx/settings.py ``LogLevel``).
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
 
 _RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
 

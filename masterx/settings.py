@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,13 +20,13 @@ from pydantic_settings import SettingsError as SourceError
 
 from masterx.grpc_channels import host_problem, target_problem
 from masterx.live_quality import FallSettings, LiveSettings
+from masterx.logs import LogLevel
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.store_urls import mongodb_database_problem, mongodb_url_problem, redis_url_problem
 
 # Connections each service opens to MongoDB at most (why: ``masterx/stores.py``).
 MONGO_MAX_POOL_SIZE = 20
 
-LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 Port = int
 
 ENV_PREFIX = "MASTERX_"

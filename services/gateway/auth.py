@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from masterx.keys.token import key_id_of
-from services.gateway.errors import GatewayError, error_response
+from services.gateway.errors import GatewayError, error_response, unauthenticated
 from services.gateway.settings import GatewaySettings
 from services.gateway.token_check import TokenCheck, needs_check
 
@@ -67,16 +67,6 @@ def _settings(request: Request) -> GatewaySettings:
     return settings
 
 
-def _unauthenticated(message: str, code: str, realm: str) -> GatewayError:
-    return GatewayError(
-        401,
-        message,
-        "authentication_error",
-        code=code,
-        headers={"www-authenticate": f'Bearer realm="{realm}"'},
-    )
-
-
 def _matching(given: str, secrets: list[bytes]) -> bytes | None:
     candidate = given.encode("utf-8", "surrogateescape")
     found = None
@@ -96,13 +86,13 @@ def admin_problem(settings: GatewaySettings, token_given: str | None) -> Gateway
             code="admin_disabled",
         )
     if token_given is None:
-        return _unauthenticated(
+        return unauthenticated(
             "admin endpoints need the header Authorization: Bearer <MASTERX_ADMIN_TOKEN>",
             "missing_admin_token",
             "masterx-admin",
         )
     if _matching(token_given, [token]) is None:
-        return _unauthenticated(
+        return unauthenticated(
             "the admin token is not valid", "invalid_admin_token", "masterx-admin"
         )
     return None
@@ -119,14 +109,14 @@ def api_key_check(settings: GatewaySettings, key_given: str | None) -> GatewayEr
     if not keys and not settings.require_api_key:
         return ""
     if key_given is None:
-        return _unauthenticated(
+        return unauthenticated(
             "this gateway needs an API key: Authorization: Bearer <key> (or x-api-key: <key>)",
             "missing_api_key",
             "masterx",
         )
     matched = _matching(key_given, keys)
     if matched is None:
-        return _unauthenticated("the API key is not valid", "invalid_api_key", "masterx")
+        return unauthenticated("the API key is not valid", "invalid_api_key", "masterx")
     return key_id(matched)
 
 

@@ -53,6 +53,17 @@ def bad_request(message: str, param: str | None, code: str | None = None) -> Gat
     return GatewayError(400, message, INVALID, param=param, code=code)
 
 
+def unauthenticated(message: str, code: str, realm: str = "masterx") -> GatewayError:
+    """A 401 with the Bearer challenge of ``realm`` (``masterx-admin`` for admin paths)."""
+    return GatewayError(
+        401,
+        message,
+        "authentication_error",
+        code=code,
+        headers={"www-authenticate": f'Bearer realm="{realm}"'},
+    )
+
+
 def error_body(error: GatewayError) -> dict[str, Any]:
     body: dict[str, Any] = {
         "message": error.message,

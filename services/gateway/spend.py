@@ -35,7 +35,7 @@ from masterx.providers.pricing import PriceTable, UnpricedModelError
 from masterx.v1 import keys_pb2
 from services.gateway.auth import current_managed_token
 from services.gateway.cache_scope import bypasses_cache, scope_of
-from services.gateway.errors import GatewayError, bad_request
+from services.gateway.errors import GatewayError, bad_request, unauthenticated
 from services.gateway.keys_upstream import KeysUpstream
 from services.gateway.prompt_estimate import prompt_tokens_of
 from services.gateway.settings import GatewaySettings
@@ -214,13 +214,7 @@ def refusal(reply: keys_pb2.AdmitReply, headers: dict[str, str]) -> GatewayError
     code = reply.code or "rate_limit_exceeded"
     extra = {"limit": reply.refused_by}
     if code == "invalid_api_key":
-        return GatewayError(
-            401,
-            reply.message or "the API key is revoked",
-            "authentication_error",
-            code=code,
-            headers={"www-authenticate": 'Bearer realm="masterx"'},
-        )
+        return unauthenticated(reply.message or "the API key is revoked", code)
     if code == "model_not_allowed":
         return GatewayError(403, reply.message, "permission_error", param="model", code=code)
     if code == "max_tokens_exceeded":

@@ -13,23 +13,14 @@ from __future__ import annotations
 import hashlib
 import time
 
-from services.gateway.errors import GatewayError
+from services.gateway.errors import GatewayError, unauthenticated
 from services.gateway.keys_upstream import KeysUpstream
 
 REMEMBERED_S = 1.0
 MAX_REMEMBERED = 10_000
+NOT_VALID = "the API key is not valid"
 # The calls that admit their request (and so check its token) themselves: POST only.
 ADMITTING_PATHS = frozenset({"/v1/chat/completions", "/v1/messages", "/api/v1/chat"})
-
-
-def _refused(message: str) -> GatewayError:
-    return GatewayError(
-        401,
-        message,
-        "authentication_error",
-        code="invalid_api_key",
-        headers={"www-authenticate": 'Bearer realm="masterx"'},
-    )
 
 
 class TokenCheck:
@@ -53,12 +44,12 @@ class TokenCheck:
         except GatewayError as error:
             if error.status != 401:
                 return error  # not an answer about the token: never remembered
-            found: GatewayError | None = _refused("the API key is not valid")
+            found: GatewayError | None = unauthenticated(NOT_VALID, "invalid_api_key")
         else:
             if reply.key_id != key_id:
-                found = _refused("the API key is not valid")
+                found = unauthenticated(NOT_VALID, "invalid_api_key")
             elif reply.revoked:
-                found = _refused("the API key is revoked")
+                found = unauthenticated("the API key is revoked", "invalid_api_key")
             else:
                 found = None
         if len(self._checked) >= MAX_REMEMBERED:

@@ -12,8 +12,7 @@ from typing import Any, get_args
 
 import pytest
 
-from masterx.logs import LOG_LEVELS
-from masterx.settings import LogLevel
+from masterx.logs import LOG_LEVELS, LogLevel
 from simulator.__main__ import read_settings
 from simulator.answer_key import AnswerKey
 from simulator.profiles import load_profiles
