@@ -47,7 +47,8 @@ operations = st.lists(
 
 
 async def _agree(redis_url: str, ops: list[Admit | Settle]) -> None:
-    client = connect_redis(redis_url)
+    # 150 examples, a connection each: a loaded CI machine once took over the 1 s default
+    client = connect_redis(redis_url, connect_timeout_s=10.0, timeout_s=10.0)
     limiter = RedisSpendLimiter(client)
     key_id = uuid.uuid4().hex[:12]
     policy = KeyPolicy(name="model", budget_day_usd=BUDGET_MICROS / 1e6)
