@@ -19,9 +19,11 @@ settings turn into a start-up error naming the variable.
 from __future__ import annotations
 
 import ipaddress
-import re
 
 import grpc
+
+from masterx.hosts import host_problem
+from masterx.ports import parse_port
 
 ChannelOptions = list[tuple[str, int | str]]
 
@@ -32,26 +34,6 @@ ROUND_ROBIN: tuple[str, str] = ("grpc.lb_policy_name", "round_robin")
 REPLICA_RECONNECT: tuple[str, int] = ("grpc.max_reconnect_backoff_ms", 2_000)
 
 FORMS = "host:port, dns:///name:port, or a comma list of IPv4 host:port"
-# A DNS name: dot-separated labels of letters, digits, '-' and '_' (container names).
-_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
-_HOST_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*\.?$")
-
-
-def host_problem(host: str) -> str | None:
-    """Why ``host`` is neither an IP address nor a well-formed host name (None: it is one)."""
-    if not host:
-        return "no host name or IP address"
-    try:
-        ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
-        return None
-    except ValueError:
-        pass
-    labels = host.rstrip(".").split(".")
-    if len(host) > 253 or not _HOST_NAME.match(host):
-        return f"{host!r} is not a host name or an IP address"
-    if all(label.isdigit() for label in labels):
-        return f"{host!r} is not a valid IPv4 address"
-    return None
 
 
 def _split_host_port(address: str) -> tuple[str, int]:
@@ -74,9 +56,11 @@ def _split_host_port(address: str) -> tuple[str, int]:
         problem = host_problem(host)
         if problem:
             raise ValueError(problem)
-    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-        raise ValueError(f"port {port_text!r} of {address!r} is not a number in 1-65535")
-    return host, int(port_text)
+    try:
+        port = parse_port(port_text)
+    except ValueError:
+        raise ValueError(f"port {port_text!r} of {address!r} is not a number in 1-65535") from None
+    return host, port
 
 
 def _is_ip(host: str, version: int) -> bool:

@@ -12,22 +12,24 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
-from masterx.grpc_channels import host_problem, target_problem
+from masterx.grpc_channels import target_problem
+from masterx.hosts import host_problem
 from masterx.live_quality import FallSettings, LiveSettings
 from masterx.logs import LogLevel
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
+from masterx.ports import HIGHEST_PORT, LOWEST_PORT
 from masterx.store_urls import mongodb_database_problem, mongodb_url_problem, redis_url_problem
 
 # Connections each service opens to MongoDB at most (why: ``masterx/stores.py``).
 MONGO_MAX_POOL_SIZE = 20
 
-Port = int
+Port = Annotated[int, Field(ge=LOWEST_PORT, le=HIGHEST_PORT)]
 
 ENV_PREFIX = "MASTERX_"
 
@@ -61,13 +63,13 @@ class CommonSettings(BaseSettings):
     )
     simulator_url: str = Field("http://127.0.0.1:8090", pattern=r"^https?://")
 
-    gateway_port: Port = Field(8001, ge=1, le=65535)
-    router_grpc_port: Port = Field(50051, ge=1, le=65535)
-    health_grpc_port: Port = Field(50052, ge=1, le=65535)
-    benchmark_grpc_port: Port = Field(50053, ge=1, le=65535)
-    router_metrics_port: Port = Field(9101, ge=1, le=65535)
-    health_metrics_port: Port = Field(9102, ge=1, le=65535)
-    benchmark_metrics_port: Port = Field(9103, ge=1, le=65535)
+    gateway_port: Port = 8001
+    router_grpc_port: Port = 50051
+    health_grpc_port: Port = 50052
+    benchmark_grpc_port: Port = 50053
+    router_metrics_port: Port = 9101
+    health_metrics_port: Port = 9102
+    benchmark_metrics_port: Port = 9103
 
     # host:port of each gRPC service as its clients reach it; default: local, on the port above.
     router_target: str = ""

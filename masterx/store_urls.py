@@ -9,7 +9,8 @@ import importlib
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from masterx.grpc_channels import host_problem
+from masterx.hosts import host_problem
+from masterx.ports import is_port
 
 MONGODB_FORBIDDEN = ' ./\\"$\x00'  # pymongo refuses these in a database name
 _BAD_PORT = "the port is not a number in 1-65535"
@@ -44,7 +45,7 @@ def redis_url_problem(url: str) -> str | None:
         return _ESCAPE_CREDENTIALS
     try:
         parts = urlsplit(clean)
-        if parts.port == 0:
+        if parts.port is not None and not is_port(parts.port):  # urlsplit refuses > 65535
             return _BAD_PORT
     except ValueError:
         return _BAD_PORT
@@ -94,7 +95,7 @@ def mongodb_url_problem(url: str) -> str | None:
         return str(error)
     for host, port in nodes:
         problem = None if host.endswith(".sock") else host_problem(host)
-        if problem or port == 0:
+        if problem or (port is not None and not is_port(port)):  # pymongo refuses > 65535
             return problem or _BAD_PORT
     try:  # with the real credentials (the error is not shown: it may quote them)
         parse(url)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import uvicorn
 
 from masterx.logs import configure_logging, log_level_problem
+from masterx.ports import parse_port
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
 
@@ -30,12 +31,10 @@ def _port(environ: Mapping[str, str], problems: list[str]) -> int:
     if not raw:
         return DEFAULT_PORT
     try:
-        port = int(raw)
+        return parse_port(raw)
     except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
         problems.append(f"MASTERX_SIMULATOR_PORT: must be an integer in 1..65535 (got {raw!r})")
-    return port
+        return DEFAULT_PORT
 
 
 def read_settings(environ: Mapping[str, str]) -> tuple[str, int, SimulatorConfig]:

@@ -20,7 +20,6 @@ when it is used) without a host, with a bad host or a port outside 1-65535; a
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -29,7 +28,9 @@ from typing import Any
 
 import httpx
 
+from masterx.hosts import host_problem
 from masterx.logs import log_event
+from masterx.ports import is_port
 from masterx.providers.base import PROVIDER_KINDS, ProviderSpec
 from masterx.providers.catalog import package_entries, simulated_providers
 from masterx.settings import redact_url
@@ -46,7 +47,6 @@ _NOT_PROVIDER_SETTINGS = frozenset(
 )
 _KNOWN_FILE = "known_providers.json"
 _KNOWN_FIELDS = ("name", "kind", "base_url", "model", "api_key_variables")
-_HOST = re.compile(r"^[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*\.?$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,47}$")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
@@ -180,12 +180,9 @@ def url_problem(url: str) -> str | None:
     host = parsed.host
     if not host:
         return f"{shown!r} has no host"
-    if not _HOST.match(host):
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            return f"{shown!r}: {host!r} is not a valid host name"
-    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+    if host_problem(host) is not None:
+        return f"{shown!r}: {host!r} is not a valid host name"
+    if parsed.port is not None and not is_port(parsed.port):
         return f"{shown!r}: port {parsed.port} is not in 1-65535"
     return None
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from masterx.ports import is_port
 from masterx.settings import redact_url
 
 DEFAULT_URL = "http://127.0.0.1:8001"
@@ -50,7 +51,7 @@ def check_gateway_url(url: str, name: str) -> str:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
         raise CliConfigError(problem) from None
-    port_ok = parsed.port is None or 1 <= parsed.port <= 65535
+    port_ok = parsed.port is None or is_port(parsed.port)
     if parsed.scheme not in ("http", "https") or not parsed.host or not port_ok:
         raise CliConfigError(problem)
     return url.rstrip("/")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from masterx.ports import parse_port
 from tooling.stack.readiness import free_ports
 
 ENV_PREFIX = "MASTERX_"
@@ -113,13 +114,10 @@ def _named(name: str, given: Collection[str]) -> str:
 
 def _port(variable: str, raw: str, problems: list[str]) -> int:
     try:
-        port = int(raw)
-    except ValueError:
-        problems.append(f"{variable}={raw!r} is not a port number")
+        return parse_port(raw.strip())
+    except ValueError as error:
+        problems.append(f"{variable}={raw!r} {error}")
         return 0
-    if not 1 <= port <= 65535:
-        problems.append(f"{variable}={raw!r} is not in 1..65535")
-    return port
 
 
 def _timeout(variable: str, raw: str, problems: list[str]) -> float:
