@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from masterx.chat.contract import CACHE_SCOPES, CacheScope
+from masterx.providers.model_names import MODEL_NAME
+from masterx.providers.provider_names import PINNABLE_PROVIDER_NAME
 from masterx.quoting import quoted
 
 AUTO = "auto"
@@ -23,7 +25,8 @@ MAX_RATE = 10_000_000  # requests or tokens per minute
 MAX_TOKENS_CAP = 1_000_000
 MAX_PINS = 64
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
-PIN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}/(\*|[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127})$")
+# provider/model or provider/*: provider_names.py says why a pinned provider is lower case.
+PIN = re.compile(rf"^{PINNABLE_PROVIDER_NAME.pattern}/(\*|{MODEL_NAME.pattern})$")
 
 USD_FIELDS = ("budget_day_usd", "budget_month_usd", "user_budget_day_usd")
 RATE_FIELDS = ("rpm", "tpm")

@@ -21,7 +21,6 @@ when it is used) without a host, with a bad host or a port outside 1-65535; a
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,10 @@ from masterx.logs import log_event
 from masterx.ports import is_port
 from masterx.providers.base import PROVIDER_KINDS, ProviderSpec
 from masterx.providers.catalog import package_entries, simulated_providers
+from masterx.providers.provider_names import (
+    CONFIGURED_PROVIDER_NAME,
+    CONFIGURED_PROVIDER_NAME_RULE,
+)
 from masterx.settings import redact_url
 
 logger = logging.getLogger("masterx.providers.discovery")
@@ -47,7 +50,6 @@ _NOT_PROVIDER_SETTINGS = frozenset(
 )
 _KNOWN_FILE = "known_providers.json"
 _KNOWN_FIELDS = ("name", "kind", "base_url", "model", "api_key_variables")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,47}$")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -155,8 +157,8 @@ def _provider_settings(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
                 f"by one of {', '.join(_SETTINGS)}"
             )
         name = rest[: -len(setting) - 1].lower()
-        if not _NAME.match(name):
-            raise DiscoveryError(f"{variable}: provider names are letters, digits and '_'")
+        if CONFIGURED_PROVIDER_NAME.fullmatch(name) is None:
+            raise DiscoveryError(f"{variable}: provider names are {CONFIGURED_PROVIDER_NAME_RULE}")
         settings.setdefault(name, {})[setting] = value
     return settings
 

@@ -53,10 +53,11 @@ def score_message(record: ScoreRecord) -> benchmark_pb2.BenchmarkScore:
 
 def name_problem(name: str) -> str | None:
     """None when ``name`` may be an imported provider or model name, else why not. The router's
-    model-name rule (masterx/providers/model_names.py): a replay import names each provider
-    after a model (``mistralai/Mixtral-8x7B-Instruct-v0.1``), so '/', ':', '@' and '+' are
-    allowed beside the health service's letters, digits, '_', '.' and '-'; never a space or
-    a control character, and at most 128 characters."""
+    model-name rule (masterx/providers/model_names.py), wider on purpose than the provider-name
+    rule (masterx/providers/provider_names.py): a replay import names each provider after a
+    model (``mistralai/Mixtral-8x7B-Instruct-v0.1``), so '/', ':', '@' and '+' are allowed
+    beside letters, digits, '_', '.' and '-'; never a space or a control character, and at most
+    128 characters."""
     if not name:
         return "is missing"
     if len(name) > MAX_NAME_CHARS:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from collections.abc import AsyncIterator
 
@@ -14,6 +13,7 @@ from redis.exceptions import RedisError
 
 from masterx.domain import FailureKind
 from masterx.logs import log_event
+from masterx.providers.provider_names import provider_name_problem
 from masterx.v1 import common_pb2, health_pb2, health_pb2_grpc
 from services.health.breaker_store import (
     CHANGES_CHANNEL,
@@ -55,20 +55,6 @@ def status_message(snapshot: BreakerSnapshot) -> health_pb2.ProviderStatus:
     )
 
 
-# A provider's name: what discovery makes (masterx/providers/discovery.py) and a little more;
-# never control characters or spaces, which every breaker and metric label would carry.
-_PROVIDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
-
-
-def _provider_problem(provider: str) -> str | None:
-    if not _PROVIDER_NAME.fullmatch(provider):
-        return (
-            "provider must be a name of at most 128 letters, digits, '_', '.' or '-' "
-            f"(got {len(provider)} characters)"
-        )
-    return None
-
-
 def _outcome_label(outcome: Outcome) -> str:
     """success, failure, or cancelled (the caller gave up: not the provider's failure)."""
     if outcome.ok:
@@ -106,7 +92,7 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
 
     @staticmethod
     async def _require_provider(provider: str, context: grpc.aio.ServicerContext) -> None:
-        problem = _provider_problem(provider)
+        problem = provider_name_problem(provider)
         if problem is not None:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
 
@@ -132,7 +118,7 @@ class ProviderHealthServicer(health_pb2_grpc.ProviderHealthServicer):
     @staticmethod
     def _problem(request: health_pb2.ReportRequest) -> str | None:
         """What is wrong with a report, or None."""
-        problem = _provider_problem(request.provider)
+        problem = provider_name_problem(request.provider)
         if problem is not None:
             return problem
         if request.outcome not in (health_pb2.OUTCOME_SUCCESS, health_pb2.OUTCOME_FAILURE):
