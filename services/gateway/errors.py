@@ -8,6 +8,7 @@ status, :func:`from_validation` a request that does not match its schema, and
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -134,6 +135,19 @@ _SIMPLE: dict[grpc.StatusCode, tuple[int, str]] = {
 _WITH_ATTEMPTS = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INVALID_ARGUMENT)
 
 
+# gRPC's own words for a failed connection name the service's address ("ipv4:10.0.3.7:50051:
+# Failed to connect ..."): the cluster's layout, not the caller's business.
+_ADDRESS = re.compile(r"\b(?:ipv4|ipv6|unix|unix-abstract|dns|vsock):", re.IGNORECASE)
+
+
+def _public_detail(detail: str, service: str) -> str:
+    """A service's own reason as it gave it; gRPC's transport detail only logged."""
+    if not _ADDRESS.search(detail):
+        return detail or "no reason given"
+    log_event(logger, "upstream_unreachable", logging.WARNING, service=service, detail=detail)
+    return "it cannot be reached"
+
+
 def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayError:
     """The HTTP error for a failed gRPC call to ``service`` (router, health or benchmark)."""
     code, detail = error.code(), error.details() or ""
@@ -185,7 +199,7 @@ def from_grpc(error: grpc.aio.AioRpcError, service: str = "router") -> GatewayEr
             )
         return GatewayError(
             503,
-            f"{service} unavailable: {detail}",
+            f"{service} unavailable: {_public_detail(detail, service)}",
             UNAVAILABLE,
             code=f"{service}_unavailable",
             headers={"retry-after": "1"},

@@ -163,6 +163,10 @@ def test_an_unreachable_router_is_a_503_with_retry_after() -> None:
             assert response.status_code == 503, (path, response.text)
             assert response.headers["retry-after"] == "1"
             assert response.json()["error"]["type"] == "service_unavailable_error"
+            if path != "/readyz":
+                message = response.json()["error"]["message"]
+                assert "cannot be reached" in message, message
+                assert "127.0.0.1" not in message and "ipv4" not in message, message
         assert httpx.get(url + "/healthz").json() == {"status": "ok"}
 
 
