@@ -164,3 +164,21 @@ async def test_a_revoked_key_is_refused_by_every_replica_within_a_second(
     while answer.admitted and time.monotonic() < deadline:
         answer = await other.admit("k1", policy, TENTH)
     assert answer.refused_by is Limit.REVOKED and answer.refused_by.code == "invalid_api_key"
+
+
+async def test_a_refusal_reports_what_is_left_of_every_limit(redis_client: aioredis.Redis) -> None:
+    limiter = RedisSpendLimiter(redis_client)
+    policy = KeyPolicy(name="a", rpm=2, tpm=1000, budget_day_usd=1.0)
+    for step in range(2):
+        assert (await limiter.admit("k1", policy, TENTH, T0 + step)).admitted
+    by_rpm = await limiter.admit("k1", policy, TENTH, T0 + 2)
+    assert by_rpm.refused_by is Limit.RPM
+    assert by_rpm.remaining_requests == 0 and by_rpm.remaining_tokens == 600
+    assert by_rpm.remaining_budget_usd == pytest.approx(0.8)
+    wide = KeyPolicy(name="a", tpm=1000, budget_day_usd=1.0)
+    by_tpm = await limiter.admit("k1", wide, RequestEstimate(100, 700, 0.1), T0 + 3)
+    assert by_tpm.refused_by is Limit.TPM and by_tpm.remaining_requests is None
+    assert by_tpm.remaining_tokens == 600 and by_tpm.remaining_budget_usd == pytest.approx(0.8)
+    by_budget = await limiter.admit("k1", wide, RequestEstimate(1, 1, 0.9), T0 + 4)
+    assert by_budget.refused_by is Limit.BUDGET_DAY and by_budget.remaining_tokens == 600
+    assert by_budget.remaining_budget_usd == pytest.approx(0.8)

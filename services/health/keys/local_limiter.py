@@ -17,6 +17,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from masterx.keys.admission import (
     ActualUsage,
@@ -75,14 +76,9 @@ class LocalSpendLimiter:
         while state.window and state.window[0][0] <= now - WINDOW_S:
             state.window.popleft()
         local = Enforcement.LOCAL
-        if policy.rpm is not None and len(state.window) + 1 > math.floor(self.share * policy.rpm):
-            retry = state.window[0][0] + WINDOW_S - now if state.window else WINDOW_S
-            return Admission(False, None, Limit.RPM, retry, 0, enforcement=local)
         tokens = sum(int(entry[1]) for entry in state.window)
-        if policy.tpm is not None and tokens + estimate.tokens > math.floor(
-            self.share * policy.tpm
-        ):
-            return Admission(False, None, Limit.TPM, WINDOW_S, enforcement=local)
+        rpm = None if policy.rpm is None else math.floor(self.share * policy.rpm)
+        tpm = None if policy.tpm is None else math.floor(self.share * policy.tpm)
         day = str(int(now // DAY_S))
         month = time.strftime("%Y%m", time.gmtime(now))
         worst = usd_to_micros(estimate.worst_case_usd)
@@ -93,13 +89,30 @@ class LocalSpendLimiter:
         if estimate.user:
             user_period = (key_id, "user", estimate.user, day)
             budgets.append((Limit.USER_BUDGET_DAY, policy.user_budget_day_usd, user_period))
+        rooms = [
+            (limit, self._allowance(key_id, limit, usd) - state.spent.get(period, 0))
+            for limit, usd, period in budgets
+            if usd is not None
+        ]
+        # What is left before this request: a refusal reports every limit, not only its own.
+        refused = partial(
+            Admission,
+            False,
+            None,
+            remaining_requests=None if rpm is None else max(rpm - len(state.window), 0),
+            remaining_tokens=None if tpm is None else max(tpm - tokens, 0),
+            remaining_budget_usd=min((max(r, 0) / 1e6 for _, r in rooms), default=None),
+            enforcement=local,
+        )
+        if rpm is not None and len(state.window) + 1 > rpm:
+            retry = state.window[0][0] + WINDOW_S - now if state.window else WINDOW_S
+            return refused(Limit.RPM, retry)
+        if tpm is not None and tokens + estimate.tokens > tpm:
+            return refused(Limit.TPM, WINDOW_S)
         left: int | None = None
-        for limit, usd, period in budgets:
-            if usd is None:
-                continue
-            room = self._allowance(key_id, limit, usd) - state.spent.get(period, 0)
+        for limit, room in rooms:
             if worst > room:
-                return Admission(False, None, limit, DAY_S - now % DAY_S, enforcement=local)
+                return refused(limit, DAY_S - now % DAY_S)
             left = room - worst if left is None else min(left, room - worst)
         stamp = [now, float(estimate.tokens)]
         state.window.append(stamp)
@@ -114,9 +127,8 @@ class LocalSpendLimiter:
         return Admission(
             True,
             reservation,
-            remaining_requests=None
-            if policy.rpm is None
-            else math.floor(self.share * policy.rpm) - len(state.window),
+            remaining_requests=None if rpm is None else rpm - len(state.window),
+            remaining_tokens=None if tpm is None else tpm - tokens - estimate.tokens,
             remaining_budget_usd=None if left is None else left / 1e6,
             enforcement=local,
         )

@@ -8,7 +8,8 @@
 --         [10] budget month micros, [11] user budget day micros (-1 = no limit),
 --         [12] reservation ttl ms
 --   -> {admitted 0|1, refused_by, retry_after_ms (-1 never), remaining requests, tokens,
---       budget micros (-1 = no such limit)}
+--       budget micros (-1 = no such limit): after this request when admitted, before it when
+--       refused (every limit's, whichever refused)}
 -- settle: ARGV[2] unused, [3] reservation id, [4] actual tokens, [5] actual micros
 --   -> {1 settled | 0 unknown reservation, what was charged in micros}
 
@@ -119,21 +120,34 @@ local function admit()
   local names = {"budget_day", "budget_month", "user_budget_day"}
   local resets = {day_end, month_end, day_end}
 
+  -- What is left before this request: a refusal reports every limit, not only its own.
+  local rooms = {}
+  local left_now = -1
+  for i = 1, 3 do
+    if budgets[i] >= 0 and spends[i] ~= "" then
+      rooms[i] = budgets[i] - num(spends[i], "spent") - num(spends[i], "held")
+      local shown = math.max(rooms[i], 0)
+      if left_now < 0 or shown < left_now then left_now = shown end
+    end
+  end
+  local req_now = rpm > 0 and math.max(rpm - count, 0) or -1
+  local tok_now = tpm > 0 and math.max(tpm - sum, 0) or -1
+
   if rpm > 0 and count + 1 > rpm then
     local oldest = redis.call("ZRANGE", base .. ":req", 0, 0, "WITHSCORES")
-    return {0, "rpm", tonumber(oldest[2]) + WINDOW - now, 0, -1, -1}
+    return {0, "rpm", tonumber(oldest[2]) + WINDOW - now, req_now, tok_now, left_now}
   end
   if tpm > 0 and sum + tokens > tpm then
-    if tokens > tpm then return {0, "tpm", -1, -1, tpm - sum, -1} end
-    return {0, "tpm", tokens_retry(now, sum, tokens, tpm), -1, tpm - sum, -1}
+    if tokens > tpm then return {0, "tpm", -1, req_now, tok_now, left_now} end
+    return {0, "tpm", tokens_retry(now, sum, tokens, tpm), req_now, tok_now, left_now}
   end
   local left = -1
   for i = 1, 3 do
-    if budgets[i] >= 0 and spends[i] ~= "" then
-      local room = budgets[i] - num(spends[i], "spent") - num(spends[i], "held")
+    local room = rooms[i]
+    if room ~= nil then
       if worst > room then
-        if worst > budgets[i] then return {0, names[i], -1, -1, -1, room} end
-        return {0, names[i], resets[i] - now, -1, -1, room}
+        if worst > budgets[i] then return {0, names[i], -1, req_now, tok_now, left_now} end
+        return {0, names[i], resets[i] - now, req_now, tok_now, left_now}
       end
       if left < 0 or room - worst < left then left = room - worst end
     end
