@@ -57,7 +57,9 @@ class FeedbackOut(BaseModel):
     model: str = Field(..., description="Its model.")
     category: CategoryName = Field(..., description="The category the request was routed in.")
     session_id: str = Field(..., description="The session the answer belonged to.")
-    rating: str = Field(..., description='"up", "down", or "1" to "5".')
+    rating: Literal["up", "down"] | Stars = Field(
+        ..., description='As given: "up" or "down", or an integer from 1 to 5.'
+    )
     score: float = Field(..., description="The rating on the quality scale: 0 (bad) to 1 (good).")
     replaced: bool = Field(..., description="Whether this rating replaced an earlier one.")
     session_moved: bool = Field(

@@ -43,6 +43,7 @@ def test_the_request_id_may_come_as_the_header_and_stars_as_an_integer(
         headers={"X-MasterX-Request-ID": "req-2"},
     )
     assert response.status_code == 200, response.text
+    assert response.json()["rating"] == 4  # echoed as given, an integer
     sent = fakes.router.seen.requests[-1]
     assert (sent.request_id, sent.rating, sent.comment) == ("req-2", "4", "good")
 

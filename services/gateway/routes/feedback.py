@@ -78,7 +78,7 @@ async def feedback(
         model=reply.model,
         category=category_name(reply.category),
         session_id=reply.session_id,
-        rating=request.rating,
+        rating=body.rating,
         score=reply.score,
         replaced=reply.replaced,
         session_moved=reply.session_moved,
