@@ -10,7 +10,7 @@ SYNCED := $(VENV)/.synced
 
 .PHONY: help deps venv system-deps run up down status test test-fast lint typecheck proto clean \
 	bench bench-breakers bench-benchmark-run bench-routing eval-classifier train-classifier \
-	deploy-tools k8s deploy-check eval-replay-sample eval-continuity drills bench-load bench-micro bench-hops
+	deploy-tools k8s deploy-check eval-replay-sample eval-drift eval-continuity drills bench-load bench-micro bench-hops
 
 help:  ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -49,6 +49,14 @@ eval-replay-sample: venv  ## Replay routing over the synthetic RouterBench-layou
 	$(VENV)/bin/masterx eval replay --calibration bench/eval/outcomes_sample_calibration.csv \
 	  --test bench/eval/outcomes_sample_test.csv \
 	  --category-map mbpp=coding,arc-challenge=research,winogrande=general --offline
+
+OUTCOMES_DIR ?= ../shared/data/outcomes/routellm-mmlu
+DRIFT_TABLE = --calibration $(OUTCOMES_DIR)/calibration.csv --test $(OUTCOMES_DIR)/test.csv \
+  --category-map mmlu=research
+
+eval-drift: venv  ## A quality fall replayed over a real outcome table (OUTCOMES_DIR): rows at random, then in the table's order
+	$(VENV)/bin/masterx eval drift $(DRIFT_TABLE)
+	$(VENV)/bin/masterx eval drift $(DRIFT_TABLE) --order table
 
 eval-continuity: venv  ## Session continuity over the shipped conversations (needs `make up`)
 	$(VENV)/bin/masterx eval continuity

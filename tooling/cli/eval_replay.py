@@ -38,25 +38,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         " imported, source replay:<file>, each model as a provider): they show in"
         " `masterx bench scores` for its max age; the router ignores providers it does not have.",
     )
-    parser.add_argument(
-        "outcomes",
-        nargs="?",
-        type=Path,
-        help="one table, split into calibration and test rows by sample_id (or use the options)",
-    )
-    parser.add_argument("--calibration", type=Path, help="the rows that make the scores")
-    parser.add_argument("--test", type=Path, help="the rows that are routed and scored")
-    parser.add_argument(
-        "--test-fraction",
-        type=float,
-        default=0.3,
-        help="with one table: the share of rows held out for the test (default 0.3)",
-    )
-    parser.add_argument(
-        "--category-map",
-        default="",
-        help="eval_name=category,... ('mmlu=research' covers mmlu-*; 'mmlu-*=' only subsets)",
-    )
+    add_table_arguments(parser)
     parser.add_argument(
         "--detect",
         action="store_true",
@@ -111,6 +93,29 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run_replay)
 
 
+def add_table_arguments(parser: argparse.ArgumentParser) -> None:
+    """The outcomes table, its split and its category map (replay and drift)."""
+    parser.add_argument(
+        "outcomes",
+        nargs="?",
+        type=Path,
+        help="one table, split into calibration and test rows by sample_id (or use the options)",
+    )
+    parser.add_argument("--calibration", type=Path, help="the rows that make the scores")
+    parser.add_argument("--test", type=Path, help="the rows that are routed and scored")
+    parser.add_argument(
+        "--test-fraction",
+        type=float,
+        default=0.3,
+        help="with one table: the share of rows held out for the test (default 0.3)",
+    )
+    parser.add_argument(
+        "--category-map",
+        default="",
+        help="eval_name=category,... ('mmlu=research' covers mmlu-*; 'mmlu-*=' only subsets)",
+    )
+
+
 def _read(path: Path) -> OutcomesTable:
     try:
         check_utf8(path)  # first: a bad byte anywhere is named by its line, not as the header's
@@ -127,7 +132,7 @@ def _read(path: Path) -> OutcomesTable:
     return table
 
 
-def _policy(args: argparse.Namespace) -> QualityPolicy:
+def policy_of(args: argparse.Namespace) -> QualityPolicy:
     try:
         return QualityPolicy(
             tolerance_points=args.tolerance_points,
@@ -138,7 +143,7 @@ def _policy(args: argparse.Namespace) -> QualityPolicy:
         raise CliError(str(error)) from None
 
 
-def _tables(args: argparse.Namespace) -> tuple[list[str], list[Outcome], list[Outcome]]:
+def read_tables(args: argparse.Namespace) -> tuple[list[str], list[Outcome], list[Outcome]]:
     if args.outcomes is not None and (args.calibration or args.test):
         raise CliError("give either OUTCOMES or --calibration and --test, not both")
     if args.outcomes is not None:
@@ -164,7 +169,7 @@ def _held_out(sample_id: str, fraction: float) -> bool:
     return zlib.crc32(sample_id.encode()) % 1000 < fraction * 1000
 
 
-def _categories(
+def categories_of(
     rows: Sequence[Outcome],
     mapping: CategoryMap,
     default: Category | None,
@@ -207,15 +212,15 @@ def run_replay(client: GatewayClient, args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     if args.cost_weight is not None and not 0 <= args.cost_weight <= 1:
         raise CliError("--cost-weight must be between 0 and 1")
-    models, calibration, test = _tables(args)
+    models, calibration, test = read_tables(args)
     detect = _detector() if args.detect else None
-    calibration_categories = _categories(
+    calibration_categories = categories_of(
         calibration, mapping, args.default_category, detect, always_detect=False
     )
-    test_categories = _categories(
+    test_categories = categories_of(
         test, mapping, args.default_category, detect, always_detect=args.detect
     )
-    policy = _policy(args)
+    policy = policy_of(args)
     scores = calibrate(calibration, calibration_categories, models, args.cost_weight, policy)
     if args.offline:
         evidence = evidence_map(scores)
