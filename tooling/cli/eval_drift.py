@@ -31,13 +31,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     add_table_arguments(parser)
     parser.add_argument(
-        "--default-category",
-        type=Category,
-        choices=list(Category),
-        metavar="CATEGORY",
-        help="category of unmapped eval names (one of: " + ", ".join(Category) + ")",
-    )
-    parser.add_argument(
         "--category",
         type=Category,
         choices=list(Category),

@@ -46,13 +46,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         " calibration rows whose eval name is unmapped are detected too",
     )
     parser.add_argument(
-        "--default-category",
-        type=Category,
-        choices=list(Category),
-        metavar="CATEGORY",
-        help="category of unmapped eval names (one of: " + ", ".join(Category) + ")",
-    )
-    parser.add_argument(
         "--cost-weight",
         type=float,
         help="cost weight (quality gets the rest); default: each category's benchmark weights"
@@ -113,6 +106,13 @@ def add_table_arguments(parser: argparse.ArgumentParser) -> None:
         "--category-map",
         default="",
         help="eval_name=category,... ('mmlu=research' covers mmlu-*; 'mmlu-*=' only subsets)",
+    )
+    parser.add_argument(
+        "--default-category",
+        type=Category,
+        choices=list(Category),
+        metavar="CATEGORY",
+        help="category of unmapped eval names (one of: " + ", ".join(Category) + ")",
     )
 
 
