@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -92,11 +93,25 @@ def test_up_serves_chat_with_the_callers_settings_and_down_leaves_nothing(tmp_pa
         # supervisor, MongoDB-compatible server, simulator, 4 services (redis-server rewrites its
         # environment block for its process title, so it is checked by its port below)
         assert len(processes_with_env(marker)) == 7
+        status = _stack_command("status", env)
+        assert status.returncode == 0 and "components running" in status.stdout, status.stdout
     finally:
         down = _stack_command("down", env)
     assert down.returncode == 0, down.stdout + down.stderr
     assert processes_with_env(marker) == []
+    status = _stack_command("status", env)
+    assert status.returncode == 3 and "not up" in status.stdout, status.stdout
     assert [p for p in ports if not port_is_free("127.0.0.1", p)] == []
+
+
+def test_status_names_a_component_that_died(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / "ready.json").write_text(
+        json.dumps({"gateway_url": "http://127.0.0.1:1", "pids": {"router": dead.pid}})
+    )
+    result = _stack_command("status", {**os.environ, "MASTERX_STACK_DIR": str(tmp_path)})
+    assert result.returncode == 3 and "not running: router" in result.stdout, result.stdout
 
 
 def test_up_twice_is_refused_clearly(tmp_path: Path) -> None:

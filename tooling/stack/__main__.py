@@ -154,11 +154,24 @@ def down(timeout: float) -> int:
 
 
 def status() -> int:
-    if READY_FILE.exists():
-        print(READY_FILE.read_text())
-        return 0
-    _say("not up")
-    return 3
+    """What ``up`` recorded, each component's process checked alive: 0 when every one is,
+    3 when the stack is not up or a component has died (named)."""
+    if not READY_FILE.exists():
+        _say("not up")
+        return 3
+    try:
+        ready = json.loads(READY_FILE.read_text())
+        pids = {str(name): int(pid) for name, pid in ready["pids"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        _say(f"{READY_FILE} is not what `up` writes: run `make down`, then `make up`")
+        return 3
+    print(json.dumps(ready))
+    dead = [name for name, pid in pids.items() if not _alive(pid)]
+    if dead:
+        _say(f"not running: {', '.join(dead)} (see {STATE_DIR / 'logs'}); `make down` cleans up")
+        return 3
+    _say(f"{len(pids)} components running; gateway at {ready.get('gateway_url', '?')}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
