@@ -136,8 +136,13 @@ _WITH_ATTEMPTS = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INVALID_ARGUMENT)
 
 
 # gRPC's own words for a failed connection name the service's address ("ipv4:10.0.3.7:50051:
-# Failed to connect ..."): the cluster's layout, not the caller's business.
-_ADDRESS = re.compile(r"\b(?:ipv4|ipv6|unix|unix-abstract|dns|vsock):", re.IGNORECASE)
+# Failed to connect ...", "errors resolving router.masterx.svc:50051: ... Domain name not
+# found"): the cluster's layout, not the caller's business.
+_ADDRESS = re.compile(
+    r"\b(?:ipv4|ipv6|unix|unix-abstract|dns|vsock):|errors resolving|DNS resolution failed"
+    r"|lookup failed|Domain name not found",
+    re.IGNORECASE,
+)
 
 
 def _public_detail(detail: str, service: str) -> str:

@@ -185,3 +185,11 @@ def test_providers_refusing_the_request_itself_is_a_400(
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["code"], error["attempts"]) == ("rejected_by_provider", refused)
+
+
+def test_an_unresolvable_router_name_is_not_shown_to_the_caller() -> None:
+    with running_gateway(gateway_settings("no-such-router.invalid:50051")) as url:
+        response = httpx.post(url + "/api/v1/chat", json=CHAT, timeout=20)
+    assert response.status_code == 503, response.text
+    message = response.json()["error"]["message"]
+    assert message == "router unavailable: it cannot be reached", message
