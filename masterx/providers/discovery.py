@@ -182,8 +182,9 @@ def url_problem(url: str) -> str | None:
     host = parsed.host
     if not host:
         return f"{shown!r} has no host"
-    if host_problem(host) is not None:
-        return f"{shown!r}: {host!r} is not a valid host name"
+    problem = host_problem(host)
+    if problem is not None:
+        return f"{shown!r}: {problem}"
     if parsed.port is not None and not is_port(parsed.port):
         return f"{shown!r}: port {parsed.port} is not in 1-65535"
     return None

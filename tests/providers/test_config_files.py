@@ -139,7 +139,7 @@ def test_the_default_price_table_is_the_environments(monkeypatch: pytest.MonkeyP
         ("http://h:99999/v1", "port 99999 is not in 1-65535"),
         ("http://h:0/v1", "port 0 is not in 1-65535"),
         ("http://h:abc/v1", "not a valid URL"),
-        ("http://a..b/v1", "not a valid host name"),
+        ("http://a..b/v1", "is not a host name or an IP address"),
         ("ftp://h/v1", "expected an http:// or https:// URL"),
     ],
 )
