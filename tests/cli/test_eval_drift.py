@@ -86,7 +86,7 @@ def test_a_victim_that_never_holds_the_category_is_not_measured() -> None:
 def test_a_plan_needs_two_models_and_sane_numbers() -> None:
     with pytest.raises(ValueError, match="another model"):
         DriftPlan(R, "sage", "sage")
-    with pytest.raises(ValueError, match="ratings-per-second"):
+    with pytest.raises(ValueError, match="ratings per second must be a finite number"):
         DriftPlan(R, "sage", "quick", ratings_per_s=0)
 
 
@@ -153,3 +153,8 @@ def test_bad_arguments_are_one_line_errors(
     code = main(["eval", "drift", str(table), "--category-map", "mmlu=research", *extra])
     err = capsys.readouterr().err
     assert code == 1 and message in err, err
+
+
+def test_an_infinite_rate_is_refused() -> None:
+    with pytest.raises(ValueError, match="finite number"):
+        DriftPlan(R, "sage", "quick", ratings_per_s=float("inf"))

@@ -107,8 +107,9 @@ def test_a_local_refusal_reports_what_is_left_of_every_limit_of_its_share() -> N
     limiter = LocalSpendLimiter(0.5, Clock())
     policy = KeyPolicy(name="a", rpm=4, tpm=2000, budget_day_usd=1.0)
     tenth = RequestEstimate(100, 100, 0.1)
-    for _ in range(2):
-        assert limiter.admit("k1", policy, tenth).admitted
+    first = limiter.admit("k1", policy, tenth)
+    assert first.admitted and (first.remaining_requests, first.remaining_tokens) == (1, 800)
+    assert limiter.admit("k1", policy, tenth).admitted
     refused = limiter.admit("k1", policy, tenth)
     assert refused.refused_by is Limit.RPM and refused.enforcement is Enforcement.LOCAL
     assert refused.remaining_requests == 0 and refused.remaining_tokens == 600

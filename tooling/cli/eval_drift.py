@@ -80,10 +80,11 @@ def run_drift(client: GatewayClient, args: argparse.Namespace) -> int:
     models, calibration, test = read_tables(args)
     if len(models) < 2:
         raise CliError("a fall needs at least two models in the table")
+    remedies = "--category-map, or use --default-category"
     calibration_categories = categories_of(
-        calibration, mapping, args.default_category, None, always_detect=False
+        calibration, mapping, args.default_category, None, False, remedies
     )
-    test_categories = categories_of(test, mapping, args.default_category, None, False)
+    test_categories = categories_of(test, mapping, args.default_category, None, False, remedies)
     category = args.category or Counter(test_categories).most_common(1)[0][0]
     rows = [r for r, c in zip(test, test_categories, strict=True) if c == category]
     scores = [
@@ -98,7 +99,12 @@ def run_drift(client: GatewayClient, args: argparse.Namespace) -> int:
     for role, model in (("--victim", victim), ("--fallen-to", fallen_to)):
         if model not in priors:
             raise CliError(f"{role}: no model {model!r} in {category.value}; have {sorted(priors)}")
-    if victim == fallen_to and not (args.victim and args.fallen_to):
+    if victim == fallen_to and args.fallen_to and not args.victim:
+        raise CliError(
+            f"--fallen-to: {fallen_to} is the routed choice in {category.value}, the model that"
+            " falls: name another, or the model that falls with --victim"
+        )
+    if victim == fallen_to and not args.fallen_to:
         raise CliError(
             f"{victim} already is the model of lowest quality in {category.value}: name the"
             " model that falls (--victim), whose answers it gives (--fallen-to), or more"
@@ -148,11 +154,14 @@ def format_drift(
 ) -> str:
     victim, worse = priors[plan.victim], priors[plan.fallen_to]
 
-    def spread(values: list[int | None]) -> str:
+    def spread(values: list[int | None], runs: str) -> str:
+        within = summary.within(values, 300)
+        if within is None:
+            return f"not measured (no {runs})"
         median, p90 = summary.quantile(values, 0.5), summary.quantile(values, 0.9)
         return (
             f"median {_count(median)}, 90th percentile {_count(p90)}, within 300 in"
-            f" {summary.within(values, 300):.0%} of runs"
+            f" {within:.0%} of {len(values)} {runs}"
         )
 
     return "\n".join(
@@ -161,8 +170,8 @@ def format_drift(
             f" {plan.victim} ({victim.quality:.1f} over {victim.tests} tests) gives"
             f" {plan.fallen_to}'s answers ({worse.quality:.1f}) after {plan.before} ratings;"
             f" {plan.ratings_per_s:g} ratings/s; {summary.runs} runs",
-            f"  left after the fall (ratings): {spread(list(summary.leaves))}",
-            f"  back after the recovery (ratings): {spread(list(summary.backs))}",
+            f"  left after the fall (ratings): {spread(list(summary.leaves), 'runs')}",
+            f"  back after the recovery (ratings): {spread(list(summary.backs), 'runs that left')}",
             f"  without a fall: left within {summary.horizon} ratings in"
             f" {summary.unchanged_left / summary.control_runs:.0%} of {summary.control_runs} runs",
             *(

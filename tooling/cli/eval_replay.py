@@ -175,14 +175,16 @@ def categories_of(
     default: Category | None,
     detect: Detect | None,
     always_detect: bool,
+    remedies: str = "--category-map, or use --detect or --default-category",
 ) -> list[Category]:
+    """Each row's category: mapped by its eval name, else ``default``, else detected; an
+    unmapped name with neither is an error naming ``remedies`` (the command's own options)."""
     if always_detect and detect is not None:
         return [detect(r.prompt) for r in rows]
     unmapped = sorted({r.eval_name for r in rows if mapping.category_of(r.eval_name) is None})
     if unmapped and default is None and detect is None:
         raise CliError(
-            f"eval names with no category: {', '.join(unmapped)}; map them with"
-            " --category-map, or use --detect or --default-category"
+            f"eval names with no category: {', '.join(unmapped)}; map them with {remedies}"
         )
     categories = []
     for row in rows:

@@ -8,11 +8,13 @@ test rows; the provider the router's own selection puts first serves each one, a
 learner's rating is that provider's real outcome on the row (1 good, 0 bad; a graded 0-1 score
 as is). The ratings feed the router's own live estimate and fall detector
 (:mod:`masterx.live_quality`: the same tally, level and CUSUM step, decay by ratings and by
-time at a steady rating rate). The victim, the routed choice, serves ``before`` ratings; then
-its answers become those of a worse model of the table (the fall) until the selection puts
-another provider first (the leave); then they are its own again (the recovery) until the
-selection puts it first again (the return). A control run without a fall counts how often
-the victim is left with nothing changed.
+time at a steady rating rate, the ratings of each refresh added and stepped as one batch, the
+choice made afresh at each refresh; no hard signals, which tables do not have). The victim,
+the routed choice, serves ``before`` ratings; then its answers become those of a worse model
+of the table (the fall) until the selection puts another provider first (the leave); then
+they are its own again (the recovery) until the selection puts it first again (the return,
+which follows the fall's hold: at 5 ratings a second, a 60 s hold is about 300 ratings). A
+control run without a fall counts how often the victim is left with nothing changed.
 
 Rows come in random order (every rating a row drawn afresh) or in the table's order from a
 random start (``in_order``): tables list a subject's rows together, so a run of hard subjects
@@ -21,6 +23,7 @@ then reads like a fall, as a cohort working through a hard unit would.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -44,14 +47,19 @@ class DriftPlan:
     horizon: int = 3000  # ratings after the fall (and after the recovery) it is followed for
     ratings_per_s: float = 5.0  # the category's rating rate: time decay and the fall's hold
     in_order: bool = False  # rows in the table's order from a random start, not drawn afresh
+    refresh_s: float = 1.0  # the router's MASTERX_LIVE_REFRESH_SECONDS
 
     def __post_init__(self) -> None:
         if self.victim == self.fallen_to:
             raise ValueError(f"the fall needs another model's answers than {self.victim}'s")
         if self.before < 0 or self.horizon < 1:
-            raise ValueError("--before must be >= 0 and --horizon >= 1")
-        if not self.ratings_per_s > 0:
-            raise ValueError("--ratings-per-second must be > 0")
+            raise ValueError("the ratings before the fall must be >= 0 and the horizon >= 1")
+        for name, value in (
+            ("ratings per second", self.ratings_per_s),
+            ("refresh", self.refresh_s),
+        ):
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"the {name} must be a finite number > 0, not {value}")
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,11 @@ class _Traffic:
 
 
 class _Router:
-    """The router's decision for one category over the live tallies of every model."""
+    """The router's decisions for one category over the live tallies of every model, as
+    ``services/router/live_quality.py`` makes them: ratings wait in a delta until the next
+    refresh, which ages every tally, adds the delta and steps the fall detector once per batch
+    with the learners' level of the tally before it (as the Lua of ``masterx/live_store.py``);
+    the choice changes only at a refresh."""
 
     def __init__(
         self,
@@ -97,14 +109,41 @@ class _Router:
         self._models = {m: m for m in priors}
         self._weights = {plan.category: replay_weights(plan.category)}
         self.tallies = {m: Tally() for m in priors}
-        self.now = 0.0
+        self._pending = dict.fromkeys(priors, (0, 0.0))  # ratings and their summed scores
+        self._ratings = 0
+        self._refreshed_at = -math.inf
+        self._choice = ""
+
+    @property
+    def now(self) -> float:
+        return self._ratings / self._plan.ratings_per_s
 
     def choice(self) -> str:
+        if self.now >= self._refreshed_at + self._plan.refresh_s:
+            self._refresh()
+        return self._choice
+
+    def rate(self, model: str, score: float) -> None:
+        """One learner's rating of ``model``'s answer, kept for the next refresh."""
+        ratings, scores = self._pending[model]
+        self._pending[model] = (ratings + 1, scores + score)
+        self._ratings += 1
+
+    def _refresh(self) -> None:
+        now, settings = self.now, self._settings
+        weight, fall = settings.rating_weight, settings.fall
+        for model, (ratings, scores) in self._pending.items():
+            before = self.tallies[model]
+            level, firm = fall.level(before, weight), fall.firm(before, weight)
+            delta = Tally(weight * ratings, weight * scores, at=now)
+            aged = before.decayed(now, settings.half_life_s).then(delta, settings.half_life_ratings)
+            stepped = aged.fall.step(level, ratings, scores, now, fall, firm)
+            self.tallies[model] = replace(aged, fall=stepped)
+        self._pending = dict.fromkeys(self._pending, (0, 0.0))
+        self._refreshed_at = now
         evidence = {}
         for model, prior in self._priors.items():
-            tally = self.tallies[model].decayed(self.now, self._settings.half_life_s)
-            self.tallies[model] = tally
-            live = estimate(prior, tally, self._settings)
+            live = estimate(prior, self.tallies[model], settings)
             evidence[(model, self._plan.category)] = live_evidence(prior, live)
         selection = rank_providers(
             self._models,
@@ -115,19 +154,7 @@ class _Router:
             weights=self._weights,
             policy=self._policy,
         )
-        return selection.ranking[0].provider
-
-    def rate(self, model: str, score: float) -> None:
-        """One learner's rating of ``model``'s answer, as the router's live store adds it."""
-        settings, fall = self._settings, self._settings.fall
-        tally = self.tallies[model].decayed(self.now, settings.half_life_s)
-        level = fall.level(tally, settings.rating_weight)
-        firm = fall.firm(tally, settings.rating_weight)
-        stepped = tally.fall.step(level, 1.0, score, self.now, fall, firm)
-        delta = Tally(settings.rating_weight, settings.rating_weight * score, at=self.now)
-        tally = tally.then(delta, settings.half_life_ratings)
-        self.tallies[model] = replace(tally, fall=stepped)
-        self.now += 1.0 / self._plan.ratings_per_s
+        self._choice = selection.ranking[0].provider
 
 
 def replay_fall(
@@ -143,6 +170,7 @@ def replay_fall(
     router = _Router(plan, priors, settings, policy)
     traffic = iter(_Traffic(rows, plan.in_order, rng))
     for _ in range(plan.before):
+        router.choice()  # refreshes on time, as the router does
         router.rate(plan.victim, next(traffic).performance[plan.victim])
     if router.choice() != plan.victim:
         return RunResult(None, None, False, held=False)
@@ -179,19 +207,24 @@ class DriftSummary:
 
     runs: int  # replays with a fall in which the victim held the category
     leaves: Sequence[int | None]
-    backs: Sequence[int | None]
+    backs: Sequence[int | None]  # of the runs that left
     unchanged_left: int  # control runs whose victim was left with nothing changed
     control_runs: int  # control runs in which the victim held the category
     horizon: int
     not_held: int = 0  # replays (with and without a fall) in which the victim did not hold it
 
-    def within(self, values: Sequence[int | None], limit: int) -> float:
+    def within(self, values: Sequence[int | None], limit: int) -> float | None:
+        """The share of ``values`` at most ``limit`` (None: no values)."""
+        if not values:
+            return None
         return sum(1 for v in values if v is not None and v <= limit) / len(values)
 
     def quantile(self, values: Sequence[int | None], q: float) -> int | None:
         """The ``q`` quantile, a miss counted as never (None when it falls on a miss)."""
+        if not values:
+            return None
         ordered = sorted(values, key=lambda v: (v is None, v or 0))
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]  # nearest rank
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -201,6 +234,7 @@ class DriftSummary:
             "leave_median": self.quantile(self.leaves, 0.5),
             "leave_p90": self.quantile(self.leaves, 0.9),
             "leave_within_300": self.within(self.leaves, 300),
+            "back_runs": len(self.backs),
             "back_median": self.quantile(self.backs, 0.5),
             "back_p90": self.quantile(self.backs, 0.9),
             "back_within_300": self.within(self.backs, 300),
@@ -240,7 +274,7 @@ def summarise_falls(
     return DriftSummary(
         len(falls),
         [r.leave for r in falls],
-        [r.back for r in falls if r.leave is not None] or [None],
+        [r.back for r in falls if r.leave is not None],
         sum(1 for r in control if r.left_unchanged),
         len(control),
         plan.horizon,
