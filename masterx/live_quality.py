@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from masterx.policy import Evidence, standard_error
 
@@ -209,6 +209,32 @@ class Tally:
             max(self.at, other.at),
             self.fall,
         )
+
+    def with_fall(
+        self, fall: Fall, now: float, settings: FallSettings, rating_weight: float = 1.0
+    ) -> Tally:
+        """These sums with their fall detector stepped (at ``now``) to ``fall``. At the first
+        step after a fall's hold the ratings are re-centred on the learners' mean before the
+        fall (``G = m R``, ``m`` the level the fall was measured from plus the one standard
+        error it lies below that mean): the fall was the verdict on the ratings that proved it,
+        and the hold the sentence. Left in, they kept a recovered provider's mean a few points
+        down, a cheaper provider of its band stayed ahead of it, it served nobody and nothing
+        could show its recovery (the quality drift drill: traffic not back after the recovery).
+        Re-centred, it returns at its old standing and, still bad, falls again from the same
+        level with the hold doubled. During the hold the mean shows the fall (the drift alarm
+        reads it). ``masterx/live_store.py`` does the same in Lua."""
+        old = self.fall
+        back = (
+            old.falls > 0
+            and old.statistic >= settings.threshold > 0
+            and now >= old.fallen_at + settings.hold(old.falls)
+            and old.level is not None
+        )
+        if not back or old.level is None:
+            return replace(self, fall=fall)
+        ratings = math.floor(self.rating_weight / rating_weight + 0.5)
+        mean = min(1.0, old.level + standard_error(100.0 * old.level, ratings) / 100.0)
+        return replace(self, rating_score=mean * self.rating_weight, fall=fall)
 
     def then(self, delta: Tally, half_life_ratings: float) -> Tally:
         """These sums with ``delta`` added after them: its ratings age them first (a pair's own

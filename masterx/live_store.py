@@ -68,7 +68,21 @@ elseif k > 0 then
   if now < f + hold then
     held = true
   else
-    if s >= threshold then s = 0 end
+    if s >= threshold then
+      s = 0
+      -- back in the band: the ratings re-centred on the mean before the fall (Tally.with_fall),
+      -- the level plus its one "plus four" standard error back
+      if h >= 0 then
+        local r = tonumber(redis.call('HGET', KEYS[1], 'r')) or 0
+        local n = math.floor(r * tonumber(ARGV[14]) + 0.5)
+        local m = math.min(1, h + 0.5)
+        if n > 0 then
+          local a = (h * n + 2) / (n + 4)
+          m = math.min(1, h + math.sqrt(a * (1 - a) / n))
+        end
+        redis.call('HSET', KEYS[1], 'g', tostring(r * m))
+      end
+    end
     if now >= f + 4 * hold then k = 0 end
   end
 end

@@ -108,7 +108,9 @@ def router_alarm(
         level = fall.level(tally, settings.rating_weight, level_margin) if rating > 0 else None
         firm = fall.firm(tally, settings.rating_weight)
         stepped = tally.fall.step(level, 1.0, up, 0.0, fall, firm)
-        tally = replace(tally.then(delta, settings.half_life_ratings), fall=stepped)
+        tally = tally.then(delta, settings.half_life_ratings).with_fall(
+            stepped, 0.0, fall, settings.rating_weight
+        )
         if stepped.falls:
             return rating
     return 0

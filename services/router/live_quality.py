@@ -142,7 +142,7 @@ class LiveQuality:
             sent = False
             try:
                 levels, firm = self._levels()
-                await self._store.add(pending, levels=levels, firm=firm)
+                await self._store.add({**self._sentenced(), **pending}, levels=levels, firm=firm)
                 sent = True
                 self._tallies = await self._store.read()
             except (RedisError, OSError) as error:
@@ -184,6 +184,18 @@ class LiveQuality:
         if self._drift is not None:
             await self._drift.check(self._estimates)
 
+    def _sentenced(self) -> dict[Pair, Tally]:
+        """An empty delta for each pair that fell and has not been stepped since its hold: its
+        step ends the hold and re-centres its ratings (``Tally.with_fall``), though it serves
+        nobody and gets no ratings of its own to send (the Lua step, by Redis's clock, decides
+        whether the hold is over)."""
+        threshold = self._settings.fall.threshold
+        return {
+            pair: EMPTY
+            for pair, tally in self._tallies.items()
+            if tally.fall.falls > 0 and tally.fall.statistic >= threshold > 0
+        }
+
     def _levels(self) -> tuple[dict[Pair, float | None], dict[Pair, bool]]:
         """Each pair's learners' level (0-1, None: too few ratings yet), what its fall detector
         measures a fall from, and whether the level rests on ratings enough to be held while
@@ -213,7 +225,7 @@ class LiveQuality:
                 settings.fall,
                 firm.get(pair, False),
             )
-            tallies[pair] = replace(aged, fall=fall)
+            tallies[pair] = aged.with_fall(fall, now, settings.fall, settings.rating_weight)
         return tallies
 
     async def _loop(self) -> None:

@@ -5,15 +5,25 @@ row; ratings at the pair's level never do."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 import redis.asyncio as aioredis
 
 from masterx.domain import Category
-from masterx.live_quality import NO_FALL, Fall, FallSettings, LiveEstimate, LiveSettings, Tally
+from masterx.live_quality import (
+    EMPTY,
+    NO_FALL,
+    Fall,
+    FallSettings,
+    LiveEstimate,
+    LiveSettings,
+    Tally,
+)
 from masterx.live_store import LiveStore
 from masterx.policy import Evidence, assess, standard_error
 from masterx.scoring import Weights
+from masterx.selection import BenchmarkTable
 from services.router.live_quality import LiveQuality
 from tests.router.live_support import BENCHMARK, decider, rating
 
@@ -106,7 +116,8 @@ def test_bad_settings_are_refused_naming_the_field() -> None:
 async def test_the_lua_step_agrees_with_the_python_step(redis_client: aioredis.Redis) -> None:
     store = LiveStore(redis_client, LiveSettings(half_life_s=900.0, fall=FALL))
     pair = ("alpha", Category.CODING)
-    expected = NO_FALL
+    expected = replace(EMPTY, at=5000.0)
+    recentred = 0
     steps = [(0.9, 3, 3), (0.9, 4, 0), (0.88, 6, 1), (0.9, 0, 0), (None, 2, 0), (0.92, 5, 4)]
     now = 5000.0
     for firm, (level, ratings, ups) in zip([False] * 4 + [True] * 14, steps * 3, strict=True):
@@ -114,13 +125,43 @@ async def test_the_lua_step_agrees_with_the_python_step(redis_client: aioredis.R
         await store.add(
             {pair: Tally(ratings, ups)}, now=now, levels={pair: level}, firm={pair: firm}
         )
-        expected = expected.step(level, ratings, ups, now, FALL, firm)
-        stored = (await store.read(now=now))[pair].fall
-        assert stored.falls == expected.falls
-        assert stored.fallen_at == pytest.approx(expected.fallen_at)
-        assert stored.statistic == pytest.approx(expected.statistic, abs=1e-9)
-        assert stored.level == pytest.approx(expected.level)
-    assert expected.falls >= 1  # the sequence does fall, so the held branch is covered too
+        stepped = expected.fall.step(level, ratings, ups, now, FALL, firm)
+        added = expected.decayed(now, 900.0).plus(Tally(ratings, ups))
+        expected = added.with_fall(stepped, now, FALL)
+        recentred += expected.rating_score != added.rating_score
+        read = (await store.read(now=now))[pair]
+        assert read.rating_weight == pytest.approx(expected.rating_weight)
+        assert read.rating_score == pytest.approx(expected.rating_score)  # re-centred alike
+        stored, expected_fall = read.fall, expected.fall
+        assert stored.falls == expected_fall.falls
+        assert stored.fallen_at == pytest.approx(expected_fall.fallen_at)
+        assert stored.statistic == pytest.approx(expected_fall.statistic, abs=1e-9)
+        assert stored.level == pytest.approx(expected_fall.level)
+    assert expected.fall.falls >= 1  # the sequence does fall, so the held branch is covered too
+    assert recentred >= 1  # ... and comes back after a hold
+
+
+def test_after_its_hold_a_fall_re_centres_the_ratings_on_the_mean_before_it() -> None:
+    tally = Tally(100.0, 90.0)  # the learners' level: 90 % up
+    now = 1000.0
+    while not tally.fall.falls:  # then down ratings, one a second, until the fall
+        now += 1.0
+        tally = tally.plus(Tally(1.0, 0.0))
+        tally = tally.with_fall(tally.fall.step(0.9, 1, 0, now, FALL, True), now, FALL)
+        assert now < 1100.0, "no fall"
+    fell = tally.rating_score / tally.rating_weight
+    assert fell < 0.9 and tally.fall.level == pytest.approx(0.9)
+    during = tally.with_fall(tally.fall.step(None, 0, 0, now + 10.0, FALL), now + 10.0, FALL)
+    assert during.rating_score == tally.rating_score  # held: the mean shows the fall
+    after = now + FALL.hold_s
+    back = tally.with_fall(tally.fall.step(None, 0, 0, after, FALL), after, FALL)
+    # the down ratings that proved it no longer hold the mean down: the level it was measured
+    # from, plus the one standard error that level lies below the learners' mean
+    mean = 0.9 + standard_error(90.0, round(tally.rating_weight)) / 100.0
+    assert back.rating_score / back.rating_weight == pytest.approx(mean)
+    assert back.fall.statistic == 0.0  # and watched afresh
+    again = back.with_fall(back.fall.step(None, 0, 0, after + 1.0, FALL), after + 1.0, FALL)
+    assert again.rating_score == back.rating_score  # once only
 
 
 def _live(fallen: bool) -> LiveEstimate:
@@ -176,3 +217,54 @@ async def test_a_fallen_provider_loses_new_sessions_and_gets_them_back_after_the
     back = replica.estimate("alpha", Category.CODING)
     assert back is not None and not back.fallen
     assert route.decide("fix my loop", "s3", None).chosen.provider == "alpha"
+
+
+# coding: alpha the best; beta, four points behind it at half its price, inside its band
+BAND = BenchmarkTable(
+    {
+        (name, category): Evidence(quality, 13, latency_ms=100.0, cost_usd=cost)
+        for category in Category
+        for name, quality, cost in (("alpha", 92.0, 0.004), ("beta", 86.0, 0.002))
+    }
+)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["redis", "in-process"])
+async def test_after_its_hold_a_fallen_provider_gets_a_trial_at_its_old_standing(
+    redis_client: aioredis.Redis, shared: bool
+) -> None:
+    now = [10_000.0]
+    settings = LiveSettings(half_life_s=900.0, half_life_ratings=1000.0, fall=FALL)
+    store = LiveStore(redis_client, settings) if shared else None
+    replica = LiveQuality(store, settings, lambda: BAND, clock=lambda: now[0])
+    route = decider(replica.table)
+    for index in range(600):  # the learners' level: 11 in 12 up
+        replica.observe(rating("alpha", 0.0 if index % 12 == 0 else 1.0))
+    await replica.refresh()
+    assert route.decide("fix my loop", "s0", None).chosen.provider == "alpha"
+    before = replica.estimate("alpha", Category.CODING)
+    rated = 0
+    while not (fallen := replica.estimate("alpha", Category.CODING)) or not fallen.fallen:
+        for _ in range(5):  # a third of its answers bad now, five ratings a second
+            replica.observe(rating("alpha", 0.0 if rated % 3 == 0 else 1.0))
+            rated += 1
+        now[0] += 1.0
+        await replica.refresh()
+        assert rated < 500, "no fall"
+    assert route.decide("fix my loop", "s1", None).chosen.provider == "beta"
+    await replica.refresh()  # no ratings of it meanwhile (it served nobody): still held
+    held = replica.estimate("alpha", Category.CODING)
+    assert held is not None and held.fallen and before is not None
+    assert held.quality < before.quality - 0.5  # the mean shows the fall while it is held
+    if shared:  # Redis's own clock decides the hold: wait it out there
+        fell = float(await redis_client.hget("masterx:live:{alpha}:coding", "f") or 0)
+        await redis_client.hset("masterx:live:{alpha}:coding", "f", str(fell - FALL.hold_s - 1))
+    else:
+        now[0] += FALL.hold_s + 1
+    await replica.refresh()
+    back = replica.estimate("alpha", Category.CODING)
+    assert back is not None and not back.fallen
+    # its mean is what it was before the fall (within the decay of the hold), not the down
+    # ratings' lower one, which had kept beta, cheaper and in its band, ahead for good
+    assert back.quality == pytest.approx(before.quality, abs=0.5)
+    assert route.decide("fix my loop", "s2", None).chosen.provider == "alpha"

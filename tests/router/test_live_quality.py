@@ -8,7 +8,7 @@ import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
 from masterx.domain import Category, RouteReason
-from masterx.live_quality import LiveEstimate, LiveSettings, Tally
+from masterx.live_quality import FallSettings, LiveEstimate, LiveSettings, Tally
 from masterx.live_store import LiveStore
 from masterx.stores import connect_redis
 from services.router.drift import DriftAlarm
@@ -208,7 +208,10 @@ async def test_without_a_store_the_sums_decay_in_process() -> None:
 
 
 def _counted(half_life_ratings: float, client: aioredis.Redis | None) -> LiveQuality:
-    settings = LiveSettings(half_life_s=900.0, half_life_ratings=half_life_ratings)
+    # The fall detector off: these tests read the sums' ageing, which a fall would re-centre.
+    settings = LiveSettings(
+        half_life_s=900.0, half_life_ratings=half_life_ratings, fall=FallSettings(threshold=0.0)
+    )
     store = LiveStore(client, settings) if client is not None else None
     return LiveQuality(store, settings, lambda: BENCHMARK)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from masterx.domain import BreakerState, Category
 from masterx.live_quality import LiveSettings, Tally, estimate, live_evidence
@@ -138,7 +138,7 @@ class _Router:
             delta = Tally(weight * ratings, weight * scores, at=now)
             aged = before.decayed(now, settings.half_life_s).then(delta, settings.half_life_ratings)
             stepped = aged.fall.step(level, ratings, scores, now, fall, firm)
-            self.tallies[model] = replace(aged, fall=stepped)
+            self.tallies[model] = aged.with_fall(stepped, now, fall, weight)
         self._pending = dict.fromkeys(self._pending, (0, 0.0))
         self._refreshed_at = now
         evidence = {}
