@@ -180,14 +180,30 @@ def test_a_fallen_pair_is_outside_the_band_and_does_not_set_its_bar() -> None:
     assert not alone["alpha"].within_tolerance  # still fallen, still ranked (nothing else)
 
 
+def _replica(client: aioredis.Redis | None, table: BenchmarkTable, now: list[float]) -> LiveQuality:
+    """A router replica's live estimate over ``table``, shared through Redis when ``client``
+    is given, else in process on the clock ``now[0]``."""
+    settings = LiveSettings(half_life_s=900.0, half_life_ratings=1000.0, fall=FALL)
+    store = LiveStore(client, settings) if client is not None else None
+    return LiveQuality(store, settings, lambda: table, clock=lambda: now[0])
+
+
+async def _wait_out_the_hold(client: aioredis.Redis | None, now: list[float]) -> None:
+    """alpha's coding hold over: in Redis its fall moved back (Redis's own clock decides the
+    hold there), in process the clock moved on."""
+    if client is None:
+        now[0] += FALL.hold_s + 1
+        return
+    fell = float(await client.hget("masterx:live:{alpha}:coding", "f") or 0)
+    await client.hset("masterx:live:{alpha}:coding", "f", str(fell - FALL.hold_s - 1))
+
+
 @pytest.mark.parametrize("shared", [True, False], ids=["redis", "in-process"])
 async def test_a_fallen_provider_loses_new_sessions_and_gets_them_back_after_the_hold(
     redis_client: aioredis.Redis, shared: bool
 ) -> None:
     now = [10_000.0]
-    settings = LiveSettings(half_life_s=900.0, half_life_ratings=1000.0, fall=FALL)
-    store = LiveStore(redis_client, settings) if shared else None
-    replica = LiveQuality(store, settings, lambda: BENCHMARK, clock=lambda: now[0])
+    replica = _replica(redis_client if shared else None, BENCHMARK, now)
     route = decider(replica.table)
     for index in range(120):  # the learners' level: 92 % up
         replica.observe(rating("alpha", 0.0 if index % 12 == 0 else 1.0))
@@ -207,12 +223,7 @@ async def test_a_fallen_provider_loses_new_sessions_and_gets_them_back_after_the
     held = replica.estimate("alpha", Category.CODING)
     assert held is not None and held.fallen and held.quality > 85.0
     assert route.decide("fix my loop", "s4", None).chosen.provider == "beta"
-    if shared:  # Redis's own clock decides the hold: wait it out there
-        await redis_client.hset(
-            "masterx:live:{alpha}:coding", "f", str(float((await redis_client.time())[0]) - 121)
-        )
-    else:
-        now[0] += FALL.hold_s + 1
+    await _wait_out_the_hold(redis_client if shared else None, now)
     await replica.refresh()
     back = replica.estimate("alpha", Category.CODING)
     assert back is not None and not back.fallen
@@ -234,9 +245,7 @@ async def test_after_its_hold_a_fallen_provider_gets_a_trial_at_its_old_standing
     redis_client: aioredis.Redis, shared: bool
 ) -> None:
     now = [10_000.0]
-    settings = LiveSettings(half_life_s=900.0, half_life_ratings=1000.0, fall=FALL)
-    store = LiveStore(redis_client, settings) if shared else None
-    replica = LiveQuality(store, settings, lambda: BAND, clock=lambda: now[0])
+    replica = _replica(redis_client if shared else None, BAND, now)
     route = decider(replica.table)
     for index in range(600):  # the learners' level: 11 in 12 up
         replica.observe(rating("alpha", 0.0 if index % 12 == 0 else 1.0))
@@ -256,11 +265,7 @@ async def test_after_its_hold_a_fallen_provider_gets_a_trial_at_its_old_standing
     held = replica.estimate("alpha", Category.CODING)
     assert held is not None and held.fallen and before is not None
     assert held.quality < before.quality - 0.5  # the mean shows the fall while it is held
-    if shared:  # Redis's own clock decides the hold: wait it out there
-        fell = float(await redis_client.hget("masterx:live:{alpha}:coding", "f") or 0)
-        await redis_client.hset("masterx:live:{alpha}:coding", "f", str(fell - FALL.hold_s - 1))
-    else:
-        now[0] += FALL.hold_s + 1
+    await _wait_out_the_hold(redis_client if shared else None, now)
     await replica.refresh()
     back = replica.estimate("alpha", Category.CODING)
     assert back is not None and not back.fallen
