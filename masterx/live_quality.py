@@ -228,7 +228,6 @@ class Tally:
             old.falls > 0
             and old.statistic >= settings.threshold > 0
             and now >= old.fallen_at + settings.hold(old.falls)
-            and old.level is not None
         )
         if not back or old.level is None:
             return replace(self, fall=fall)

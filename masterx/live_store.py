@@ -48,9 +48,10 @@ local factor = 1
 if now > at then factor = math.pow(0.5, (now - at) / half) end
 if half_ratings > 0 then factor = factor * math.pow(0.5, tonumber(ARGV[4]) / half_ratings) end
 local fields = {'r', 'g', 'c', 'b'}
+local sums = {}
 for i = 1, 4 do
-  local v = (tonumber(old[i]) or 0) * factor + tonumber(ARGV[3 + i])
-  redis.call('HSET', KEYS[1], fields[i], tostring(v))
+  sums[i] = (tonumber(old[i]) or 0) * factor + tonumber(ARGV[3 + i])
+  redis.call('HSET', KEYS[1], fields[i], tostring(sums[i]))
 end
 if now > at then at = now end
 redis.call('HSET', KEYS[1], 't', tostring(at))
@@ -73,7 +74,7 @@ elseif k > 0 then
       -- back in the band: the ratings re-centred on the mean before the fall (Tally.with_fall),
       -- the level plus its one "plus four" standard error back
       if h >= 0 then
-        local r = tonumber(redis.call('HGET', KEYS[1], 'r')) or 0
+        local r = sums[1]
         local n = math.floor(r * tonumber(ARGV[14]) + 0.5)
         local m = math.min(1, h + 0.5)
         if n > 0 then

@@ -132,7 +132,7 @@ def _read(path: Path) -> OutcomesTable:
     return table
 
 
-def policy_of(args: argparse.Namespace) -> QualityPolicy:
+def _policy(args: argparse.Namespace) -> QualityPolicy:
     try:
         return QualityPolicy(
             tolerance_points=args.tolerance_points,
@@ -222,7 +222,7 @@ def run_replay(client: GatewayClient, args: argparse.Namespace) -> int:
     test_categories = categories_of(
         test, mapping, args.default_category, detect, always_detect=args.detect
     )
-    policy = policy_of(args)
+    policy = _policy(args)
     scores = calibrate(calibration, calibration_categories, models, args.cost_weight, policy)
     if args.offline:
         evidence = evidence_map(scores)

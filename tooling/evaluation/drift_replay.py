@@ -75,20 +75,15 @@ class RunResult:
     held: bool = True
 
 
-class _Traffic:
-    """The category's test rows, one per rating."""
-
-    def __init__(self, rows: Sequence[Outcome], in_order: bool, rng: random.Random) -> None:
-        self._rows, self._in_order, self._rng = rows, in_order, rng
-        self._next = rng.randrange(len(rows))
-
-    def __iter__(self) -> Iterator[Outcome]:
-        while True:
-            if self._in_order:
-                self._next = (self._next + 1) % len(self._rows)
-                yield self._rows[self._next]
-            else:
-                yield self._rows[self._rng.randrange(len(self._rows))]
+def _traffic(rows: Sequence[Outcome], in_order: bool, rng: random.Random) -> Iterator[Outcome]:
+    """The category's test rows, one per rating: drawn afresh, or on from a random start."""
+    at = rng.randrange(len(rows))
+    while True:
+        if in_order:
+            at = (at + 1) % len(rows)
+            yield rows[at]
+        else:
+            yield rows[rng.randrange(len(rows))]
 
 
 class _Router:
@@ -168,7 +163,7 @@ def replay_fall(
 ) -> RunResult:
     """One replay (module docstring); ``fall=False``: the control run, nothing changes."""
     router = _Router(plan, priors, settings, policy)
-    traffic = iter(_Traffic(rows, plan.in_order, rng))
+    traffic = _traffic(rows, plan.in_order, rng)
     for _ in range(plan.before):
         router.choice()  # refreshes on time, as the router does
         router.rate(plan.victim, next(traffic).performance[plan.victim])
