@@ -6,7 +6,8 @@ quality"). With benchmark quality ``q`` (0-1) over ``n`` tests:
 - **prior** pseudo-counts ``q n0`` good and ``(1 - q) n0`` bad, ``n0 = min(n, prior_max_tests)``
   (no cap by default: the benchmark weighs as many answers as it graded);
 - **ratings**: decayed sums ``R`` (weight) and ``G`` (weighted scores, 0-1) of learner ratings,
-  each rating weighing ``rating_weight``;
+  each rating weighing ``rating_weight`` answers, a 1-5 rating that times the worth its
+  measured spread gives it (``masterx/rating_worth.py``);
 - **hard signals**: decayed counts of answered calls ``C`` and bad ones ``B`` (errors, truncated
   answers, refusals). They stand for ``H = min(signal_weight * C, signal_max_weight)`` answers
   of quality ``q (1 - B / C)``: an answer with no bad signal is taken to be as good as the
@@ -34,6 +35,7 @@ import random
 from dataclasses import dataclass, field, replace
 
 from masterx.policy import Evidence, standard_error
+from masterx.rating_worth import GradedSettings
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class LiveSettings:
     signal_max_weight: float = 5.0
     prior_max_tests: int = 0  # 0: no cap
     fall: FallSettings = field(default_factory=lambda: FallSettings())
+    graded: GradedSettings = field(default_factory=GradedSettings)
 
     def __post_init__(self) -> None:
         checks = {
@@ -70,7 +73,7 @@ class FallSettings:
     threshold: float = 5.0  # nats of evidence (CUSUM) that call it a fall; 0: never
     hold_s: float = 60.0  # out of the band this long after a fall, doubled per fall in a row
     max_hold_s: float = 3600.0
-    min_ratings: float = 100.0  # the learners' level needs this many (decayed) ratings first
+    min_ratings: float = 100.0  # the learners' level needs this many (decayed) answers' worth
     # ... and is held while evidence for a fall accrues once it rests on this many
     hold_level_ratings: float = 500.0
 
@@ -186,6 +189,10 @@ class Tally:
     bad_calls: float = 0.0  # B
     at: float = 0.0
     fall: Fall = NO_FALL
+    # 1-5 ratings alone, unweighted: count, scores and squared scores (masterx/rating_worth.py)
+    graded: float = 0.0
+    graded_score: float = 0.0
+    graded_square: float = 0.0
 
     def decayed(self, now: float, half_life_s: float) -> Tally:
         return self.scaled(decay_factor(now - self.at, half_life_s), max(now, self.at))
@@ -198,6 +205,9 @@ class Tally:
             self.bad_calls * factor,
             at,
             self.fall,
+            self.graded * factor,
+            self.graded_score * factor,
+            self.graded_square * factor,
         )
 
     def plus(self, other: Tally) -> Tally:
@@ -208,6 +218,9 @@ class Tally:
             self.bad_calls + other.bad_calls,
             max(self.at, other.at),
             self.fall,
+            self.graded + other.graded,
+            self.graded_score + other.graded_score,
+            self.graded_square + other.graded_square,
         )
 
     def with_fall(
@@ -246,6 +259,18 @@ class Tally:
 
 
 EMPTY = Tally()
+
+
+def rating_delta(score: float, weight: float, graded: bool = False) -> Tally:
+    """What one rating of ``score`` (0-1) adds to its pair's sums: ``weight`` answers' worth
+    (``rating_weight``, times a 1-5 rating's worth, ``masterx/rating_worth.py``); a 1-5 rating
+    also adds to the sums its worth is measured from."""
+    score = min(1.0, max(0.0, float(score)))
+    if not graded:
+        return Tally(weight, weight * score)
+    return Tally(
+        weight, weight * score, graded=1.0, graded_score=score, graded_square=score * score
+    )
 
 
 def decay_factor(elapsed: float, half_life: float) -> float:

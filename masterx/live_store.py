@@ -2,10 +2,11 @@
 
 Per pair, the hash ``masterx:live:{provider}:{category}`` holds the sums of
 :class:`masterx.live_quality.Tally` (``r`` rating weight, ``g`` rating score, ``c`` calls,
-``b`` bad calls) as of ``t``, Redis's own clock, and its fall detector
-(:class:`masterx.live_quality.Fall`: ``s`` statistic, ``f`` time of the last fall, ``k``
-falls in a row, ``h`` the level its evidence is measured from, -1 for none); the set
-``masterx:live:pairs`` names every pair (``category/provider``).
+``b`` bad calls; ``gn``, ``gs``, ``gq`` the 1-5 ratings alone, for their worth) as of ``t``,
+Redis's own clock, and its fall detector (:class:`masterx.live_quality.Fall`: ``s``
+statistic, ``f`` time of the last fall, ``k`` falls in a row, ``h`` the level its evidence is
+measured from, -1 for none); the set ``masterx:live:pairs`` names every pair
+(``category/provider``).
 Adding is one atomic Lua step that decays the sums to now (and by the ratings it adds, with a
 rating half-life), adds, and steps the fall detector with the adding replica's learners' level
 of the pair (what its ratings assure) and whether that level is firm (as
@@ -33,7 +34,8 @@ _ADD = """
 --       half-life in the pair's own ratings (0: time only),
 --       the learners' level of the pair (0-1; -1: not known yet), fall points,
 --       fall threshold (0: off), hold s, max hold s, ratings per unit of rating weight,
---       whether the level is firm enough to be held while evidence accrues (1 or 0)
+--       whether the level is firm enough to be held while evidence accrues (1 or 0),
+--       dn, ds, dq (the 1-5 ratings alone: count, scores, squared scores)
 local now = tonumber(ARGV[3])
 if not now then
   local t = redis.call('TIME')
@@ -42,15 +44,16 @@ end
 local half = tonumber(ARGV[2])
 local half_ratings = tonumber(ARGV[8])
 local KEEP = KEEP_HALF_LIVES
-local old = redis.call('HMGET', KEYS[1], 'r', 'g', 'c', 'b', 't')
-local at = tonumber(old[5]) or now
+local fields = {'r', 'g', 'c', 'b', 'gn', 'gs', 'gq'}
+local deltas = {ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[16], ARGV[17], ARGV[18]}
+local old = redis.call('HMGET', KEYS[1], 't', unpack(fields))
+local at = tonumber(old[1]) or now
 local factor = 1
 if now > at then factor = math.pow(0.5, (now - at) / half) end
 if half_ratings > 0 then factor = factor * math.pow(0.5, tonumber(ARGV[4]) / half_ratings) end
-local fields = {'r', 'g', 'c', 'b'}
 local sums = {}
-for i = 1, 4 do
-  sums[i] = (tonumber(old[i]) or 0) * factor + tonumber(ARGV[3 + i])
+for i = 1, #fields do
+  sums[i] = (tonumber(old[i + 1]) or 0) * factor + tonumber(deltas[i])
   redis.call('HSET', KEYS[1], fields[i], tostring(sums[i]))
 end
 if now > at then at = now end
@@ -111,6 +114,7 @@ return tostring(at)
 """.replace("KEEP_HALF_LIVES", str(KEEP_HALF_LIVES))
 
 Pair = tuple[str, Category]
+_READ = ("r", "g", "c", "b", "t", "s", "f", "k", "h", "gn", "gs", "gq")
 
 
 def _known(level: float | None) -> float:
@@ -180,6 +184,9 @@ class LiveStore:
                         fall.max_hold_s,
                         self._ratings_per_weight,
                         "1" if firm.get((provider, category), False) else "0",
+                        d.graded,
+                        d.graded_score,
+                        d.graded_square,
                     ],
                     client=pipe,
                 )
@@ -197,9 +204,7 @@ class LiveStore:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
             for provider, category in pairs:
-                pipe.hmget(
-                    pair_key(provider, category), ["r", "g", "c", "b", "t", "s", "f", "k", "h"]
-                )
+                pipe.hmget(pair_key(provider, category), [*_READ])
             rows = await pipe.execute()
         result: dict[Pair, Tally] = {}
         gone: list[str] = []
@@ -209,7 +214,9 @@ class LiveStore:
                 continue
             r, g, c, b, t, s, f, k = (float(v or 0) for v in row[:8])
             h = float(row[8]) if row[8] is not None else -1.0
-            tally = Tally(r, g, c, b, t, Fall(s, f, int(k), h if h >= 0 else None))
+            gn, gs, gq = (float(v or 0) for v in row[9:])
+            fall = Fall(s, f, int(k), h if h >= 0 else None)
+            tally = Tally(r, g, c, b, t, fall, gn, gs, gq)
             result[pair] = tally.decayed(clock, self._half_life)
         if gone:
             await self._redis.srem(PAIRS_KEY, *gone)

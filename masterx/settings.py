@@ -24,6 +24,7 @@ from masterx.live_quality import FallSettings, LiveSettings
 from masterx.logs import LogLevel
 from masterx.policy import DEFAULT_POLICY, QualityPolicy
 from masterx.ports import HIGHEST_PORT, LOWEST_PORT
+from masterx.rating_worth import GradedSettings
 from masterx.store_urls import mongodb_database_problem, mongodb_url_problem, redis_url_problem
 
 # Connections each service opens to MongoDB at most (why: ``masterx/stores.py``).
@@ -207,6 +208,21 @@ class LiveQualitySettings(CommonSettings):
         description="Once the learners' level rests on this many (decayed) ratings, it is held"
         " while evidence for a fall accrues (not followed down by a fallen provider's ratings).",
     )
+    live_graded_max_worth: float = Field(
+        4.0,
+        ge=1,
+        le=100,
+        description="The most answers one 1-5 rating weighs: its worth is measured from how"
+        " the 1-5 ratings spread about each pair's mean, at least 1 (1: weigh it as a thumbs"
+        " rating; README, 'What a rating weighs').",
+    )
+    live_graded_min_ratings: float = Field(
+        200.0,
+        ge=1,
+        le=1_000_000,
+        description="1-5 ratings (decayed, over every pair) before their spread is trusted;"
+        " until then a 1-5 rating weighs one answer.",
+    )
     live_refresh_seconds: float = Field(
         1.0, gt=0, le=60, description="How often outcomes are shared through Redis and read."
     )
@@ -235,6 +251,9 @@ class LiveQualitySettings(CommonSettings):
                 max_hold_s=self.live_fall_max_hold_seconds,
                 min_ratings=self.live_fall_min_ratings,
                 hold_level_ratings=self.live_fall_hold_level_ratings,
+            ),
+            graded=GradedSettings(
+                max_worth=self.live_graded_max_worth, min_ratings=self.live_graded_min_ratings
             ),
         )
 

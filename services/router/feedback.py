@@ -14,10 +14,12 @@
 3. The rating is stored in ``feedback`` under the same key (one document per rated request and
    owner), joined with the answer's usage record id, provider, model, category and session; a
    second rating replaces the first.
-4. Only then is it handed to the :class:`OutcomeSink` (the live quality estimate, once wired):
-   a replacement is handed over too, so the estimate counts both ratings of that answer.
-5. A down rating (score < 0.5) releases the session from the provider that gave the answer:
-   its next message is routed afresh by the policy (``sessions.py``, ``release_provider``).
+4. Only then is it handed to the :class:`OutcomeSink` (the live quality estimate): an answer's
+   first rating only, so that re-rating one answer cannot steer the estimate; a replacement
+   changes the stored rating.
+5. A down rating (score 0.5 or less: down, or 1 to 3 stars) releases the session from the
+   provider that gave the answer: its next message is routed afresh by the policy
+   (``sessions.py``, ``release_provider``).
 """
 
 from __future__ import annotations
@@ -113,7 +115,14 @@ class RatingRecorder:
         session_id: str,
     ) -> None:
         outcome = Outcome(
-            provider, model, category, OutcomeKind.RATING, rating.score, request_id, session_id
+            provider,
+            model,
+            category,
+            OutcomeKind.RATING,
+            rating.score,
+            request_id,
+            session_id,
+            graded=rating.graded,
         )
         self._sink.observe(outcome)
 

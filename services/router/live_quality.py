@@ -22,10 +22,19 @@ from prometheus_client import Counter, Gauge
 from redis.exceptions import RedisError
 
 from masterx.domain import Category
-from masterx.live_quality import EMPTY, LiveEstimate, LiveSettings, Tally, estimate, live_evidence
+from masterx.live_quality import (
+    EMPTY,
+    LiveEstimate,
+    LiveSettings,
+    Tally,
+    estimate,
+    live_evidence,
+    rating_delta,
+)
 from masterx.live_store import LiveStore, Pair
 from masterx.logs import log_event
 from masterx.policy import Evidence
+from masterx.rating_worth import rating_worth
 from masterx.selection import BenchmarkTable
 from services.router.drift import DriftAlarm
 from services.router.outcomes import Outcome, OutcomeKind
@@ -53,6 +62,10 @@ FALLEN = Gauge(
     " quality band), else 0.",
     ["provider", "category"],
 )
+RATING_WORTH = Gauge(
+    "masterx_live_rating_worth",
+    "Answers' worth of one 1-5 rating, measured from how the 1-5 ratings spread (thumbs: 1).",
+)
 UNAVAILABLE = Counter(
     "masterx_live_quality_unavailable_total",
     "Refreshes that could not reach Redis: the estimate fell back to the benchmark.",
@@ -61,11 +74,12 @@ UNAVAILABLE = Counter(
 BAD_SIGNALS = frozenset({OutcomeKind.ERROR, OutcomeKind.TRUNCATED, OutcomeKind.REFUSAL})
 
 
-def delta_of(outcome: Outcome, settings: LiveSettings) -> Tally:
-    """What one outcome adds to its pair's sums."""
+def delta_of(outcome: Outcome, settings: LiveSettings, worth: float = 1.0) -> Tally:
+    """What one outcome adds to its pair's sums; ``worth``: answers' worth of a 1-5 rating
+    (``masterx/rating_worth.py``)."""
     if outcome.kind is OutcomeKind.RATING:
-        score = min(1.0, max(0.0, outcome.score))
-        return Tally(settings.rating_weight, settings.rating_weight * score)
+        weight = settings.rating_weight * (worth if outcome.graded else 1.0)
+        return rating_delta(outcome.score, weight, outcome.graded)
     if outcome.kind in BAD_SIGNALS:
         return Tally(calls=1.0, bad_calls=1.0)
     return Tally(calls=1.0)  # an answer with no bad signal
@@ -96,12 +110,14 @@ class LiveQuality:
         self._estimates: dict[Pair, LiveEstimate] = {}
         self._available = True
         self._fallen: set[Pair] = set()
+        self._worth = 1.0  # answers' worth of a 1-5 rating, from the last sums read
         self._task: asyncio.Task[None] | None = None
 
     # -- the sink ------------------------------------------------------------------------
     def observe(self, outcome: Outcome) -> None:
         pair = (outcome.provider, outcome.category)
-        self._pending[pair] = self._pending.get(pair, EMPTY).plus(delta_of(outcome, self._settings))
+        delta = delta_of(outcome, self._settings, self._worth)
+        self._pending[pair] = self._pending.get(pair, EMPTY).plus(delta)
         OUTCOMES.labels(outcome.provider, outcome.category.value, outcome.kind.value).inc()
 
     # -- what the decision reads ---------------------------------------------------------
@@ -116,6 +132,11 @@ class LiveQuality:
     def estimate(self, provider: str, category: Category) -> LiveEstimate | None:
         self.table()
         return self._estimates.get((provider, category))
+
+    @property
+    def rating_worth(self) -> float:
+        """Answers' worth of a 1-5 rating now (``masterx/rating_worth.py``)."""
+        return self._worth
 
     @property
     def estimates(self) -> Mapping[Pair, LiveEstimate]:
@@ -163,6 +184,8 @@ class LiveQuality:
                     log_event(logger, "live_quality_available", pairs=len(self._tallies))
                 self._available = True
         self._rebuild(self._benchmarks())
+        self._worth = rating_worth(self._tallies.values(), self._settings.graded)
+        RATING_WORTH.set(self._worth)
         fallen = set()
         for (provider, category), live in self._estimates.items():
             LIVE_QUALITY.labels(provider, category.value).set(live.quality)

@@ -34,6 +34,7 @@ class Outcome:
     score: float  # 0..1: a thumbs up is 1, down 0; a 1-5 rating r is (r - 1) / 4
     request_id: str = ""
     session_id: str = ""
+    graded: bool = False  # a 1-5 rating (its worth is measured: masterx/rating_worth.py)
 
 
 class OutcomeSink(Protocol):

@@ -2,9 +2,11 @@
 
 One conversion, once: the rating's label (what the metrics and the ``feedback`` collection
 keep) and its score on the quality scale of :class:`services.router.outcomes.Outcome`, 0 (bad)
-to 1 (good): up is 1, down is 0, a 1-5 rating r is (r - 1) / 4. A score below
-:data:`DOWN_BELOW` is a down rating: it releases the answer's session from its provider
-(``services/router/feedback.py``).
+to 1 (good): up is 1, down is 0, a 1-5 rating r is (r - 1) / 4. A score of
+:data:`GOOD_ABOVE` or less (down, or 1 to 3 stars: not good) is a down rating: it releases the
+answer's session from its provider (``services/router/feedback.py``), whose next message is
+then routed afresh; a learner who finds an answer only middling is not kept on its provider
+by continuity.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from masterx.request_context import REQUEST_ID_RULE, is_valid_request_id
 THUMBS = {"up": 1.0, "down": 0.0}
 STARS = range(1, 6)
 STAR_TEXTS = frozenset(str(stars) for stars in STARS)
-DOWN_BELOW = 0.5
+GOOD_ABOVE = 0.5
 COMMENT_MAX_CHARS = 500  # "a short comment": the gateway's schema says the same
 
 
@@ -36,7 +38,12 @@ class Rating:
 
     @property
     def is_down(self) -> bool:
-        return self.score < DOWN_BELOW
+        return self.score <= GOOD_ABOVE
+
+    @property
+    def graded(self) -> bool:
+        """A 1-5 rating, not thumbs."""
+        return self.label in STAR_TEXTS
 
 
 def parse_rating(text: str) -> Rating:

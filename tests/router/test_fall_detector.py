@@ -122,16 +122,19 @@ async def test_the_lua_step_agrees_with_the_python_step(redis_client: aioredis.R
     now = 5000.0
     for firm, (level, ratings, ups) in zip([False] * 4 + [True] * 14, steps * 3, strict=True):
         now += 40.0
-        await store.add(
-            {pair: Tally(ratings, ups)}, now=now, levels={pair: level}, firm={pair: firm}
-        )
+        # some of the ratings 1-5 ones: their own sums (for their worth) ride along
+        delta = Tally(ratings, ups, graded=ratings / 2, graded_score=ups / 2, graded_square=ups / 3)
+        await store.add({pair: delta}, now=now, levels={pair: level}, firm={pair: firm})
         stepped = expected.fall.step(level, ratings, ups, now, FALL, firm)
-        added = expected.decayed(now, 900.0).plus(Tally(ratings, ups))
+        added = expected.decayed(now, 900.0).plus(delta)
         expected = added.with_fall(stepped, now, FALL)
         recentred += expected.rating_score != added.rating_score
         read = (await store.read(now=now))[pair]
         assert read.rating_weight == pytest.approx(expected.rating_weight)
         assert read.rating_score == pytest.approx(expected.rating_score)  # re-centred alike
+        assert (read.graded, read.graded_score, read.graded_square) == pytest.approx(
+            (expected.graded, expected.graded_score, expected.graded_square)
+        )
         stored, expected_fall = read.fall, expected.fall
         assert stored.falls == expected_fall.falls
         assert stored.fallen_at == pytest.approx(expected_fall.fallen_at)

@@ -106,13 +106,21 @@ class Harness:
 
 
 @pytest.mark.parametrize(
-    ("text", "label", "score"),
-    [("up", "up", 1.0), ("DOWN", "down", 0.0), ("1", "1", 0.0), ("3", "3", 0.5), ("5", "5", 1.0)],
+    ("text", "label", "score", "down"),
+    [
+        ("up", "up", 1.0, False),
+        ("DOWN", "down", 0.0, True),
+        ("1", "1", 0.0, True),
+        ("3", "3", 0.5, True),  # middling: not good, the session is routed afresh
+        ("4", "4", 0.75, False),
+        ("5", "5", 1.0, False),
+    ],
 )
-def test_ratings_map_to_the_quality_scale(text: str, label: str, score: float) -> None:
+def test_ratings_map_to_the_quality_scale(text: str, label: str, score: float, down: bool) -> None:
     rating = parse_rating(text)
     assert (rating.label, rating.score) == (label, score)
-    assert rating.is_down is (score < 0.5)
+    assert rating.is_down is down
+    assert rating.graded is (label not in ("up", "down"))
 
 
 @pytest.mark.parametrize("text", ["0", "6", "meh", "", "2.5", "-1", "\u0663", "03"])
@@ -143,7 +151,9 @@ async def test_a_rating_is_stored_joined_and_handed_to_the_sink(mongo_db: Db) ->
     }
     assert stored["comment"] == "clear" and stored["score"] == 0.75
     assert harness.sink.outcomes == [
-        Outcome("beta", "beta-model", Category.MATH, OutcomeKind.RATING, 0.75, "r1", "s1")
+        Outcome(
+            "beta", "beta-model", Category.MATH, OutcomeKind.RATING, 0.75, "r1", "s1", graded=True
+        )
     ]
 
 

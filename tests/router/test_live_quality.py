@@ -3,6 +3,9 @@ the real Redis, falling back to the benchmark without it, and moving the routing
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
@@ -117,6 +120,30 @@ async def test_hard_signals_count_calls_and_bad_ones(redis_client: aioredis.Redi
     assert estimate.signal_weight == pytest.approx(4 * SETTINGS.signal_weight, rel=1e-3)
     assert estimate.rating_weight == 0
     assert estimate.quality < 60.0
+
+
+async def test_a_1_to_5_rating_weighs_what_the_spread_of_1_to_5_ratings_measured(
+    redis_client: aioredis.Redis,
+) -> None:
+    first, second = live(redis_client), live(redis_client)
+    rng = np.random.default_rng(8)
+    for provider, q in (("alpha", 0.9), ("beta", 0.7)):
+        for good in rng.binomial(4, q, 300):  # 1 + good ones of four judgements
+            first.observe(replace(rating(provider, float(good) / 4), graded=True))
+    assert first.rating_worth == 1.0  # nothing measured yet: each weighs one answer
+    await first.refresh()
+    await second.refresh()  # reads the first's 1-5 ratings: both measure the same worth
+    worth = second.rating_worth
+    assert worth == pytest.approx(4.0, rel=0.2)
+    assert first.rating_worth == pytest.approx(worth)
+    assert sample("masterx_live_rating_worth") == pytest.approx(worth)
+    second.observe(replace(rating("gamma", 1.0), graded=True))
+    second.observe(rating("gamma", 1.0))  # thumbs weigh one answer whatever 1-5 ratings do
+    await second.refresh()
+    gamma = second.estimate("gamma", Category.CODING)
+    assert gamma is not None
+    assert gamma.rating_weight == pytest.approx(worth + 1.0, rel=1e-2)
+    assert gamma.effective_tests == pytest.approx(30 + worth + 1.0, rel=1e-2)
 
 
 class Triggers:
