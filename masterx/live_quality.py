@@ -16,8 +16,8 @@ quality"). With benchmark quality ``q`` (0-1) over ``n`` tests:
 
 Live mean ``m = (q n0 + G + q (1 - B/C) H) / (n0 + R + H)`` over the effective sample count
 ``n0 + R + H``; its uncertainty is the benchmark's own (:func:`masterx.policy.standard_error`,
-"plus four") over that count. The policy ranks with the live mean at the benchmark's test
-count (:func:`live_evidence` says why). Decay halves ``R, G, C, B`` every ``half_life_s``,
+"plus four") over that count, and the policy ranks with both (:func:`live_evidence` says
+why). Decay halves ``R, G, C, B`` every ``half_life_s``,
 and a pair's sums also halve with every ``half_life_ratings`` of its own newer ratings: with
 no new outcomes the estimate returns to the benchmark, and in busy traffic it follows about the
 provider's last ``1.4 half_life_ratings`` ratings.
@@ -335,18 +335,24 @@ def estimate(prior: Evidence, tally: Tally, settings: LiveSettings) -> LiveEstim
 
 
 def live_evidence(prior: Evidence, live: LiveEstimate) -> Evidence:
-    """The evidence the policy ranks with: the live mean, judged at the benchmark's resolution
-    (its test count); latency and cost unchanged. With no live outcomes it is the benchmark's
-    evidence itself.
+    """The evidence the policy ranks with: the live mean over the estimate's effective count
+    (the benchmark's tests plus the answers' worth of ratings and hard signals); latency and
+    cost unchanged. With no live outcomes it is the benchmark's evidence itself.
 
-    Traffic moves the mean but does not make a provider look more certain than its peers: only
-    the provider that serves a category collects its ratings and signals, so counting them as
-    tests would give the incumbent an ever narrower uncertainty, a higher assured quality than
-    any peer measured by the benchmark alone, and keep it chosen after its quality fell (the
-    quality drift drill: 0.929 to 0.872 in coding, about 150 ratings, never left). The
-    estimate's own uncertainty over ``effective_tests`` is still what the drift alarm and the
-    displays use (``services/router/drift.py``)."""
-    return Evidence(live.quality, prior.tests, prior.latency_ms, prior.cost_usd, live)
+    A provider its learners have rated is known better than one that a dozen benchmark tests
+    measured, and it ranks so: its uncertainty narrows, and a peer five or six points worse
+    that is only cheaper no longer shares its quality band. Ranked at the benchmark's test
+    count instead, a cheaper provider that served while the best was held after a fall was
+    rated into the best's ten-point band and kept the category after the best recovered (the
+    quality drift drill, 2026-12-06). Counting ratings used to keep an incumbent chosen after
+    its quality fell (0.929 to 0.872 in coding, never left) while only the mean could show a
+    fall; the fall detector (:class:`Fall`) now takes a fallen pair out of the band whatever
+    its uncertainty. The price: a peer measured by its benchmark alone is chosen over a
+    well-rated incumbent only when its assured quality (about ten points under its score with
+    13 tests) beats the incumbent's; exploration (``services/router/exploration.py``) lets it
+    earn ratings (README, "Live quality")."""
+    tests = round(live.effective_tests) if live.live_weight > 0 else prior.tests
+    return Evidence(live.quality, tests, prior.latency_ms, prior.cost_usd, live)
 
 
 def thompson_draw(quality: float, tests: float, rng: random.Random) -> float:

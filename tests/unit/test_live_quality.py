@@ -37,15 +37,17 @@ def test_without_outcomes_the_estimate_is_the_benchmark() -> None:
     assert evidence.live is live
 
 
-def test_the_policy_ranks_the_live_mean_at_the_benchmarks_resolution() -> None:
-    """Ratings move the mean the policy sees, not the number of tests its uncertainty counts:
-    the provider that serves (the only one rated) must not look more certain than its peers."""
+def test_the_policy_ranks_the_live_mean_over_the_live_count() -> None:
+    """Ratings move the mean the policy sees and narrow its uncertainty: a provider its
+    learners rated is known better than by its benchmark's tests."""
     live = estimate(PRIOR, ratings(300, 0.5), SETTINGS)
     evidence = live_evidence(PRIOR, live)
     assert evidence.quality == pytest.approx(live.quality)
     assert evidence.quality < PRIOR.quality
-    assert evidence.tests == PRIOR.tests
     assert live.effective_tests == pytest.approx(320.0)
+    assert evidence.tests == 320
+    unrated = live_evidence(PRIOR, estimate(PRIOR, EMPTY, SETTINGS))
+    assert (unrated.quality, unrated.tests) == (PRIOR.quality, PRIOR.tests)
 
 
 def test_the_worked_example_of_the_readme() -> None:
@@ -57,8 +59,9 @@ def test_the_worked_example_of_the_readme() -> None:
     assert round(live.prior_share, 2) == 0.34
     assert round(standard_error(live.quality, 38), 1) == 8.1
     assert round(standard_error(92.3, 13), 1) == 10.6
-    ranked = live_evidence(prior, live)  # the policy's view: the live mean at 13 tests
-    assert round(standard_error(ranked.quality, ranked.tests), 1) == 13.8
+    ranked = live_evidence(prior, live)  # the policy's view: the live mean over 38 answers
+    assert ranked.tests == 38
+    assert round(ranked.quality - standard_error(ranked.quality, ranked.tests), 1) == 45.8
     later = [Tally(10.0, 2.0, 100.0, 3.0), Tally(1.25, 0.25, 12.5, 0.375)]
     assert [round(estimate(prior, t, SETTINGS).quality, 1) for t in later] == [66.0, 86.1]
 
