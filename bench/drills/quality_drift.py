@@ -2,11 +2,12 @@
 
 1. A real benchmark run of every category against the simulator gives the scores.
 2. About 20 chats/s of every category flow (``rated_traffic.py``: new sessions mostly, some
-   long-running ones), each answer rated like a learner: thumbs up with probability = the
-   serving provider's current simulated quality for that category. A warm-up lets the ratings
-   settle the live estimates, and the routing of every category must then stand for a while;
-   then the victim is the provider the traffic shows serving coding: most of the new coding
-   sessions and the long-running ones.
+   long-running ones), each answer rated like a learner who follows the serving provider's
+   current simulated quality for that category: 1-5 stars, 1 + the good ones of four
+   judgements each good with that probability (or, ``--ratings thumbs``, thumbs up with it).
+   A warm-up lets the ratings settle the live estimates, and the routing of every category
+   must then stand for a while; then the victim is the provider the traffic shows serving
+   coding: most of the new coding sessions and the long-running ones.
 3. Baseline (the victim must still hold coding at its end, else the new holder is the victim and
    the baseline starts again), then the victim's simulated coding quality drops to the worst
    provider's (simulator control, ``{"quality": {"coding": q}}``). Measured: the rated coding
@@ -44,7 +45,7 @@ from bench.drills.drift_measures import (
     still_holds,
 )
 from bench.drills.harness import SHORT, DrillResult, DrillStack, Timing
-from bench.drills.probes import wait_until
+from bench.drills.probes import metric, wait_until
 from bench.drills.rated_traffic import PROMPTS, RatedTraffic
 from masterx.v1 import benchmark_pb2, benchmark_pb2_grpc
 
@@ -251,7 +252,8 @@ async def _until_rated_down(
         await asyncio.sleep(0.25)
 
 
-async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
+async def quality_drift(drills: DrillStack, timing: Timing, ratings: str = "stars") -> DrillResult:
+    """``ratings``: the learners' scale, ``stars`` (1-5) or ``thumbs`` (``rated_traffic.py``)."""
     scale = SHORT_DRIFT if timing == SHORT else FULL_DRIFT
     await drills.settle(timing)
     await _scores_from_a_run(drills)
@@ -275,7 +277,11 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
             reruns += 1
         simulator_url = f"http://127.0.0.1:{drills.stack.config.simulator_port}"
         traffic = RatedTraffic(
-            drills.stack.gateway_url, simulator_url, scale.rate, scale.long_sessions
+            drills.stack.gateway_url,
+            simulator_url,
+            scale.rate,
+            scale.long_sessions,
+            ratings=ratings,
         )
         await traffic.start()
         try:
@@ -297,6 +303,7 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     result = DrillResult(f"quality drift ({victim})", [])
     m = result.measures
     m["victim"] = victim
+    m["ratings"] = ratings
     m["benchmark_reruns"] = reruns
     m["settle_s"] = round(settled_s)
     m["victim_held_coding"] = f"{pick.held:.2f} after {pick.held_s:.0f} s"
@@ -304,6 +311,9 @@ async def quality_drift(drills: DrillStack, timing: Timing) -> DrillResult:
     m["victim_held_through_baseline"] = pick.held_through_baseline
     m["coding_quality"] = f"{original:.3f}->{worst:.3f}"
     try:
+        # what a rating weighs when the quality drops (1-5 ratings: measured from their spread)
+        worth = await metric(drills.router_metrics_url, "masterx_live_rating_worth")
+        m["rating_worth"] = round(worth, 2)
         degraded_at = time.monotonic()
         await drills.simulator.set(victim, quality={CODING: worst})
         left, restored_at = await _phase(

@@ -4,9 +4,11 @@
 About ``rate`` chats per second, open loop: mostly new sessions (one message each, the
 category drawn from :data:`MIX`), plus ``long_sessions`` conversations that each stay on one
 category and send a follow-up every ``long_interval_s``. Every answer is rated through
-``POST /api/v1/feedback`` like a learner whose thumbs go up with probability = the serving
-provider's current simulated quality for the answer's category (the simulator's
-``GET /_control/providers``, re-read every :data:`QUALITY_REFRESH_S`).
+``POST /api/v1/feedback`` like a learner who follows the serving provider's current simulated
+quality ``q`` for the answer's category (the simulator's ``GET /_control/providers``, re-read
+every :data:`QUALITY_REFRESH_S`): with ``ratings="thumbs"``, up with probability ``q``; with
+``"stars"``, 1 + the good ones of :data:`STAR_JUDGEMENTS` judgements (correct, clear, complete,
+at the learner's level), each good with probability ``q``.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ MIX = {
 }
 USER = "drift-learner"
 QUALITY_REFRESH_S = 0.5
+RATING_SCALES = ("stars", "thumbs")
+STAR_JUDGEMENTS = 4
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,13 @@ class Answer:
     category: str
     provider: str
     reason: str
-    rated_up: bool | None  # None: the rating was not accepted
+    score: float | None  # the rating, 0-1 (a 1-5 rating r is (r - 1) / 4); None: not accepted
+
+    @property
+    def rated_up(self) -> bool | None:
+        """Whether it was rated good (the router's rule, ``services/router/ratings.py``: a score
+        above 0.5; 0.5 or less releases the session); None: not rated."""
+        return None if self.score is None else self.score > 0.5
 
 
 @dataclass
@@ -93,6 +103,7 @@ class RatedTraffic:
     long_sessions: int = 8
     long_interval_s: float = 2.0
     seed: int = 25
+    ratings: str = "stars"  # RATING_SCALES
     answers: list[Answer] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     rating_failures: dict[str, int] = field(default_factory=dict)
@@ -208,8 +219,8 @@ class RatedTraffic:
             return
         reply = response.json()
         category, provider = reply["category"], reply["provider"]
-        up = self._random.random() < self.quality.get(provider, {}).get(category, 0.5)
-        accepted = await self._rate(request_id, up)
+        rating = self._rating(self.quality.get(provider, {}).get(category, 0.5))
+        accepted = await self._rate(request_id, rating)
         self.answers.append(
             Answer(
                 time.monotonic(),
@@ -218,12 +229,17 @@ class RatedTraffic:
                 category,
                 provider,
                 reply["reason"],
-                up if accepted else None,
+                _score(rating) if accepted else None,
             )
         )
 
-    async def _rate(self, request_id: str, up: bool) -> bool:
-        body = {"request_id": request_id, "user_id": USER, "rating": "up" if up else "down"}
+    def _rating(self, quality: float) -> str | int:
+        if self.ratings == "thumbs":
+            return "up" if self._random.random() < quality else "down"
+        return 1 + sum(self._random.random() < quality for _ in range(STAR_JUDGEMENTS))
+
+    async def _rate(self, request_id: str, rating: str | int) -> bool:
+        body = {"request_id": request_id, "user_id": USER, "rating": rating}
         try:
             response = await self._client.post("/api/v1/feedback", json=body)
         except httpx.HTTPError as error:
@@ -236,3 +252,10 @@ class RatedTraffic:
 
     def _count_failure(self, what: str) -> None:
         self.rating_failures[what] = self.rating_failures.get(what, 0) + 1
+
+
+def _score(rating: str | int) -> float:
+    """A rating on the quality scale, as the router scores it (``services/router/ratings.py``)."""
+    if isinstance(rating, int):
+        return (rating - 1) / 4
+    return 1.0 if rating == "up" else 0.0

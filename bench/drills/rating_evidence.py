@@ -23,16 +23,29 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from masterx.live_quality import FallSettings, LiveSettings, Tally
+from masterx.live_quality import FallSettings, LiveSettings, Tally, rating_delta
+from masterx.rating_worth import rating_worth
 from masterx.settings import LiveQualitySettings
 
 ROUTER_HORIZON = 3000  # ratings after the fall the router's detector is followed for
 NEW_PAIR_HORIZON = 1000  # ratings a pair new to its category is followed for
 
 
-def evidence_per_rating(before: float, after: float) -> float:
-    """Kullback-Leibler divergence (nats) of an up/down rating after the fall from before it."""
-    return after * math.log(after / before) + (1 - after) * math.log((1 - after) / (1 - before))
+STAR_JUDGEMENTS = 4  # a simulated 1-5 rating: 1 + good ones of four judgements
+
+
+def evidence_per_rating(before: float, after: float, judgements: int = 1) -> float:
+    """Kullback-Leibler divergence (nats) of a rating after the fall from before it: thumbs
+    (``judgements`` 1) or 1 + the good ones of ``judgements`` independent judgements."""
+    one = after * math.log(after / before) + (1 - after) * math.log((1 - after) / (1 - before))
+    return judgements * one
+
+
+def simulated_score(quality: float, judgements: int, rng: np.random.Generator) -> float:
+    """A learner's score (0-1) of an answer of ``quality``: thumbs up with that probability
+    (``judgements`` 1), or stars ``1 + Binomial(judgements, quality)`` (the quality drift
+    drill's learners, ``bench/drills/rated_traffic.py``)."""
+    return float(rng.binomial(judgements, quality)) / judgements
 
 
 def alarm_times(
@@ -43,16 +56,18 @@ def alarm_times(
     ratings: int,
     runs: int,
     rng: np.random.Generator,
+    judgements: int = 1,
 ) -> npt.NDArray[np.int64]:
     """Per run, the rating (1-based) at which CUSUM for a fall ``before -> after`` first
-    reaches ``threshold`` on ratings that are up with probability ``up_share``; 0: never
-    within ``ratings``."""
+    reaches ``threshold`` on ratings whose each of ``judgements`` is good with probability
+    ``up_share``; 0: never within ``ratings``."""
     up = math.log(after / before)
     down = math.log((1 - after) / (1 - before))
     statistic = np.zeros(runs)
     alarmed = np.zeros(runs, dtype=np.int64)
     for rating in range(1, ratings + 1):
-        step = np.where(rng.random(runs) < up_share, up, down)
+        good = rng.binomial(judgements, up_share, runs)
+        step = good * up + (judgements - good) * down
         statistic = np.maximum(0.0, statistic + step)
         fresh = (statistic >= threshold) & (alarmed == 0)
         alarmed[fresh] = rating
@@ -70,12 +85,15 @@ class ThresholdResult:
     ratings_per_false_alarm: float  # lower bound when some runs never alarmed
 
 
-def measure(before: float, after: float, threshold: float, runs: int, seed: int) -> ThresholdResult:
+def measure(
+    before: float, after: float, threshold: float, runs: int, seed: int, judgements: int = 1
+) -> ThresholdResult:
     rng = np.random.default_rng(seed)
-    delays = alarm_times(after, before, after, threshold, 3000, runs, rng)
+    delays = alarm_times(after, before, after, threshold, 3000, runs, rng, judgements)
     alarmed = delays[delays > 0]
     horizon = 20_000
-    false = alarm_times(before, before, after, threshold, horizon, max(runs // 4, 50), rng)
+    false_runs = max(runs // 4, 50)
+    false = alarm_times(before, before, after, threshold, horizon, false_runs, rng, judgements)
     waited = np.where(false > 0, false, horizon)
     return ThresholdResult(
         threshold,
@@ -94,20 +112,25 @@ def router_alarm(
     settings: LiveSettings,
     rng: np.random.Generator,
     level_margin: float = 1.0,
+    judgements: int = 1,
 ) -> int:
     """The rating (1-based) after ``prior_ratings`` up with probability ``before`` at which the
     router's fall detector (its own code: the pair's tally, its level, its CUSUM step) calls a
     fall on ratings up with probability ``up_share``; 0: never within ``horizon``. Its CUSUM
     starts at zero at the fall (a fresh watch); the router's may carry evidence from before.
-    ``level_margin``: standard errors the level lies below the ratings' mean (the router's: 1)."""
+    ``level_margin``: standard errors the level lies below the ratings' mean (the router's: 1).
+    ``judgements`` above 1: 1-5 ratings (:func:`simulated_score`), each weighing the worth the
+    router measures from the pair's own spread (``masterx/rating_worth.py``)."""
     fall: FallSettings = settings.fall
     tally = Tally()
     for rating in range(-prior_ratings + 1, horizon + 1):
-        up = float(rng.random() < (before if rating <= 0 else up_share))
-        delta = Tally(settings.rating_weight, settings.rating_weight * up)
+        score = simulated_score(before if rating <= 0 else up_share, judgements, rng)
+        graded = judgements > 1
+        worth = rating_worth([tally], settings.graded) if graded else 1.0
+        delta = rating_delta(score, settings.rating_weight * worth, graded)
         level = fall.level(tally, settings.rating_weight, level_margin) if rating > 0 else None
         firm = fall.firm(tally, settings.rating_weight)
-        stepped = tally.fall.step(level, 1.0, up, 0.0, fall, firm)
+        stepped = tally.fall.step(level, worth, worth * score, 0.0, fall, firm)
         tally = tally.then(delta, settings.half_life_ratings).with_fall(
             stepped, 0.0, fall, settings.rating_weight
         )
@@ -134,6 +157,7 @@ def measure_router(
     seed: int,
     fall: FallSettings | None = None,
     level_margin: float = 1.0,
+    judgements: int = 1,
 ) -> RouterResult:
     """The router's detector with its default settings from ``masterx/settings.py`` (not the
     environment: reproducible), its fall settings replaced by ``fall`` if given, its level
@@ -142,21 +166,14 @@ def measure_router(
     if fall is not None:
         settings = replace(settings, fall=fall)
     rng = np.random.default_rng(seed)
-    delays = np.array(
-        [
-            router_alarm(after, before, prior_ratings, ROUTER_HORIZON, settings, rng, level_margin)
-            for _ in range(runs)
-        ]
-    )
+
+    def alarm(share: float, prior: int, horizon: int) -> int:
+        return router_alarm(share, before, prior, horizon, settings, rng, level_margin, judgements)
+
+    delays = np.array([alarm(after, prior_ratings, ROUTER_HORIZON) for _ in range(runs)])
     counted = np.where(delays > 0, delays, np.inf)
-    false = [
-        router_alarm(before, before, prior_ratings, ROUTER_HORIZON, settings, rng, level_margin)
-        for _ in range(runs)
-    ]
-    new = [
-        router_alarm(before, before, 0, NEW_PAIR_HORIZON, settings, rng, level_margin)
-        for _ in range(runs)
-    ]
+    false = [alarm(before, prior_ratings, ROUTER_HORIZON) for _ in range(runs)]
+    new = [alarm(before, 0, NEW_PAIR_HORIZON) for _ in range(runs)]
     return RouterResult(
         float(np.mean(counted <= 300)),
         float(np.quantile(counted, 0.5, method="higher")),
@@ -193,17 +210,24 @@ def main(argv: list[str] | None = None) -> int:
         default=1.0,
         help="standard errors the level lies below the ratings' mean (the router's: 1)",
     )
+    parser.add_argument(
+        "--scale",
+        choices=("thumbs", "stars"),
+        default="thumbs",
+        help="the learners' ratings: thumbs, or 1-5 stars (1 + good ones of four judgements)",
+    )
     args = parser.parse_args(argv)
+    judgements = STAR_JUDGEMENTS if args.scale == "stars" else 1
     if not 0 < args.after < args.before < 1:
         parser.error("need 0 < --after < --before < 1")
     if args.level_margin < 0:
         parser.error("--level-margin cannot be negative")
     print(
-        f"a thumbs rating after a fall {args.before} -> {args.after} carries "
-        f"{evidence_per_rating(args.before, args.after):.4f} nats"
+        f"a {args.scale} rating after a fall {args.before} -> {args.after} carries "
+        f"{evidence_per_rating(args.before, args.after, judgements):.4f} nats"
     )
     for threshold in (3.0, 4.0, 5.0, 6.0, 8.0):
-        r = measure(args.before, args.after, threshold, args.runs, args.seed)
+        r = measure(args.before, args.after, threshold, args.runs, args.seed, judgements)
         print(
             f"CUSUM threshold {threshold:g}: after the fall, alarm after a median of "
             f"{r.median_delay:.0f} ratings, 90th percentile {r.p90_delay:.0f} "
@@ -224,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         args.seed,
         fall,
         args.level_margin,
+        judgements,
     )
     print(
         f"the router's detector (threshold {fall.threshold:g}, level held from "

@@ -14,9 +14,12 @@ from bench.drills.quality_drift import quality_drift
 Drill = Callable[[DrillStack, Timing], Awaitable[DrillResult]]
 
 
-def drills(database: str) -> list[tuple[str, Drill]]:
+def drills(database: str, ratings: str = "stars") -> list[tuple[str, Drill]]:
     async def mongodb(stack: DrillStack, timing: Timing) -> DrillResult:
         return await mongodb_killed(stack, timing, database)
+
+    async def drift(stack: DrillStack, timing: Timing) -> DrillResult:
+        return await quality_drift(stack, timing, ratings)
 
     return [
         ("one provider down", one_provider_down),
@@ -24,19 +27,20 @@ def drills(database: str) -> list[tuple[str, Drill]]:
         ("Redis killed and restarted", redis_killed),
         ("MongoDB killed and restarted", mongodb),
         ("Redis killed under keyed load", redis_killed_under_keyed_load),
-        ("quality drift", quality_drift),
+        ("quality drift", drift),
         ("one of two routers killed", router_killed),  # last: it leaves one router dead
     ]
 
 
 async def run_drills(
-    short: bool = False, announce: bool = False, only: str = ""
+    short: bool = False, announce: bool = False, only: str = "", ratings: str = "stars"
 ) -> list[DrillResult]:
-    """Every drill in order, or only those whose name contains ``only``."""
+    """Every drill in order, or only those whose name contains ``only``; ``ratings``: the
+    quality drift drill's learners' scale (``bench/drills/rated_traffic.py``)."""
     timing = SHORT if short else FULL
     database = os.environ.get("MASTERX_MONGODB_DATABASE", "masterx")
     results: list[DrillResult] = []
-    chosen = [(n, d) for n, d in drills(database) if only.lower() in n.lower()]
+    chosen = [(n, d) for n, d in drills(database, ratings) if only.lower() in n.lower()]
     with DrillStack(announce=announce) as stack:
         try:
             for name, drill in chosen:

@@ -79,3 +79,6 @@ def test_learner_ratings_move_new_coding_sessions_and_rated_down_sessions_off_a_
     full run (`make drills`) checks the issue's drop, the return and the other categories."""
     result = results["quality drift"]
     _passed(result)
+    # the learners rate 1-5 as four judgements: the router measured that from their spread and
+    # weighs each such rating as about four answers (masterx/rating_worth.py)
+    assert 2.5 < float(result.measures["rating_worth"]) <= 4.0

@@ -24,7 +24,8 @@ def _answer(
     new: bool = True,
     rated: bool | None = True,
 ) -> Answer:
-    return Answer(at, session or f"s{at}", new, category, provider, "best_benchmark", rated)
+    score = None if rated is None else float(rated)
+    return Answer(at, session or f"s{at}", new, category, provider, "best_benchmark", score)
 
 
 def test_the_crossing_counts_rated_coding_answers_until_the_window_holds_the_share() -> None:
