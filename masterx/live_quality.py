@@ -70,7 +70,7 @@ class FallSettings:
     """When a pair's ratings say its quality fell (router settings ``MASTERX_LIVE_FALL_*``)."""
 
     points: float = 5.0  # the smallest fall worth moving traffic for (0-100)
-    threshold: float = 5.0  # nats of evidence (CUSUM) that call it a fall; 0: never
+    threshold: float = 6.0  # nats of evidence (CUSUM) that call it a fall; 0: never
     hold_s: float = 60.0  # out of the band this long after a fall, doubled per fall in a row
     max_hold_s: float = 3600.0
     min_ratings: float = 100.0  # the learners' level needs this many (decayed) answers' worth

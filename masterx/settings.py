@@ -177,7 +177,7 @@ class LiveQualitySettings(CommonSettings):
         " pair's own ratings assure; README, 'Falls').",
     )
     live_fall_threshold: float = Field(
-        5.0,
+        6.0,
         ge=0,
         le=100,
         description="Evidence (nats, CUSUM over the pair's ratings) that calls it a fall: higher"

@@ -11,7 +11,7 @@ from panel_model import (
     q,
 )
 
-DOWN = 'rating=~"down|1|2"'
+DOWN = 'rating=~"down|1|2|3"'
 
 FEEDBACK = Dashboard(
     "masterx-feedback",
@@ -36,7 +36,7 @@ FEEDBACK = Dashboard(
                     / sum(rate(masterx_feedback_ratings_total[{RATE}]))"""
                 ),
             ),
-            "Share of ratings that were down, 1 or 2 (a score below 0.5).",
+            "Share of ratings that were down, 1, 2 or 3 (a score of 0.5 or less).",
             unit="percentunit",
             width=8,
             height=4,

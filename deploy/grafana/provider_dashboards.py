@@ -192,6 +192,14 @@ BENCHMARKS = Dashboard(
             max_value=1,
         ),
         Panel(
+            "What a 1-5 rating weighs",
+            "timeseries",
+            (q("max(masterx_live_rating_worth)", "answers per 1-5 rating"),),
+            "Answers' worth of one 1-5 rating, measured from how the 1-5 ratings spread about "
+            "each pair's mean (1: they carry no more than thumbs; at most "
+            "MASTERX_LIVE_GRADED_MAX_WORTH; README, What a rating weighs).",
+        ),
+        Panel(
             "Latest final scores",
             "bargauge",
             (q(SCORE.format(kind="final"), "{{provider}} / {{category}}", instant=True),),

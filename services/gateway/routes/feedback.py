@@ -53,7 +53,7 @@ def rated_request_id(body: FeedbackIn, header: str | None) -> str:
         "Only the API key and user that made the request may rate it; a second rating "
         "replaces the first. 404: no answer with that request id for this key and user (an "
         "answer is recorded about 0.1 s after it is sent). 409: the request has no answer "
-        "(every provider failed). A down rating (down, 1 or 2) makes the session re-route at "
+        "(every provider failed). A down rating (down, 1, 2 or 3) makes the session re-route at "
         "its next message."
     ),
     responses=error_responses(400, 401, 404, 409, 413, 415, 502, 503, 504),
