@@ -23,15 +23,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from bench.drills.rated_traffic import STAR_JUDGEMENTS
 from masterx.live_quality import FallSettings, LiveSettings, Tally, rating_delta
 from masterx.rating_worth import rating_worth
 from masterx.settings import LiveQualitySettings
 
 ROUTER_HORIZON = 3000  # ratings after the fall the router's detector is followed for
 NEW_PAIR_HORIZON = 1000  # ratings a pair new to its category is followed for
-
-
-STAR_JUDGEMENTS = 4  # a simulated 1-5 rating: 1 + good ones of four judgements
 
 
 def evidence_per_rating(before: float, after: float, judgements: int = 1) -> float:

@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from bench.drills.rated_traffic import STAR_JUDGEMENTS
 from bench.drills.rating_evidence import (
-    STAR_JUDGEMENTS,
     alarm_times,
     evidence_per_rating,
     main,
