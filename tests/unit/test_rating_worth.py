@@ -88,3 +88,16 @@ def test_sums_that_cannot_be_are_read_within_bounds() -> None:
 def test_bad_settings_are_refused_naming_the_field(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         GradedSettings(**{field: value})
+
+
+def test_the_worked_example_of_the_readme() -> None:
+    """README "What a rating weighs": alpha's 1-5 ratings in coding and beta's in math."""
+    alpha = Tally(graded=300.0, graded_score=270.0, graded_square=252.0)
+    beta = Tally(graded=200.0, graded_score=140.0, graded_square=107.0)
+    phi, count = dispersion([alpha, beta])
+    assert phi == pytest.approx(18 / 69) and count == 500
+    worth = rating_worth([alpha, beta], SETTINGS)
+    assert round(worth, 2) == 3.83
+    two_stars = rating_delta(0.25, worth, graded=True)
+    assert round(two_stars.rating_weight, 2) == 3.83
+    assert round(two_stars.rating_score, 2) == 0.96
