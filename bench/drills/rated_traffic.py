@@ -26,6 +26,7 @@ import httpx
 
 from bench.drills.load import Reply
 from bench.drills.probes import simulated_quality
+from services.router.ratings import parse_rating
 
 PROMPTS: dict[str, tuple[str, ...]] = {
     "coding": (
@@ -255,7 +256,5 @@ class RatedTraffic:
 
 
 def _score(rating: str | int) -> float:
-    """A rating on the quality scale, as the router scores it (``services/router/ratings.py``)."""
-    if isinstance(rating, int):
-        return (rating - 1) / 4
-    return 1.0 if rating == "up" else 0.0
+    """A rating on the quality scale, as the router scores it."""
+    return parse_rating(str(rating)).score
